@@ -1,0 +1,83 @@
+"""`center` command line: every subcommand takes ``--db URL``.
+
+Subcommands live in :mod:`center.commands`; each module has ``register(subparsers,
+common)`` that adds its parser with ``func`` set to a ``run(args) -> int``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+
+from center.config import ConfigError
+from center.services.pii import PiiKeyError
+from db.engine import DatabaseError
+
+COMMAND_MODULES = [
+    "center.commands.app",
+    "center.commands.dbcmd",
+    "center.commands.demo",
+    "center.commands.interchange",
+    "center.commands.kpi",
+]
+
+
+class UserError(Exception):
+    """An error the user can fix; printed as one line, exit code 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        metavar="URL",
+        help="database URL (else CENTER_DB_URL, else the config file, else the SQLite default)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="center", description="敲门行动指挥中心 — door-knocking command center"
+    )
+    parser.add_argument("--version", action="version", version="%(prog)s 0.1.0")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:  # not written yet
+                continue
+            raise
+        module.register(sub, common)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except (UserError, DatabaseError, ConfigError, PiiKeyError) as exc:
+        print(f"center: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("center: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception:
+        from center.logs import setup_logging
+
+        path = setup_logging()
+        logging.getLogger("center").exception("internal error in `center %s`", args.command)
+        print(
+            f"center: internal error in `{args.command}`; details were written to {path}",
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

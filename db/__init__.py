@@ -1,0 +1,1 @@
+"""Database layer: models, engine/session, KPI queries, migrations. Imports no Qt."""

@@ -1,0 +1,136 @@
+"""Engines and sessions for SQLite (embedded default) and PostgreSQL (shared server)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class DatabaseError(Exception):
+    """The database cannot be used; the message says why and what to do."""
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    try:
+        cur.execute("PRAGMA journal_mode=WAL")
+    except Exception:  # noqa: BLE001 - in-memory databases have no WAL; harmless
+        pass
+    cur.close()
+
+
+def normalise_url(url: str) -> str:
+    """Accept ``postgresql://`` and ``postgres://`` as psycopg 3 URLs."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def make_engine(url: str, **kw: Any) -> Engine:
+    url = normalise_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseError(f"not a database URL: {url!r} ({exc})") from exc
+    if parsed.get_backend_name() == "sqlite":
+        db = parsed.database
+        if db and db != ":memory:" and not db.startswith("file:"):
+            Path(db).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, **kw)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        return create_engine(url, pool_pre_ping=True, **kw)
+    raise DatabaseError(
+        f"unsupported database {parsed.get_backend_name()!r}: use sqlite:///FILE "
+        "or postgresql+psycopg://user@host/db"
+    )
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Session]:
+    """One service call = one transaction: commit on success, roll back on error."""
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        yield session
+
+
+def alembic_config(engine: Engine) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    cfg = alembic_config(create_engine("sqlite://"))
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    assert head is not None
+    return head
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    from alembic import command
+
+    command.upgrade(alembic_config(engine), revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    from alembic import command
+
+    command.downgrade(alembic_config(engine), revision)
+
+
+def open_database(url: str, *, auto_upgrade: bool | None = None) -> Engine:
+    """Engine for ``url``, checked to be reachable and at the current schema.
+
+    A fresh or older SQLite file is upgraded automatically; a PostgreSQL database
+    must be upgraded explicitly with ``center db upgrade`` (a shared server is
+    migrated once, by its administrator), unless ``auto_upgrade`` is true.
+    """
+    engine = make_engine(url)
+    is_sqlite = engine.dialect.name == "sqlite"
+    try:
+        rev = current_revision(engine)
+    except OperationalError as exc:
+        raise DatabaseError(f"cannot open the database {engine.url!r}: {exc.orig}") from exc
+    if rev != head_revision():
+        if auto_upgrade or (auto_upgrade is None and is_sqlite):
+            upgrade(engine)
+        elif rev is None and not inspect(engine).get_table_names():
+            raise DatabaseError(
+                f"the database {engine.url!r} is empty: run `center db upgrade --db URL` first"
+            )
+        else:
+            raise DatabaseError(
+                f"the database {engine.url!r} is at schema {rev}, the program needs "
+                f"{head_revision()}: run `center db upgrade`"
+            )
+    return engine

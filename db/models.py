@@ -1,0 +1,420 @@
+"""The whole product's data model (SQLAlchemy 2.x typed ORM).
+
+Later work adds behaviour, not tables. Conventions:
+
+* every business row has a stable ``code`` (the key of `interchange.md`);
+* instants are :class:`db.types.LocalDateTime` (aware in Python, +08:00);
+* personal information (resident name, ID number, phone) is stored encrypted
+  (``*_enc``, AES-GCM) with a keyed hash (``*_hash``, HMAC-SHA256) for exact look-ups;
+* columns named ``eff_*``, ``*_due_at`` and ``deadline_at`` are derived on write
+  (see :mod:`center.services.derive`) so KPI SQL compares columns, never computes dates.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from db.types import LocalDateTime, Money
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Enumerations are plain strings checked by the services and by CHECK constraints.
+STAFF_ROLES = ("grid_worker", "building_leader", "community_worker", "volunteer", "professional")
+VISIT_OUTCOMES = ("met", "not_home", "refused")
+CASE_SOURCES = ("visit", "online", "hotline", "proactive")
+PRIORITIES = ("immediate", "24h", "3wd")
+SPECIAL_GROUPS = ("solo_elderly", "disabled", "child_in_difficulty", "low_income", "other")
+CASE_STATUSES = (
+    "received",
+    "assigned",
+    "accepted",
+    "resolved",
+    "confirmed",
+    "rated",
+    "spot_checked",
+    "escalated",
+    "not_our_remit",
+    "no_action_needed",
+)
+USER_ROLES = ("admin", "coordinator", "assessor", "leader", "department", "viewer")
+BUDGET_CATEGORIES = ("personnel", "activities", "equipment")
+BUDGET_SOURCES = ("fiscal", "social_fund", "purchase")
+
+
+def _in(col: str, values: tuple[str, ...]) -> str:
+    return f"{col} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Street(Base):
+    __tablename__ = "street"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+
+
+class Community(Base):
+    __tablename__ = "community"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    street_id: Mapped[int] = mapped_column(ForeignKey("street.id"), index=True)
+    grids: Mapped[list[Grid]] = relationship(back_populates="community")
+
+
+class Grid(Base):
+    __tablename__ = "grid"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id"), index=True)
+    geometry: Mapped[str] = mapped_column(Text)  # GeoJSON geometry (Polygon/MultiPolygon)
+    community: Mapped[Community] = relationship(back_populates="grids")
+
+
+class Department(Base):
+    __tablename__ = "department"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str | None] = mapped_column(String(100))
+
+
+class Category(Base):
+    __tablename__ = "category"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)  # policy | life | dispute | emergency
+    name: Mapped[str] = mapped_column(String(50))
+    name_en: Mapped[str] = mapped_column(String(50))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Subcategory(Base):
+    __tablename__ = "subcategory"
+    __table_args__ = (CheckConstraint(_in("default_priority", PRIORITIES), name="priority"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)  # P01 … E03
+    category_id: Mapped[int] = mapped_column(ForeignKey("category.id"), index=True)
+    name: Mapped[str] = mapped_column(String(50))
+    name_en: Mapped[str] = mapped_column(String(80))
+    default_priority: Mapped[str] = mapped_column(String(12))
+    default_dept_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    category: Mapped[Category] = relationship()
+
+
+class Household(Base):
+    __tablename__ = "household"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"))
+    address: Mapped[str] = mapped_column(String(200))
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    members: Mapped[int | None] = mapped_column(Integer)
+    # canonical ';'-joined list in SPECIAL_GROUPS order; '' when none
+    special_groups: Mapped[str] = mapped_column(String(120), default="")
+    is_special: Mapped[bool] = mapped_column(Boolean, default=False)  # derived: special_groups != ''
+    is_floating: Mapped[bool | None] = mapped_column(Boolean)
+    moved_out_on: Mapped[date | None] = mapped_column(Date)
+    updated_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
+    __table_args__ = (Index("ix_household_grid_special", "grid_id", "is_special"),)
+
+
+class Resident(Base):
+    __tablename__ = "resident"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    name_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    name_hash: Mapped[str] = mapped_column(String(64), index=True)
+    id_number_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    id_number_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    phone_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    gender: Mapped[str | None] = mapped_column(String(1))  # M | F
+    tags: Mapped[str | None] = mapped_column(String(200))
+
+
+class Staff(Base):
+    __tablename__ = "staff"
+    __table_args__ = (CheckConstraint(_in("role", STAFF_ROLES), name="role"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(50))
+    role: Mapped[str] = mapped_column(String(20))
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"), index=True)
+    phone_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    phone_hash: Mapped[str | None] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Visit(Base):
+    __tablename__ = "visit"
+    __table_args__ = (
+        CheckConstraint(_in("outcome", VISIT_OUTCOMES), name="outcome"),
+        Index("ix_visit_household_at", "household_id", "visited_at"),
+        Index("ix_visit_at", "visited_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    visited_at: Mapped[datetime] = mapped_column(LocalDateTime)
+    outcome: Mapped[str] = mapped_column(String(10))
+    recorded_at: Mapped[datetime] = mapped_column(LocalDateTime)
+    recorded_is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    lag_hours: Mapped[float] = mapped_column(Float)  # derived: recorded_at - visited_at
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class HouseholdMonth(Base):
+    """Per household and calendar month: the first and second met-visit instants.
+
+    Maintained on every visit write. With these two instants the cadence of any
+    period is exact for any as-of T (a month has >= 2 met-visits by T exactly when
+    ``second_met_at <= T``; >= 1 when ``first_met_at <= T``).
+    """
+
+    __tablename__ = "household_month"
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), primary_key=True)
+    ym: Mapped[int] = mapped_column(Integer, primary_key=True)  # year*100 + month
+    first_met_at: Mapped[datetime] = mapped_column(LocalDateTime)
+    second_met_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
+    __table_args__ = (Index("ix_household_month_ym", "ym"),)
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    __table_args__ = (
+        CheckConstraint(_in("source", CASE_SOURCES), name="source"),
+        CheckConstraint(_in("priority", PRIORITIES), name="priority"),
+        CheckConstraint(_in("status", CASE_STATUSES), name="status"),
+        CheckConstraint("satisfaction IS NULL OR satisfaction BETWEEN 1 AND 5", name="rating"),
+        Index("ix_case_received", "received_at"),
+        Index("ix_case_eff_closed", "eff_closed_at"),
+        Index("ix_case_household_sub", "household_id", "subcategory_id", "received_at"),
+        Index("ix_case_dept_assigned", "dept_id", "assigned_at"),
+        Index("ix_case_status", "status"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))
+    source: Mapped[str] = mapped_column(String(12))
+    subcategory_id: Mapped[int] = mapped_column(ForeignKey("subcategory.id"))
+    priority: Mapped[str] = mapped_column(String(12))
+    priority_is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    received_at: Mapped[datetime] = mapped_column(LocalDateTime)
+    first_response_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
+    dept_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    assigned_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
+    confirmed_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
+    rated_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
+    spot_checked_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
+    spot_check_ok: Mapped[bool | None] = mapped_column(Boolean)
+    on_the_spot: Mapped[bool] = mapped_column(Boolean, default=False)
+    on_the_spot_given: Mapped[bool] = mapped_column(Boolean, default=False)  # column had a value
+    satisfaction: Mapped[int | None] = mapped_column(Integer)
+    reopened_from_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))  # coordinator's link
+    escalated: Mapped[bool] = mapped_column(Boolean, default=False)
+    escalated_given: Mapped[bool] = mapped_column(Boolean, default=False)
+    escalated_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
+    summary: Mapped[str | None] = mapped_column(Text)
+    address_note: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), default="received")
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    # derived on write (center.services.derive)
+    eff_response_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
+    eff_closed_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
+    response_due_at: Mapped[datetime] = mapped_column(LocalDateTime)  # received + 24 h
+    accept_due_at: Mapped[datetime | None] = mapped_column(LocalDateTime)  # assigned + 2 h
+    deadline_at: Mapped[datetime] = mapped_column(LocalDateTime)  # 15 working days
+    deadline_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_repeat: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
+    updated_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class CaseEvent(Base):
+    __tablename__ = "case_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    at: Mapped[datetime] = mapped_column(LocalDateTime)
+    actor: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(30))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class JointMeeting(Base):
+    __tablename__ = "joint_meeting"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    held_on: Mapped[date] = mapped_column(Date, index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), default="planned")  # planned | held
+    minutes: Mapped[str | None] = mapped_column(Text)
+
+
+class AgendaItem(Base):
+    __tablename__ = "agenda_item"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("joint_meeting.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    # pending | scheduled | decided | in_progress | done
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    lead_dept_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(LocalDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class MeetingDecision(Base):
+    __tablename__ = "meeting_decision"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agenda_item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    responsible_dept_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    decided_at: Mapped[datetime] = mapped_column(LocalDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
+
+
+class BudgetLine(Base):
+    """A funding line: money granted for one year, category and source."""
+
+    __tablename__ = "budget_line"
+    __table_args__ = (
+        CheckConstraint(_in("category", BUDGET_CATEGORIES), name="category"),
+        CheckConstraint(_in("source", BUDGET_SOURCES), name="source"),
+        Index("ix_budget_line_year", "year"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    year: Mapped[int] = mapped_column(Integer)
+    category: Mapped[str] = mapped_column(String(12))
+    source: Mapped[str] = mapped_column(String(12))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    granted_on: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class Expenditure(Base):
+    __tablename__ = "expenditure"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    budget_line_id: Mapped[int] = mapped_column(ForeignKey("budget_line.id"), index=True)
+    spent_on: Mapped[date] = mapped_column(Date, index=True)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    description: Mapped[str] = mapped_column(String(200))
+    recorded_by: Mapped[str | None] = mapped_column(String(60))
+
+
+class KpiTarget(Base):
+    __tablename__ = "kpi_target"
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[float] = mapped_column(Float)
+    higher_is_better: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
+
+
+class HolidayOverride(Base):
+    __tablename__ = "holiday_override"
+    __table_args__ = (CheckConstraint("kind IN ('holiday', 'workday')", name="kind"),)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str | None] = mapped_column(String(50))
+
+
+class Setting(Base):
+    __tablename__ = "setting"
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class AppUser(Base):
+    __tablename__ = "app_user"
+    __table_args__ = (CheckConstraint(_in("role", USER_ROLES), name="role"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    display_name: Mapped[str] = mapped_column(String(60))
+    role: Mapped[str] = mapped_column(String(20))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    dept_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    pin_hash: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ReportDoc(Base):
+    """A generated report: draft, then approved with a final document number."""
+
+    __tablename__ = "report_doc"
+    __table_args__ = (UniqueConstraint("kind", "period", "scope", name="kind_period_scope"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # monthly | quarterly | annual
+    period: Mapped[str] = mapped_column(String(10))
+    scope: Mapped[str] = mapped_column(String(20), default="all")
+    status: Mapped[str] = mapped_column(String(10), default="draft")  # draft | approved
+    doc_number: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(LocalDateTime)
+    created_by: Mapped[str] = mapped_column(String(60))
+    approved_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
+    approved_by: Mapped[str | None] = mapped_column(String(60))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class AuditLog(Base):
+    """Append-only: UPDATE and DELETE are refused by triggers (see the migration)."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(LocalDateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(60))
+    action: Mapped[str] = mapped_column(String(60))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_code: Mapped[str | None] = mapped_column(String(60))
+    detail: Mapped[str | None] = mapped_column(Text)  # JSON, never personal information
+
+
+class ChangeCounter(Base):
+    """One row per data domain, bumped by every write; readers poll it (and PG NOTIFY)."""
+
+    __tablename__ = "change_counter"
+    domain: Mapped[str] = mapped_column(String(20), primary_key=True)
+    counter: Mapped[int] = mapped_column(Integer, default=0)
+    changed_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
