@@ -1,0 +1,35 @@
+"""Change feed, writer side: every write that changes a data domain bumps its counter.
+
+On PostgreSQL the bump also sends ``NOTIFY center_changes, '<domain>'`` (delivered
+at commit); on SQLite readers poll ``PRAGMA data_version`` and then read the
+counters to learn which domains changed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection, select, text, update
+
+from db.models import ChangeCounter
+from db.seed import CHANGE_DOMAINS
+from db.types import CST
+
+CHANNEL = "center_changes"
+
+
+def bump(conn: Connection, *domains: str) -> None:
+    for domain in domains:
+        if domain not in CHANGE_DOMAINS:
+            raise ValueError(f"unknown change domain {domain!r}")
+        conn.execute(
+            update(ChangeCounter)
+            .where(ChangeCounter.domain == domain)
+            .values(counter=ChangeCounter.counter + 1, changed_at=datetime.now(CST))
+        )
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_notify(:ch, :d)"), {"ch": CHANNEL, "d": domain})
+
+
+def counters(conn: Connection) -> dict[str, int]:
+    return {d: c for d, c in conn.execute(select(ChangeCounter.domain, ChangeCounter.counter))}
