@@ -21,6 +21,8 @@ COMMAND_MODULES = [
     "center.commands.demo",
     "center.commands.interchange",
     "center.commands.kpi",
+    "center.commands.report",
+    "center.commands.workstation",
 ]
 
 

@@ -3,7 +3,7 @@
 * The user's real config, data and log dirs are never touched.
 * ``engine``: a fresh database at the newest schema with the shipped reference data,
   on SQLite and, where ``CENTER_TEST_PG_URL`` is set, on PostgreSQL (in a schema of
-  its own, ``center_test``). With that variable set, a skipped PostgreSQL test fails
+  its own, ``center_test_<pid>``, dropped at the end). With that variable set, a skipped PostgreSQL test fails
   the run.
 """
 
@@ -21,7 +21,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["CENTER_PII_KEY"] = base64.b64encode(b"k" * 32).decode()
 
 PG_URL = os.environ.get("CENTER_TEST_PG_URL", "")
-PG_SCHEMA = "center_test"
+# one schema per test process, so parallel runs on one server never collide
+PG_SCHEMA = f"center_test_{os.getpid()}"
 BACKENDS = ["sqlite", pytest.param("pg", marks=pytest.mark.pg)]
 
 
@@ -69,7 +70,7 @@ def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def _pg_migrated() -> str:
+def _pg_migrated() -> Iterator[str]:
     if not PG_URL:
         pytest.skip("PostgreSQL tests need CENTER_TEST_PG_URL")
     from db.engine import make_engine, upgrade
@@ -78,7 +79,19 @@ def _pg_migrated() -> str:
     eng = make_engine(pg_url())
     upgrade(eng)
     eng.dispose()
-    return pg_url()
+    yield pg_url()
+    _drop_pg_schema()
+
+
+def _drop_pg_schema() -> None:
+    from sqlalchemy import create_engine, text
+
+    from db.engine import normalise_url
+
+    eng = create_engine(normalise_url(PG_URL))
+    with eng.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+    eng.dispose()
 
 
 def _truncate_pg(url: str) -> None:
