@@ -150,6 +150,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if reporter is None:
         return
     skipped = [r for r in reporter.stats.get("skipped", []) if "[pg" in r.nodeid]
+    passed = [r for r in reporter.stats.get("passed", []) if "[pg" in r.nodeid]
+    if not passed and os.environ.get("CI"):
+        reporter.write_line("ERROR: no PostgreSQL test passed with CENTER_TEST_PG_URL set", red=True)
+        session.exitstatus = 1
     if skipped:
         reporter.write_line(
             f"ERROR: {len(skipped)} PostgreSQL tests were skipped with CENTER_TEST_PG_URL set",
