@@ -243,7 +243,8 @@ class Case(Base):
     on_the_spot_given: Mapped[bool] = mapped_column(Boolean, default=False)  # column had a value
     satisfaction: Mapped[int | None] = mapped_column(Integer)
     reopened_from_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
-    repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))  # coordinator's link
+    # the coordinator's link to the case this one repeats
+    repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     escalated: Mapped[bool] = mapped_column(Boolean, default=False)
     escalated_given: Mapped[bool] = mapped_column(Boolean, default=False)
     escalated_at: Mapped[datetime | None] = mapped_column(LocalDateTime)

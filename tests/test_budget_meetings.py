@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from center.services.budget import budget_summary
+from center.services.meetings import meeting_board
 from db.engine import transaction
 from db.models import (
     AgendaItem,
@@ -18,8 +20,6 @@ from db.models import (
     Street,
 )
 from db.types import CST
-from center.services.budget import budget_summary
-from center.services.meetings import meeting_board
 
 
 def _households(s, n_in: int, n_moved_before: int, n_moved_next_year: int) -> None:

@@ -70,7 +70,7 @@ def test_database_remembers_its_key(ctx, monkeypatch):
     monkeypatch.setenv("CENTER_PII_KEY", base64.b64encode(b"z" * 32).decode())
     other = open_context(str(ctx.engine.url.render_as_string(hide_password=False)))
     with pytest.raises(PiiKeyError, match="not the one this database"):
-        other.cipher
+        _ = other.cipher
     other.close()
 
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from db.engine import current_revision, downgrade, head_revision, upgrade
+from db.engine import current_revision, downgrade, head_revision, transaction, upgrade
 from db.models import (
     AuditLog,
     BudgetLine,
@@ -23,7 +23,6 @@ from db.models import (
     Street,
     Subcategory,
 )
-from db.engine import transaction
 from db.types import CST
 
 
@@ -88,22 +87,20 @@ def test_round_trip_aware_datetimes_and_money(engine):
 
 
 def test_check_constraint_refuses_unknown_source(engine):
-    with pytest.raises(IntegrityError):
-        with transaction(engine) as s:
-            h = _street_with_household(s)
-            sub = s.scalar(select(Subcategory).where(Subcategory.code == "L01"))
-            now = datetime(2026, 10, 1, tzinfo=CST)
-            s.add(Case(code="K1", household_id=h.id, source="fax", subcategory_id=sub.id,
-                       priority="24h", received_at=now, response_due_at=now, deadline_at=now))
+    with pytest.raises(IntegrityError), transaction(engine) as s:
+        h = _street_with_household(s)
+        sub = s.scalar(select(Subcategory).where(Subcategory.code == "L01"))
+        now = datetime(2026, 10, 1, tzinfo=CST)
+        s.add(Case(code="K1", household_id=h.id, source="fax", subcategory_id=sub.id,
+                   priority="24h", received_at=now, response_due_at=now, deadline_at=now))
 
 
 def test_audit_log_is_append_only(engine):
     with transaction(engine) as s:
         s.add(AuditLog(at=datetime(2026, 10, 1, tzinfo=CST), actor="t", action="x", entity="case"))
     for stmt in ("UPDATE audit_log SET actor = 'y'", "DELETE FROM audit_log"):
-        with pytest.raises(DBAPIError, match="append-only"):
-            with engine.begin() as c:
-                c.execute(text(stmt))
+        with pytest.raises(DBAPIError, match="append-only"), engine.begin() as c:
+            c.execute(text(stmt))
     with engine.connect() as c:
         assert c.scalar(text("SELECT actor FROM audit_log")) == "t"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import chinese_calendar
 from sqlalchemy import Connection, select
@@ -22,13 +22,19 @@ from db.types import CST
 WORKDAYS_TO_CLOSE = 15
 
 
-@lru_cache(maxsize=None)
+@cache
 def package_covers(year: int) -> bool:
     try:
         chinese_calendar.is_workday(date(year, 6, 1))
     except NotImplementedError:
         return False
     return True
+
+
+@lru_cache(maxsize=8192)
+def _package_workday(d: date) -> bool:
+    # chinesecalendar scans its tables on every call; a date's answer never changes.
+    return bool(chinese_calendar.is_workday(d))
 
 
 def package_years() -> tuple[int, int]:
@@ -51,7 +57,7 @@ class WorkCalendar:
         if hit is not None:
             return hit
         if package_covers(d.year):
-            return bool(chinese_calendar.is_workday(d))
+            return _package_workday(d)
         return d.weekday() < 5
 
     def year_status(self, year: int) -> str:

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, literal_column, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from center.services.calendar import WorkCalendar
 from db.models import Case, HouseholdMonth, Visit
@@ -112,6 +112,30 @@ def recompute_repeats(conn: Connection, household_ids: Iterable[int] | None = No
     return len(changed)
 
 
+def household_month_rows(met_visits: Iterable[tuple[int, datetime]]) -> list[dict[str, Any]]:
+    """``household_month`` rows (first and second met-visit instant per household and
+    calendar month) from the ``(household_id, visited_at)`` pairs of met-visits."""
+    firsts: dict[tuple[int, int], list[datetime]] = defaultdict(list)
+    for hh, at in met_visits:
+        slot = firsts[(hh, at.year * 100 + at.month)]
+        slot.append(at)
+        if len(slot) > 2:
+            slot.sort()
+            del slot[2:]
+    rows = []
+    for (hh, ym), times in firsts.items():
+        times.sort()
+        rows.append(
+            {
+                "household_id": hh,
+                "ym": ym,
+                "first_met_at": times[0],
+                "second_met_at": times[1] if len(times) > 1 else None,
+            }
+        )
+    return rows
+
+
 def rebuild_household_months(conn: Connection, household_ids: Iterable[int] | None = None) -> None:
     """Rebuild ``household_month`` for some households (all when None) from met-visits."""
     ids = None if household_ids is None else sorted(set(household_ids))
@@ -127,23 +151,6 @@ def rebuild_household_months(conn: Connection, household_ids: Iterable[int] | No
             d = d.where(HouseholdMonth.household_id.in_(chunk))
             v = v.where(Visit.household_id.in_(chunk))
         conn.execute(d)
-        firsts: dict[tuple[int, int], list[datetime]] = defaultdict(list)
-        for hh, at in conn.execute(v):
-            slot = firsts[(hh, at.year * 100 + at.month)]
-            slot.append(at)
-            if len(slot) > 2:
-                slot.sort()
-                del slot[2:]
-        rows = []
-        for (hh, ym), times in firsts.items():
-            times.sort()
-            rows.append(
-                {
-                    "household_id": hh,
-                    "ym": ym,
-                    "first_met_at": times[0],
-                    "second_met_at": times[1] if len(times) > 1 else None,
-                }
-            )
+        rows = household_month_rows((hh, at) for hh, at in conn.execute(v))
         for i in range(0, len(rows), 20000):
             conn.execute(insert(HouseholdMonth), rows[i : i + 20000])

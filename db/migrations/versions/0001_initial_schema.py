@@ -4,10 +4,10 @@ Revision ID: 0001
 Revises: 
 Create Date: 2026-11-27
 """
-from alembic import op
 import sqlalchemy as sa
-import db.types
+from alembic import op
 
+import db.types
 
 revision = '0001'
 down_revision = None
@@ -292,6 +292,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_case_received', ['received_at'], unique=False)
         batch_op.create_index('ix_case_status', ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_reopened_from_id'), ['reopened_from_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_cases_repeat_of_id'), ['repeat_of_id'], unique=False)
 
     op.create_table('household_month',
     sa.Column('household_id', sa.Integer(), nullable=False),
@@ -465,6 +466,7 @@ def downgrade() -> None:
 
     op.drop_table('household_month')
     with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_cases_repeat_of_id'))
         batch_op.drop_index(batch_op.f('ix_cases_reopened_from_id'))
         batch_op.drop_index('ix_case_status')
         batch_op.drop_index('ix_case_received')
