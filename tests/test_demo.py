@@ -1,0 +1,488 @@
+"""`center demo`: the demo street's invariants, determinism and refusal, on a small street."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import shutil
+import statistics
+from collections import Counter, defaultdict
+from datetime import date, datetime, timedelta
+
+import pytest
+import shapely
+from shapely.geometry import shape
+from shapely.strtree import STRtree
+from sqlalchemy import Engine, func, insert, inspect, select
+
+from center.cli import main as cli_main
+from center.services.budget import budget_summary
+from center.services.context import open_context
+from center.services.demo import DemoError, build_demo
+from center.services.demo_geo import group_tiles, tessellate
+from center.services.demo_people import id_check_digit, id_number_valid
+from center.services.derive import recompute_repeats
+from db.models import (
+    SPECIAL_GROUPS,
+    AgendaItem,
+    AppUser,
+    AuditLog,
+    Base,
+    Case,
+    ChangeCounter,
+    Community,
+    Grid,
+    Household,
+    HouseholdMonth,
+    JointMeeting,
+    Resident,
+    Staff,
+    Subcategory,
+    Visit,
+)
+from db.types import CST
+
+AS_OF = datetime(2026, 11, 5, 9, 0, tzinfo=CST)
+SMALL = {"scale": 0.1, "households_per_grid": 40, "as_of": AS_OF}  # 12 grids, ~480 homes
+TINY = {"scale": 0.05, "households_per_grid": 20, "as_of": AS_OF}  # 6 grids, ~120 homes
+CLOSED = {"resolved", "confirmed", "rated", "spot_checked", "not_our_remit", "no_action_needed"}
+OPEN = {"received", "assigned", "accepted", "escalated"}
+
+
+def _gb11643_ok(number: str) -> bool:
+    """The identity-number check character, computed here independently of the code."""
+    weights = [2 ** (17 - i) % 11 for i in range(17)]  # 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, …
+    total = sum(int(d) * w for d, w in zip(number[:17], weights, strict=True))
+    return number[17] == "10X98765432"[total % 11]
+
+
+def _rows(engine: Engine, model, *cols):
+    with engine.connect() as conn:
+        return conn.execute(select(*cols) if cols else select(model)).all()
+
+
+def _count(engine: Engine, model) -> int:
+    with engine.connect() as conn:
+        return conn.scalar(select(func.count()).select_from(model)) or 0
+
+
+# ------------------------------------------------------------------ pure parts
+
+
+def test_identity_check_digit_of_the_standard_example():
+    # GB 11643-1999 worked example: 11010519491231002X
+    assert id_check_digit("11010519491231002") == "X"
+    assert _gb11643_ok("11010519491231002X") and not _gb11643_ok("110105194912310021")
+    assert id_number_valid("11010519491231002X")
+    assert not id_number_valid("110105194912310021")
+    assert not id_number_valid("1101051949123100")
+
+
+@pytest.mark.parametrize("n_tiles, n_groups", [(120, 8), (1200, 80), (7, 2)])
+def test_tessellation_has_no_gaps_no_overlaps_and_contiguous_groups(n_tiles, n_groups):
+    rng = random.Random(5)
+    tiles = tessellate(rng, n_tiles, (120.16, 30.27), (260.0, 230.0))
+    assert len(tiles) == n_tiles
+    polys = [t.polygon for t in tiles]
+    for t in tiles:
+        assert t.ring[0] == t.ring[-1] and len(t.ring) == 5
+        assert t.polygon.is_valid and t.polygon.exterior.is_ccw
+        assert json.loads(t.geojson)["coordinates"][0] == [list(p) for p in t.ring]
+    tree = STRtree(polys)
+    left, right = tree.query(polys, predicate="intersects")
+    for a, b in zip(left, right, strict=True):
+        if a < b:
+            assert polys[a].intersection(polys[b]).area < 1e-14
+    union = shapely.union_all(polys)
+    assert union.geom_type == "Polygon" and not union.interiors
+    assert union.area == pytest.approx(sum(p.area for p in polys), rel=1e-9)
+    group = group_tiles(rng, tiles, n_groups)
+    assert sorted(set(group)) == list(range(n_groups))
+    for g in range(n_groups):
+        block = shapely.union_all([polys[k] for k in range(n_tiles) if group[k] == g])
+        assert block.geom_type == "Polygon", f"group {g} is not contiguous"
+
+
+# ------------------------------------------------------------- the small street
+
+
+def _check_geography(engine: Engine, summary) -> None:
+    grids = _rows(engine, Grid, Grid.id, Grid.code, Grid.name, Grid.geometry, Grid.community_id)
+    assert len(grids) == summary.grids == 12
+    assert _count(engine, Community) == summary.communities == 2
+    polys = {}
+    for gid, code, name, geometry, _ in grids:
+        geo = json.loads(geometry)
+        assert geo["type"] == "Polygon"
+        ring = geo["coordinates"][0]
+        assert ring[0] == ring[-1]
+        poly = shape(geo)
+        assert poly.is_valid and poly.exterior.is_ccw
+        assert 120.1 < poly.centroid.x < 120.2 and 30.2 < poly.centroid.y < 30.3
+        assert name.endswith("网格") and code.startswith("G")
+        polys[gid] = poly
+    plist = list(polys.values())
+    for i in range(len(plist)):
+        for j in range(i + 1, len(plist)):
+            assert plist[i].intersection(plist[j]).area < 1e-14
+    assert shapely.union_all(plist).geom_type == "Polygon"
+    homes = _rows(engine, Household, Household.grid_id, Household.lon, Household.lat,
+                  Household.address)
+    for gid, lon, lat, address in homes:
+        assert polys[gid].contains(shapely.Point(lon, lat))
+        assert re.fullmatch(r"\w+\d+幢\d单元\d{3,4}室", address), address
+    assert len({a for *_, a in homes}) == len(homes)  # one address, one household
+    per_grid = Counter(gid for gid, *_ in homes)
+    assert min(per_grid.values()) >= 32 and max(per_grid.values()) <= 48
+
+
+def _check_households_and_residents(ctx, summary) -> None:
+    engine = ctx.engine
+    homes = _rows(engine, Household, Household.id, Household.members, Household.special_groups,
+                  Household.is_special, Household.moved_out_on, Household.is_floating)
+    assert len(homes) == summary.households
+    assert 384 <= len(homes) <= 576
+    special = [h for h in homes if h.is_special]
+    assert summary.special_households == len(special)
+    assert 0.13 <= len(special) / len(homes) <= 0.27
+    tags = Counter()
+    for h in homes:
+        groups = h.special_groups.split(";") if h.special_groups else []
+        assert h.is_special == bool(groups)
+        assert groups == [g for g in SPECIAL_GROUPS if g in groups]  # canonical order
+        tags.update(groups)
+        assert h.moved_out_on is None or h.moved_out_on < AS_OF.date()
+    assert tags.most_common(1)[0][0] == "solo_elderly"
+    assert any(h.special_groups.count(";") == 1 for h in homes)  # some with two tags
+    assert 0 < sum(1 for h in homes if h.is_floating) < len(homes) / 3
+    assert 0 < sum(1 for h in homes if h.moved_out_on) < len(homes) / 10
+    residents = _rows(engine, Resident, Resident.household_id, Resident.name_enc,
+                      Resident.name_hash, Resident.id_number_enc, Resident.birth_date,
+                      Resident.gender, Resident.phone_enc, Resident.phone_hash)
+    assert len(residents) == summary.residents
+    assert 2.0 <= len(residents) / len(homes) <= 2.7
+    per_home = Counter(r.household_id for r in residents)
+    assert all(per_home[h.id] == h.members >= 1 for h in homes)
+    cipher = ctx.cipher
+    ids = []
+    for r in residents:
+        name = cipher.decrypt("name", r.name_enc)
+        assert 2 <= len(name) <= 4 and cipher.lookup_hash("name", name) == r.name_hash
+        if r.id_number_enc is not None:
+            number = cipher.decrypt("id_number", r.id_number_enc)
+            assert len(number) == 18 and _gb11643_ok(number), "check digit"
+            assert number.startswith("3301")
+            assert number[6:14] == r.birth_date.strftime("%Y%m%d")
+            assert int(number[16]) % 2 == (1 if r.gender == "M" else 0)
+            ids.append(number)
+        if r.phone_enc is not None:
+            phone = cipher.decrypt("phone", r.phone_enc)
+            assert len(phone) == 11 and phone[:2] in ("13", "15", "18") and phone.isdigit()
+            assert cipher.lookup_hash("phone", phone) == r.phone_hash
+    assert len(ids) == len(set(ids)) >= 0.95 * len(residents)
+    staff = Counter(role for (role,) in _rows(engine, Staff, Staff.role))
+    assert staff["grid_worker"] == 12 and staff["building_leader"] == 60
+    assert staff["community_worker"] >= 2 and staff["volunteer"] >= 12
+    assert staff["professional"] >= 1
+    users = Counter(role for (role,) in _rows(engine, AppUser, AppUser.role))
+    assert users["admin"] == 1 and users["coordinator"] >= 2 and users["department"] == 12
+    assert users["assessor"] == 1 and users["leader"] == 1
+
+
+def _check_visits(engine: Engine, summary) -> None:
+    visits = _rows(engine, Visit, Visit.household_id, Visit.visited_at, Visit.recorded_at,
+                   Visit.lag_hours, Visit.outcome)
+    assert len(visits) == summary.visits
+    outcomes = Counter(v.outcome for v in visits)
+    assert outcomes["met"] > 0.8 * len(visits) and outcomes["not_home"] and outcomes["refused"]
+    start = datetime(2025, 11, 1, tzinfo=CST)
+    moved = dict(_rows(engine, Household, Household.id, Household.moved_out_on))
+    lags = []
+    for v in visits:
+        assert start <= v.visited_at <= v.recorded_at <= AS_OF
+        out = moved[v.household_id]
+        assert out is None or v.visited_at.date() < out  # nobody visits an empty flat
+        assert v.lag_hours == pytest.approx((v.recorded_at - v.visited_at).total_seconds() / 3600)
+        lags.append(v.lag_hours)
+    assert statistics.median(lags) < 2 and max(lags) > 24  # usually minutes, some days late
+    met = defaultdict(list)
+    for v in visits:
+        if v.outcome == "met":
+            met[(v.household_id, v.visited_at.year * 100 + v.visited_at.month)].append(
+                v.visited_at)
+    months = _rows(engine, HouseholdMonth, HouseholdMonth.household_id, HouseholdMonth.ym,
+                   HouseholdMonth.first_met_at, HouseholdMonth.second_met_at)
+    assert len(months) == len(met)
+    for hh, ym, first, second in months:
+        times = sorted(met[(hh, ym)])
+        assert first == times[0] and second == (times[1] if len(times) > 1 else None)
+
+
+def _check_cadence(engine: Engine, summary) -> None:
+    """Most special households have 2 met-visits in most months; lagging grids are worse."""
+    grid_of = dict(_rows(engine, Grid, Grid.id, Grid.code))
+    special = {
+        hid: grid_of[gid]
+        for hid, gid, sp, moved in _rows(engine, Household, Household.id, Household.grid_id,
+                                          Household.is_special, Household.moved_out_on)
+        if sp and moved is None
+    }
+    full = {(hh, ym) for hh, ym, second in _rows(
+        engine, HouseholdMonth, HouseholdMonth.household_id, HouseholdMonth.ym,
+        HouseholdMonth.second_met_at) if second is not None}
+    months = [202606, 202607, 202608, 202609, 202610]
+    share: dict[str, list[int]] = defaultdict(list)
+    for hid, code in special.items():
+        share[code].extend(1 if (hid, ym) in full else 0 for ym in months)
+    rate = {code: sum(v) / len(v) for code, v in share.items()}
+    normal = [r for code, r in rate.items() if code not in summary.lagging_grids]
+    lagging = [rate[c] for c in summary.lagging_grids if c in rate]
+    assert len(summary.lagging_grids) == 1 and lagging
+    assert statistics.median(normal) >= 0.85
+    assert max(lagging) < min(statistics.median(normal) - 0.15, 0.8)
+
+
+def _check_cases(engine: Engine, summary) -> None:
+    subs = dict(_rows(engine, Subcategory, Subcategory.id, Subcategory.code))
+    rows = _rows(engine, Case)
+    assert len(rows) == summary.cases
+    homes = _count(engine, Household)
+    assert 1.7 * homes <= len(rows) <= 2.5 * homes  # ≈ 2 a household a year
+    assert {subs[c.subcategory_id] for c in rows} == set(subs.values())
+    assert len(subs) == 20
+    by_code = {c.id: c for c in rows}
+    for c in rows:
+        assert c.response_due_at == c.received_at + timedelta(hours=24)
+        assert c.deadline_at is not None and c.deadline_at > c.received_at
+        assert c.received_at <= AS_OF
+        for col in ("first_response_at", "assigned_at", "accepted_at", "closed_at",
+                    "confirmed_at", "rated_at", "spot_checked_at", "escalated_at"):
+            value = getattr(c, col)
+            assert value is None or c.received_at <= value <= AS_OF, (c.code, col)
+        assert (c.dept_id is None) == (c.assigned_at is None)
+        assert c.accepted_at is None or c.assigned_at <= c.accepted_at
+        assert c.accept_due_at == (c.assigned_at + timedelta(hours=2) if c.assigned_at else None)
+        assert c.on_the_spot_given and c.escalated_given
+        if c.on_the_spot:
+            assert c.source == "visit" and c.eff_closed_at == (c.closed_at or c.received_at)
+        if c.status in CLOSED:
+            assert c.eff_closed_at is not None
+        else:
+            assert c.status in OPEN and c.closed_at is None and not c.on_the_spot
+        assert (c.satisfaction is not None) == (c.rated_at is not None)
+        assert c.satisfaction is None or 1 <= c.satisfaction <= 5
+        if c.status == "escalated":
+            assert c.escalated and c.escalated_at is not None
+        if c.reopened_from_id is not None:
+            parent = by_code[c.reopened_from_id]
+            assert parent.received_at < c.received_at and parent.closed_at <= c.received_at
+            assert parent.household_id == c.household_id
+    sources = Counter(c.source for c in rows)
+    assert set(sources) == {"visit", "online", "hotline", "proactive"}
+    assert 0.22 <= sources["proactive"] / len(rows) <= 0.4
+    visit_cases = [c for c in rows if c.source == "visit"]
+    assert 0.45 <= sum(c.on_the_spot for c in visit_cases) / len(visit_cases) <= 0.75
+    rated = [c.satisfaction for c in rows if c.satisfaction]
+    assert sum(1 for s in rated if s >= 4) / len(rated) >= 0.75
+    assert any(c.reopened_from_id for c in rows) and any(c.is_repeat for c in rows)
+    assert any(c.escalated for c in rows)
+    assert {c.status for c in rows} >= {"received", "accepted", "rated", "resolved"}
+    fresh = [c for c in rows if subs[c.subcategory_id][0] == "E" and c.status in OPEN
+             and AS_OF - c.received_at <= timedelta(hours=6)]
+    assert len(fresh) >= 3
+    with engine.begin() as conn:  # is_repeat is exactly what derive computes
+        assert recompute_repeats(conn, None) == 0
+
+
+def _check_office(engine: Engine, summary) -> None:
+    meetings = _rows(engine, JointMeeting, JointMeeting.held_on, JointMeeting.status)
+    assert len(meetings) == summary.meetings == 14  # Nov 2025 … Nov 2026 + December plan
+    assert len({(d.year, d.month) for d, _ in meetings}) == 14
+    assert all((s == "held") == (d < AS_OF.date()) for d, s in meetings)
+    items = _rows(engine, AgendaItem, AgendaItem.case_id, AgendaItem.status, AgendaItem.due_on)
+    assert len(items) == summary.agenda_items
+    with engine.connect() as conn:
+        escalated = set(conn.scalars(select(Case.id).where(Case.escalated)))
+    assert escalated == {cid for cid, _, _ in items if cid is not None}
+    assert {s for _, s, _ in items} <= {"pending", "scheduled", "decided", "in_progress", "done"}
+    budget = budget_summary(engine, 2026, AS_OF)
+    assert budget.households > 0 and budget.standard == 20 * budget.households
+    assert 0 < budget.gap < budget.standard * 3 / 10  # most, not all, of the standard
+    assert any(row.overspent for row in budget.by_category)
+    assert sum(1 for row in budget.by_category if row.overspent) == 1
+    assert all(row.spent > 0 for row in budget.by_quarter[:3])
+    with engine.connect() as conn:
+        assert min(conn.scalars(select(ChangeCounter.counter))) >= 1
+        audit = conn.execute(select(AuditLog.action, AuditLog.detail)).all()
+    assert [a for a, _ in audit] == ["demo.build"]
+    assert json.loads(audit[0][1])["seed"] == 11
+
+
+def test_small_street_invariants(ctx):
+    summary = build_demo(ctx, seed=11, **SMALL)
+    assert summary.street == "东湖街道" and summary.as_of == AS_OF and not summary.replaced
+    _check_geography(ctx.engine, summary)
+    _check_households_and_residents(ctx, summary)
+    _check_visits(ctx.engine, summary)
+    _check_cadence(ctx.engine, summary)
+    _check_cases(ctx.engine, summary)
+    _check_office(ctx.engine, summary)
+
+
+# ------------------------------------------------------------------ determinism
+
+
+def _snapshot(ctx) -> dict[str, list[tuple]]:
+    """Every business table, with encrypted blobs replaced by their decrypted values."""
+    out = {}
+    with ctx.engine.connect() as conn:
+        for table in Base.metadata.sorted_tables:
+            if table.name in ("audit_log", "change_counter", "setting"):
+                continue  # wall-clock stamps and the key check, not demo content
+            cols = list(table.columns)
+            rows = []
+            for row in conn.execute(select(*cols).order_by(*table.primary_key.columns)):
+                values = []
+                for col, value in zip(cols, row, strict=True):
+                    if col.name.endswith("_enc") and value is not None:
+                        value = ctx.cipher.decrypt(col.name[:-4], value)
+                    values.append(value)
+                rows.append(tuple(values))
+            out[table.name] = rows
+    return out
+
+
+def _fresh_ctx(template, path):
+    shutil.copy(template, path)
+    return open_context(f"sqlite:///{path}")
+
+
+def test_same_seed_and_as_of_give_identical_rows(_sqlite_template, tmp_path):
+    snaps = []
+    for name, seed in (("a", 5), ("b", 5), ("c", 6)):
+        ctx = _fresh_ctx(_sqlite_template, tmp_path / f"{name}.sqlite3")
+        try:
+            build_demo(ctx, seed=seed, **TINY)
+            snaps.append(_snapshot(ctx))
+            with ctx.engine.connect() as conn:  # the blobs themselves use fresh nonces
+                blobs = conn.scalars(select(Resident.name_enc).order_by(Resident.id)).all()
+            snaps[-1]["_blobs"] = [(b,) for b in blobs]
+        finally:
+            ctx.close()
+    a, b, c = snaps
+    assert a.pop("_blobs") != b.pop("_blobs")
+    c.pop("_blobs")
+    assert a.keys() == b.keys()
+    for table in a:
+        assert a[table] == b[table], table
+    assert a["household"] and a["cases"] and a["visit"] and a["resident"]
+    assert a["household"] != c["household"] and a["cases"] != c["cases"]
+
+
+@pytest.mark.parametrize("db_url", [pytest.param("pg", marks=pytest.mark.pg)], indirect=True)
+def test_postgresql_gets_the_same_street_as_sqlite(db_url, _sqlite_template, tmp_path):
+    """The PostgreSQL bulk path (COPY) writes exactly what SQLite gets through INSERT."""
+    snaps = []
+    for ctx in (_fresh_ctx(_sqlite_template, tmp_path / "lite.sqlite3"), open_context(db_url)):
+        try:
+            build_demo(ctx, seed=8, **TINY)
+            snaps.append(_snapshot(ctx))
+        finally:
+            ctx.close()
+    lite, pg = snaps
+    assert lite.keys() == pg.keys()
+    for table in lite:
+        assert lite[table] == pg[table], table
+
+
+# --------------------------------------------------------------- refuse, replace
+
+
+def test_refuses_a_database_with_a_street_and_replaces_on_request(ctx):
+    first = build_demo(ctx, seed=1, **TINY)
+    expected = "already holds the street “东湖街道” with 6 grids, .*--replace"
+    with pytest.raises(DemoError, match=expected):
+        build_demo(ctx, seed=2, **TINY)
+    assert _count(ctx.engine, Household) == first.households
+    second = build_demo(ctx, seed=2, replace=True, **TINY)
+    assert second.replaced and second.users == 0  # the accounts stayed
+    assert _count(ctx.engine, Household) == second.households != first.households
+    assert _count(ctx.engine, Case) == second.cases
+    assert _count(ctx.engine, AppUser) == first.users
+    with ctx.engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(Grid)) == 6
+        actions = conn.scalars(select(AuditLog.action).order_by(AuditLog.id)).all()
+    assert actions == ["demo.build", "demo.build"]
+    indexes = {ix["name"] for ix in inspect(ctx.engine).get_indexes("cases")}
+    assert {"ix_case_received", "ix_cases_repeat_of_id"} <= set(indexes)
+
+
+def test_refuses_other_business_data_without_a_street(ctx):
+    with ctx.engine.begin() as conn:
+        conn.execute(insert(Staff).values(code="S00001", name="志愿者", role="volunteer"))
+    with pytest.raises(DemoError, match="already holds business data with 0 grids, .* 1 staff"):
+        build_demo(ctx, seed=1, **TINY)
+    assert _count(ctx.engine, Staff) == 1 and _count(ctx.engine, Household) == 0
+
+
+def test_cancelling_from_the_progress_callback_writes_nothing(ctx):
+    seen: list[tuple[int, int, str]] = []
+
+    def progress(done: int, total: int, label: str) -> None:
+        seen.append((done, total, label))
+        if label == "诉求工单":
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        build_demo(ctx, seed=3, progress=progress, **TINY)
+    for model in (Household, Visit, Resident, Grid, Staff, AppUser, Case):
+        assert _count(ctx.engine, model) == 0
+    dones = [d for d, _, _ in seen]
+    assert dones == sorted(dones) and seen[0][1] == 1000
+
+
+def test_progress_reaches_the_total(ctx):
+    seen: list[int] = []
+    build_demo(ctx, seed=3, progress=lambda d, t, label: seen.append(d), **TINY)
+    assert seen == sorted(seen) and seen[-1] == 1000
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"scale": 0}, "scale must be between"),
+        ({"scale": 100}, "scale must be between"),
+        ({"households_per_grid": 1}, "households per grid"),
+        ({"seed": "x"}, "seed must be an integer"),
+    ],
+)
+def test_bad_arguments_are_refused(ctx, kwargs, message):
+    with pytest.raises(DemoError, match=message):
+        build_demo(ctx, **{"as_of": AS_OF, **kwargs})
+    assert _count(ctx.engine, Household) == 0
+
+
+# ------------------------------------------------------------------------- CLI
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_cli_builds_then_refuses(db_url, capsys):
+    argv = ["demo", "--db", db_url, "--scale", "0.05", "--as-of", "2026-11-05T09:00"]
+    assert cli_main(argv) == 0
+    out = capsys.readouterr()
+    assert "demo street 东湖街道" in out.out and "6 grids" in out.out
+    assert "as of 2026-11-05T09:00:00+08:00" in out.out
+    assert cli_main(argv) == 2
+    assert "use --replace" in capsys.readouterr().err
+    assert cli_main(["demo", "--db", db_url, "--as-of", "soon"]) == 2
+    assert "--as-of: 'soon' is not an ISO 8601 timestamp" in capsys.readouterr().err
+    engine_ctx = open_context(db_url)
+    try:
+        with engine_ctx.engine.connect() as conn:
+            first_case = conn.scalar(select(func.min(Case.received_at)))
+            last_case = conn.scalar(select(func.max(Case.received_at)))
+    finally:
+        engine_ctx.close()
+    assert first_case >= datetime(2025, 11, 1, tzinfo=CST)
+    assert date(2026, 11, 5) == last_case.date() and last_case <= AS_OF
