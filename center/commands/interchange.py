@@ -1,0 +1,183 @@
+"""`center import KIND FILE`, `center export KIND FILE`, `center holidays import|list`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+
+from center.cli import UserError
+from center.services import interchange as ix
+from center.services.context import open_context
+
+PROGRESS_MIN_ROWS = 20_000  # files smaller than this import without a progress line
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    kinds = ", ".join(ix.KINDS)
+    p = sub.add_parser(
+        "import",
+        parents=[common],
+        help="import an interchange file (all or nothing)",
+        description=f"Import FILE of KIND ({kinds}). Grids are GeoJSON, the others CSV "
+        "(UTF-8 or GB18030) or XLSX. Nothing is written unless every row is valid.",
+    )
+    p.add_argument("kind", metavar="KIND", choices=ix.KINDS, help=kinds)
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+    p.set_defaults(func=run_import)
+
+    p = sub.add_parser(
+        "export",
+        parents=[common],
+        help="export an interchange file (same columns as the import)",
+        description=f"Export KIND ({kinds}) to FILE: .csv (UTF-8 with BOM) or .xlsx; grids "
+        "to .geojson.",
+    )
+    p.add_argument("kind", metavar="KIND", choices=ix.KINDS, help=kinds)
+    p.add_argument("file", metavar="FILE")
+    p.set_defaults(func=run_export)
+
+    p = sub.add_parser("holidays", help="holiday overrides: import, list")
+    hsub = p.add_subparsers(dest="holidays_command", metavar="ACTION", required=True)
+    hi = hsub.add_parser(
+        "import",
+        parents=[common],
+        help="replace the overrides of the years in FILE and recompute deadlines",
+    )
+    hi.add_argument("file", metavar="FILE")
+    hi.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+    hi.set_defaults(func=run_holidays_import)
+    hl = hsub.add_parser("list", parents=[common], help="list the days off and working days")
+    hl.add_argument("year", metavar="YEAR", type=int)
+    hl.set_defaults(func=run_holidays_list)
+
+
+class _ProgressLine:
+    """A simple progress line on stderr: rewritten in place on a terminal, a few
+    plain lines otherwise."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.tty = sys.stderr.isatty()
+        self.last_pct = -1
+        self.last_time = 0.0
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        pct = 100 * done // total if total else 100
+        now = time.monotonic()
+        if self.tty:
+            if pct == self.last_pct or (now - self.last_time < 0.2 and pct < 100):
+                return
+            print(f"\r{self.label}: {pct:3d}%", end="", file=sys.stderr, flush=True)
+        else:
+            if pct // 25 == self.last_pct // 25:
+                return
+            print(f"{self.label}: {pct}%", file=sys.stderr, flush=True)
+        self.last_pct, self.last_time, self.shown = pct, now, True
+
+    def close(self) -> None:
+        if self.tty and self.shown:
+            print(file=sys.stderr)
+
+
+def _rows_hint(path: str) -> int:
+    """Cheap size estimate so small files never print a progress line."""
+    try:
+        with open(path, "rb") as fh:
+            return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
+    except OSError:
+        return 0
+
+
+def _report(result: ix.ImportResult) -> None:
+    for w in result.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    counts = f"{result.inserted} inserted, {result.updated} updated, {result.unchanged} unchanged"
+    if result.deleted:
+        counts += f", {result.deleted} deleted"
+    if result.related_changes:
+        counts += f", {result.related_changes} related rows written"
+    if result.dry_run:
+        print(
+            f"dry run: {result.file}: {result.rows} rows valid; would be {counts}; nothing written"
+        )
+        return
+    print(f"imported {result.kind} from {result.file}: {result.rows} rows ({counts})")
+    if result.deadlines_changed is not None:
+        print(f"recomputed case deadlines: {result.deadlines_changed} changed")
+
+
+def _import(args: argparse.Namespace, call: Callable[..., ix.ImportResult], label: str) -> int:
+    ctx = open_context(args.db)
+    bar = _ProgressLine(label) if _rows_hint(args.file) >= PROGRESS_MIN_ROWS else None
+    try:
+        result = call(ctx, args.file, dry_run=args.dry_run, progress=bar)
+    except ix.ImportRejected as exc:
+        if bar:
+            bar.close()
+        for line in exc.problems:
+            print(line, file=sys.stderr)
+        print(f"center: {args.file}: {exc}", file=sys.stderr)
+        return 1
+    except ix.InterchangeError as exc:
+        raise UserError(str(exc)) from exc
+    finally:
+        ctx.close()
+    if bar:
+        bar.close()
+    _report(result)
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    def call(ctx: object, path: str, **kw: object) -> ix.ImportResult:
+        return ix.import_file(ctx, args.kind, path, **kw)  # type: ignore[arg-type]
+
+    return _import(args, call, f"importing {args.kind}")
+
+
+def run_holidays_import(args: argparse.Namespace) -> int:
+    return _import(args, ix.import_holidays, "importing holidays")
+
+
+def run_export(args: argparse.Namespace) -> int:
+    ctx = open_context(args.db)
+    try:
+        n = ix.export_file(ctx, args.kind, args.file)
+    except ix.InterchangeError as exc:
+        raise UserError(str(exc)) from exc
+    except OSError as exc:
+        raise UserError(f"{args.file}: cannot write the file ({exc.strerror})") from exc
+    finally:
+        ctx.close()
+    print(f"exported {n} {args.kind} rows to {args.file}")
+    return 0
+
+
+_STATUS_TEXT = {
+    "official": "official calendar (chinesecalendar package)",
+    "override": "from the override table (imported with `center holidays import`)",
+    "missing": "missing: neither the chinesecalendar package nor the override table covers "
+    "it; Monday to Friday count as working days and deadlines in this year are provisional. "
+    "Import the year's arrangement with `center holidays import FILE`",
+}
+
+
+def run_holidays_list(args: argparse.Namespace) -> int:
+    if not 1900 <= args.year <= 2100:
+        raise UserError(f"year {args.year} is out of range (1900–2100)")
+    ctx = open_context(args.db)
+    try:
+        listing = ix.list_holidays(ctx.engine, args.year)
+    finally:
+        ctx.close()
+    print(f"{listing.year}: {_STATUS_TEXT[listing.status]}")
+    if listing.status == "official" and listing.override_count:
+        print(f"{listing.override_count} date(s) overridden by the override table")
+    for e in listing.entries:
+        mark = "  (override)" if e.source == "override" and listing.status == "official" else ""
+        print(f"{e.day.isoformat()}  {e.kind:<7}  {e.name or ''}{mark}".rstrip())
+    return 0

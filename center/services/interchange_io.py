@@ -1,0 +1,565 @@
+"""Reading and writing interchange files (`spec/interchange.md` § Common rules).
+
+* Files: CSV (UTF-8 with or without BOM, else GB18030) or XLSX (first sheet); the
+  header is row 1, names are matched case-, space- and underscore-insensitively.
+* Values: parsers turn one non-empty cell (text from CSV, or a typed XLSX cell) into
+  a Python value or raise :class:`ValueError` whose message is user-facing.
+* Problems and warnings are collected as ``FILE:LINE: column: message`` lines.
+* Writers are deterministic (CSV with BOM for Excel; XLSX with typed cells and fixed
+  zip timestamps) and atomic: a failed export leaves no half-written file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import re
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from db.types import CST
+
+# ---------------------------------------------------------------- problems
+
+
+class Problems:
+    """``FILE:LINE: column: message`` lines, reported sorted by line (stable)."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self._items: list[tuple[int, int, str]] = []
+
+    def add(self, line: int, column: str, message: str) -> None:
+        text = f"{self.label}:{line}: {column}: {message}"
+        self._items.append((line, len(self._items), text))
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __bool__(self) -> bool:
+        return bool(self._items)
+
+    def lines(self) -> list[str]:
+        return [text for _, _, text in sorted(self._items)]
+
+
+class FileUnreadable(Exception):
+    """The file as a whole cannot be read; ``problems`` holds the formatted lines."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+# ---------------------------------------------------------------- decoding
+
+
+def decode_text(data: bytes, label: str) -> str:
+    """UTF-8 (BOM optional) when the bytes are valid UTF-8, else GB18030."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FileUnreadable(
+            [f"{label}:1: encoding: UTF-16 text is not supported; save the file as CSV UTF-8"]
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise FileUnreadable(
+            [f"{label}:{line}: encoding: the file is neither UTF-8 nor GB18030 (GBK) text"]
+        ) from exc
+
+
+# ---------------------------------------------------------------- tables
+
+_HEADER_JUNK = re.compile(r"[\s_\-\u3000]+")
+
+
+def header_key(name: object) -> str:
+    """Header matching key: case-, space- and underscore-insensitive; a trailing ``*``
+    (the "required" mark of the spec) is ignored."""
+    text = str(name).replace("\ufeff", "").strip().rstrip("*").lower()
+    return _HEADER_JUNK.sub("", text)
+
+
+@dataclass
+class Table:
+    """A sheet: the index of each known column; the data rows and their line numbers."""
+
+    label: str
+    index: dict[str, int]
+    lines: list[int] = field(default_factory=list)
+    cells: list[list[Any]] = field(default_factory=list)
+
+
+def _csv_records(text: str, label: str) -> tuple[list[int], list[list[Any]]]:
+    """All CSV records and the line each one starts on (header = line 1)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        records: list[list[Any]] = list(reader)
+    except csv.Error as exc:
+        raise FileUnreadable([f"{label}:{reader.line_num}: csv: {exc}"]) from exc
+    n_lines = text.count("\n") + (0 if not text or text.endswith("\n") else 1)
+    if len(records) == n_lines:  # one record per line: record i is on line i + 1
+        return list(range(1, n_lines + 1)), records
+    # a quoted field holds a line break (or lines end in a bare CR): track start lines
+    reader = csv.reader(io.StringIO(text, newline=""))
+    lines = []
+    end = 0
+    for _record in reader:
+        lines.append(end + 1)
+        end = reader.line_num
+    return lines, records
+
+
+def _xlsx_records(path: Path, label: str) -> tuple[list[int], list[list[Any]]]:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise FileUnreadable([f"{label}:1: xlsx: not a readable XLSX workbook ({exc})"]) from exc
+    try:
+        if not wb.worksheets:
+            raise FileUnreadable([f"{label}:1: xlsx: the workbook has no sheet"])
+        records = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        wb.close()
+    return list(range(1, len(records) + 1)), records
+
+
+def _blank(cells: list[Any]) -> bool:
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+
+
+def read_table(
+    path: Path,
+    label: str,
+    columns: Sequence[str],
+    required: Iterable[str],
+    problems: Problems,
+    warnings: list[str],
+) -> Table:
+    """Read a CSV or XLSX file into a :class:`Table` of the known ``columns``.
+
+    Unknown columns become warnings; missing required or repeated columns become
+    problems. Blank rows are skipped. Raises :class:`FileUnreadable`.
+    """
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        lines, records = _xlsx_records(path, label)
+    elif suffix == ".csv":
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise FileUnreadable([f"{label}:1: file: cannot be read ({exc.strerror})"]) from exc
+        lines, records = _csv_records(decode_text(data, label), label)
+    else:
+        raise FileUnreadable([f"{label}:1: file: expected a .csv or .xlsx file"])
+    if not records or _blank(records[0]):
+        what = "the file is empty" if not records else "the first row must be the header"
+        raise FileUnreadable([f"{label}:1: header: {what}"])
+    known = {header_key(c): c for c in columns}
+    index: dict[str, int] = {}
+    for pos, raw in enumerate(records[0]):
+        if raw is None or str(raw).strip() == "":
+            continue
+        canon = known.get(header_key(raw))
+        if canon is None:
+            warnings.append(f"{label}:1: {str(raw).strip()}: unknown column ignored")
+        elif canon in index:
+            problems.add(1, canon, "column appears more than once")
+        else:
+            index[canon] = pos
+    for name in required:
+        if name not in index:
+            problems.add(1, name, "required column missing")
+    if suffix == ".csv":  # cells are text; most rows start with a non-empty code
+        keep = [
+            i
+            for i in range(1, len(records))
+            if records[i] and (records[i][0].strip() or "".join(records[i]).strip())
+        ]
+    else:
+        keep = [i for i in range(1, len(records)) if not _blank(records[i])]
+    table = Table(label, index, [lines[i] for i in keep], [records[i] for i in keep])
+    width = max(index.values(), default=-1) + 1
+    for i, cells in enumerate(table.cells):
+        if len(cells) < width:  # ragged row: the missing cells are empty
+            table.cells[i] = cells + [None] * (width - len(cells))
+    return table
+
+
+# ---------------------------------------------------------------- values
+
+_ISO_FAST = re.compile(r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d{1,6})?)?)?")
+_LOOSE_TS = re.compile(
+    r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"
+    r"(?:[T ]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?"
+)
+_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+MIN_YEAR = 1900
+MAX_YEAR = 2100
+
+TS_HINT = "expected ISO 8601 such as 2026-10-05T08:30:00+08:00 or 2026/10/05 08:30"
+DATE_HINT = "expected YYYY-MM-DD"
+
+
+def _aware(dt: datetime) -> datetime:
+    if not MIN_YEAR <= dt.year <= MAX_YEAR:
+        raise ValueError(f"year {dt.year} is out of range")
+    if dt.tzinfo is None or dt.tzinfo == CST:
+        return dt.replace(tzinfo=CST)
+    return dt.astimezone(CST)
+
+
+def _loose_timestamp(text: str) -> datetime:
+    m = _LOOSE_TS.fullmatch(text)
+    if m is None:
+        raise ValueError(f"not a timestamp ({TS_HINT})")
+    y, mo, d, h, mi, s, frac, off = m.groups()
+    try:
+        dt = datetime(
+            int(y),
+            int(mo),
+            int(d),
+            int(h or 0),
+            int(mi or 0),
+            int(s or 0),
+            int((frac or "0").ljust(6, "0")),
+        )
+    except ValueError as exc:
+        raise ValueError(f"not a real date and time ({exc})") from exc
+    if off:
+        offset = "+00:00" if off == "Z" else off
+        if ":" not in offset:
+            offset = offset[:3] + ":" + offset[3:]
+        dt = datetime.fromisoformat(dt.isoformat() + offset)
+    return dt
+
+
+def parse_timestamp(raw: Any) -> datetime:
+    """An aware +08:00 datetime; naive text and Excel date cells are local time."""
+    if isinstance(raw, str):
+        try:
+            dt = datetime.fromisoformat(raw)
+        except ValueError:
+            if _ISO_FAST.fullmatch(raw):  # well-formed but impossible, e.g. 2026-02-30
+                raise ValueError(f"not a real date and time ({TS_HINT})") from None
+            dt = _loose_timestamp(raw)
+        return _aware(dt)
+    if isinstance(raw, datetime):
+        return _aware(raw)
+    if isinstance(raw, date):
+        return _aware(datetime(raw.year, raw.month, raw.day))
+    raise ValueError(f"not a timestamp ({TS_HINT})")
+
+
+def parse_date(raw: Any) -> date:
+    if isinstance(raw, datetime):
+        if raw.time() != time(0):
+            raise ValueError(f"a date has no time of day ({DATE_HINT})")
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    if isinstance(raw, str):
+        m = _DATE.fullmatch(raw)
+        if m is None:
+            raise ValueError(f"not a date ({DATE_HINT})")
+        try:
+            d = date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            raise ValueError(f"not a real date ({DATE_HINT})") from None
+        if not MIN_YEAR <= d.year <= MAX_YEAR:
+            raise ValueError(f"year {d.year} is out of range")
+        return d
+    raise ValueError(f"not a date ({DATE_HINT})")
+
+
+_BOOLS = {
+    "1": True,
+    "0": False,
+    "true": True,
+    "false": False,
+    "yes": True,
+    "no": False,
+    "是": True,
+    "否": False,
+}
+
+
+def parse_bool(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, int | float) and raw in (0, 1):
+        return bool(raw)
+    if isinstance(raw, str):
+        hit = _BOOLS.get(raw.lower())
+        if hit is not None:
+            return hit
+    raise ValueError("not a boolean (use 1/0, true/false, yes/no or 是/否)")
+
+
+def parse_int(raw: Any, lo: int, hi: int, what: str = "an integer") -> int:
+    value: int | None = None
+    if isinstance(raw, bool):
+        value = None
+    elif isinstance(raw, int):
+        value = raw
+    elif isinstance(raw, float) and raw.is_integer():
+        value = int(raw)
+    elif isinstance(raw, str) and re.fullmatch(r"[+-]?\d+(\.0*)?", raw):
+        value = int(raw.split(".")[0])
+    if value is None or not lo <= value <= hi:
+        raise ValueError(f"must be {what}")
+    return value
+
+
+def parse_float(raw: Any, lo: float, hi: float, what: str) -> float:
+    value: float | None = None
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        value = float(raw)
+    elif isinstance(raw, str):
+        try:
+            value = float(raw)
+        except ValueError:
+            value = None
+    if value is None or math.isnan(value) or not lo <= value <= hi:
+        raise ValueError(f"must be {what}")
+    return value
+
+
+def cell_text(raw: Any) -> str:
+    """A cell as text (XLSX numbers that are whole become ``"1001"``, not ``"1001.0"``)."""
+    if isinstance(raw, str):
+        return raw
+    if isinstance(raw, bool):
+        return "1" if raw else "0"
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, datetime | date | time):
+        return raw.isoformat()
+    return str(raw)
+
+
+def text_parser(max_len: int | None) -> Callable[[Any], str]:
+    def parse(raw: Any) -> str:
+        text = cell_text(raw)
+        if max_len is not None and len(text) > max_len:
+            raise ValueError(f"longer than {max_len} characters")
+        return text
+
+    return parse
+
+
+def enum_parser(values: Sequence[str]) -> Callable[[Any], str]:
+    allowed = frozenset(values)
+    listing = ", ".join(values)
+
+    def parse(raw: Any) -> str:
+        text = cell_text(raw)
+        key = text.lower()
+        if key not in allowed:
+            raise ValueError(f"{text!r} is not one of {listing}")
+        return key
+
+    return parse
+
+
+# ---------------------------------------------------------------- bulk fast paths
+#
+# A bulk parser converts a whole column at C speed for the common case and raises
+# (ValueError or TypeError) when any value needs the careful per-cell parser, which
+# then reports the exact problems. ``None`` (empty cell) passes through.
+
+Bulk = Callable[[list[Any]], list[Any]]
+_TEXT_TYPES = frozenset({str, type(None)})
+
+
+def text_bulk(max_len: int | None) -> Bulk:
+    def bulk(values: list[Any]) -> list[Any]:
+        if not set(map(type, values)) <= _TEXT_TYPES:
+            raise TypeError("not all text")
+        if max_len is not None and max(map(len, filter(None, values)), default=0) > max_len:
+            raise ValueError("too long")
+        return values
+
+    return bulk
+
+
+def enum_bulk(values: Sequence[str]) -> Bulk:
+    allowed = frozenset(values) | {None}
+
+    def bulk(column: list[Any]) -> list[Any]:
+        if not set(column) <= allowed:
+            raise ValueError("not all canonical")
+        return column
+
+    return bulk
+
+
+def timestamp_bulk(values: list[Any]) -> list[Any]:
+    """ISO text → aware datetimes whose zone is the ``CST`` object itself.
+
+    Local values get that very object (not merely an equal +08:00 zone): comparing
+    datetimes whose zones are different objects costs a ``utcoffset()`` call on each
+    side, and later steps compare and sort these values many times.
+    """
+    fromiso = datetime.fromisoformat
+    parsed = [None if v is None else fromiso(v) for v in values]
+    out = [
+        None
+        if d is None
+        else d.replace(tzinfo=CST)
+        if d.tzinfo is None or d.tzinfo == CST
+        else d.astimezone(CST)
+        for d in parsed
+    ]
+    present = [d for d in out if d is not None]
+    if present and not (MIN_YEAR <= min(present).year and max(present).year <= MAX_YEAR):
+        raise ValueError("year out of range")
+    return out
+
+
+# ---------------------------------------------------------------- export formats
+
+
+def format_timestamp(dt: datetime) -> str:
+    return dt.astimezone(CST).isoformat()
+
+
+def format_cell(value: Any) -> str:
+    """The CSV text of an exported value (the import reads it back identically)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, datetime):
+        return format_timestamp(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    _atomic_write(path, data)
+
+
+def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """CSV, UTF-8 with BOM (so Excel opens it as UTF-8), CRLF lines."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(header)
+    n = 0
+    for row in rows:
+        writer.writerow([format_cell(v) for v in row])
+        n += 1
+    _atomic_write(path, buf.getvalue().encode("utf-8-sig"))
+    return n
+
+
+_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_FIXED_PROPS_TIME = b"2000-01-01T00:00:00Z"
+_CORE_TIMES = re.compile(rb"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(</dcterms:)")
+
+
+def _deterministic_zip(data: bytes) -> bytes:
+    """Rewrite an XLSX so equal content gives equal bytes (no save-time stamps)."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = _CORE_TIMES.sub(rb"\g<1>" + _FIXED_PROPS_TIME + rb"\g<2>", body)
+            entry = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            dst.writestr(entry, body)
+    return out.getvalue()
+
+
+def write_xlsx(
+    path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str
+) -> int:
+    """XLSX with typed cells: timestamps and dates as Excel date cells (local time),
+    numbers as numbers, booleans as booleans, everything else as text."""
+    import openpyxl
+    from openpyxl.cell import WriteOnlyCell
+
+    wb = openpyxl.Workbook(write_only=True)
+    wb.properties.creator = "door-knocking-center"
+    ws = wb.create_sheet(title)
+    ws.append(list(header))
+    n = 0
+    for row in rows:
+        out: list[Any] = []
+        for value in row:
+            if isinstance(value, str):
+                cell = WriteOnlyCell(ws, value=value)
+                cell.data_type = "s"  # never a formula, even when it starts with "="
+                out.append(cell)
+            elif isinstance(value, datetime):
+                local = value.astimezone(CST)
+                if local.microsecond:  # Excel keeps milliseconds at best: keep it exact
+                    out.append(format_timestamp(local))
+                else:
+                    cell = WriteOnlyCell(ws, value=local.replace(tzinfo=None))
+                    cell.number_format = "yyyy-mm-dd hh:mm:ss"
+                    out.append(cell)
+            elif isinstance(value, date):
+                cell = WriteOnlyCell(ws, value=value)
+                cell.number_format = "yyyy-mm-dd"
+                out.append(cell)
+            else:
+                out.append(value)
+        ws.append(out)
+        n += 1
+    buf = io.BytesIO()
+    wb.save(buf)
+    _atomic_write(path, _deterministic_zip(buf.getvalue()))
+    return n
+
+
+def write_table(
+    path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str
+) -> int:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return write_csv(path, header, rows)
+    if suffix == ".xlsx":
+        return write_xlsx(path, header, rows, title=title)
+    raise ValueError(f"{path}: expected a .csv or .xlsx file name")
