@@ -1,0 +1,317 @@
+"""`center kpi`, `center assess` and `center targets list|set`.
+
+``--json`` prints exactly the objects of `spec/kpi.md` § Machine-readable output;
+without it a readable, aligned table (Chinese names, percentages, ✓/✗).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import unicodedata
+from collections.abc import Sequence
+from datetime import datetime
+
+from center.cli import UserError
+from center.services import assess as assess_service
+from center.services import kpi as kpi_service
+from center.services import targets as targets_service
+from center.services.context import open_context
+from db.seed import DEFAULT_TARGETS
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    k = sub.add_parser(
+        "kpi",
+        parents=[common],
+        help="KPIs of every unit of a scope for a month, quarter or year",
+        description="KPIs per spec/kpi.md for every unit of a scope.",
+    )
+    k.add_argument("--period", metavar="P", help="YYYY-MM, YYYYQn or YYYY")
+    k.add_argument("--scope", metavar="S", help="street | community | grid | department")
+    k.add_argument("--as-of", metavar="ISO8601", help="evaluation instant (default: now)")
+    k.add_argument("--json", action="store_true", help="print the JSON object of spec/kpi.md")
+    k.add_argument(
+        "--trend",
+        action="store_true",
+        help="instead: the last 12 months of each unit's KPIs up to --as-of (no --period)",
+    )
+    k.set_defaults(func=run_kpi)
+
+    a = sub.add_parser(
+        "assess",
+        parents=[common],
+        help="quarterly or annual assessment scorecards",
+        description="Assessment per spec/kpi.md for a quarter or a year.",
+    )
+    a.add_argument("--quarter", metavar="YYYYQn")
+    a.add_argument("--year", metavar="YYYY")
+    a.add_argument("--scope", metavar="S", help="grid | community | department")
+    a.add_argument("--as-of", metavar="ISO8601", help="evaluation instant (default: now)")
+    a.add_argument("--json", action="store_true", help="print the JSON object of spec/kpi.md")
+    a.set_defaults(func=run_assess)
+
+    t = sub.add_parser("targets", help="KPI targets: list, set")
+    tsub = t.add_subparsers(dest="targets_command", metavar="ACTION", required=True)
+    tl = tsub.add_parser("list", parents=[common], help="show the twelve targets")
+    tl.add_argument("--json", action="store_true")
+    tl.set_defaults(func=run_targets_list)
+    ts = tsub.add_parser("set", parents=[common], help="change one target")
+    ts.add_argument("key", metavar="KEY", help="KPI key, e.g. coverage")
+    ts.add_argument("value", metavar="VALUE", help="ratio 0..1, or hours > 0")
+    ts.set_defaults(func=run_targets_set)
+
+
+# ---------------------------------------------------------------------------
+# Argument checks (one-line errors)
+
+
+def _as_of(args: argparse.Namespace) -> datetime | None:
+    if args.as_of is None:
+        return None
+    try:
+        return kpi_service.parse_as_of(args.as_of)
+    except ValueError as exc:
+        raise UserError(f"--as-of: {exc}") from None
+
+
+def _scope(value: str | None, allowed: Sequence[str]) -> str:
+    if not value:
+        raise UserError(f"--scope is required: one of {', '.join(allowed)}")
+    if value not in allowed:
+        raise UserError(f"--scope: invalid scope {value!r}: expected one of {', '.join(allowed)}")
+    return value
+
+
+def _print_json(obj: object) -> None:
+    print(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+# ---------------------------------------------------------------------------
+# Tables
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    gap = " " * max(0, width - _width(text))
+    return gap + text if right else text + gap
+
+
+def _table(header: list[str], rows: list[list[str]], right_from: int = 2) -> str:
+    widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = []
+    for row in [header, *rows]:
+        cells = [_pad(cell, widths[i], right=i >= right_from) for i, cell in enumerate(row)]
+        lines.append("  ".join(cells).rstrip())
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _fmt_value(key: str, value: float | None) -> str:
+    if value is None:
+        return "—"
+    if key in kpi_service.HOUR_KPIS:
+        return f"{value:.1f}h"
+    return f"{value * 100:.1f}%"
+
+
+def _fmt_kpi(kv: kpi_service.KpiValue) -> str:
+    if kv.value is None:
+        return "—"
+    return _fmt_value(kv.key, kv.value) + (" ✓" if kv.ok else " ✗")
+
+
+def _fmt_target(key: str, target: float, higher: bool) -> str:
+    return ("≥" if higher else "≤") + _fmt_value(key, target)
+
+
+# ---------------------------------------------------------------------------
+# kpi
+
+
+def run_kpi(args: argparse.Namespace) -> int:
+    scope = _scope(args.scope, kpi_service.SCOPES)
+    as_of = _as_of(args)
+    if args.trend:
+        if args.period:
+            raise UserError("--trend covers the 12 months up to --as-of: leave out --period")
+        return _run_trend(args, scope, as_of)
+    if not args.period:
+        raise UserError("--period is required: YYYY-MM, YYYYQn or YYYY")
+    try:
+        period = kpi_service.parse_period(args.period).label
+    except ValueError as exc:
+        raise UserError(f"--period: {exc}") from None
+    ctx = open_context(args.db)
+    try:
+        snap = kpi_service.compute_kpis(ctx.engine, period, scope, as_of)
+    finally:
+        ctx.close()
+    if args.json:
+        _print_json(snap.to_json_dict())
+        return 0
+    keys = kpi_service.DEPARTMENT_KPIS if scope == "department" else kpi_service.KPI_KEYS
+    header = ["代码", "名称", *(kpi_service.KPI_NAMES[k] for k in keys)]
+    rows = [[u.code, u.name, *(_fmt_kpi(u.kpis[k]) for k in keys)] for u in snap.units]
+    if snap.units:
+        first = snap.units[0].kpis
+        rows.append(
+            ["目标", "", *(_fmt_target(k, first[k].target, DEFAULT_TARGETS[k][1]) for k in keys)]
+        )
+    print(
+        f"{kpi_service.SCOPE_NAMES[scope]}指标  周期 {snap.period}  截至 {snap.as_of.isoformat()}"
+    )
+    print(_table(header, rows))
+    return 0
+
+
+def _run_trend(args: argparse.Namespace, scope: str, as_of: datetime | None) -> int:
+    ctx = open_context(args.db)
+    try:
+        series = kpi_service.trend(ctx.engine, scope, as_of)
+    finally:
+        ctx.close()
+    if args.json:
+        _print_json(
+            {
+                code: {k: [[label, v] for label, v in points] for k, points in kpis.items()}
+                for code, kpis in series.items()
+            }
+        )
+        return 0
+    for code, kpis in series.items():
+        months = [label for label, _ in next(iter(kpis.values()))]
+        header = ["指标", *(m[2:] for m in months)]
+        rows = [
+            [kpi_service.KPI_NAMES[k], *(_fmt_value(k, v) for _, v in points)]
+            for k, points in kpis.items()
+        ]
+        print(f"{code}  近{len(months)}个月趋势")
+        print(_table(header, rows, right_from=1))
+        print()
+    return 0
+
+
+# ---------------------------------------------------------------------------
+# assess
+
+
+def run_assess(args: argparse.Namespace) -> int:
+    scope = _scope(args.scope, assess_service.ASSESS_SCOPES)
+    as_of = _as_of(args)
+    if (args.quarter is None) == (args.year is None):
+        raise UserError("give exactly one of --quarter YYYYQn or --year YYYY")
+    quarter: str | None = None
+    year: int | None = None
+    if args.quarter is not None:
+        try:
+            period = kpi_service.parse_period(args.quarter)
+        except ValueError:
+            period = None
+        if period is None or period.kind != "quarter":
+            raise UserError(f"--quarter: invalid quarter {args.quarter!r}: expected YYYYQn")
+        quarter = period.label
+    else:
+        text = args.year.strip()
+        if not (len(text) == 4 and text.isdigit() and int(text) >= 1):
+            raise UserError(f"--year: invalid year {args.year!r}: expected YYYY, e.g. 2026")
+        year = int(text)
+    ctx = open_context(args.db)
+    try:
+        result = assess_service.assess(
+            ctx.engine, quarter=quarter, year=year, scope=scope, as_of=as_of
+        )
+    finally:
+        ctx.close()
+    if args.json:
+        _print_json(result.to_json_dict())
+        return 0
+    weights = assess_service.WEIGHTS[scope]
+    header = [
+        "代码",
+        "名称",
+        "得分",
+        "等级",
+        "排名",
+        *(f"{kpi_service.KPI_NAMES[k]}({w})" for k, w in weights),
+    ]
+    rows = []
+    for u in sorted(result.units, key=lambda u: (u.rank is None, u.rank or 0, u.code)):
+        cells = [
+            u.code,
+            u.name,
+            "—" if u.score is None else f"{u.score:.2f}",
+            "—" if u.grade is None else assess_service.GRADE_NAMES[u.grade],
+            "—" if u.rank is None else str(u.rank),
+        ]
+        for k, _ in weights:
+            ind = u.indicators[k]
+            cells.append(
+                "—"
+                if ind.value is None or ind.attainment is None
+                else f"{_fmt_value(k, ind.value)} ({ind.attainment * 100:.0f}%)"
+            )
+        rows.append(cells)
+    label = f"{result.period}季度考核" if result.kind == "quarter" else f"{result.period}年度评优"
+    print(
+        f"{label}  {kpi_service.SCOPE_NAMES[scope]}  截至 {result.as_of.isoformat()}  "
+        "（指标值，括号内为达成度）"
+    )
+    print(_table(header, rows))
+    return 0
+
+
+# ---------------------------------------------------------------------------
+# targets
+
+
+def run_targets_list(args: argparse.Namespace) -> int:
+    ctx = open_context(args.db)
+    try:
+        targets = targets_service.list_targets(ctx.engine)
+    finally:
+        ctx.close()
+    if args.json:
+        _print_json(
+            [
+                {"key": t.key, "value": t.value, "higher_is_better": t.higher_is_better}
+                for t in targets
+            ]
+        )
+        return 0
+    rows = [
+        [
+            t.key,
+            t.name,
+            _fmt_target(t.key, t.value, t.higher_is_better),
+            t.updated_at.isoformat() if t.updated_at else "默认",
+        ]
+        for t in targets
+    ]
+    print(_table(["指标", "名称", "目标", "修改时间"], rows, right_from=2))
+    return 0
+
+
+def run_targets_set(args: argparse.Namespace) -> int:
+    try:
+        value = targets_service.validate_target(args.key, args.value)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    ctx = open_context(args.db)
+    try:
+        t = targets_service.set_target(ctx.engine, args.key, value, actor=_actor())
+    finally:
+        ctx.close()
+    print(f"{t.key} ({t.name}) target set to {_fmt_target(t.key, t.value, t.higher_is_better)}")
+    return 0
+
+
+def _actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"

@@ -1,0 +1,482 @@
+"""The twelve KPIs of `spec/kpi.md` for any period, scope and evaluation instant.
+
+The wall, the workstation, ``center kpi`` and the PDF reports all call this module.
+A refresh runs a handful of grid-level aggregate statements (:mod:`db.kpi_queries`)
+in one read transaction and rolls the integer counters up to community and street
+in Python; department rows come from the same statements grouped by department.
+Ratios stay exact (integer numerator and denominator) until the final division.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+
+from db import kpi_queries as q
+from db.types import CST, period_instant, to_local
+
+KPI_KEYS: tuple[str, ...] = (
+    "coverage",
+    "special_care",
+    "response_24h",
+    "avg_response_hours",
+    "dept_start_2h",
+    "closure_15wd",
+    "repeat_rate",
+    "second_complaint_rate",
+    "on_the_spot_rate",
+    "satisfaction",
+    "proactive_share",
+    "entry_lag_hours",
+)
+DEPARTMENT_KPIS: tuple[str, ...] = (
+    "response_24h",
+    "avg_response_hours",
+    "dept_start_2h",
+    "closure_15wd",
+    "satisfaction",
+    "second_complaint_rate",
+)
+# KPIs in hours: value, target and ok only (no numerator/denominator).
+HOUR_KPIS: tuple[str, ...] = ("avg_response_hours", "entry_lag_hours")
+KPI_NAMES: dict[str, str] = {
+    "coverage": "走访覆盖率",
+    "special_care": "特殊群体关怀覆盖率",
+    "response_24h": "24小时响应率",
+    "avg_response_hours": "平均响应时长",
+    "dept_start_2h": "首接2小时启动率",
+    "closure_15wd": "按期办结率",
+    "repeat_rate": "重复反映率",
+    "second_complaint_rate": "二次投诉率",
+    "on_the_spot_rate": "当场解决率",
+    "satisfaction": "居民满意度",
+    "proactive_share": "主动服务占比",
+    "entry_lag_hours": "数据录入时效",
+}
+SCOPES: tuple[str, ...] = ("street", "community", "grid", "department")
+SCOPE_NAMES: dict[str, str] = {
+    "street": "街道",
+    "community": "社区",
+    "grid": "网格",
+    "department": "部门",
+}
+
+_MICROS_PER_HOUR = 3_600_000_000
+
+
+# ---------------------------------------------------------------------------
+# Periods
+
+
+@dataclass(frozen=True)
+class Period:
+    """A calendar month, quarter or year: ``[start, end)`` in local dates."""
+
+    kind: str  # month | quarter | year
+    start: date
+    end: date  # first day of the next period (exclusive)
+    label: str  # canonical text: 2026-10, 2026Q4, 2026
+
+    @property
+    def start_at(self) -> datetime:
+        return period_instant(self.start)
+
+    @property
+    def end_at(self) -> datetime:
+        return period_instant(self.end)
+
+    @property
+    def year(self) -> int:
+        return self.start.year
+
+    def months(self) -> list[int]:
+        """The months of the period as ``yyyymm`` integers."""
+        y, m = self.start.year, self.start.month
+        out = []
+        while (y, m) < (self.end.year, self.end.month):
+            out.append(y * 100 + m)
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        return out
+
+    def cadence(self) -> tuple[list[int], list[tuple[int, int]]]:
+        """(months needing >= 2 met-visits for a special household, inclusive month
+        ranges each needing >= 1 met-visit for an ordinary household)."""
+        y = self.start.year
+        if self.kind == "month":
+            month = self.start.month
+            quarter_first = y * 100 + (month - 1) // 3 * 3 + 1
+            return [y * 100 + month], [(quarter_first, y * 100 + month)]
+        months = self.months()
+        if self.kind == "quarter":
+            return months, [(months[0], months[-1])]
+        return months, [(y * 100 + m, y * 100 + m + 2) for m in (1, 4, 7, 10)]
+
+
+_MONTH_RE = re.compile(r"(\d{4})-(\d{1,2})")
+_QUARTER_RE = re.compile(r"(\d{4})[Qq]([1-4])")
+_YEAR_RE = re.compile(r"(\d{4})")
+
+
+def _next_month(y: int, m: int) -> date:
+    return date(y + 1, 1, 1) if m == 12 else date(y, m + 1, 1)
+
+
+def month_period(y: int, m: int) -> Period:
+    return Period("month", date(y, m, 1), _next_month(y, m), f"{y:04d}-{m:02d}")
+
+
+def quarter_period(y: int, n: int) -> Period:
+    first = (n - 1) * 3 + 1
+    return Period("quarter", date(y, first, 1), _next_month(y, first + 2), f"{y:04d}Q{n}")
+
+
+def year_period(y: int) -> Period:
+    return Period("year", date(y, 1, 1), date(y + 1, 1, 1), f"{y:04d}")
+
+
+def parse_period(text: str) -> Period:
+    """``YYYY-MM``, ``YYYYQn`` or ``YYYY``; ValueError naming the text otherwise."""
+    s = text.strip()
+    if m := _MONTH_RE.fullmatch(s):
+        y, mo = int(m.group(1)), int(m.group(2))
+        if 1 <= y < 9999 and 1 <= mo <= 12:
+            return month_period(y, mo)
+    elif m := _QUARTER_RE.fullmatch(s):
+        y = int(m.group(1))
+        if 1 <= y < 9999:
+            return quarter_period(y, int(m.group(2)))
+    elif m := _YEAR_RE.fullmatch(s):
+        y = int(m.group(1))
+        if 1 <= y < 9999:
+            return year_period(y)
+    raise ValueError(
+        f"invalid period {text!r}: expected a month YYYY-MM, a quarter YYYYQn or a year YYYY"
+    )
+
+
+def parse_as_of(text: str) -> datetime:
+    """An ISO 8601 instant; without an offset it is +08:00."""
+    s = text.strip()
+    try:
+        value = datetime.fromisoformat(s)
+    except ValueError:
+        raise ValueError(
+            f"invalid as-of instant {text!r}: expected ISO 8601, e.g. 2026-11-05T09:00:00+08:00"
+        ) from None
+    return to_local(value)
+
+
+def _resolve_as_of(as_of: datetime | None) -> datetime:
+    return to_local(as_of) if as_of is not None else datetime.now(CST).replace(microsecond=0)
+
+
+def _check_scope(scope: str) -> None:
+    if scope not in SCOPES:
+        raise ValueError(f"invalid scope {scope!r}: expected one of {', '.join(SCOPES)}")
+
+
+# ---------------------------------------------------------------------------
+# Snapshot
+
+
+@dataclass(frozen=True)
+class KpiValue:
+    key: str
+    value: float | None
+    numerator: int | None  # None for the two hour KPIs
+    denominator: int | None
+    target: float
+    ok: bool | None
+
+    def to_json_dict(self) -> dict[str, Any]:
+        if self.key in HOUR_KPIS:
+            return {"value": self.value, "target": self.target, "ok": self.ok}
+        return {
+            "value": self.value,
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "target": self.target,
+            "ok": self.ok,
+        }
+
+    def exact(self) -> Fraction | None:
+        """The exact value of a ratio KPI (None when null or an hour KPI)."""
+        if self.numerator is None or not self.denominator:
+            return None
+        return Fraction(self.numerator, self.denominator)
+
+
+@dataclass(frozen=True)
+class UnitKpis:
+    code: str
+    name: str
+    kpis: dict[str, KpiValue]
+
+
+@dataclass(frozen=True)
+class KpiSnapshot:
+    period: str
+    as_of: datetime
+    scope: str
+    units: list[UnitKpis]
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "period": self.period,
+            "as_of": to_local(self.as_of).isoformat(),
+            "scope": self.scope,
+            "units": [
+                {
+                    "code": u.code,
+                    "name": u.name,
+                    "kpis": {k: v.to_json_dict() for k, v in u.kpis.items()},
+                }
+                for u in self.units
+            ],
+        }
+
+    def unit(self, code: str) -> UnitKpis:
+        for u in self.units:
+            if u.code == code:
+                return u
+        raise KeyError(code)
+
+
+# ---------------------------------------------------------------------------
+# Grid-level data and roll-up
+#
+# Each unit's additive counters are one list of integers laid out as _FIELDS, so
+# rolling up is element-wise addition.
+
+_FIELDS = q.COVERAGE_FIELDS + q.INTAKE_FIELDS + q.CLOSED_FIELDS
+_AT = {f: i for i, f in enumerate(_FIELDS)}
+_INTAKE_AT = len(q.COVERAGE_FIELDS)
+_CLOSED_AT = _INTAKE_AT + len(q.INTAKE_FIELDS)
+
+
+@dataclass(frozen=True)
+class _Target:
+    value: float
+    higher_is_better: bool
+    exact: Fraction  # the target as written (0.9 is 9/10, not the nearest double)
+
+    def met_by(self, num: int, den: int) -> bool:
+        """Whether the exact ratio num/den (den > 0) meets the target."""
+        lhs, rhs = num * self.exact.denominator, self.exact.numerator * den
+        return lhs >= rhs if self.higher_is_better else lhs <= rhs
+
+
+@dataclass(frozen=True)
+class _GridData:
+    units: q.Units
+    targets: dict[str, _Target]
+    by_grid: dict[int, list[int]]  # grid id -> counters (_FIELDS)
+    by_dept: dict[int, list[int]]  # department id -> counters (case fields only)
+    lags: dict[str, dict[int | None, q.LagMedian]]
+
+
+def _add(acc: dict[Any, list[int]], key: Any, offset: int, values: Iterable[int]) -> None:
+    vec = acc.get(key)
+    if vec is None:
+        vec = acc[key] = [0] * len(_FIELDS)
+    for i, v in enumerate(values, offset):
+        vec[i] += v
+
+
+def _sum(vectors: Iterable[list[int]]) -> list[int]:
+    total = [0] * len(_FIELDS)
+    for vec in vectors:
+        for i, v in enumerate(vec):
+            total[i] += v
+    return total
+
+
+def _fetch(conn: Connection, period: Period, as_of: datetime, scopes: Iterable[str]) -> _GridData:
+    """Grid- and department-level counters for the period, running only the statements
+    the given scopes need (departments have neither coverage nor entry lag)."""
+    wanted = set(scopes)
+    start, end = period.start_at, period.end_at
+    by_grid: dict[int, list[int]] = {}
+    by_dept: dict[int, list[int]] = {}
+    if wanted - {"department"}:
+        special_months, ordinary_groups = period.cadence()
+        for row in q.coverage_by_grid(
+            conn,
+            special_months=special_months,
+            ordinary_groups=ordinary_groups,
+            moved_out_before=period.end,
+            as_of=as_of,
+        ):
+            _add(by_grid, row[0], 0, row[1:])
+    for offset, rows in (
+        (_INTAKE_AT, q.intake_by_grid_dept(conn, start=start, end=end, as_of=as_of)),
+        (_CLOSED_AT, q.closed_by_grid_dept(conn, start=start, end=end, as_of=as_of)),
+    ):
+        for row in rows:
+            _add(by_grid, row[0], offset, row[2:])
+            if row[1] is not None:
+                _add(by_dept, row[1], offset, row[2:])
+    levels = [level for level in q.LAG_LEVELS if level in wanted]
+    lags = q.entry_lag_medians(conn, start=start, end=end, as_of=as_of, levels=levels)
+    targets = {
+        k: _Target(v, hib, Fraction(repr(v))) for k, (v, hib) in q.load_targets(conn).items()
+    }
+    return _GridData(q.load_units(conn), targets, by_grid, by_dept, lags)
+
+
+_RATIOS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # key: (numerator fields, denominator fields)
+    "coverage": (("special_ok", "ordinary_ok"), ("special_total", "ordinary_total")),
+    "special_care": (("special_ok",), ("special_total",)),
+    "response_24h": (("resp_within",), ("resp_due",)),
+    "dept_start_2h": (("accept_within",), ("accept_due",)),
+    "closure_15wd": (("close_within",), ("close_due",)),
+    "repeat_rate": (("repeats",), ("received",)),
+    "second_complaint_rate": (("reopened",), ("closed",)),
+    "on_the_spot_rate": (("from_visit_on_spot",), ("from_visit",)),
+    "satisfaction": (("satisfied",), ("rated",)),
+    "proactive_share": (("proactive",), ("received",)),
+}
+_RATIO_AT = {
+    k: (tuple(_AT[f] for f in num), tuple(_AT[f] for f in den)) for k, (num, den) in _RATIOS.items()
+}
+
+
+def _kpi_values(
+    vec: list[int] | None,
+    lag: q.LagMedian | None,
+    targets: Mapping[str, _Target],
+    keys: Iterable[str],
+) -> dict[str, KpiValue]:
+    c = vec if vec is not None else [0] * len(_FIELDS)
+    out: dict[str, KpiValue] = {}
+    for key in keys:
+        target = targets[key]
+        if key in _RATIO_AT:
+            num_at, den_at = _RATIO_AT[key]
+            num = sum(c[i] for i in num_at)
+            den = sum(c[i] for i in den_at)
+            if den:
+                out[key] = KpiValue(key, num / den, num, den, target.value, target.met_by(num, den))
+            else:
+                out[key] = KpiValue(key, None, num, den, target.value, None)
+        elif key == "avg_response_hours":
+            n = c[_AT["resp_count"]]
+            if n:
+                micros, hours_den = c[_AT["resp_micros"]], n * _MICROS_PER_HOUR
+                value = micros / hours_den
+                out[key] = KpiValue(
+                    key, value, None, None, target.value, target.met_by(micros, hours_den)
+                )
+            else:
+                out[key] = KpiValue(key, None, None, None, target.value, None)
+        else:  # entry_lag_hours
+            median = lag.median if lag is not None else None
+            ok = None
+            if median is not None:
+                ok = median >= target.value if target.higher_is_better else median <= target.value
+            out[key] = KpiValue(key, median, None, None, target.value, ok)
+    return out
+
+
+def _rollup(data: _GridData, scope: str) -> list[UnitKpis]:
+    units, targets = data.units, data.targets
+    if scope == "department":
+        return [
+            UnitKpis(
+                d.code, d.name, _kpi_values(data.by_dept.get(d.id), None, targets, DEPARTMENT_KPIS)
+            )
+            for d in units.departments
+        ]
+    lags = data.lags.get(scope, {})
+    if scope == "grid":
+        return [
+            UnitKpis(
+                g.code,
+                g.name,
+                _kpi_values(data.by_grid.get(g.id), lags.get(g.id), targets, KPI_KEYS),
+            )
+            for g in units.grids
+        ]
+    if scope == "community":
+        members: dict[int, list[list[int]]] = {}
+        for g in units.grids:
+            if g.id in data.by_grid:
+                members.setdefault(g.community_id, []).append(data.by_grid[g.id])
+        return [
+            UnitKpis(
+                c.code,
+                c.name,
+                _kpi_values(_sum(members.get(c.id, [])), lags.get(c.id), targets, KPI_KEYS),
+            )
+            for c in units.communities
+        ]
+    name = units.street_name
+    street = _sum(data.by_grid.values())
+    return [UnitKpis(name, name, _kpi_values(street, lags.get(None), targets, KPI_KEYS))]
+
+
+def _read(engine: Engine) -> Connection:
+    """A read connection; on PostgreSQL one snapshot for all statements of a refresh."""
+    conn = engine.connect()
+    if engine.dialect.name == "postgresql":
+        conn = conn.execution_options(isolation_level="REPEATABLE READ")
+    return conn
+
+
+# ---------------------------------------------------------------------------
+# Public API
+
+
+def compute_kpis(
+    engine: Engine, period: str, scope: str, as_of: datetime | None = None
+) -> KpiSnapshot:
+    """All KPIs of every unit of ``scope`` for ``period`` as of ``as_of`` (default now)."""
+    _check_scope(scope)
+    p = parse_period(period)
+    t = _resolve_as_of(as_of)
+    with _read(engine) as conn:
+        data = _fetch(conn, p, t, [scope])
+    return KpiSnapshot(p.label, t, scope, _rollup(data, scope))
+
+
+def compute_all_scopes(
+    engine: Engine, period: str, as_of: datetime | None = None
+) -> dict[str, KpiSnapshot]:
+    """The four scopes from one set of grid-level statements."""
+    p = parse_period(period)
+    t = _resolve_as_of(as_of)
+    with _read(engine) as conn:
+        data = _fetch(conn, p, t, SCOPES)
+    return {s: KpiSnapshot(p.label, t, s, _rollup(data, s)) for s in SCOPES}
+
+
+def trend(
+    engine: Engine, scope: str, as_of: datetime | None = None, months: int = 12
+) -> dict[str, dict[str, list[tuple[str, float | None]]]]:
+    """Unit code -> KPI key -> [(YYYY-MM, value)], oldest first, for the ``months``
+    calendar months up to and including the month of ``as_of`` (each as of ``as_of``)."""
+    _check_scope(scope)
+    if months < 1:
+        raise ValueError(f"months must be at least 1, not {months}")
+    t = _resolve_as_of(as_of)
+    y, m = t.year, t.month
+    periods = []
+    for _ in range(months):
+        periods.append(month_period(y, m))
+        y, m = (y - 1, 12) if m == 1 else (y, m - 1)
+    periods.reverse()
+    out: dict[str, dict[str, list[tuple[str, float | None]]]] = {}
+    with _read(engine) as conn:
+        for p in periods:
+            for unit in _rollup(_fetch(conn, p, t, [scope]), scope):
+                series = out.setdefault(unit.code, {})
+                for key, kv in unit.kpis.items():
+                    series.setdefault(key, []).append((p.label, kv.value))
+    return out

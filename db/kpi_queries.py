@@ -1,0 +1,500 @@
+"""Set-based KPI queries (`spec/kpi.md`), grouped by grid (and by department).
+
+Every function here runs one aggregate statement and returns small per-unit rows
+of integer counters; :mod:`center.services.kpi` rolls them up to community and
+street and turns them into KPI values. The statements only compare columns that
+were derived on write (``eff_*``, ``*_due_at``, ``deadline_at``, ``is_repeat``,
+``household_month``, ``visit.lag_hours``) with the bound instants of the period
+and of the evaluation instant T, so SQLite and PostgreSQL give the same answer.
+
+Instants are bound through :class:`db.types.LocalDateTime` (naive +08:00), the
+same representation the columns use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from itertools import chain
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Connection,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    cast,
+    exists,
+    extract,
+    func,
+    literal_column,
+    or_,
+    select,
+)
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.expression import UnaryExpression
+from sqlalchemy.sql.operators import custom_op
+
+from db.models import (
+    Case,
+    Community,
+    Department,
+    Grid,
+    Household,
+    HouseholdMonth,
+    KpiTarget,
+    Street,
+    Visit,
+)
+from db.seed import DEFAULT_TARGETS
+from db.types import LocalDateTime
+
+# ---------------------------------------------------------------------------
+# Result rows
+#
+# The aggregate statements return plain tuples: the unit key(s) followed by integer
+# counters in the order of the ``*_FIELDS`` tuples below, so the caller can add rows
+# positionally when rolling up.
+
+COVERAGE_FIELDS: tuple[str, ...] = (
+    "special_total",  # special households in scope
+    "special_ok",  # ... meeting their cadence
+    "ordinary_total",
+    "ordinary_ok",
+)
+INTAKE_FIELDS: tuple[str, ...] = (
+    "received",  # cases received in the period and by T
+    "repeats",
+    "proactive",
+    "from_visit",
+    "from_visit_on_spot",
+    "resp_within",  # responded by T and within 24 h
+    "resp_due",  # responded by T or 24 h passed by T
+    "resp_count",  # responded by T
+    "resp_micros",  # sum of (response - received) in microseconds over resp_count
+    "accept_within",  # assigned and accepted by T, within 2 h
+    "accept_due",  # assigned by T, and accepted by T or 2 h passed by T
+    "close_within",  # closed by T, by the deadline
+    "close_due",  # closed by T or deadline passed by T
+)
+CLOSED_FIELDS: tuple[str, ...] = (
+    "closed",  # cases closed in the period and by T
+    "reopened",  # ... reopened by a case received by T
+    "rated",  # ... with a rating 1..5
+    "satisfied",  # ... rated 4 or 5
+)
+
+
+@dataclass(frozen=True)
+class LagMedian:
+    count: int
+    median: float | None
+
+
+@dataclass(frozen=True)
+class GridRef:
+    id: int
+    code: str
+    name: str
+    community_id: int
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    id: int
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Units:
+    street_name: str
+    communities: list[UnitRef]
+    grids: list[GridRef]
+    departments: list[UnitRef]
+
+
+# ---------------------------------------------------------------------------
+# Helpers
+
+
+def _instant(name: str, value: datetime) -> Any:
+    """A bound instant typed like the columns (aware -> naive +08:00)."""
+    return bindparam(name, value, type_=LocalDateTime())
+
+
+def _flag(cond: ColumnElement[bool]) -> Any:
+    return case((cond, 1), else_=0)
+
+
+# On SQLite a range condition on an indexed column makes the planner walk the index
+# and fetch one table row per entry, whatever the share of the table the range holds
+# (it keeps no statistics on ranges). Past about a tenth of the table a plain scan in
+# table order is much cheaper (measured at street scale: 4-5x for a quarter or a year
+# of visits, even for a month). ``_ranged`` counts the range on the index (index pages
+# only) and, past that share, hides the columns from the planner with SQLite's no-op
+# unary ``+``. PostgreSQL has range statistics and chooses for itself.
+_SCAN_SHARE = 10  # scan when the range holds more than 1/_SCAN_SHARE of the rows
+
+
+def _unindexed(column: Any) -> Any:
+    """The column's value, in a form no index matches (SQLite's unary ``+``)."""
+    return UnaryExpression(column, operator=custom_op("+"), type_=column.type)
+
+
+def _ranged(conn: Connection, table: Any, column: Any, lo: Any, hi: Any) -> Callable[[Any], Any]:
+    """How to refer to columns of ``table`` in the WHERE clause of a statement that
+    selects ``lo <= column < hi``: as they are (index range scan), or unindexed."""
+    if conn.dialect.name != "sqlite":
+        return lambda col: col
+    in_range = conn.scalar(select(func.count()).select_from(table).where(column >= lo, column < hi))
+    rows = conn.scalar(select(func.max(literal_column("rowid"))).select_from(table))
+    if rows and (in_range or 0) * _SCAN_SHARE > rows:
+        return _unindexed
+    return lambda col: col
+
+
+def micros_between(dialect: str, later: Any, earlier: Any) -> Any:
+    """``later - earlier`` in whole microseconds, exact on both dialects.
+
+    SQLite's date functions keep milliseconds at best, so the stored text
+    ``YYYY-MM-DD HH:MM:SS.ffffff`` is split: the whole-second part through
+    ``julianday`` (exact after rounding: its error is far below a second) and the six
+    fraction digits as an integer.
+    """
+    if dialect == "postgresql":
+        return cast(extract("epoch", later - earlier) * literal_column("1000000"), BigInteger)
+
+    def whole(col: Any) -> Any:
+        return func.julianday(func.substr(col, 1, 19))
+
+    def fraction(col: Any) -> Any:
+        return cast(func.substr(col, 21, 6), Integer)
+
+    seconds = cast(func.round((whole(later) - whole(earlier)) * literal_column("86400")), Integer)
+    return seconds * literal_column("1000000") + (fraction(later) - fraction(earlier))
+
+
+def _int(value: Any) -> int:
+    return int(value) if value is not None else 0
+
+
+# ---------------------------------------------------------------------------
+# Units
+
+
+def load_units(conn: Connection) -> Units:
+    street = conn.execute(select(Street.name).order_by(Street.id).limit(1)).scalar()
+    communities = [
+        UnitRef(i, c, n)
+        for i, c, n in conn.execute(
+            select(Community.id, Community.code, Community.name).order_by(Community.code)
+        )
+    ]
+    grids = [
+        GridRef(i, c, n, cid)
+        for i, c, n, cid in conn.execute(
+            select(Grid.id, Grid.code, Grid.name, Grid.community_id).order_by(Grid.code)
+        )
+    ]
+    departments = [
+        UnitRef(i, c, n)
+        for i, c, n in conn.execute(
+            select(Department.id, Department.code, Department.name).order_by(Department.code)
+        )
+    ]
+    return Units(street or "", communities, grids, departments)
+
+
+# ---------------------------------------------------------------------------
+# Coverage
+
+
+def coverage_by_grid(
+    conn: Connection,
+    *,
+    special_months: Sequence[int],
+    ordinary_groups: Sequence[tuple[int, int]],
+    moved_out_before: date,
+    as_of: datetime,
+) -> list[tuple[int, ...]]:
+    """Cadence counters per grid: ``(grid_id, *COVERAGE_FIELDS)`` rows.
+
+    ``special_months``: the months (``yyyymm``) in each of which a special household
+    needs >= 2 met-visits by T. ``ordinary_groups``: inclusive ``yyyymm`` ranges in
+    each of which an ordinary household needs >= 1 met-visit by T. Households with
+    ``moved_out_on`` < ``moved_out_before`` are out of scope.
+    """
+    if not special_months or not ordinary_groups:
+        raise ValueError("a cadence needs at least one month and one group")
+    t = _instant("t", as_of)
+    hm = HouseholdMonth
+    lo = min(min(special_months), min(a for a, _ in ordinary_groups))
+    hi = max(max(special_months), max(b for _, b in ordinary_groups))
+    group_hits = [
+        func.max(_flag(and_(hm.ym >= a, hm.ym <= b, hm.first_met_at <= t)))
+        for a, b in ordinary_groups
+    ]
+    ordinary_hits = group_hits[0]
+    for g in group_hits[1:]:
+        ordinary_hits = ordinary_hits + g
+    col = _ranged(conn, HouseholdMonth.__table__, hm.ym, lo, hi + 1)
+    per_household = (
+        select(
+            hm.household_id.label("household_id"),
+            func.sum(_flag(and_(hm.ym.in_(list(special_months)), hm.second_met_at <= t))).label(
+                "special_hits"
+            ),
+            ordinary_hits.label("ordinary_hits"),
+        )
+        .where(col(hm.ym) >= lo, col(hm.ym) <= hi)
+        .group_by(hm.household_id)
+        .subquery("per_household")
+    )
+    h = Household
+    in_scope = or_(h.moved_out_on.is_(None), h.moved_out_on >= moved_out_before)
+    meets = case(
+        (h.is_special, per_household.c.special_hits >= len(special_months)),
+        else_=per_household.c.ordinary_hits >= len(ordinary_groups),
+    )
+    # Households without a met-visit have no per_household row: an inner join for
+    # the numerator, a plain count for the denominator (cheaper than an outer join).
+    met = (
+        select(h.grid_id, h.is_special, func.count())
+        .select_from(per_household)
+        .join(h, h.id == per_household.c.household_id)
+        .where(in_scope, meets)
+        .group_by(h.grid_id, h.is_special)
+    )
+    total = (
+        select(h.grid_id, h.is_special, func.count())
+        .where(in_scope)
+        .group_by(h.grid_id, h.is_special)
+    )
+    acc: dict[int, list[int]] = {}
+    for column, rows in ((0, conn.execute(total).all()), (1, conn.execute(met).all())):
+        for grid_id, special, n in rows:
+            slot = acc.setdefault(grid_id, [0, 0, 0, 0])
+            slot[(0 if special else 2) + column] += int(n)
+    return [(g, *v) for g, v in sorted(acc.items())]
+
+
+# ---------------------------------------------------------------------------
+# Cases
+
+
+def _sum_by_grid_dept(
+    conn: Connection,
+    fields: tuple[str, ...],
+    flags: dict[str, Any],
+    dept_key: Any,
+    where: list[Any],
+) -> list[tuple[Any, ...]]:
+    """One pass over the cases selected by ``where``: ``(grid_id, dept_key, count,
+    *sums)`` rows, where ``fields[0]`` is the row count and ``flags`` gives the
+    per-case expression summed for each further field.
+
+    The per-case expressions sit in a subquery so that the grouping key is a plain
+    column (PostgreSQL cannot match a GROUP BY expression with bound parameters).
+    """
+    per_case = (
+        select(
+            Household.grid_id.label("grid_id"),
+            dept_key.label("dept_id"),
+            *(flags[f].label(f) for f in fields[1:]),
+        )
+        .select_from(Case)
+        .join(Household, Household.id == Case.household_id)
+        .where(*where)
+        .subquery("per_case")
+    )
+    p = per_case.c
+    q = select(p.grid_id, p.dept_id, func.count(), *(func.sum(p[f]) for f in fields[1:])).group_by(
+        p.grid_id, p.dept_id
+    )
+    return [(row[0], row[1], *(_int(v) for v in row[2:])) for row in conn.execute(q).all()]
+
+
+def intake_by_grid_dept(
+    conn: Connection, *, start: datetime, end: datetime, as_of: datetime
+) -> list[tuple[Any, ...]]:
+    """Counters over cases with ``start <= received_at < end`` and ``received_at <= T``:
+    ``(grid_id, dept_id, *INTAKE_FIELDS)`` rows. ``dept_id`` is the case's department
+    when its ``assigned_at`` <= T, else None (no department sees the case yet)."""
+    t = _instant("t", as_of)
+    c = Case
+    assigned = c.assigned_at <= t
+    responded = c.eff_response_at <= t
+    accepted = c.accepted_at <= t
+    closed = c.eff_closed_at <= t
+    flags = {
+        "repeats": _flag(c.is_repeat),
+        "proactive": _flag(c.source == "proactive"),
+        "from_visit": _flag(c.source == "visit"),
+        "from_visit_on_spot": _flag(and_(c.source == "visit", c.on_the_spot)),
+        "resp_within": _flag(and_(responded, c.eff_response_at <= c.response_due_at)),
+        "resp_due": _flag(or_(responded, c.response_due_at <= t)),
+        "resp_count": _flag(responded),
+        "resp_micros": case(
+            (responded, micros_between(conn.dialect.name, c.eff_response_at, c.received_at)),
+            else_=None,
+        ),
+        "accept_within": _flag(and_(assigned, accepted, c.accepted_at <= c.accept_due_at)),
+        "accept_due": _flag(and_(assigned, or_(accepted, c.accept_due_at <= t))),
+        "close_within": _flag(and_(closed, c.eff_closed_at <= c.deadline_at)),
+        "close_due": _flag(or_(closed, c.deadline_at <= t)),
+    }
+    lo, hi = _instant("start", start), _instant("end", end)
+    col = _ranged(conn, Case.__table__, c.received_at, lo, hi)
+    where = [col(c.received_at) >= lo, col(c.received_at) < hi, col(c.received_at) <= t]
+    return _sum_by_grid_dept(
+        conn, INTAKE_FIELDS, flags, case((assigned, c.dept_id), else_=None), where
+    )
+
+
+def closed_by_grid_dept(
+    conn: Connection, *, start: datetime, end: datetime, as_of: datetime
+) -> list[tuple[Any, ...]]:
+    """Counters over cases closed in the period (``start <= eff_closed_at < end`` and
+    ``eff_closed_at <= T``): ``(grid_id, dept_id, *CLOSED_FIELDS)`` rows."""
+    t = _instant("t", as_of)
+    c = Case
+    reopening = aliased(Case, name="reopening")
+    reopened = exists(
+        select(reopening.id).where(reopening.reopened_from_id == c.id, reopening.received_at <= t)
+    )
+    flags = {
+        "reopened": _flag(reopened),
+        "rated": _flag(c.satisfaction.between(1, 5)),
+        "satisfied": _flag(c.satisfaction.between(4, 5)),
+    }
+    lo, hi = _instant("start", start), _instant("end", end)
+    col = _ranged(conn, Case.__table__, c.eff_closed_at, lo, hi)
+    where = [
+        col(c.eff_closed_at) >= lo,
+        col(c.eff_closed_at) < hi,
+        col(c.eff_closed_at) <= t,
+        col(c.received_at) <= t,
+    ]
+    return _sum_by_grid_dept(
+        conn, CLOSED_FIELDS, flags, case((c.assigned_at <= t, c.dept_id), else_=None), where
+    )
+
+
+# ---------------------------------------------------------------------------
+# Entry lag (a median is not additive: one answer per level)
+
+LAG_LEVELS = ("grid", "community", "street")
+
+
+def _median_of_sorted(values: Sequence[float]) -> float:
+    n = len(values)
+    mid = n // 2
+    return values[mid] if n % 2 else (values[mid - 1] + values[mid]) / 2
+
+
+def entry_lag_medians(
+    conn: Connection,
+    *,
+    start: datetime,
+    end: datetime,
+    as_of: datetime,
+    levels: Sequence[str] = LAG_LEVELS,
+) -> dict[str, dict[int | None, LagMedian]]:
+    """Median of ``visit.lag_hours`` over visits (any outcome) with visited_at in the
+    period and <= T: per grid id, per community id and for the street (key None).
+
+    PostgreSQL picks each partition's middle row(s) with ROW_NUMBER/COUNT windows, so
+    only one or two rows per unit leave the server. On SQLite, whose window functions
+    are slower than fetching the rows, one statement returns the period's (grid, lag)
+    pairs; each grid's list is sorted here and the sorted runs are merged for the
+    community and street levels.
+    """
+    unknown = set(levels) - set(LAG_LEVELS)
+    if unknown:
+        raise ValueError(f"unknown entry-lag level(s): {sorted(unknown)}")
+    if not levels:
+        return {}
+    t = _instant("t", as_of)
+    v = Visit
+    lo, hi = _instant("start", start), _instant("end", end)
+    col = _ranged(conn, Visit.__table__, v.visited_at, lo, hi)
+    base = (
+        select(Household.grid_id)
+        .select_from(v)
+        .join(Household, Household.id == v.household_id)
+        .where(col(v.visited_at) >= lo, col(v.visited_at) < hi, col(v.visited_at) <= t)
+    )
+    if conn.dialect.name != "postgresql":
+        by_grid: dict[int, list[float]] = {}
+        for grid_id, lag in conn.execute(base.add_columns(v.lag_hours)).all():
+            lags = by_grid.get(grid_id)
+            if lags is None:
+                by_grid[grid_id] = [lag]
+            else:
+                lags.append(lag)
+        for lags in by_grid.values():
+            lags.sort()
+        found: dict[str, dict[int | None, list[float]]] = {}
+        if "grid" in levels:
+            found["grid"] = dict(by_grid)
+        if "community" in levels:
+            members: dict[int, list[list[float]]] = {}
+            for grid_id, community_id in conn.execute(select(Grid.id, Grid.community_id)).all():
+                if grid_id in by_grid:
+                    members.setdefault(community_id, []).append(by_grid[grid_id])
+            found["community"] = {c: sorted(chain(*lists)) for c, lists in members.items()}
+        if "street" in levels:
+            found["street"] = {None: sorted(chain(*by_grid.values()))} if by_grid else {}
+        return {
+            level: {unit: LagMedian(len(v), _median_of_sorted(v)) for unit, v in units.items()}
+            for level, units in found.items()
+        }
+    out: dict[str, dict[int | None, LagMedian]] = {}
+    for level in levels:
+        key: Any = {
+            "grid": Household.grid_id,
+            "community": Grid.community_id,
+            "street": literal_column("0"),
+        }[level]
+        partition = [] if level == "street" else [key]
+        ranked = base.with_only_columns(
+            key.label("k"),
+            v.lag_hours.label("lag"),
+            func.row_number().over(partition_by=partition, order_by=v.lag_hours).label("rn"),
+            func.count().over(partition_by=partition).label("cnt"),
+        )
+        if level == "community":
+            ranked = ranked.join(Grid, Grid.id == Household.grid_id)
+        ranked_q = ranked.subquery("ranked")
+        r = ranked_q.c
+        q = select(r.k, r.lag, r.cnt).where(or_(r.rn == (r.cnt + 1) // 2, r.rn == (r.cnt + 2) // 2))
+        middles: dict[int | None, list[float]] = {}
+        counts: dict[int | None, int] = {}
+        for k, lag, cnt in conn.execute(q).all():
+            unit = None if level == "street" else k
+            middles.setdefault(unit, []).append(float(lag))
+            counts[unit] = int(cnt)
+        out[level] = {
+            unit: LagMedian(counts[unit], sum(vals) / len(vals)) for unit, vals in middles.items()
+        }
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Targets
+
+
+def load_targets(conn: Connection) -> dict[str, tuple[float, bool]]:
+    """KPI key -> (target, higher is better) from ``kpi_target``; shipped defaults
+    stand in for a key the table lacks."""
+    out = dict(DEFAULT_TARGETS)
+    for key, value, higher in conn.execute(
+        select(KpiTarget.key, KpiTarget.value, KpiTarget.higher_is_better)
+    ):
+        out[key] = (float(value), bool(higher))
+    return out
