@@ -33,3 +33,17 @@ def bump(conn: Connection, *domains: str) -> None:
 
 def counters(conn: Connection) -> dict[str, int]:
     return {d: c for d, c in conn.execute(select(ChangeCounter.domain, ChangeCounter.counter))}
+
+
+# -- reader side ---------------------------------------------------------------
+
+
+def data_version(conn: Connection) -> int:
+    """SQLite's ``PRAGMA data_version`` of this connection: it changes when another
+    connection commits, so a reader polls it on one long-lived connection."""
+    return int(conn.exec_driver_sql("PRAGMA data_version").scalar_one())
+
+
+def changed_domains(before: dict[str, int], after: dict[str, int]) -> frozenset[str]:
+    """The domains whose counter differs between two :func:`counters` readings."""
+    return frozenset(d for d in set(before) | set(after) if before.get(d) != after.get(d))

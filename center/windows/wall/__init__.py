@@ -1,0 +1,1 @@
+"""The command-center wall: data controller, view, panels, full-screen window."""

@@ -1,0 +1,367 @@
+"""The wall's panels: header, KPI column, map, joint meetings, budget, ranking, ticker.
+
+Each panel has ``set_unit(unit)`` (pixels per pixel of a 1080-pixel-high wall) and
+``show_*`` slots that take the dashboard's dataclasses; none touches the database.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from center.services.dashboard import (
+    HEADLINE_KPIS,
+    SECONDARY_KPIS,
+    BudgetPart,
+    KpiPart,
+    KpiTile,
+    MeetingPart,
+    RankingPart,
+    TrendPart,
+    trend_points,
+)
+from center.services.meetings import ITEM_STATUSES
+from center.windows import texts
+from widgets.bars import BarRow, GroupedBars
+from widgets.gauge import Gauge
+from widgets.panel import Panel
+from widgets.sparkline import Sparkline
+from widgets.theme import font
+
+translate = QCoreApplication.translate
+
+
+
+def set_state(label: QLabel, state: str) -> None:
+    """Colour a label by a KPI state through the style sheet."""
+    if label.property("state") == state:
+        return
+    label.setProperty("state", state)
+    label.style().unpolish(label)
+    label.style().polish(label)
+
+
+def _label(text: str = "", role: str = "", parent: QWidget | None = None) -> QLabel:
+    lab = QLabel(text, parent)
+    if role:
+        lab.setProperty("role", role)
+    return lab
+
+
+# ---------------------------------------------------------------------------
+# Header
+
+
+class HeaderBar(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = _label("", "title")
+        self.banner = QLabel(self)
+        self.banner.setObjectName("OutageBanner")
+        self.banner.hide()
+        self.updated = _label("", "muted")
+        self.connection = _label("")
+        self.clock = _label("", "clock")
+        lay = QHBoxLayout(self)
+        lay.addWidget(self.title)
+        lay.addStretch(1)
+        lay.addWidget(self.banner)
+        lay.addSpacing(24)
+        lay.addWidget(self.updated)
+        lay.addSpacing(24)
+        lay.addWidget(self.connection)
+        lay.addSpacing(24)
+        lay.addWidget(self.clock)
+        self._lay = lay
+
+    def set_unit(self, unit: float) -> None:
+        m = round(16 * unit)
+        self._lay.setContentsMargins(m, round(6 * unit), m, round(6 * unit))
+        self.title.setFont(font(34 * unit, bold=True))
+        self.clock.setFont(font(30 * unit, bold=True))
+        for lab in (self.updated, self.connection):
+            lab.setFont(font(20 * unit))
+        self.banner.setFont(font(24 * unit, bold=True))
+
+    def set_street(self, street: str | None) -> None:
+        name = translate("Wall", "Door-knocking Command Center")
+        self.title.setText(f"{street} · {name}" if street else name)
+
+    def set_clock(self, now: datetime) -> None:
+        self.clock.setText(texts.clock_time(now))
+
+    def set_updated(self, at: datetime | None) -> None:
+        if at is None:
+            self.updated.setText(translate("Wall", "Waiting for data…"))
+        else:
+            self.updated.setText(translate("Wall", "Data updated at %1").replace("%1", texts.clock_time(at)))
+
+    def set_connection(self, state: str, since: datetime | None) -> None:
+        if state == "live":
+            self.connection.setText("● " + translate("Wall", "Live"))
+            set_state(self.connection, "ok")
+        elif state == "down":
+            self.connection.setText("● " + translate("Wall", "Offline"))
+            set_state(self.connection, "bad")
+        else:
+            self.connection.setText("● " + translate("Wall", "Connecting…"))
+            set_state(self.connection, "warn")
+        if state == "down":
+            when = since.strftime("%H:%M") if since else "--:--"
+            self.banner.setText(translate("Wall", "Data feed interrupted since %1").replace("%1", when))
+            self.banner.show()
+        else:
+            self.banner.hide()
+
+
+# ---------------------------------------------------------------------------
+# KPIs
+
+
+class KpiCard(QWidget):
+    """A headline KPI: gauge with target, 12-month sparkline underneath."""
+
+    def __init__(self, key: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.key = key
+        self.gauge = Gauge(self)
+        self.spark = Sparkline(self)
+        self.gauge.set_title(texts.kpi_name(key))
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        lay.addWidget(self.gauge, 5)
+        lay.addWidget(self.spark, 1)
+
+    def set_unit(self, unit: float) -> None:
+        self.gauge.set_unit(unit)
+        self.spark.set_unit(unit)
+
+    def show_tile(self, tile: KpiTile, points: list[float | None]) -> None:
+        hours = self.key in texts.HOUR_KPIS
+        self.gauge.set_maximum(max(48.0, (tile.value or 0) * 1.2) if hours else 1.0)
+        self.gauge.set_value(tile.value, texts.kpi_value(self.key, tile.value))
+        self.gauge.set_target(tile.target,
+                              texts.kpi_target(self.key, tile.target, tile.higher_is_better))
+        self.gauge.set_state(tile.state)
+        self.spark.set_target(tile.target)
+        self.spark.set_state(tile.state)
+        self.spark.set_points(points)
+
+
+class KpiRow(QWidget):
+    """A secondary KPI: name and target on the left, value and sparkline on the right."""
+
+    def __init__(self, key: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.key = key
+        self.name = _label(texts.kpi_name(key))
+        self.target = _label("", "muted")
+        self.value = _label("—")
+        self.value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.spark = Sparkline(self)
+        left = QVBoxLayout()
+        left.setSpacing(0)
+        left.addWidget(self.name)
+        left.addWidget(self.target)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(left, 5)
+        lay.addWidget(self.value, 3)
+        lay.addWidget(self.spark, 3)
+
+    def set_unit(self, unit: float) -> None:
+        self.name.setFont(font(21 * unit, bold=True))
+        self.target.setFont(font(18 * unit))
+        self.value.setFont(font(32 * unit, bold=True))
+        self.spark.set_unit(unit)
+
+    def show_tile(self, tile: KpiTile, points: list[float | None]) -> None:
+        self.value.setText(texts.kpi_value(self.key, tile.value))
+        set_state(self.value, tile.state)
+        self.target.setText(texts.kpi_target(self.key, tile.target, tile.higher_is_better))
+        self.spark.set_target(tile.target)
+        self.spark.set_state(tile.state)
+        self.spark.set_points(points)
+
+
+class KpiPanel(Panel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(translate("Wall", "Key indicators"), parent)
+        self.cards = {k: KpiCard(k, self) for k in HEADLINE_KPIS}
+        self.rows = {k: KpiRow(k, self) for k in SECONDARY_KPIS}
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
+        for i, key in enumerate(HEADLINE_KPIS):
+            grid.addWidget(self.cards[key], i // 2, i % 2)
+        self.body().addLayout(grid, 6)
+        for key in SECONDARY_KPIS:
+            self.body().addWidget(self.rows[key], 1)
+
+    def set_unit(self, unit: float) -> None:
+        super().set_unit(unit)
+        for w in (*self.cards.values(), *self.rows.values()):
+            w.set_unit(unit)
+
+    def show_kpis(self, part: KpiPart, trend: TrendPart | None) -> None:
+        self.set_title(translate("Wall", "Key indicators · %1").replace("%1", part.period))
+        for key, w in (*self.cards.items(), *self.rows.items()):
+            w.show_tile(part.tile(key), trend_points(trend, part, key))
+
+
+# ---------------------------------------------------------------------------
+# Joint meetings
+
+
+class MeetingPanel(Panel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(translate("Wall", "Joint meetings"), parent)
+        self.counts: dict[str, tuple[QLabel, QLabel]] = {}
+        tiles = QGridLayout()
+        tiles.setContentsMargins(0, 0, 0, 0)
+        for i, status in enumerate(ITEM_STATUSES):
+            number = _label("—", "big")
+            number.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            caption = _label(texts.status_name(status), "muted")
+            caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            tiles.addWidget(number, 0, i)
+            tiles.addWidget(caption, 1, i)
+            self.counts[status] = (number, caption)
+        self.body().addLayout(tiles)
+        self.overdue = _label("")
+        self.next_meeting = _label("")
+        self.items = _label("", "muted")
+        self.items.setWordWrap(True)
+        self.items.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.items.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
+        self.body().addWidget(self.overdue)
+        self.body().addWidget(self.next_meeting)
+        self.body().addWidget(self.items, 1)
+
+    def set_unit(self, unit: float) -> None:
+        super().set_unit(unit)
+        for number, caption in self.counts.values():
+            number.setFont(font(40 * unit, bold=True))
+            caption.setFont(font(19 * unit))
+        self.overdue.setFont(font(24 * unit, bold=True))
+        self.next_meeting.setFont(font(21 * unit))
+        self.items.setFont(font(19 * unit))
+
+    def show_meetings(self, part: MeetingPart) -> None:
+        board = part.board
+        for status, (number, _caption) in self.counts.items():
+            number.setText(str(board.counts.get(status, 0)))
+        self.overdue.setText(translate("Wall", "Overdue items: %1").replace("%1", str(board.overdue)))
+        set_state(self.overdue, "bad" if board.overdue else "ok")
+        if board.next_meeting is not None:
+            text = translate("Wall", "Next meeting: %1 %2").replace(
+                "%1", texts.short_date(board.next_meeting)
+            ).replace("%2", board.next_meeting_title or "")
+        else:
+            text = translate("Wall", "Next meeting: none scheduled")
+        self.next_meeting.setText(text)
+        lines = []
+        for item in [i for i in board.items if i.overdue][:3]:
+            dept = f" · {item.lead_dept}" if item.lead_dept else ""
+            lines.append(f"⚠ {item.title}{dept} · {texts.short_date(item.due_on)}")
+        self.items.setText("\n".join(lines))
+
+
+# ---------------------------------------------------------------------------
+# Budget
+
+
+class BudgetPanel(Panel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(translate("Wall", "Funding"), parent)
+        self.totals = _label("")
+        self.totals.setWordWrap(True)
+        self.execution = _label("")
+        self.by_category = GroupedBars(self)
+        self.by_source = GroupedBars(self)
+        self.body().addWidget(self.totals)
+        self.body().addWidget(self.execution)
+        self.body().addWidget(self.by_category, 3)
+        self.body().addWidget(self.by_source, 2)
+
+    def set_unit(self, unit: float) -> None:
+        super().set_unit(unit)
+        self.totals.setFont(font(20 * unit))
+        self.execution.setFont(font(22 * unit, bold=True))
+        self.by_category.set_unit(unit)
+        self.by_source.set_unit(unit)
+
+    def show_budget(self, part: BudgetPart) -> None:
+        s = part.summary
+        self.set_title(translate("Wall", "Funding %1").replace("%1", str(s.year)))
+        self.totals.setText(
+            translate("Wall", "Standard %1 · funded %2 · spent %3")
+            .replace("%1", texts.money(s.standard))
+            .replace("%2", texts.money(s.funded))
+            .replace("%3", texts.money(s.spent))
+        )
+        gap_state = "ok" if s.gap <= 0 else ("bad" if (s.gap_rate or 0) > 0.1 else "warn")
+        self.execution.setText(
+            translate("Wall", "Execution %1 · funding gap %2")
+            .replace("%1", texts.percent(s.execution))
+            .replace("%2", texts.money(max(s.gap, Decimal(0))))
+        )
+        set_state(self.execution, gap_state)
+        self.by_category.set_series([translate("Wall", "Standard"), translate("Wall", "Funded"), translate("Wall", "Spent")])
+        self.by_category.set_rows([
+            BarRow(
+                texts.category_name(r.key),
+                (float(r.standard or 0), float(r.funded), float(r.spent)),
+                texts.percent(r.execution, 0),
+                "bad" if r.overspent else "none",
+            )
+            for r in s.by_category
+        ])
+        self.by_source.set_series([translate("Wall", "Funded"), translate("Wall", "Spent")], legend=False)
+        self.by_source.set_rows([
+            BarRow(
+                texts.source_name(r.key),
+                (float(r.funded), float(r.spent)),
+                texts.percent(r.execution, 0),
+                "bad" if r.overspent else "none",
+            )
+            for r in s.by_source
+        ])
+
+
+# ---------------------------------------------------------------------------
+# Ranking
+
+
+class RankingPanel(Panel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(translate("Wall", "Community ranking"), parent)
+        self.bars = GroupedBars(self)
+        self.bars.set_maximum(100.0)
+        self.bars.set_series([translate("Wall", "Score")], legend=False)
+        self.body().addWidget(self.bars, 1)
+
+    def set_unit(self, unit: float) -> None:
+        super().set_unit(unit)
+        self.bars.set_unit(unit)
+
+    def show_ranking(self, part: RankingPart) -> None:
+        self.set_title(translate("Wall", "Community ranking %1").replace("%1", part.quarter))
+        rows = []
+        for r in part.rows[:12]:
+            rank = f"{r.rank}. " if r.rank is not None else "— "
+            score = f"{r.score:.1f}" if r.score is not None else "—"
+            note = f"{score} {texts.grade_name(r.grade)}"
+            rows.append(BarRow(rank + r.name, (r.score,),
+                               note, texts.GRADE_STATES.get(r.grade or "", "none")))
+        self.bars.set_rows(rows)

@@ -1,0 +1,358 @@
+"""The command-center wall: header, KPI column, live map, meetings and budget, ticker.
+
+A :class:`WallView` paints what its :class:`WallController` delivers. Sizes follow
+the height: ``unit = height / 1080`` (the smallest text is ``18 * unit`` pixels), so
+the same layout serves a 1920x1080 and a 3840x2160 wall; from an aspect ratio of
+2.4 on (32:9 walls) a fourth column shows the community ranking permanently.
+
+Rotation: optional focus pages (``overview``, ``lagging`` grids zoomed on the map,
+community ``ranking``) change every N seconds, driven by one timer.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QSize, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
+
+from center.services import dashboard
+from center.services.dashboard import (
+    AlertPart,
+    BudgetPart,
+    IncidentPart,
+    KpiPart,
+    MapBase,
+    MeetingPart,
+    RankingPart,
+    TrendPart,
+)
+from center.windows import texts
+from center.windows.wall.controller import WallController
+from center.windows.wall.mappanel import MapPanel, base_json, incidents_json
+from center.windows.wall.panels import (
+    BudgetPanel,
+    HeaderBar,
+    KpiPanel,
+    MeetingPanel,
+    RankingPanel,
+)
+from widgets.theme import WALL, Palette, render_qss
+from widgets.ticker import Ticker
+
+log = logging.getLogger("center.wall")
+translate = QCoreApplication.translate
+
+PAGES = ("overview", "lagging", "ranking")
+WIDE_ASPECT = 2.4
+MIN_UNIT = 0.45
+
+
+
+@dataclass(frozen=True)
+class Rotation:
+    pages: tuple[str, ...] = ()
+    seconds: int = 30
+
+    def __post_init__(self) -> None:
+        unknown = [p for p in self.pages if p not in PAGES]
+        if unknown:
+            raise ValueError(f"unknown wall page(s) {', '.join(unknown)}: use {', '.join(PAGES)}")
+        if self.pages and self.seconds < 3:
+            raise ValueError(f"rotation interval must be at least 3 seconds, not {self.seconds}")
+
+
+class WallView(QWidget):
+    settled = Signal()  # every part shown at least once and the map painted
+    page_changed = Signal(str)
+
+    def __init__(
+        self,
+        controller: WallController,
+        parent: QWidget | None = None,
+        *,
+        map_kpi: str = "coverage",
+        rotation: Rotation | None = None,
+        tile_url: str = "",
+        palette: Palette = WALL,
+    ) -> None:
+        super().__init__(parent)
+        if map_kpi not in dashboard.MAP_KPIS:
+            raise ValueError(
+                f"unknown map KPI {map_kpi!r}: use one of {', '.join(dashboard.MAP_KPIS)}"
+            )
+        self.setObjectName("WallRoot")
+        # Everything scales with the height: the layout must not impose a minimum
+        # that a small wall or window cannot meet (an explicit minimum wins).
+        self.setMinimumSize(320, 240)
+        self.controller = controller
+        self.palette_ = palette
+        self.rotation = rotation or Rotation()
+        self._unit = 0.0
+        self._wide: bool | None = None
+        self._page = "overview"
+        self._settled = False
+        self._shown: set[str] = set()
+        self._alerts: AlertPart | None = None
+
+        self.header = HeaderBar(self)
+        self.kpi_panel = KpiPanel(self)
+        self.map_panel = MapPanel(palette, self)
+        self.meeting_panel = MeetingPanel(self)
+        self.budget_panel = BudgetPanel(self)
+        self.ranking_panel = RankingPanel(self)
+        self.ticker = Ticker(self)
+        self.ticker.set_empty_text(translate("Wall", "No alerts"))
+
+        self.centre = QStackedWidget(self)
+        self.centre.addWidget(self.map_panel)
+        self.right = QWidget(self)
+        right = QVBoxLayout(self.right)
+        right.setContentsMargins(0, 0, 0, 0)
+        right.addWidget(self.meeting_panel, 9)
+        right.addWidget(self.budget_panel, 11)
+        self.extra = QWidget(self)
+        extra = QVBoxLayout(self.extra)
+        extra.setContentsMargins(0, 0, 0, 0)
+        self.columns = QHBoxLayout()
+        self.columns.addWidget(self.kpi_panel, 22)
+        self.columns.addWidget(self.centre, 52)
+        self.columns.addWidget(self.right, 26)
+        self.columns.addWidget(self.extra, 0)
+        root = QVBoxLayout(self)
+        root.addWidget(self.header)
+        root.addLayout(self.columns, 1)
+        root.addWidget(self.ticker)
+        self._root = root
+        self._set_wide(False)
+
+        self.map_panel.set_kpi(map_kpi)
+        if tile_url:
+            self.map_panel.set_tiles(tile_url)
+        self.map_panel.map.painted.connect(self._check_settled)
+        self.map_panel.map.ready.connect(self._check_settled)
+
+        # the big map payloads are encoded on the worker threads
+        controller.set_preparer("base", base_json)
+        controller.set_preparer("incidents", incidents_json)
+        controller.part_updated.connect(self._on_part)
+        controller.connection_changed.connect(self._on_connection)
+        controller.updated.connect(self.header.set_updated)
+        self.header.set_updated(controller.last_update)
+        self._on_connection(controller.state())
+        for name, value in controller.values().items():
+            self._on_part(name, value)
+
+        self._clock = QTimer(self)
+        self._clock.timeout.connect(self._tick_clock)
+        self._clock.start(1000)
+        self._tick_clock()
+        self._rotate = QTimer(self)
+        self._rotate.timeout.connect(self.next_page)
+        if self.rotation.pages:
+            self._rotate.start(self.rotation.seconds * 1000)
+        self._apply_unit(1.0)
+
+    # -- public ------------------------------------------------------------------
+
+    def unit(self) -> float:
+        return self._unit
+
+    def is_wide(self) -> bool:
+        return bool(self._wide)
+
+    def is_settled(self) -> bool:
+        return self._settled
+
+    def map_kpi(self) -> str:
+        return self.map_panel.key()
+
+    def set_map_kpi(self, key: str) -> None:
+        if key not in dashboard.MAP_KPIS:
+            raise ValueError(f"unknown map KPI {key!r}")
+        self.map_panel.set_kpi(key)
+        if self._page == "lagging":
+            self.show_page("lagging")
+
+    def page(self) -> str:
+        return self._page
+
+    def set_rotation(self, rotation: Rotation) -> None:
+        """Rotate ``rotation.pages`` every ``rotation.seconds`` (no pages: stop)."""
+        self.rotation = rotation
+        self._rotate.stop()
+        if rotation.pages:
+            self._rotate.start(rotation.seconds * 1000)
+
+    def _page_available(self, page: str) -> bool:
+        if page == "lagging":
+            return bool(self.lagging_grids())
+        if page == "ranking":
+            return not self._wide  # the wide layout shows the ranking all the time
+        return True
+
+    def next_page(self) -> None:
+        pages = [p for p in self.rotation.pages if self._page_available(p)]
+        if not pages:
+            return
+        i = pages.index(self._page) + 1 if self._page in pages else 0
+        self.show_page(pages[i % len(pages)])
+
+    def show_page(self, page: str) -> None:
+        if page not in PAGES:
+            raise ValueError(f"unknown wall page {page!r}")
+        self._page = page
+        if page == "ranking" and not self._wide:
+            self.centre.setCurrentWidget(self.ranking_panel)
+        else:
+            self.centre.setCurrentWidget(self.map_panel)
+        if page == "lagging":
+            codes = self.lagging_grids()
+            self.map_panel.focus(codes, translate("Wall", "Lagging grids: %1").replace(
+                "%1", texts.kpi_name(self.map_panel.key())))
+        else:
+            self.map_panel.focus(None)
+        self.page_changed.emit(page)
+
+    def lagging_grids(self) -> list[str]:
+        part = self.controller.value("kpis")
+        if not isinstance(part, KpiPart):
+            return []
+        key = self.map_panel.key()
+        bad = [g.code for g in part.grids if g.states.get(key) == "bad"]
+        return bad or [g.code for g in part.grids if g.states.get(key) == "warn"]
+
+    def shutdown(self) -> None:
+        """Stop this view's timers and the map page (the controller is stopped apart)."""
+        self._clock.stop()
+        self._rotate.stop()
+        self.ticker.set_running(False)
+        self.map_panel.map.shutdown()
+
+    # -- layout and scale ------------------------------------------------------------
+
+    def sizeHint(self) -> QSize:
+        return QSize(1600, 900)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        size = event.size()
+        if size.height() <= 0:
+            return
+        self._set_wide(size.width() / size.height() >= WIDE_ASPECT)
+        self._apply_unit(max(MIN_UNIT, size.height() / 1080.0))
+
+    def _set_wide(self, wide: bool) -> None:
+        if wide == self._wide:
+            return
+        self._wide = wide
+        extra = self.extra.layout()
+        if wide:
+            self.centre.removeWidget(self.ranking_panel)
+            extra.addWidget(self.ranking_panel)
+            self.ranking_panel.show()
+            self.extra.show()
+            for w, s in ((self.kpi_panel, 17), (self.centre, 43), (self.right, 20),
+                         (self.extra, 20)):
+                self.columns.setStretchFactor(w, s)
+            if self._page == "ranking":
+                self.show_page("overview")
+        else:
+            extra.removeWidget(self.ranking_panel)
+            self.centre.addWidget(self.ranking_panel)
+            self.extra.hide()
+            for w, s in ((self.kpi_panel, 22), (self.centre, 52), (self.right, 26),
+                         (self.extra, 0)):
+                self.columns.setStretchFactor(w, s)
+            self.centre.setCurrentWidget(
+                self.ranking_panel if self._page == "ranking" else self.map_panel
+            )
+
+    def _apply_unit(self, unit: float) -> None:
+        unit = round(unit, 3)
+        if abs(unit - self._unit) < 0.005:
+            return
+        self._unit = unit
+        self.setStyleSheet(render_qss("wall", self.palette_, unit))
+        m = round(10 * unit)
+        self._root.setContentsMargins(m, round(4 * unit), m, m)
+        self._root.setSpacing(m)
+        self.columns.setSpacing(m)
+        for w in (self.header, self.kpi_panel, self.map_panel, self.meeting_panel,
+                  self.budget_panel, self.ranking_panel):
+            w.set_unit(unit)
+        self.right.layout().setSpacing(m)
+        self.extra.layout().setSpacing(m)
+        self.ticker.set_unit(unit)
+
+    # -- data ----------------------------------------------------------------------
+
+    def _tick_clock(self) -> None:
+        self.header.set_clock(self.controller.now())
+
+    def _on_connection(self, state: str) -> None:
+        self.header.set_connection(state, self.controller.down_since())
+
+    def _on_part(self, name: str, value: Any) -> None:
+        try:
+            self._show_part(name, value)
+        except Exception:  # a display bug must not take the wall down
+            log.exception("showing wall part %s failed", name)
+            return
+        self._shown.add(name)
+        self._check_settled()
+
+    def _show_part(self, name: str, value: Any) -> None:
+        if name == "base" and isinstance(value, MapBase):
+            self.header.set_street(value.street)
+            self.map_panel.show_base(value, self.controller.prepared("base", value))
+        elif name == "kpis" and isinstance(value, KpiPart):
+            self.header.set_street(value.street)
+            self.kpi_panel.show_kpis(value, self._trend())
+            self.map_panel.show_kpis(value)
+            self._update_ticker()
+            if self._page == "lagging":
+                self.show_page("lagging")
+        elif name == "trend" and isinstance(value, TrendPart):
+            kpis = self.controller.value("kpis")
+            if isinstance(kpis, KpiPart):
+                self.kpi_panel.show_kpis(kpis, value)
+        elif name == "incidents" and isinstance(value, IncidentPart):
+            self.map_panel.show_incidents(value, self.controller.prepared("incidents", value))
+        elif name == "alerts" and isinstance(value, AlertPart):
+            self._alerts = value
+            self._update_ticker()
+        elif name == "meetings" and isinstance(value, MeetingPart):
+            self.meeting_panel.show_meetings(value)
+        elif name == "budget" and isinstance(value, BudgetPart):
+            self.budget_panel.show_budget(value)
+        elif name == "ranking" and isinstance(value, RankingPart):
+            self.ranking_panel.show_ranking(value)
+
+    def _trend(self) -> TrendPart | None:
+        value = self.controller.value("trend")
+        return value if isinstance(value, TrendPart) else None
+
+    def ticker_items(self) -> list[tuple[str, str]]:
+        items: list[tuple[str, str]] = []
+        alerts: Sequence[dashboard.Alert] = self._alerts.alerts if self._alerts else ()
+        kpis = self.controller.value("kpis")
+        grid_alerts = dashboard.grid_alerts(kpis) if isinstance(kpis, KpiPart) else ()
+        for alert in (*alerts, *grid_alerts):
+            items.append((texts.alert_text(alert), alert.severity))
+        return items
+
+    def _update_ticker(self) -> None:
+        self.ticker.set_items(self.ticker_items())
+
+    def _check_settled(self, *_: Any) -> None:
+        if self._settled:
+            return
+        parts = set(self.controller.parts())
+        if parts <= self._shown and self.map_panel.map.is_painted():
+            self._settled = True
+            self.settled.emit()

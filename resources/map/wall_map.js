@@ -1,0 +1,410 @@
+/* The wall's grid map: Leaflet with the street's grids shaded by a KPI, grid labels,
+ * pulsing emergency markers and a case-density layer. No network access: there is no
+ * basemap unless an internal tile URL is configured.
+ *
+ * Python drives the page through the web channel: bridge.apply(method, argsJson, seq)
+ * calls window.wallMap.apply (see widgets/mapview.py); after every call the page
+ * reports bridge.painted(seq) once the change is on screen (two animation frames later). Updates restyle the existing
+ * layers in place; nothing is reloaded.
+ */
+(function () {
+  "use strict";
+
+  var bridge = null;
+  var map = null;
+  var theme = {
+    ok: "#2ECC71", warn: "#F5A623", bad: "#FF4D4F", none: "#5B6F88",
+    accent: "#2EC7FF", text: "#E6F1FF", muted: "#7FA3C8", background: "#0A1628",
+  };
+  var texts = { worker: "Grid worker", community: "Community", noData: "no data" };
+  var unit = 1;
+  var grids = {};        // code -> {info, layer, label, labelText, shortText}
+  var outline = null;
+  var streetBounds = null;
+  var kpiData = { key: null, names: {}, grids: {} };
+  var emergencyLayer = null;
+  var heat = null;
+  var tiles = null;
+  var lastIncidents = null;
+  var lastFocus = { mode: "street" };
+
+  function report(kind, text) {
+    if (bridge) { bridge.error(kind + ": " + text); }
+  }
+  window.addEventListener("error", function (e) {
+    report("error", (e.message || "unknown") + " at " + (e.lineno || 0));
+  });
+
+  /* ---- case-density layer: our own canvas, stamped and colourised ---------- */
+  var HeatLayer = L.Layer.extend({
+    initialize: function () {
+      this._points = [];
+      this._max = 1;
+    },
+    onAdd: function (m) {
+      this._canvas = L.DomUtil.create("canvas", "wall-heat");
+      this._canvas.style.pointerEvents = "none";
+      m.getPane("heat").appendChild(this._canvas);
+      m.on("moveend zoomend resize viewreset", this._reset, this);
+      this._reset();
+    },
+    onRemove: function (m) {
+      m.off("moveend zoomend resize viewreset", this._reset, this);
+      L.DomUtil.remove(this._canvas);
+    },
+    setPoints: function (points) {
+      this._points = points || [];
+      var mx = 1;
+      for (var i = 0; i < this._points.length; i++) { mx = Math.max(mx, this._points[i][2]); }
+      this._max = mx;
+      if (this._map) { this._draw(); }
+    },
+    _reset: function () {
+      var size = this._map.getSize();
+      L.DomUtil.setPosition(this._canvas, this._map.containerPointToLayerPoint([0, 0]));
+      this._canvas.width = size.x;
+      this._canvas.height = size.y;
+      this._draw();
+    },
+    _stamp: function (r) {
+      if (this._stampR === r) { return this._stampCanvas; }
+      var c = document.createElement("canvas");
+      c.width = c.height = 2 * r;
+      var g = c.getContext("2d");
+      var grad = g.createRadialGradient(r, r, 0, r, r, r);
+      grad.addColorStop(0, "rgba(0,0,0,1)");
+      grad.addColorStop(1, "rgba(0,0,0,0)");
+      g.fillStyle = grad;
+      g.fillRect(0, 0, 2 * r, 2 * r);
+      this._stampR = r;
+      this._stampCanvas = c;
+      return c;
+    },
+    _ramp: function () {
+      if (this._rampData) { return this._rampData; }
+      var c = document.createElement("canvas");
+      c.width = 256; c.height = 1;
+      var g = c.getContext("2d");
+      var grad = g.createLinearGradient(0, 0, 256, 0);
+      grad.addColorStop(0.0, "#2ec7ff");
+      grad.addColorStop(0.5, "#f5e663");
+      grad.addColorStop(1.0, "#ff4d4f");
+      g.fillStyle = grad;
+      g.fillRect(0, 0, 256, 1);
+      this._rampData = g.getImageData(0, 0, 256, 1).data;
+      return this._rampData;
+    },
+    _draw: function () {
+      var ctx = this._canvas.getContext("2d");
+      var w = this._canvas.width, h = this._canvas.height;
+      ctx.clearRect(0, 0, w, h);
+      if (!this._points.length || !w || !h) { return; }
+      var r = Math.max(8, Math.round(22 * unit));
+      // Sum the case counts per screen cell, then stamp each cell by its share of
+      // the densest cell: the colours show relative density at any zoom level.
+      var cell = Math.max(2, Math.round(r / 2));
+      var cells = {}, max = 0;
+      for (var i = 0; i < this._points.length; i++) {
+        var p = this._points[i];
+        var pt = this._map.latLngToContainerPoint([p[0], p[1]]);
+        if (pt.x < -r || pt.y < -r || pt.x > w + r || pt.y > h + r) { continue; }
+        var key = Math.floor(pt.x / cell) + ":" + Math.floor(pt.y / cell);
+        var c = cells[key] || (cells[key] = [0, 0, 0]);
+        c[0] += pt.x * p[2]; c[1] += pt.y * p[2]; c[2] += p[2];
+        if (c[2] > max) { max = c[2]; }
+      }
+      var stamp = this._stamp(r);
+      Object.keys(cells).forEach(function (key) {
+        var c = cells[key];
+        ctx.globalAlpha = Math.min(1, Math.pow(c[2] / max, 0.8) * 0.85);
+        ctx.drawImage(stamp, c[0] / c[2] - r, c[1] / c[2] - r);
+      });
+      ctx.globalAlpha = 1;
+      var img = ctx.getImageData(0, 0, w, h);
+      var px = img.data, ramp = this._ramp();
+      for (var j = 3; j < px.length; j += 4) {
+        var a = px[j];
+        if (a < 40) { px[j] = 0; continue; }  // sparse areas stay clear
+        var k = a * 4;
+        px[j - 3] = ramp[k];
+        px[j - 2] = ramp[k + 1];
+        px[j - 1] = ramp[k + 2];
+        px[j] = Math.round((a - 40) * 0.7);
+      }
+      ctx.putImageData(img, 0, 0);
+    },
+  });
+
+  /* ---- helpers --------------------------------------------------------------- */
+  function escapeHtml(s) {
+    return String(s == null ? "" : s).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  function stateOf(code) {
+    var g = kpiData.grids[code];
+    if (!g || !kpiData.key) { return "none"; }
+    return (g.states && g.states[kpiData.key]) || "none";
+  }
+
+  function styleFor(code) {
+    var s = stateOf(code);
+    return {
+      color: theme.accent, weight: Math.max(1, unit), opacity: 0.75,
+      fillColor: theme[s] || theme.none, fillOpacity: s === "none" ? 0.25 : 0.55,
+    };
+  }
+
+  function tooltipHtml(code) {
+    var g = grids[code];
+    if (!g) { return ""; }
+    var info = g.info;
+    var rows = "";
+    var d = kpiData.grids[code];
+    var keys = kpiData.order || [];
+    for (var i = 0; i < keys.length; i++) {
+      var k = keys[i];
+      var txt = d && d.texts ? d.texts[k] : null;
+      var st = d && d.states ? d.states[k] || "none" : "none";
+      rows += "<tr><td>" + escapeHtml(kpiData.names[k] || k) + "</td><td class='" + st + "'>" +
+        escapeHtml(txt == null ? texts.noData : txt) + "</td></tr>";
+    }
+    return "<h4>" + escapeHtml(info.name) + "</h4>" +
+      "<div>" + escapeHtml(texts.community) + ": " + escapeHtml(info.community) + "</div>" +
+      "<div>" + escapeHtml(texts.worker) + ": " + escapeHtml(info.worker || "—") + "</div>" +
+      "<table>" + rows + "</table>";
+  }
+
+  function fitLabels() {
+    if (!map) { return; }
+    var px = 18 * unit;
+    Object.keys(grids).forEach(function (code) {
+      var g = grids[code];
+      var b = g.layer.getBounds();
+      var nw = map.latLngToContainerPoint(b.getNorthWest());
+      var se = map.latLngToContainerPoint(b.getSouthEast());
+      var w = Math.abs(se.x - nw.x), h = Math.abs(se.y - nw.y);
+      var el = g.label.getElement();
+      if (!el) { return; }
+      var text = null;
+      if (h >= px * 1.2) {
+        if (g.labelText.length * px * 0.95 <= w * 0.9) { text = g.labelText; }
+        else if (g.shortText.length * px * 0.6 <= w * 0.9) { text = g.shortText; }
+      }
+      el.style.display = text ? "" : "none";
+      if (text && el.firstChild && el.firstChild.textContent !== text) {
+        el.firstChild.textContent = text;
+      }
+    });
+  }
+
+  function schedulePainted(seq) {
+    // After the fonts are in, two frames: the first runs after layout, the second
+    // after the paint of the change.
+    document.fonts.ready.then(function () {
+      requestAnimationFrame(function () {
+        requestAnimationFrame(function () {
+          if (bridge) { bridge.painted(seq); }
+        });
+      });
+    });
+  }
+
+  /* ---- the API Python calls ---------------------------------------------------- */
+  var api = {
+    noop: function () {},
+    setTheme: function (t) {
+      Object.keys(t).forEach(function (k) { theme[k] = t[k]; });
+      var root = document.documentElement.style;
+      root.setProperty("--bg", theme.background);
+      root.setProperty("--accent", theme.accent);
+      root.setProperty("--text", theme.text);
+      root.setProperty("--muted", theme.muted);
+      root.setProperty("--bad", theme.bad);
+      api.restyle();
+    },
+    setTexts: function (t) {
+      Object.keys(t).forEach(function (k) { texts[k] = t[k]; });
+    },
+    setScale: function (u) {
+      unit = u > 0 ? u : 1;
+      document.documentElement.style.setProperty("--u", String(unit));
+      api.restyle();
+      if (heat && map) { heat._reset(); }
+      if (map && streetBounds) { api.focus(lastFocus); }
+    },
+    setTiles: function (url) {
+      if (tiles) { map.removeLayer(tiles); tiles = null; }
+      if (url) { tiles = L.tileLayer(url, { maxZoom: 19 }).addTo(map); tiles.bringToBack(); }
+    },
+    setBase: function (base) {
+      Object.keys(grids).forEach(function (code) {
+        map.removeLayer(grids[code].layer);
+        map.removeLayer(grids[code].label);
+      });
+      grids = {};
+      if (outline) { map.removeLayer(outline); outline = null; }
+      (base.grids || []).forEach(function (info) {
+        var layer = L.geoJSON(info.geometry, { style: function () { return styleFor(info.code); } });
+        layer.bindTooltip(function () { return tooltipHtml(info.code); },
+          { sticky: true, className: "grid-tip" });
+        layer.addTo(map);
+        var label = L.marker([info.label[0], info.label[1]], {
+          interactive: false, keyboard: false,
+          icon: L.divIcon({
+            className: "grid-label", iconSize: null,
+            html: "<span>" + escapeHtml(info.name) + "</span>",
+          }),
+        }).addTo(map);
+        grids[info.code] = {
+          info: info, layer: layer, label: label,
+          labelText: info.name, shortText: info.short || info.code,
+        };
+      });
+      if (base.outline) {
+        outline = L.geoJSON(base.outline, {
+          interactive: false,
+          style: { color: theme.accent, weight: 3 * unit, fill: false, opacity: 0.95 },
+        }).addTo(map);
+      }
+      streetBounds = base.bounds ? L.latLngBounds(base.bounds) : null;
+      api.focus({ mode: "street" });
+      if (lastIncidents) { api.setIncidents(lastIncidents); }
+    },
+    setKpis: function (data) {
+      kpiData = data;
+      api.restyle();
+    },
+    setKpi: function (key) {
+      kpiData.key = key;
+      api.restyle();
+    },
+    restyle: function () {
+      Object.keys(grids).forEach(function (code) {
+        grids[code].layer.setStyle(styleFor(code));
+      });
+      if (outline) { outline.setStyle({ color: theme.accent, weight: 3 * unit }); }
+    },
+    setLegend: function (legend) {
+      var box = document.getElementById("legend");
+      if (!legend || !legend.items) { box.hidden = true; return; }
+      var html = "<div class='title'>" + escapeHtml(legend.title) + "</div>";
+      legend.items.forEach(function (it) {
+        var sw = it.kind === "pulse" ? "<span class='pulse-swatch'></span>" :
+          it.kind === "heat" ? "<span class='heat-swatch'></span>" :
+          "<span class='swatch' style='background:" + escapeHtml(theme[it.state] || it.state) + "'></span>";
+        html += "<div>" + sw + escapeHtml(it.text) + "</div>";
+      });
+      box.innerHTML = html;
+      box.hidden = false;
+      api.focus(lastFocus);  // keep the street clear of the legend
+    },
+    setIncidents: function (data) {
+      lastIncidents = data;
+      emergencyLayer.clearLayers();
+      (data.emergencies || []).forEach(function (e) {
+        var pos = e.lat != null && e.lon != null ? [e.lat, e.lon] :
+          (grids[e.grid] ? grids[e.grid].info.label : null);
+        if (!pos) { return; }
+        L.marker(pos, {
+          interactive: false, keyboard: false,
+          icon: L.divIcon({
+            className: "emergency", iconSize: [16 * unit, 16 * unit],
+            html: "<div class='pulse'></div><div class='dot'></div>",
+          }),
+        }).addTo(emergencyLayer);
+      });
+      heat.setPoints(data.heat || []);
+    },
+    focus: function (f) {
+      lastFocus = f || { mode: "street" };
+      var target = null;
+      if (f && f.mode === "grids" && f.codes && f.codes.length) {
+        f.codes.forEach(function (code) {
+          if (!grids[code]) { return; }
+          var b = grids[code].layer.getBounds();
+          target = target ? target.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast());
+        });
+      }
+      if (!target) { target = streetBounds; }
+      if (target && target.isValid()) {
+        var pad = 24 * unit;
+        var legend = document.getElementById("legend");
+        var below = legend && !legend.hidden ? legend.offsetHeight + pad : pad;
+        map.fitBounds(target, {
+          paddingTopLeft: [pad, pad], paddingBottomRight: [pad, below], animate: false,
+        });
+      }
+      fitLabels();
+    },
+  };
+
+  window.wallMap = {
+    apply: function (method, args, seq) {
+      try {
+        if (!api[method]) { throw new Error("unknown method " + method); }
+        api[method](args);
+      } catch (e) {
+        report("call " + method, e && e.message ? e.message : String(e));
+      }
+      schedulePainted(seq);
+      return true;
+    },
+    colours: function () {
+      var out = {};
+      Object.keys(grids).forEach(function (code) {
+        var c = null;
+        grids[code].layer.eachLayer(function (l) { c = l.options.fillColor; });
+        out[code] = c;
+      });
+      return out;
+    },
+    visibleLabels: function () {
+      return Object.keys(grids).filter(function (code) {
+        var el = grids[code].label.getElement();
+        return el && el.style.display !== "none";
+      }).sort();
+    },
+    emergencyCount: function () { return emergencyLayer ? emergencyLayer.getLayers().length : 0; },
+    heatCount: function () { return heat ? heat._points.length : 0; },
+    tooltip: tooltipHtml,
+  };
+
+  function start() {
+    map = L.map("map", {
+      zoomControl: false, attributionControl: false, zoomSnap: 0.1,
+      zoomAnimation: false, fadeAnimation: false, markerZoomAnimation: false,
+      inertia: false, preferCanvas: false,
+    });
+    map.createPane("heat");
+    map.getPane("heat").style.zIndex = 450;
+    map.getPane("heat").style.pointerEvents = "none";
+    map.setView([0, 0], 2);
+    emergencyLayer = L.layerGroup().addTo(map);
+    heat = new HeatLayer().addTo(map);
+    map.on("zoomend", fitLabels);
+    map.on("resize", function () {
+      if (streetBounds) { api.focus(lastFocus); } else { fitLabels(); }
+    });
+    new QWebChannel(qt.webChannelTransport, function (channel) {
+      bridge = channel.objects.bridge;
+      bridge.apply.connect(function (method, argsJson, seq) {
+        var args = null;
+        try {
+          args = JSON.parse(argsJson);
+        } catch (e) {
+          report("arguments of " + method, e.message);
+        }
+        window.wallMap.apply(method, args, seq);
+      });
+      bridge.ready();
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
