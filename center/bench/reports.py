@@ -1,0 +1,153 @@
+"""Benchmark of the PDF reports at street scale.
+
+``python -m center.bench reports [--db URL] [--as-of T] [--runs N]``
+
+Without ``--db`` a demo street (``build_demo``, about 120 grids) is built into a
+temporary SQLite file first. Prints, per report, the time to assemble the snapshot
+(database), to lay out the PDF (reportlab) and in total, with pages and files.
+Goals: monthly notice ≤ 2 s; all quarterly scorecards (grids + communities +
+departments, one PDF per unit) ≤ 10 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pypdf import PdfReader
+
+from center.services import reports as svc
+from center.services.context import open_context
+from center.services.kpi import parse_as_of
+from db.types import CST
+from reports import annual, build, monthly, quarterly
+from reports.base import register_fonts
+
+
+def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    t0 = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t0, out
+
+
+def _pages(paths: list[Path]) -> int:
+    return sum(len(PdfReader(str(p)).pages) for p in paths)
+
+
+def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(prog="python -m center.bench reports")
+    ap.add_argument("--db", help="an existing demo database (default: build one)")
+    ap.add_argument("--as-of", help="evaluation instant (default: the demo's as-of / now)")
+    ap.add_argument("--runs", type=int, default=3, help="repetitions, median reported")
+    ap.add_argument("--scale", type=float, default=1.0, help="demo scale when building")
+    args = ap.parse_args(argv)
+
+    workdir = Path(tempfile.mkdtemp(prefix="bench-reports-"))
+    as_of = parse_as_of(args.as_of) if args.as_of else None
+    if args.db:
+        ctx = open_context(args.db)
+    else:
+        from center.services.demo import build_demo
+
+        ctx = open_context(f"sqlite:///{workdir / 'demo.sqlite3'}")
+        as_of = as_of or datetime(2026, 11, 5, 9, 0, tzinfo=CST)
+        seconds, _ = _timed(lambda: build_demo(ctx, as_of=as_of, scale=args.scale))
+        print(f"built the demo street in {seconds:.1f} s")
+    as_of = as_of or datetime.now(CST).replace(microsecond=0)
+    engine = ctx.engine
+    month = f"{as_of.year - (as_of.month == 1)}-{(as_of.month - 2) % 12 + 1:02d}"
+    quarter = f"{as_of.year}Q{(as_of.month - 1) // 3 + 1}"
+    register_fonts()
+    names = svc.unit_names(engine)
+    print(
+        f"street: {len(names['grid'])} grids, {len(names['community'])} communities, "
+        f"{len(names['department'])} departments; as of {as_of.isoformat()}"
+    )
+
+    rows: list[tuple[str, float, float, float, int, int]] = []
+
+    def measure(
+        label: str,
+        snapshot: Callable[[], Any],
+        render: Callable[[Any, Path], list[Path]],
+    ) -> None:
+        snaps, renders, totals = [], [], []
+        paths: list[Path] = []
+        for run in range(args.runs):
+            out = workdir / f"{label.replace(' ', '_')}-{run}"
+            out.mkdir()
+            t_snap, snap = _timed(snapshot)
+            t0 = time.perf_counter()
+            paths = render(snap, out)
+            t_render = time.perf_counter() - t0
+            snaps.append(t_snap)
+            renders.append(t_render)
+            totals.append(t_snap + t_render)
+        rows.append(
+            (
+                label,
+                statistics.median(snaps),
+                statistics.median(renders),
+                statistics.median(totals),
+                len(paths),
+                _pages(paths),
+            )
+        )
+
+    def render_monthly(snap: Any, out: Path) -> list[Path]:
+        path = out / "monthly.pdf"
+        monthly.render_monthly(snap, path)
+        return [path]
+
+    def render_quarterly(snap: Any, out: Path) -> list[Path]:
+        path = out / "quarterly.pdf"
+        quarterly.render_quarterly(snap, path)
+        return [path]
+
+    def render_split(snap: Any, out: Path) -> list[Path]:
+        written = []
+        for scope, card, name in build.split_names(snap):
+            if card is None:
+                quarterly.render_ranking(snap, scope, out / name)
+            else:
+                quarterly.render_unit(snap, card, out / name)
+            written.append(out / name)
+        return written
+
+    def render_annual(snap: Any, out: Path) -> list[Path]:
+        path = out / "annual.pdf"
+        annual.render_annual(snap, path)
+        return [path]
+
+    measure(
+        f"monthly {month}",
+        lambda: svc.monthly_snapshot(engine, month, as_of=as_of),
+        render_monthly,
+    )
+    measure(
+        f"quarterly {quarter} all",
+        lambda: svc.quarterly_snapshot(engine, quarter, "all", as_of=as_of),
+        render_quarterly,
+    )
+    measure(
+        f"quarterly {quarter} split",
+        lambda: svc.quarterly_snapshot(engine, quarter, "all", as_of=as_of),
+        render_split,
+    )
+    measure(
+        f"annual {as_of.year}",
+        lambda: svc.annual_snapshot(engine, as_of.year, as_of=as_of),
+        render_annual,
+    )
+    print(f"median of {args.runs} runs (seconds)")
+    print(f"{'report':<26} {'snapshot':>9} {'layout':>8} {'total':>8} {'files':>6} {'pages':>6}")
+    for label, t_snap, t_render, total, files, pages in rows:
+        print(f"{label:<26} {t_snap:9.2f} {t_render:8.2f} {total:8.2f} {files:6d} {pages:6d}")
+    ctx.close()
+    return 0

@@ -1,0 +1,252 @@
+"""`center report monthly|quarterly|annual|list|approve`: the PDF reports.
+
+Building a report registers it as a draft (once per kind, period and scope) so an
+assessor can approve it with ``center report approve ID --by NAME``; building it
+again after the approval prints the document number.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from center.cli import UserError
+from center.services import reports as svc
+from center.services.context import open_context
+from center.services.kpi import parse_as_of
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "report",
+        help="PDF reports: monthly notice, quarterly scorecards, annual review",
+        description="Official PDF reports (A4, Chinese). A report is a draft until an "
+        "assessor approves it; only approved reports carry a document number 〔YYYY〕N号.",
+    )
+    rsub = p.add_subparsers(dest="report_command", metavar="ACTION", required=True)
+
+    def output_options(q: argparse.ArgumentParser, what: str) -> None:
+        q.add_argument("-o", "--output", required=True, metavar="PATH", help=what)
+        q.add_argument(
+            "--as-of",
+            metavar="T",
+            help="evaluation instant, ISO 8601 (default: now for a draft, the approval "
+            "instant for an approved report)",
+        )
+        q.add_argument(
+            "--by",
+            metavar="NAME",
+            help="who builds it (recorded with a new draft; default: the login name)",
+        )
+
+    m = rsub.add_parser("monthly", parents=[common], help="monthly notice (月通报)")
+    m.add_argument("--month", required=True, metavar="YYYY-MM")
+    output_options(m, "the PDF file to write")
+    m.set_defaults(func=run_monthly)
+
+    q = rsub.add_parser("quarterly", parents=[common], help="quarterly scorecards (季考核)")
+    q.add_argument("--quarter", required=True, metavar="YYYYQn")
+    q.add_argument("--scope", choices=svc.QUARTER_SCOPES, default="all")
+    q.add_argument(
+        "--split",
+        action="store_true",
+        help="one PDF per unit (plus one ranking per scope) into the directory -o",
+    )
+    output_options(q, "the PDF file to write, or the directory with --split")
+    q.set_defaults(func=run_quarterly)
+
+    a = rsub.add_parser("annual", parents=[common], help="annual review (年评优)")
+    a.add_argument("--year", required=True, metavar="YYYY")
+    output_options(a, "the PDF file to write")
+    a.set_defaults(func=run_annual)
+
+    ls = rsub.add_parser("list", parents=[common], help="saved reports and their status")
+    ls.add_argument("--kind", choices=svc.KINDS)
+    ls.add_argument("--json", action="store_true", help="print JSON")
+    ls.set_defaults(func=run_list)
+
+    ap = rsub.add_parser(
+        "approve", parents=[common], help="approve a draft and assign its document number"
+    )
+    ap.add_argument("id", type=int, metavar="ID", help="report id (see `center report list`)")
+    ap.add_argument("--by", required=True, metavar="NAME", help="the approving assessor")
+    ap.set_defaults(func=run_approve)
+
+
+class _Progress:
+    """Progress of a batch on stderr: in place on a terminal, every 25% otherwise."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.last = -1
+        self.shown = False
+        self.stamp = 0.0
+
+    def __call__(self, done: int, total: int, label: str) -> None:
+        if total <= 2:  # a single document: nothing worth a progress line
+            return
+        pct = 100 * done // total
+        now = time.monotonic()
+        if self.tty:
+            if pct < 100 and now - self.stamp < 0.2:
+                return
+            print(
+                f"\rwriting PDFs: {pct:3d}% ({done}/{total})", end="", file=sys.stderr, flush=True
+            )
+        else:
+            if pct // 25 == self.last // 25:
+                return
+            print(f"writing PDFs: {pct}% ({done}/{total})", file=sys.stderr, flush=True)
+        self.last, self.stamp, self.shown = pct, now, True
+
+    def close(self) -> None:
+        if self.tty and self.shown:
+            print(file=sys.stderr)
+
+
+def _as_of(args: argparse.Namespace) -> datetime | None:
+    if not args.as_of:
+        return None
+    try:
+        return parse_as_of(args.as_of)
+    except ValueError as exc:
+        raise UserError(f"--as-of: {exc}") from None
+
+
+def _actor(args: argparse.Namespace) -> str:
+    if args.by:
+        return str(args.by)
+    try:
+        return getpass.getuser() or "center"
+    except (KeyError, OSError):
+        return "center"
+
+
+def _build(
+    args: argparse.Namespace,
+    kind: str,
+    period: str,
+    scope: str,
+    call: Callable[[Engine, datetime | None, _Progress], list[Path]],
+) -> int:
+    from reports.base import ReportError
+
+    as_of = _as_of(args)
+    ctx = open_context(args.db)
+    bar = _Progress()
+    try:
+        paths = call(ctx.engine, as_of, bar)
+        bar.close()
+        record = svc.save_draft(ctx.engine, kind, period, scope, _actor(args))
+    except (svc.ReportRequestError, ReportError) as exc:
+        bar.close()
+        raise UserError(str(exc)) from None
+    except OSError as exc:
+        bar.close()
+        raise UserError(f"{args.output}: cannot write ({exc.strerror or exc})") from None
+    finally:
+        ctx.close()
+    where = str(paths[0]) if len(paths) == 1 else f"{len(paths)} files to {args.output}"
+    if record.approved and as_of is not None and as_of != record.approved_at:
+        print(
+            f"note: report {record.id} was approved as of {record.approved_at:%Y-%m-%d %H:%M}; "
+            f"this copy is evaluated as of {as_of:%Y-%m-%d %H:%M} (--as-of)",
+            file=sys.stderr,
+        )
+    if record.approved:
+        print(
+            f"wrote {where}: {svc.KIND_NAMES[kind]} {record.period}, "
+            f"approved {record.doc_number} (report {record.id})"
+        )
+    else:
+        print(
+            f"wrote {where}: {svc.KIND_NAMES[kind]} {record.period}, DRAFT (report "
+            f"{record.id}; approve with `center report approve {record.id} --by NAME`)"
+        )
+    return 0
+
+
+def run_monthly(args: argparse.Namespace) -> int:
+    from reports.build import build_monthly
+
+    def call(engine: Engine, as_of: datetime | None, bar: _Progress) -> list[Path]:
+        return [build_monthly(engine, args.month, args.output, as_of=as_of, progress=bar)]
+
+    return _build(args, "monthly", args.month, "all", call)
+
+
+def run_quarterly(args: argparse.Namespace) -> int:
+    from reports.build import build_quarterly
+
+    def call(engine: Engine, as_of: datetime | None, bar: _Progress) -> list[Path]:
+        return build_quarterly(
+            engine,
+            args.quarter,
+            args.scope,
+            args.output,
+            split=args.split,
+            as_of=as_of,
+            progress=bar,
+        )
+
+    return _build(args, "quarterly", args.quarter, args.scope, call)
+
+
+def run_annual(args: argparse.Namespace) -> int:
+    from reports.build import build_annual
+
+    def call(engine: Engine, as_of: datetime | None, bar: _Progress) -> list[Path]:
+        return [build_annual(engine, args.year, args.output, as_of=as_of, progress=bar)]
+
+    return _build(args, "annual", args.year, "all", call)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    ctx = open_context(args.db)
+    try:
+        records = svc.list_reports(ctx.engine, kind=args.kind)
+    finally:
+        ctx.close()
+    if args.json:
+        print(json.dumps([r.to_json_dict() for r in records], ensure_ascii=False, indent=2))
+        return 0
+    if not records:
+        print("no reports saved yet: build one with `center report monthly|quarterly|annual`")
+        return 0
+    print(
+        f"{'ID':>4}  {'KIND':<9}  {'PERIOD':<7}  {'SCOPE':<10}  {'STATUS':<8}  "
+        f"{'NUMBER':<12}  CREATED / APPROVED"
+    )
+    for r in records:
+        who = f"{r.created_at:%Y-%m-%d %H:%M} {r.created_by}"
+        if r.approved and r.approved_at:
+            who += f" / {r.approved_at:%Y-%m-%d %H:%M} {r.approved_by}"
+        print(
+            f"{r.id:>4}  {r.kind:<9}  {r.period:<7}  {r.scope:<10}  {r.status:<8}  "
+            f"{r.doc_number or '-':<12}  {who}"
+        )
+    return 0
+
+
+def run_approve(args: argparse.Namespace) -> int:
+    ctx = open_context(args.db)
+    try:
+        record = svc.approve(ctx.engine, args.id, args.by)
+    except svc.ReportRequestError as exc:
+        raise UserError(str(exc)) from None
+    finally:
+        ctx.close()
+    print(
+        f"approved report {record.id} ({svc.KIND_NAMES[record.kind]} {record.period}, "
+        f"scope {record.scope}) as {record.doc_number} by {record.approved_by}; "
+        "build it again to print the number"
+    )
+    return 0

@@ -1,0 +1,626 @@
+"""PDF reports: numbers against `center kpi` / `center assess`, layout, workflow, CLI.
+
+The fixture street (as of 2026-11-05 09:00, month 2026-10):
+
+* C01 with G01 (H1 special, H2, H3) and G02 (H4, H5 special); C02 with G03 (H6).
+* October met-visits: H1 twice, H2, H4, H5 and H6 once (lags 0, 2, 4, 30, 1, 0 h).
+* K1 H1 online: response 1 h, D01 accepted 0.5 h after assignment, closed 10-12, rated 5.
+* K2 H2 online: response 27 h, D06 accepted after 3 h, still open (deadline 10-30).
+* K3 H4 from a visit, solved on the spot, rated 4.
+* K4 H6 proactive: response 0.5 h, closed 10-22, rated 2.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from builders import Builder, at
+from pypdf import PdfReader
+from sqlalchemy import insert, select
+
+from center.cli import main as cli_main
+from center.services import reports as svc
+from center.services.assess import assess, score_snapshot
+from center.services.kpi import KPI_KEYS, KPI_NAMES, compute_kpis
+from db.models import (
+    AgendaItem,
+    AuditLog,
+    BudgetLine,
+    Expenditure,
+    Household,
+    JointMeeting,
+    Resident,
+)
+from reports import build_annual, build_monthly, build_quarterly
+from reports.base import (
+    CONTENT_WIDTH,
+    DocHeader,
+    build_document,
+    data_table,
+    fmt_hours,
+    fmt_kpi,
+    fmt_num,
+    fmt_pct,
+    register_fonts,
+    scrub,
+)
+
+T = at(2026, 11, 5, 9)
+ID_RE = re.compile(r"\d{17}[\dXx]")
+PHONE_RE = re.compile(r"1[3-9]\d{9}")
+GRADE_ZH = {"excellent": "优秀", "good": "良好", "pass": "合格", "fail": "不合格", None: "—"}
+
+
+def _street(engine) -> Builder:
+    b = Builder(engine, street="测试街道")
+    b.community("C01", name="东园社区")
+    b.community("C02", name="西园社区")
+    b.grid("G01", community="C01", name="东园一网格")
+    b.grid("G02", community="C01", name="东园二网格")
+    b.grid("G03", community="C02", name="西园一网格")
+    b.household("H1", grid="G01", special_groups="solo_elderly")
+    b.household("H2", grid="G01")
+    b.household("H3", grid="G01")
+    b.household("H4", grid="G02")
+    b.household("H5", grid="G02", special_groups="disabled")
+    b.household("H6", grid="G03")
+    visits = [
+        ("H1", at(2026, 10, 3, 9), 0),
+        ("H1", at(2026, 10, 20, 9), 2),
+        ("H2", at(2026, 10, 10, 9), 4),
+        ("H4", at(2026, 10, 11, 9), 30),
+        ("H5", at(2026, 10, 12, 9), 1),
+        ("H6", at(2026, 10, 13, 9), 0),
+    ]
+    b.visits(
+        {"household": h, "visited_at": v, "recorded_at": v + timedelta(hours=lag)}
+        for h, v, lag in visits
+    )
+    b.case(
+        "H1",
+        at(2026, 10, 8, 9),
+        code="K1",
+        first_response_at=at(2026, 10, 8, 10),
+        dept="D01",
+        assigned_at=at(2026, 10, 8, 9, 30),
+        accepted_at=at(2026, 10, 8, 10),
+        closed_at=at(2026, 10, 12, 9),
+        satisfaction=5,
+        summary="联系电话13912345678",
+    )
+    b.case(
+        "H2",
+        at(2026, 10, 9, 9),
+        code="K2",
+        first_response_at=at(2026, 10, 10, 12),
+        dept="D06",
+        assigned_at=at(2026, 10, 9, 10),
+        accepted_at=at(2026, 10, 9, 13),
+    )
+    b.case("H4", at(2026, 10, 15, 10), code="K3", source="visit", on_the_spot=True, satisfaction=4)
+    b.case(
+        "H6",
+        at(2026, 10, 20, 9),
+        code="K4",
+        source="proactive",
+        first_response_at=at(2026, 10, 20, 9, 30),
+        closed_at=at(2026, 10, 22, 9),
+        satisfaction=2,
+    )
+    with engine.begin() as conn:
+        line = conn.execute(
+            insert(BudgetLine)
+            .values(
+                code="B1",
+                year=2026,
+                category="personnel",
+                source="fiscal",
+                amount=Decimal("100.00"),
+            )
+            .returning(BudgetLine.id)
+        ).scalar_one()
+        conn.execute(
+            insert(Expenditure).values(
+                code="X1",
+                budget_line_id=line,
+                spent_on=date(2026, 6, 1),
+                amount=Decimal("40.00"),
+                description="补贴",
+            )
+        )
+        meeting = conn.execute(
+            insert(JointMeeting)
+            .values(code="M1", held_on=date(2026, 11, 20), title="第四季度联席会议")
+            .returning(JointMeeting.id)
+        ).scalar_one()
+        conn.execute(
+            insert(AgendaItem).values(
+                meeting_id=meeting,
+                status="decided",
+                due_on=date(2026, 10, 31),
+                title="加装电梯协调（住户电话13800138000，身份证110101199003074518）",
+                created_at=at(2026, 10, 1),
+            )
+        )
+    return b
+
+
+def _add_residents(ctx) -> None:
+    """A resident whose name, identity number and phone must never reach a report."""
+    cipher = ctx.cipher
+    with ctx.engine.begin() as conn:
+        household = conn.scalar(select(Household.id).where(Household.code == "H1"))
+        conn.execute(
+            insert(Resident).values(
+                code="R1",
+                household_id=household,
+                name_enc=cipher.encrypt("name", "张三丰"),
+                name_hash=cipher.lookup_hash("name", "张三丰"),
+                id_number_enc=cipher.encrypt("id_number", "110101199003074518"),
+                id_number_hash=cipher.lookup_hash("id_number", "110101199003074518"),
+                phone_enc=cipher.encrypt("phone", "13900001111"),
+                phone_hash=cipher.lookup_hash("phone", "13900001111"),
+            )
+        )
+
+
+def _pages(path: Path) -> list[list[str]]:
+    """Each page's non-empty extracted lines, stripped."""
+    reader = PdfReader(str(path))
+    return [
+        [ln.strip() for ln in (page.extract_text() or "").splitlines() if ln.strip()]
+        for page in reader.pages
+    ]
+
+
+def _all_lines(path: Path) -> list[str]:
+    return [ln for page in _pages(path) for ln in page]
+
+
+def _after(lines: list[str], anchor: str, label: str, n: int, start: int = 0) -> list[str]:
+    """The ``n`` lines after the first line equal to ``label`` that follows ``anchor``."""
+    i = lines.index(anchor, start)
+    j = lines.index(label, i + 1)
+    return lines[j + 1 : j + 1 + n]
+
+
+# ---------------------------------------------------------------- monthly notice
+
+EXPECTED_MONTH = {
+    # key: (value, numerator/denominator, verdict) for 2026-10 as of T, by hand
+    "coverage": ("66.7%", "4/6", "未达标"),
+    "special_care": ("50.0%", "1/2", "未达标"),
+    "response_24h": ("75.0%", "3/4", "未达标"),
+    "avg_response_hours": ("7.1小时", "—", "达标"),
+    "dept_start_2h": ("50.0%", "1/2", "未达标"),
+    "closure_15wd": ("75.0%", "3/4", "未达标"),
+    "repeat_rate": ("0.0%", "0/4", "达标"),
+    "second_complaint_rate": ("0.0%", "0/3", "达标"),
+    "on_the_spot_rate": ("100.0%", "1/1", "达标"),
+    "satisfaction": ("66.7%", "2/3", "未达标"),
+    "proactive_share": ("25.0%", "1/4", "未达标"),
+    "entry_lag_hours": ("1.5小时", "—", "达标"),
+}
+
+
+def test_monthly_notice_prints_the_kpi_snapshot(engine, tmp_path):
+    _street(engine)
+    path = build_monthly(engine, "2026-10", tmp_path / "m.pdf", as_of=T)
+    lines = _all_lines(path)
+    street = compute_kpis(engine, "2026-10", "street", T).units[0]
+    september = compute_kpis(engine, "2026-09", "street", T).units[0]
+    for key in KPI_KEYS:
+        kv = street.kpis[key]
+        value, fraction, verdict = EXPECTED_MONTH[key]
+        assert fmt_kpi(key, kv.value, kv.numerator, kv.denominator) == value, key
+        row = _after(lines, "是否达标", KPI_NAMES[key], 5)
+        prev = september.kpis[key]
+        assert row[0] == value, key
+        assert row[1] == fmt_kpi(key, prev.value, prev.numerator, prev.denominator), key
+        assert row[3] == fraction, key
+        assert row[4] == verdict, key
+    assert _after(lines, "是否达标", "走访覆盖率", 3)[1:] == ["0.0%", "≥95.0%"]
+    assert _after(lines, "是否达标", "平均响应时长", 3)[1:] == ["—", "≤24.0小时"]
+    text = "".join(lines)
+    assert "全街道纳入走访范围6户，按走访频次完成4户，走访覆盖率66.7%" in text
+    assert "本月12项监测指标中，5项达到目标，7项未达到目标" in text
+
+
+def test_monthly_notice_rankings_departments_meetings_budget(engine, tmp_path):
+    _street(engine)
+    lines = _all_lines(build_monthly(engine, "2026-10", tmp_path / "m.pdf", as_of=T))
+    # Month scores by the assessment rules, by hand: G03 65/80, G01 78.12, G02 73.16.
+    for scope, expected in (
+        (
+            "grid",
+            [
+                ("1", "西园一网格", "81.2", "良好"),
+                ("2", "东园一网格", "78.1", "良好"),
+                ("3", "东园二网格", "73.2", "合格"),
+            ],
+        ),
+        ("community", [("1", "西园社区", "81.2", "良好"), ("2", "东园社区", "75.5", "良好")]),
+    ):
+        scored = {u.code: u for u in score_snapshot(compute_kpis(engine, "2026-10", scope, T))}
+        anchor = "（二）网格排名" if scope == "grid" else "（一）社区排名"
+        start = lines.index(anchor)
+        for rank, name, score, grade in expected:
+            unit = next(u for u in scored.values() if u.name == name)
+            assert (str(unit.rank), fmt_num(unit.score), GRADE_ZH[unit.grade]) == (
+                rank,
+                score,
+                grade,
+            )
+            i = lines.index(name, start)
+            assert lines[i - 1] == rank
+            tail = lines[i + 1 : i + 4] if scope == "grid" else lines[i + 1 : i + 3]
+            if scope == "grid":
+                assert tail == ["东园社区" if name.startswith("东") else "西园社区", score, grade]
+            else:
+                assert tail == [score, grade]
+    # Departments: 城管 holds K2, open and 6 days past its 2026-10-30 deadline.
+    assert _after(lines, "居民满意度", "城管", 9, lines.index("五、部门诉求办理及逾期情况")) == [
+        "1",
+        "1",
+        "6",
+        "0",
+        "0",
+        "0.0%",
+        "0.0%",
+        "0.0%",
+        "—",
+    ]
+    assert _after(lines, "居民满意度", "民政", 9, lines.index("五、部门诉求办理及逾期情况")) == [
+        "0",
+        "0",
+        "—",
+        "1",
+        "0",
+        "100.0%",
+        "100.0%",
+        "100.0%",
+        "100.0%",
+    ]
+    text = "".join(lines)
+    assert "各部门在办诉求1件，其中超过办结期限（15个工作日）仍未办结1件" in text
+    assert "逾期未办结1项" in text and "下次会议定于2026年11月20日召开" in text
+    assert "已到位100.00元" in text and "已支出40.00元，执行率40.0%" in text
+    assert "标准经费120.00元" in text  # 6 households x 20 yuan
+
+
+# ---------------------------------------------------------------- scorecards
+
+
+def test_quarterly_scorecards_match_assess(engine, tmp_path):
+    _street(engine)
+    path = build_quarterly(engine, "2026Q4", "all", tmp_path / "q.pdf", as_of=T)[0]
+    pages = _pages(path)
+    ranking = [ln for page in pages[:2] for ln in page]
+    for scope in ("grid", "community", "department"):
+        doc = assess(engine, quarter="2026Q4", scope=scope, as_of=T).to_json_dict()
+        for unit in doc["units"]:
+            i = ranking.index(unit["code"])
+            assert ranking[i - 1] == (str(unit["rank"]) if unit["rank"] else "—")
+            assert ranking[i + 1] == unit["name"]
+            k = i + 3 if scope == "grid" else i + 2
+            assert ranking[k : k + 2] == [fmt_num(unit["score"]), GRADE_ZH[unit["grade"]]]
+    # One scorecard per unit, each on its own page, with its score, grade and rank.
+    cards = pages[-(3 + 2 + 12) :]
+    g03 = next(p for p in cards if "西园一网格（西园社区）" in p)
+    assert _after(g03, "得分", "走访覆盖率", 7) == [
+        "25",
+        "≥95.0%",
+        "100.0%",
+        "1/1",
+        "100.0%",
+        "31.2",
+        "2",  # the next row begins
+    ]
+    assert _after(g03, "得分", "居民满意度", 6) == ["15", "≥85.0%", "0.0%", "0/1", "0.0%", "0.0"]
+    assert _after(g03, "得分", "特殊群体关怀覆盖率", 6) == [
+        "15",
+        "≥100.0%",
+        "—",
+        "0/0",
+        "—",
+        "不计",
+    ]
+    assert _after(g03, "得分", "合计", 2) == ["100", "81.2"]
+    assert _after(g03, "综合得分", "考核等级", 3) == ["良好", "排名", "第1名（共3个网格）"]
+    assert (
+        "本期无数据、不计分的指标：特殊群体关怀覆盖率、当场解决率，其权重按比例分配给其余指标。"
+        in ("".join(g03))
+    )
+    assert "被考核单位负责人（签字）：" in g03 and "审核人（签字）：" in g03
+
+
+def test_quarterly_split_writes_one_pdf_per_unit(engine, tmp_path):
+    _street(engine)
+    seen = []
+    paths = build_quarterly(
+        engine,
+        "2026Q4",
+        "grid",
+        tmp_path / "out",
+        split=True,
+        as_of=T,
+        progress=lambda done, total, label: seen.append((done, total)),
+    )
+    names = sorted(p.name for p in paths)
+    assert names == [
+        "2026Q4-grid-G01.pdf",
+        "2026Q4-grid-G02.pdf",
+        "2026Q4-grid-G03.pdf",
+        "2026Q4-grid-ranking.pdf",
+    ]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == names  # no staging left
+    assert seen[-1] == (5, 5)
+    doc = {
+        u["code"]: u
+        for u in assess(engine, quarter="2026Q4", scope="grid", as_of=T).to_json_dict()["units"]
+    }
+    for code in ("G01", "G02", "G03"):
+        lines = _all_lines(tmp_path / "out" / f"2026Q4-grid-{code}.pdf")
+        unit = doc[code]
+        assert _after(lines, "考核指标", "综合得分", 1) == [fmt_num(unit["score"])]
+        assert _after(lines, "考核指标", "考核等级", 1) == [GRADE_ZH[unit["grade"]]]
+        assert f"第{unit['rank']}名（共3个网格）" in lines
+        assert code in lines
+
+
+def test_annual_review_matches_assess(engine, tmp_path):
+    _street(engine)
+    lines = _all_lines(build_annual(engine, 2026, tmp_path / "a.pdf", as_of=T))
+    for scope in ("grid", "community", "department"):
+        year = {
+            u["code"]: u
+            for u in assess(engine, year=2026, scope=scope, as_of=T).to_json_dict()["units"]
+        }
+        quarters = [
+            {
+                u["code"]: u
+                for u in assess(engine, quarter=f"2026Q{n}", scope=scope, as_of=T).to_json_dict()[
+                    "units"
+                ]
+            }
+            for n in range(1, 5)
+        ]
+        section = {"grid": "三", "community": "四", "department": "五"}[scope]
+        start = lines.index(f"{section}、{svc.SCOPE_NAMES[scope]}年度考核得分及排名")
+        for code, unit in year.items():
+            name = unit["name"] + (
+                "（东园社区）"
+                if code in ("G01", "G02")
+                else "（西园社区）"
+                if code == "G03"
+                else ""
+            )
+            i = lines.index(name, start)
+            assert lines[i - 1] == (str(unit["rank"]) if unit["rank"] else "—")
+            row = lines[i + 1 : i + 7]
+            assert row[:4] == [fmt_num(q[code]["score"]) for q in quarters]
+            assert row[4:] == [fmt_num(unit["score"]), GRADE_ZH[unit["grade"]]]
+    # 民政 handled K1 perfectly: 100 points, the only excellent unit of the year.
+    text = "".join(lines)
+    assert "（三）优秀部门（1个）" in text and "（一）优秀网格（0个）" in text
+    i = lines.index("（三）优秀部门（1个）")
+    assert lines[i + 1 : i + 9] == ["序号", "名次", "部门", "年度得分", "1", "1", "民政", "100.0"]
+
+
+# ---------------------------------------------------------------- every report
+
+
+def _three_reports(engine, tmp_path) -> list[Path]:
+    return [
+        build_monthly(engine, "2026-10", tmp_path / "m.pdf", as_of=T),
+        build_quarterly(engine, "2026Q4", "all", tmp_path / "q.pdf", as_of=T)[0],
+        build_annual(engine, 2026, tmp_path / "a.pdf", as_of=T),
+    ]
+
+
+def test_every_report_is_numbered_embedded_and_free_of_personal_information(ctx, tmp_path):
+    _street(ctx.engine)
+    _add_residents(ctx)
+    choice = register_fonts()
+    assert choice.embedded and choice.path and choice.source in ("env", "package", "system")
+    pdffonts = shutil.which("pdffonts")
+    for path in _three_reports(ctx.engine, tmp_path):
+        pages = _pages(path)
+        total = len(pages)
+        assert total >= 2
+        for n, page in enumerate(pages, start=1):
+            assert f"第 {n} 页 共 {total} 页" in page, (path.name, n)
+        # The text extracts as the right characters (ToUnicode of the embedded subset).
+        assert pages[0][0] == "测试街道敲门行动领导小组办公室"
+        raw = "\n".join("\n".join(p) for p in pages)
+        for text in (raw, re.sub(r"\s+", "", raw)):
+            assert not ID_RE.search(text), path.name
+            assert not PHONE_RE.search(text), path.name
+        assert "张三丰" not in raw
+        if pdffonts:  # CI installs poppler-utils; elsewhere this part is left out
+            out = subprocess.run([pdffonts, str(path)], capture_output=True, text=True, check=True)
+            rows = out.stdout.splitlines()[2:]
+            assert rows, path.name
+            for row in rows:  # name type encoding emb sub uni object gen
+                assert row.split()[-5:-2] == ["yes", "yes", "yes"], row
+    lines = _all_lines(tmp_path / "m.pdf")
+    assert "加装电梯协调（住户电话[电话已隐去]，身份证[身份证号已隐去]）" in "".join(lines)
+
+
+def test_long_table_repeats_its_header_on_every_page(tmp_path):
+    register_fonts()
+    w = CONTENT_WIDTH
+    rows = [[str(i), f"单位{i:03d}", f"{i}.0"] for i in range(1, 151)]
+    table = data_table(["序号", "单位名称", "得分"], rows, [w * 0.2, w * 0.5, w * 0.3])
+    path = tmp_path / "t.pdf"
+    build_document(path, DocHeader("测试办公室", "〔2026〕9号", date(2026, 11, 5), "长表"), [table])
+    pages = _pages(path)
+    assert len(pages) >= 3
+    for n, page in enumerate(pages[1:], start=2):
+        first_row = next(ln for ln in page if re.fullmatch(r"单位\d{3}", ln))
+        assert page.index("单位名称") < page.index(first_row), n
+        assert page.index("序号") < page.index("单位名称"), n
+    assert "单位150" in pages[-1]
+
+
+def test_font_override_must_be_an_embeddable_truetype_file(monkeypatch, tmp_path):
+    from reports.base import FONT_ENV, ReportError
+
+    fake = tmp_path / "fake.otf"
+    fake.write_bytes(b"OTTO" + b"\0" * 64)  # a CFF-flavoured header reportlab cannot embed
+    try:
+        monkeypatch.setenv(FONT_ENV, str(tmp_path / "missing.ttf"))
+        register_fonts.cache_clear()
+        with pytest.raises(ReportError, match="no such font file"):
+            register_fonts()
+        monkeypatch.setenv(FONT_ENV, str(fake))
+        register_fonts.cache_clear()
+        with pytest.raises(ReportError, match="not a TrueType font reportlab can embed"):
+            register_fonts()
+    finally:
+        monkeypatch.delenv(FONT_ENV)
+        register_fonts.cache_clear()
+    assert register_fonts().embedded
+
+
+# ---------------------------------------------------------------- draft → approved
+
+
+def test_draft_then_approved_numbering_and_audit(engine, tmp_path):
+    _street(engine)
+    draft = svc.save_draft(engine, "monthly", "2026-10", "all", "张三", at=T)
+    assert (draft.status, draft.doc_number, draft.created_by) == ("draft", None, "张三")
+    assert svc.save_draft(engine, "monthly", "2026-10", "all", "王五") == draft  # once only
+    text = "".join(_all_lines(build_monthly(engine, "2026-10", tmp_path / "d.pdf", as_of=T)))
+    assert "（草稿）" in text and "〔2026〕" not in text
+    approved = svc.approve(engine, draft.id, "李四", at=at(2026, 11, 6, 10))
+    assert (approved.status, approved.doc_number, approved.approved_by) == (
+        "approved",
+        "〔2026〕1号",
+        "李四",
+    )
+    assert approved.approved_at == at(2026, 11, 6, 10)
+    # Without --as-of an approved report is evaluated at its approval instant.
+    page1 = _pages(build_monthly(engine, "2026-10", tmp_path / "a.pdf"))[0]
+    assert page1[1] == "〔2026〕1号"
+    assert "（草稿）" not in "".join(page1)
+    assert "（数据统计截至2026年11月6日 10:00）" in "".join(page1)
+    with pytest.raises(svc.ReportRequestError, match="already approved as 〔2026〕1号 by 李四"):
+        svc.approve(engine, draft.id, "赵六")
+    with pytest.raises(svc.ReportRequestError, match="no report with id 999"):
+        svc.approve(engine, 999, "赵六")
+    q = svc.save_draft(engine, "quarterly", "2026Q4", "grid", "张三", at=T)
+    assert svc.approve(engine, q.id, "李四", at=at(2026, 12, 30)).doc_number == "〔2026〕2号"
+    y = svc.save_draft(engine, "annual", "2026", "all", "张三", at=T)
+    assert svc.approve(engine, y.id, "李四", at=at(2027, 1, 4)).doc_number == "〔2027〕1号"
+    with engine.connect() as conn:
+        audit = conn.execute(
+            select(AuditLog.action, AuditLog.actor, AuditLog.entity_code).order_by(AuditLog.id)
+        ).all()
+    assert [tuple(a) for a in audit] == [
+        ("report.save_draft", "张三", "monthly:2026-10:all"),
+        ("report.approve", "李四", "monthly:2026-10:all"),
+        ("report.save_draft", "张三", "quarterly:2026Q4:grid"),
+        ("report.approve", "李四", "quarterly:2026Q4:grid"),
+        ("report.save_draft", "张三", "annual:2026:all"),
+        ("report.approve", "李四", "annual:2026:all"),
+    ]
+    numbers = sorted(r.doc_number for r in svc.list_reports(engine))
+    assert numbers == ["〔2026〕1号", "〔2026〕2号", "〔2027〕1号"]
+
+
+def test_bad_requests_are_refused_clearly(engine, tmp_path):
+    with pytest.raises(svc.ReportRequestError, match="needs a month like 2026-10, not '2026Q4'"):
+        build_monthly(engine, "2026Q4", tmp_path / "x.pdf", as_of=T)
+    with pytest.raises(svc.ReportRequestError, match="before 2026-12 begins"):
+        build_monthly(engine, "2026-12", tmp_path / "x.pdf", as_of=T)
+    with pytest.raises(svc.ReportRequestError, match="invalid scope 'street'"):
+        build_quarterly(engine, "2026Q4", "street", tmp_path / "x.pdf", as_of=T)
+    with pytest.raises(svc.ReportRequestError, match="say who"):
+        svc.save_draft(engine, "annual", "2026", "all", "  ")
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_failed_build_leaves_nothing_behind(engine, tmp_path, monkeypatch):
+    _street(engine)
+    from reports import monthly
+
+    def broken(snap, target):
+        Path(target).write_bytes(b"%PDF-partial")
+        raise RuntimeError("layout failed")
+
+    monkeypatch.setattr(monthly, "render_monthly", broken)
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(RuntimeError, match="layout failed"):
+        build_monthly(engine, "2026-10", out / "m.pdf", as_of=T)
+    assert list(out.iterdir()) == []
+
+
+# ---------------------------------------------------------------- CLI
+
+
+def test_cli_build_list_approve(db_url, tmp_path, capsys):
+    from db.engine import open_database
+
+    eng = open_database(db_url)
+    _street(eng)
+    eng.dispose()
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        code = cli_main(["report", *argv, "--db", db_url])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    as_of = ("--as-of", "2026-11-05T09:00")
+    code, out, _ = run(
+        "monthly", "--month", "2026-10", "-o", str(tmp_path / "m.pdf"), *as_of, "--by", "张三"
+    )
+    assert code == 0 and (tmp_path / "m.pdf").exists()
+    assert "DRAFT (report 1; approve with `center report approve 1 --by NAME`)" in out
+    code, out, _ = run("approve", "1", "--by", "李四")
+    assert code == 0 and re.search(r"approved report 1 .* as 〔\d{4}〕1号 by 李四", out)
+    code, _, err = run("approve", "1", "--by", "李四")
+    assert code == 2 and "cannot be approved twice" in err
+    split = ("quarterly", "--quarter", "2026Q4", "--scope", "department", *as_of)
+    code, out, _ = run(*split, "--split", "-o", str(tmp_path / "split"), "--by", "张三")
+    assert code == 0 and "13 files to" in out  # 12 departments + the ranking
+    assert len(list((tmp_path / "split").iterdir())) == 13
+    assert run("approve", "2", "--by", "李四")[0] == 0
+    code, out, _ = run(*split, "-o", str(tmp_path / "q.pdf"))
+    assert code == 0 and re.search(r"approved 〔\d{4}〕2号 \(report 2\)", out)
+    code, out, _ = run("list", "--json")
+    assert code == 0
+    assert [(r["id"], r["kind"], r["scope"], r["status"]) for r in json.loads(out)] == [
+        (2, "quarterly", "department", "approved"),
+        (1, "monthly", "all", "approved"),
+    ]
+    code, _, err = run("annual", "--year", "26", "-o", str(tmp_path / "a.pdf"))
+    assert code == 2 and "a 年度评优 report needs a year like 2026, not '26'" in err
+    code, _, err = run("monthly", "--month", "2026-10", "-o", str(tmp_path))
+    assert code == 2 and "is a directory" in err
+    code, _, err = run("monthly", "--month", "2026-10", "-o", "x.pdf", "--as-of", "yesterday")
+    assert code == 2 and "--as-of: invalid as-of instant 'yesterday'" in err
+
+
+# ---------------------------------------------------------------- formatting
+
+
+def test_number_formats_round_ties_to_even_on_exact_values():
+    assert fmt_pct(2 / 3, 2, 3) == "66.7%"
+    assert fmt_pct(13 / 16, 13, 16) == "81.2%"  # 81.25 exactly: ties to even
+    assert fmt_pct(1907 / 2000, 1907, 2000) == "95.4%"  # 95.35 exactly
+    assert fmt_pct(0.9535) == f"{0.9535 * 100:.1f}%"  # floats as the wall prints them
+    assert fmt_pct(None) == "—" and fmt_pct(0.0, 0, 4) == "0.0%"
+    assert fmt_num(81.25) == "81.2" and fmt_num(81.35) == "81.3" and fmt_num(89.96) == "90.0"
+    assert fmt_hours(7.125) == "7.1小时" and fmt_num(25, 0) == "25"
+    assert scrub("电话13800138000、0755-12345678，证件11010119900307451X") == (
+        "电话[电话已隐去]、[电话已隐去]，证件[身份证号已隐去]"
+    )
