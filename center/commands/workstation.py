@@ -1,0 +1,94 @@
+"""`center workstation` and `center snapshot workstation`.
+
+* ``center workstation [--db URL] [--lang en] [--user NAME]``: the coordinators'
+  desktop window. The user is ``--user``, else the setting ``user``
+  (``CENTER_USER`` or the config file), else the operating-system login name; once
+  the database has user accounts it must be one of them.
+* ``center snapshot workstation [--view inbox|case|household|planning] --size WxH
+  -o FILE.png``: the window rendered offscreen (added to ``center snapshot`` beside
+  ``wall``).
+
+Qt is imported only when one of these commands runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+from pathlib import Path
+
+LANGS = ("zh_CN", "en")
+VIEWS = ("inbox", "case", "household", "planning")
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    lang = argparse.ArgumentParser(add_help=False)
+    lang.add_argument("--lang", choices=LANGS, help="user-interface language (default zh_CN)")
+    lang.add_argument(
+        "--user",
+        metavar="NAME",
+        help="who is working (default: setting `user`, else the login name)",
+    )
+    p = sub.add_parser(
+        "workstation",
+        parents=[common, lang],
+        help="the coordinator workstation: inbox, cases, visit planning, spot checks",
+    )
+    p.set_defaults(func=run_workstation)
+
+    snapshot = sub.choices.get("snapshot")
+    if snapshot is None:
+        snapshot = sub.add_parser("snapshot", help="render a view to a PNG file")
+        views = snapshot.add_subparsers(dest="snapshot_what", metavar="VIEW", required=True)
+    else:
+        views = next(a for a in snapshot._actions if isinstance(a, argparse._SubParsersAction))
+    if "workstation" in views.choices:
+        return  # registered by center.commands.app
+    s = views.add_parser(
+        "workstation", parents=[common, lang], help="the coordinator workstation, offscreen"
+    )
+    s.add_argument(
+        "--view", choices=VIEWS, default="inbox", help="which view to show (default inbox)"
+    )
+    s.add_argument(
+        "--size",
+        default="1600x1000",
+        metavar="WxH",
+        help="image size in pixels (default 1600x1000)",
+    )
+    s.add_argument("-o", "--output", required=True, metavar="FILE.png", type=Path)
+    s.add_argument(
+        "--as-of",
+        metavar="ISO8601",
+        help="evaluation instant of the clocks (default now; naive = +08:00)",
+    )
+    s.set_defaults(func=run_snapshot)
+
+
+def _lang(args: argparse.Namespace) -> str:
+    from center import config
+    from center.cli import UserError
+
+    lang = config.get("lang", getattr(args, "lang", None)) or "zh_CN"
+    if lang not in LANGS:
+        raise UserError(f"language {lang!r} (setting lang): use one of {', '.join(LANGS)}")
+    return lang
+
+
+def _user(args: argparse.Namespace) -> str:
+    from center import config
+
+    return config.get("user", getattr(args, "user", None)) or getpass.getuser()
+
+
+def run_workstation(args: argparse.Namespace) -> int:
+    from center.windows.workstation.app import run_workstation as start
+
+    return start(args.db, _lang(args), _user(args))
+
+
+def run_snapshot(args: argparse.Namespace) -> int:
+    from center.windows.workstation.snapshot import render
+
+    args.lang = _lang(args)
+    return render(args)

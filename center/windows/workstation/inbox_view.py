@@ -1,0 +1,501 @@
+"""The inbox: a filter bar over a paged case table.
+
+Every filter runs in the database (see :mod:`center.services.inbox`); typing in the
+search box waits 300 ms before it asks. Filters can be saved by name per user.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QDate, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import Engine
+
+from center.services import inbox as ib
+from center.services.inbox import FilterChoices, InboxFilter
+from center.windows.workstation import texts as tx
+from center.windows.workstation.inbox_model import COLUMN_KEYS, COLUMNS, InboxModel
+
+translate = tx.translate
+ANY = None
+
+
+def _combo(placeholder: str, items: list[tuple[str, Any]]) -> QComboBox:
+    box = QComboBox()
+    box.addItem(placeholder, ANY)
+    for text, data in items:
+        box.addItem(text, data)
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(9)
+    box.setMaximumWidth(190)
+    return box
+
+
+def _select(box: QComboBox, value: Any) -> None:
+    i = box.findData(value)
+    box.setCurrentIndex(max(i, 0))
+
+
+class InboxView(QWidget):
+    """Filter bar, table and count. ``case_selected(code)`` when the current row changes;
+    ``case_activated(code)`` on double click / Enter."""
+
+    case_selected = Signal(str)
+    case_activated = Signal(str)
+
+    def __init__(
+        self,
+        engine: Engine,
+        user: str,
+        *,
+        fixed: InboxFilter | None = None,
+        clock_fn: Callable[[], datetime] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._user = user
+        self._fixed = fixed  # a department view pins some fields
+        self._choices: FilterChoices | None = None
+        self._applying = False
+        self._want_code: str | None = None
+        self.model = InboxModel(engine, clock_fn=clock_fn, parent=self)
+        self.model.loaded.connect(self._on_loaded)
+        self.model.failed.connect(self._on_failed)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(
+            translate("Workstation", "Search case code, summary, address, household…")
+        )
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(200)
+        self.status = _combo(
+            translate("Workstation", "All statuses"),
+            [
+                (translate("Workstation", "Open"), "open"),
+                (translate("Workstation", "Closed"), "closed"),
+            ]
+            + [(tx.tr(n), k) for k, n in tx.STATUS_NAMES.items()],
+        )
+        self.category = _combo(translate("Workstation", "All categories"), [])
+        self.subcategory = _combo(translate("Workstation", "All requests"), [])
+        self.priority = _combo(
+            translate("Workstation", "All priorities"),
+            [(tx.tr(n), k) for k, n in tx.PRIORITY_NAMES.items()],
+        )
+        self.source = _combo(
+            translate("Workstation", "All sources"),
+            [(tx.tr(n), k) for k, n in tx.SOURCE_NAMES.items()],
+        )
+        self.community = _combo(translate("Workstation", "All communities"), [])
+        self.grid = _combo(translate("Workstation", "All grids"), [])
+        self.dept = _combo(translate("Workstation", "All departments"), [])
+        self.escalated = _combo(
+            translate("Workstation", "Escalated: any"),
+            [
+                (translate("Workstation", "Escalated"), True),
+                (translate("Workstation", "Not escalated"), False),
+            ],
+        )
+        self.clock = _combo(
+            translate("Workstation", "All clocks"),
+            [
+                (translate("Workstation", "Overdue"), "overdue"),
+                (translate("Workstation", "About to breach (80%)"), "at_risk"),
+            ],
+        )
+        self.use_dates = QCheckBox(translate("Workstation", "Received between"))
+        today = tx.qt_today()
+        self.date_from = QDateEdit(today.addDays(-30))
+        self.date_to = QDateEdit(today)
+        for d in (self.date_from, self.date_to):
+            d.setCalendarPopup(True)
+            d.setDisplayFormat("yyyy-MM-dd")
+            d.setEnabled(False)
+        self.saved = QToolButton()
+        self.saved.setText(translate("Workstation", "Saved filters"))
+        self.saved.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.saved_menu = QMenu(self.saved)
+        self.saved.setMenu(self.saved_menu)
+        self.saved.setMinimumWidth(self.saved.sizeHint().width() + 16)
+        self.clear_btn = QPushButton(translate("Workstation", "Clear"))
+        self.count = QLabel()
+        self.count.setMinimumWidth(90)
+
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSortingEnabled(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        header = self.table.horizontalHeader()
+        header.setSortIndicator(COLUMN_KEYS.index("received"), Qt.SortOrder.DescendingOrder)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        widths = {
+            "code": 150,
+            "received": 125,
+            "source": 70,
+            "subcategory": 100,
+            "priority": 80,
+            "grid": 90,
+            "address": 170,
+            "dept": 110,
+            "status": 90,
+            "response": 90,
+            "accept": 80,
+            "closure": 95,
+        }
+        for i, (key, _h, _s) in enumerate(COLUMNS):
+            if key in widths:
+                self.table.setColumnWidth(i, widths[key])
+        self.table.selectionModel().currentRowChanged.connect(self._on_current)
+        self.table.doubleClicked.connect(self._on_activated)
+        self.table.activated.connect(self._on_activated)
+
+        row1 = QHBoxLayout()
+        for w in (
+            self.search,
+            self.status,
+            self.category,
+            self.subcategory,
+            self.priority,
+            self.source,
+        ):
+            row1.addWidget(w)
+        row1.addStretch(1)
+        row1.addWidget(self.saved)
+        row1.addWidget(self.clear_btn)
+        row2 = QHBoxLayout()
+        for w in (
+            self.community,
+            self.grid,
+            self.dept,
+            self.escalated,
+            self.clock,
+            self.use_dates,
+            self.date_from,
+            QLabel("–"),
+            self.date_to,
+        ):
+            row2.addWidget(w)
+        row2.addStretch(1)
+        row2.addWidget(self.count)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(row1)
+        layout.addLayout(row2)
+        layout.addWidget(self.table, 1)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(300)
+        self._debounce.timeout.connect(self.apply)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.search.returnPressed.connect(self.apply)
+        for box in (
+            self.status,
+            self.subcategory,
+            self.priority,
+            self.source,
+            self.grid,
+            self.dept,
+            self.escalated,
+            self.clock,
+        ):
+            box.currentIndexChanged.connect(self._changed)
+        self.category.currentIndexChanged.connect(self._on_category)
+        self.community.currentIndexChanged.connect(self._on_community)
+        self.use_dates.toggled.connect(self._on_dates_toggled)
+        self.date_from.dateChanged.connect(self._changed)
+        self.date_to.dateChanged.connect(self._changed)
+        self.clear_btn.clicked.connect(self.clear)
+        self._tick = QTimer(self)
+        self._tick.setInterval(60_000)
+        self._tick.timeout.connect(self.model.tick)
+        self._tick.start()
+        if fixed is not None and fixed.dept:
+            self.dept.setEnabled(False)
+        self._load_saved()
+
+    # -- choices ---------------------------------------------------------------
+
+    def set_choices(self, choices: FilterChoices) -> None:
+        """Fill the place, department and taxonomy combos (loaded by the window)."""
+        self._choices = choices
+        self._applying = True
+        try:
+            self.category.clear()
+            self.category.addItem(translate("Workstation", "All categories"), ANY)
+            for c in choices.categories:
+                self.category.addItem(tx.pick(c.name, c.name_en), c.code)
+            self._fill_subcategories()
+            self.community.clear()
+            self.community.addItem(translate("Workstation", "All communities"), ANY)
+            for code, name in choices.communities:
+                self.community.addItem(name, code)
+            self._fill_grids()
+            self.dept.clear()
+            self.dept.addItem(translate("Workstation", "All departments"), ANY)
+            for d in choices.departments:
+                self.dept.addItem(tx.pick(d.name, d.name_en), d.code)
+            if self._fixed is not None and self._fixed.dept:
+                _select(self.dept, self._fixed.dept)
+        finally:
+            self._applying = False
+
+    def set_fixed(self, fixed: InboxFilter) -> None:
+        """Pin fields of the filter (a department view pins its department)."""
+        self._fixed = fixed
+        self.dept.setEnabled(not fixed.dept)
+        if fixed.dept:
+            self._applying = True
+            try:
+                _select(self.dept, fixed.dept)
+            finally:
+                self._applying = False
+        self.apply()
+
+    def _fill_subcategories(self) -> None:
+        cat = self.category.currentData()
+        self.subcategory.clear()
+        self.subcategory.addItem(translate("Workstation", "All requests"), ANY)
+        for c in self._choices.categories if self._choices else ():
+            if cat is None or c.code == cat:
+                for s in c.subcategories:
+                    self.subcategory.addItem(f"{s.code} {tx.pick(s.name, s.name_en)}", s.code)
+
+    def _fill_grids(self) -> None:
+        com = self.community.currentData()
+        self.grid.clear()
+        self.grid.addItem(translate("Workstation", "All grids"), ANY)
+        for code, name, community in self._choices.grids if self._choices else ():
+            if com is None or community == com:
+                self.grid.addItem(name, code)
+
+    def _on_category(self) -> None:
+        if self._applying:
+            return
+        self._applying = True
+        try:
+            self._fill_subcategories()
+        finally:
+            self._applying = False
+        self.apply()
+
+    def _on_community(self) -> None:
+        if self._applying:
+            return
+        self._applying = True
+        try:
+            self._fill_grids()
+        finally:
+            self._applying = False
+        self.apply()
+
+    def _on_dates_toggled(self, on: bool) -> None:
+        self.date_from.setEnabled(on)
+        self.date_to.setEnabled(on)
+        self._changed()
+
+    # -- the filter --------------------------------------------------------------
+
+    def current_filter(self) -> InboxFilter:
+        status = self.status.currentData()
+        f = InboxFilter(
+            statuses=(status,) if status else (),
+            category=self.category.currentData(),
+            subcategory=self.subcategory.currentData(),
+            priority=self.priority.currentData(),
+            community=self.community.currentData(),
+            grid=self.grid.currentData(),
+            dept=self.dept.currentData(),
+            source=self.source.currentData(),
+            received_from=self.date_from.date().toPython() if self.use_dates.isChecked() else None,
+            received_to=self.date_to.date().toPython() if self.use_dates.isChecked() else None,
+            escalated=self.escalated.currentData(),
+            clock=self.clock.currentData(),
+            text=self.search.text().strip(),
+        )
+        if self._fixed is not None:
+            if self._fixed.dept:
+                f = _with(f, dept=self._fixed.dept)
+            if self._fixed.statuses and not f.statuses:
+                f = _with(f, statuses=self._fixed.statuses)
+            if self._fixed.clock_kinds != f.clock_kinds:
+                f = _with(f, clock_kinds=self._fixed.clock_kinds)
+        return f
+
+    def show_filter(self, f: InboxFilter) -> None:
+        """Put a (saved) filter into the bar and apply it."""
+        self._applying = True
+        try:
+            _select(self.status, f.statuses[0] if f.statuses else None)
+            _select(self.category, f.category)
+            self._fill_subcategories()
+            _select(self.subcategory, f.subcategory)
+            _select(self.priority, f.priority)
+            _select(self.source, f.source)
+            _select(self.community, f.community)
+            self._fill_grids()
+            _select(self.grid, f.grid)
+            if self._fixed is None or not self._fixed.dept:
+                _select(self.dept, f.dept)
+            _select(self.escalated, f.escalated)
+            _select(self.clock, f.clock)
+            dated = f.received_from is not None or f.received_to is not None
+            self.use_dates.setChecked(dated)
+            self.date_from.setEnabled(dated)
+            self.date_to.setEnabled(dated)
+            if f.received_from:
+                self.date_from.setDate(QDate(f.received_from))
+            if f.received_to:
+                self.date_to.setDate(QDate(f.received_to))
+            self.search.setText(f.text)
+        finally:
+            self._applying = False
+        self._debounce.stop()
+        self.apply()
+
+    def _changed(self, *_args: object) -> None:
+        if not self._applying:
+            self.apply()
+
+    def apply(self) -> None:
+        self._debounce.stop()
+        current = self.current_code()
+        if current:
+            self._want_code = current
+        self.count.setText(translate("Workstation", "Loading…"))
+        self.model.set_filter(self.current_filter())
+
+    def clear(self) -> None:
+        self.show_filter(InboxFilter())
+
+    def refresh(self, select: str | None = None) -> None:
+        """Query again; keep the current case selected (or select ``select``)."""
+        self._want_code = select or self.current_code() or self._want_code
+        self.model.refresh()
+
+    # -- saved filters -------------------------------------------------------------
+
+    def _load_saved(self) -> None:
+        menu = self.saved_menu
+        menu.clear()
+        names = list(ib.saved_filters(self._user))
+        for name in names:
+            menu.addAction(name, lambda n=name: self.apply_saved(n))
+        if names:
+            menu.addSeparator()
+        menu.addAction(translate("Workstation", "Save the current filter…"), self._ask_save)
+        if names:
+            delete = menu.addMenu(translate("Workstation", "Delete"))
+            for name in names:
+                delete.addAction(name, lambda n=name: self.delete_saved(n))
+
+    def apply_saved(self, name: str) -> bool:
+        f = ib.saved_filters(self._user).get(name)
+        if f is None:
+            return False
+        self.show_filter(f)
+        return True
+
+    def save_current(self, name: str) -> None:
+        ib.save_filter(self._user, name, self.current_filter())
+        self._load_saved()
+
+    def delete_saved(self, name: str) -> None:
+        ib.delete_filter(self._user, name)
+        self._load_saved()
+
+    def _ask_save(self) -> None:
+        name, ok = QInputDialog.getText(
+            self,
+            translate("Workstation", "Save filter"),
+            translate("Workstation", "Name of this filter:"),
+        )
+        if ok and name.strip():
+            self.save_current(name)
+
+    # -- table ---------------------------------------------------------------------
+
+    def current_code(self) -> str | None:
+        idx = self.table.currentIndex()
+        if not idx.isValid():
+            return None
+        row = self.model.row_at(idx.row())
+        return row.code if row else None
+
+    def select_code(self, code: str) -> bool:
+        row = self.model.find(code)
+        if row is None:
+            return False
+        idx = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            idx,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(idx)
+        return True
+
+    def _on_loaded(self, total: int) -> None:
+        self.count.setText(translate("Workstation", "%n case(s)", "", total))
+        want, self._want_code = self._want_code, None
+        if want and self.select_code(want):
+            return
+        first = self.model.row_at(0) if total else None
+        if first is not None and not self.table.currentIndex().isValid():
+            self.select_code(first.code)
+
+    def _on_failed(self, message: str) -> None:
+        self.count.setText(translate("Workstation", "Error"))
+        QMessageBox.warning(
+            self,
+            translate("Workstation", "Inbox"),
+            translate("Workstation", "The cases could not be loaded: %1").replace("%1", message),
+        )
+
+    def _on_current(self, current: Any, _previous: Any) -> None:
+        if not current.isValid():
+            return
+        row = self.model.row_at(current.row())
+        if row is not None:
+            self.case_selected.emit(row.code)
+
+    def _on_activated(self, index: Any) -> None:
+        row = self.model.row_at(index.row())
+        if row is not None:
+            self.case_activated.emit(row.code)
+
+    def shutdown(self) -> None:
+        self._tick.stop()
+        self._debounce.stop()
+        self.model.shutdown()
+
+
+def _with(f: InboxFilter, **kw: Any) -> InboxFilter:
+    return replace(f, **kw)

@@ -1,0 +1,322 @@
+"""The coordinator workstation window: inbox with case detail, department queue, visit
+planning, household profile and spot checks, one tab each, keyboard first.
+
+Shortcuts: Ctrl+N new case, Ctrl+F search the inbox, Ctrl+H find a household,
+F5 refresh, Ctrl+1…5 switch tabs, Ctrl+Enter in a case note runs the next step.
+Other workstations' changes arrive through the change feed and refresh the views
+that show them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QWidget
+
+from center.services.cases import Actor, CaseChange
+from center.services.context import AppContext
+from center.services.inbox import FilterChoices, filter_choices
+from center.windows.workers import TaskResult, TaskRunner
+from center.windows.workstation import texts as tx
+from center.windows.workstation.case_view import CaseView
+from center.windows.workstation.dept_view import DepartmentView
+from center.windows.workstation.household_view import HouseholdView
+from center.windows.workstation.inbox_view import InboxView
+from center.windows.workstation.intake import IntakeDialog
+from center.windows.workstation.planning import PlanningView, VisitDialog
+from center.windows.workstation.spotcheck_view import SpotCheckView
+
+log = logging.getLogger("center.workstation")
+translate = tx.translate
+TABS = ("inbox", "department", "planning", "household", "spotcheck")
+
+
+class WorkstationWindow(QMainWindow):
+    ready = Signal()  # reference data loaded, the views are filling
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        actor: Actor,
+        *,
+        live: bool = True,
+        clock_fn: Callable[[], datetime] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.actor = actor
+        self.choices: FilterChoices | None = None
+        engine = ctx.engine
+        self.setWindowTitle(translate("Workstation", "Door-knocking command center — workstation"))
+        self._runner = TaskRunner(self, threads=1)
+        self._runner.finished.connect(self._on_finished)
+        self._runner.failed.connect(self._on_failed)
+
+        self.inbox = InboxView(engine, actor.name, clock_fn=clock_fn)
+        self.case = CaseView(engine, actor, clock_fn=clock_fn)
+        inbox_page = QSplitter(Qt.Orientation.Horizontal)
+        inbox_page.addWidget(self.inbox)
+        inbox_page.addWidget(self.case)
+        inbox_page.setStretchFactor(0, 3)
+        inbox_page.setStretchFactor(1, 2)
+        inbox_page.setSizes([900, 600])
+        self.inbox_page = inbox_page
+
+        self.dept = DepartmentView(engine, actor, actor.name, clock_fn=clock_fn)
+        self.dept_case = CaseView(engine, actor, clock_fn=clock_fn)
+        dept_page = QSplitter(Qt.Orientation.Horizontal)
+        dept_page.addWidget(self.dept)
+        dept_page.addWidget(self.dept_case)
+        dept_page.setStretchFactor(0, 3)
+        dept_page.setStretchFactor(1, 2)
+        dept_page.setSizes([900, 600])
+
+        self.planning = PlanningView(engine, actor, clock_fn=clock_fn)
+        self.household = HouseholdView(ctx, actor, clock_fn=clock_fn)
+        self.spotcheck = SpotCheckView(engine, actor)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(inbox_page, translate("Workstation", "&Inbox"))
+        self.tabs.addTab(dept_page, translate("Workstation", "&Department queue"))
+        self.tabs.addTab(self.planning, translate("Workstation", "&Visit planning"))
+        self.tabs.addTab(self.household, translate("Workstation", "&Household"))
+        self.tabs.addTab(self.spotcheck, translate("Workstation", "&Spot checks"))
+        self.setCentralWidget(self.tabs)
+
+        # wiring
+        self.inbox.case_selected.connect(self.case.load)
+        self.dept.case_selected.connect(self.dept_case.load)
+        # Enter on a row: type the note, then Ctrl+Enter runs the next step
+        self.inbox.case_activated.connect(lambda _c: self.case.note.setFocus())
+        self.dept.case_activated.connect(lambda _c: self.dept_case.note.setFocus())
+        for view in (self.case, self.dept_case):
+            view.changed.connect(self._on_case_changed)
+            view.household_requested.connect(self.open_household)
+            view.case_requested.connect(self.open_case)
+            view.notice.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        self.household.case_requested.connect(self.open_case)
+        self.household.new_case_requested.connect(self.new_case)
+        self.household.visit_requested.connect(self.record_visit)
+        self.planning.household_requested.connect(self.open_household)
+        self.planning.visit_saved.connect(lambda _c: self.household.reload())
+        self.spotcheck.case_requested.connect(self.open_case)
+        self.spotcheck.changed.connect(self._on_case_changed)
+
+        # actions and shortcuts
+        bar = self.addToolBar(translate("Workstation", "Actions"))
+        bar.setMovable(False)
+        self.new_action = QAction(translate("Workstation", "New case"), self)
+        self.new_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_action.setEnabled(actor.may("intake"))
+        self.new_action.triggered.connect(lambda: self.new_case(None))
+        refresh = QAction(translate("Workstation", "Refresh"), self)
+        refresh.setShortcut(QKeySequence.StandardKey.Refresh)
+        refresh.triggered.connect(self.refresh_all)
+        bar.addAction(self.new_action)
+        bar.addAction(refresh)
+        QShortcut(QKeySequence("Ctrl+F"), self, activated=self._focus_search)
+        QShortcut(QKeySequence("Ctrl+H"), self, activated=self._focus_household)
+        for i in range(len(TABS)):
+            QShortcut(
+                QKeySequence(f"Ctrl+{i + 1}"),
+                self,
+                activated=lambda i=i: self.tabs.setCurrentIndex(i),
+            )
+
+        self.user_label = QLabel(
+            f"{actor.name} · {tx.name(tx.ROLE_NAMES, actor.role)}"
+            + (f" · {actor.dept_code}" if actor.dept_code else "")
+        )
+        self.db_label = QLabel(_describe(engine.url))
+        self.conn_label = QLabel()
+        self.statusBar().addWidget(self.user_label)
+        self.statusBar().addWidget(self.db_label)
+        self.statusBar().addPermanentWidget(self.conn_label)
+
+        self.feed = None
+        if live:
+            from center.windows.changefeed import ChangeFeed
+
+            self.feed = ChangeFeed(engine, self)
+            self.feed.changed.connect(self._on_changed)
+            self.feed.state_changed.connect(self._on_state)
+
+    # -- start ---------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Load reference data; the views fill themselves once it is there."""
+        self._runner.submit("choices", filter_choices, self.ctx.engine)
+        self.planning.start()
+        self.spotcheck.refresh()
+        if self.feed is not None:
+            self.feed.start()
+
+    def _on_finished(self, result: TaskResult) -> None:
+        if result.key == "choices":
+            choices: FilterChoices = result.value
+            self.choices = choices
+            self.inbox.set_choices(choices)
+            self.dept.set_choices(choices)
+            for view in (self.case, self.dept_case):
+                view.set_reference(choices.departments, choices.categories)
+            self.planning.street = choices.street
+            if choices.street:
+                self.setWindowTitle(
+                    translate(
+                        "Workstation", "%1 door-knocking command center — workstation"
+                    ).replace("%1", choices.street)
+                )
+            self.inbox.apply()
+            self.ready.emit()
+
+    def _on_failed(self, result: TaskResult) -> None:
+        QMessageBox.critical(
+            self,
+            translate("Workstation", "Workstation"),
+            translate("Workstation", "The database could not be read: %1").replace(
+                "%1", str(result.error).splitlines()[0] if str(result.error) else ""
+            ),
+        )
+
+    # -- navigation -------------------------------------------------------------------
+
+    def show_tab(self, name: str) -> None:
+        self.tabs.setCurrentIndex(TABS.index(name))
+
+    def open_case(self, code: str) -> None:
+        self.show_tab("inbox")
+        if not self.inbox.select_code(code):
+            self.case.load(code)
+
+    def open_household(self, code: str) -> None:
+        self.show_tab("household")
+        self.household.load(code)
+
+    def new_case(self, household: str | None = None) -> IntakeDialog | None:
+        if self.choices is None or not self.actor.may("intake"):
+            return None
+        dlg = IntakeDialog(
+            self.ctx,
+            self.actor,
+            self.choices.categories,
+            self.choices.departments,
+            household=household,
+            parent=self,
+        )
+        dlg.created.connect(self._on_created)
+        dlg.open()
+        return dlg
+
+    def record_visit(self, household: str) -> None:
+        dlg = VisitDialog(
+            self.ctx.engine,
+            self.actor,
+            household,
+            self.planning.staff_list,
+            self.planning.staff.currentData(),
+            self,
+        )
+        dlg.saved.connect(lambda _c: (self.household.reload(), self.planning.refresh()))
+        dlg.open()
+
+    def _focus_search(self) -> None:
+        self.show_tab("inbox")
+        self.inbox.search.setFocus()
+        self.inbox.search.selectAll()
+
+    def _focus_household(self) -> None:
+        self.show_tab("household")
+        self.household.search.setFocus()
+        self.household.search.selectAll()
+
+    # -- refreshes ----------------------------------------------------------------------
+
+    def _on_created(self, code: str) -> None:
+        self.statusBar().showMessage(
+            translate("Workstation", "Case %1 saved").replace("%1", code), 8000
+        )
+        self.inbox.refresh(select=code)
+        self.show_tab("inbox")
+        self.case.load(code)
+
+    def _on_case_changed(self, change: CaseChange) -> None:
+        self.statusBar().showMessage(
+            translate("Workstation", "%1: saved (%2)")
+            .replace("%1", change.code)
+            .replace("%2", tx.name(tx.STATUS_NAMES, change.status)),
+            8000,
+        )
+        self.inbox.refresh()
+        self.dept.refresh()
+        if change.action == "spot_check" or change.created:
+            self.spotcheck.refresh()
+        if self.household.profile is not None:
+            self.household.reload()
+
+    def _on_changed(self, domains: frozenset[str]) -> None:
+        """Another workstation (or this one) committed: refresh what shows it."""
+        if "cases" in domains:
+            self.inbox.refresh()
+            self.dept.refresh()
+            self.spotcheck.refresh()
+            for view in (self.case, self.dept_case):
+                if not view.is_busy():
+                    view.reload()
+        if domains & {"visits", "households"}:
+            self.planning.refresh()
+        if domains & {"cases", "visits", "households"} and self.household.profile is not None:
+            self.household.reload()
+
+    def _on_state(self, state: str) -> None:
+        text = {
+            "live": translate("Workstation", "● connected"),
+            "connecting": translate("Workstation", "○ connecting…"),
+            "down": translate("Workstation", "● database unreachable"),
+        }.get(state, state)
+        colour = {"live": "#237804", "down": "#A8071A"}.get(state, "#874D00")
+        self.conn_label.setText(text)
+        self.conn_label.setStyleSheet(f"color: {colour}")
+
+    def refresh_all(self) -> None:
+        self.inbox.refresh()
+        self.dept.refresh()
+        self.planning.refresh()
+        self.spotcheck.refresh()
+        self.case.reload()
+        self.household.reload()
+
+    # -- shutdown --------------------------------------------------------------------------
+
+    def shutdown(self) -> None:
+        if self.feed is not None:
+            self.feed.stop()
+        for view in (
+            self.inbox,
+            self.case,
+            self.dept,
+            self.dept_case,
+            self.planning,
+            self.household,
+            self.spotcheck,
+        ):
+            view.shutdown()
+        self._runner.shutdown()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        super().closeEvent(event)
+
+
+def _describe(url: object) -> str:
+    """The database for the status bar, without a password."""
+    from sqlalchemy.engine import URL
+
+    assert isinstance(url, URL)
+    if url.get_backend_name() == "sqlite":
+        return f"SQLite {url.database}"
+    return f"PostgreSQL {url.host or 'localhost'}/{url.database}"

@@ -1,0 +1,242 @@
+"""Spot checks (抽查): draw a seeded random sample of closed cases, call the residents,
+record the results (a failed check reopens the case)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QIntValidator
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QDialog,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import Engine
+
+from center.services import spotcheck as sc
+from center.services.cases import Actor, CaseChange
+from center.services.spotcheck import PendingCheck, SampleDraw
+from center.windows.workers import TaskResult, TaskRunner
+from center.windows.workstation import texts as tx
+from center.windows.workstation.case_view import error_text
+from center.windows.workstation.dialogs import ReasonDialog
+
+translate = tx.translate
+
+
+def previous_month(today: date) -> tuple[date, date]:
+    first = today.replace(day=1)
+    last = first - timedelta(days=1)
+    return last.replace(day=1), last
+
+
+class SpotCheckView(QWidget):
+    case_requested = Signal(str)
+    changed = Signal(object)  # CaseChange
+    loaded = Signal(int)
+
+    def __init__(self, engine: Engine, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._engine = engine
+        self._actor = actor
+        self.pending: list[PendingCheck] = []
+        self._runner = TaskRunner(self, threads=1)
+        self._runner.finished.connect(self._on_finished)
+        self._runner.failed.connect(self._on_failed)
+        may = actor.may("spot_check")
+
+        self.percent = QDoubleSpinBox()
+        self.percent.setRange(0.1, 100.0)
+        self.percent.setDecimals(1)
+        self.percent.setValue(5.0)
+        self.percent.setSuffix(" %")
+        start, end = previous_month(tx.street_now().date())
+        self.closed_from = QDateEdit(QDate(start))
+        self.closed_to = QDateEdit(QDate(end))
+        for d in (self.closed_from, self.closed_to):
+            d.setCalendarPopup(True)
+            d.setDisplayFormat("yyyy-MM-dd")
+        self.seed = QLineEdit()
+        self.seed.setValidator(QIntValidator(0, 2**31 - 1, self))
+        self.seed.setPlaceholderText(translate("Workstation", "random"))
+        self.seed.setMaximumWidth(110)
+        self.draw_btn = QPushButton(translate("Workstation", "&Draw sample"))
+        self.draw_btn.setEnabled(may)
+        self.draw_btn.clicked.connect(self.draw)
+        self.last = QLabel()
+        self.last.setWordWrap(True)
+
+        self.table = QTableWidget(0, 7)
+        self.table.setHorizontalHeaderLabels(
+            [
+                translate("Workstation", "Case"),
+                translate("Workstation", "Closed at"),
+                translate("Workstation", "Request"),
+                translate("Workstation", "Household"),
+                translate("Workstation", "Address"),
+                translate("Workstation", "Rating"),
+                translate("Workstation", "Drawn"),
+            ]
+        )
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.itemDoubleClicked.connect(
+            lambda item: self.case_requested.emit(str(item.data(Qt.ItemDataRole.UserRole)))
+        )
+        self.pass_btn = QPushButton(translate("Workstation", "&Passed"))
+        self.fail_btn = QPushButton(translate("Workstation", "&Failed (reopen)…"))
+        for b in (self.pass_btn, self.fail_btn):
+            b.setEnabled(may)
+        self.pass_btn.clicked.connect(lambda: self.record(True))
+        self.fail_btn.clicked.connect(lambda: self.record(False))
+
+        form = QHBoxLayout()
+        form.addWidget(QLabel(translate("Workstation", "Sample")))
+        form.addWidget(self.percent)
+        form.addWidget(QLabel(translate("Workstation", "of cases closed from")))
+        form.addWidget(self.closed_from)
+        form.addWidget(QLabel(translate("Workstation", "to")))
+        form.addWidget(self.closed_to)
+        form.addWidget(QLabel(translate("Workstation", "seed")))
+        form.addWidget(self.seed)
+        form.addWidget(self.draw_btn)
+        form.addStretch(1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.pass_btn)
+        buttons.addWidget(self.fail_btn)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(form)
+        layout.addWidget(self.last)
+        layout.addWidget(QLabel(translate("Workstation", "Awaiting the verification call")))
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+
+    def refresh(self) -> None:
+        self._runner.submit("pending", _pending, self._engine)
+
+    def draw(self) -> None:
+        seed = int(self.seed.text()) if self.seed.text().strip() else None
+        self._runner.submit(
+            "draw",
+            _draw,
+            self._engine,
+            self._actor,
+            self.percent.value(),
+            self.closed_from.date().toPython(),
+            self.closed_to.date().toPython(),
+            seed,
+        )
+
+    def record(self, ok: bool, note: str | None = None) -> None:
+        row = self.table.currentRow()
+        if not 0 <= row < len(self.pending):
+            return
+        p = self.pending[row]
+        if not ok and not note:
+            dlg = ReasonDialog(
+                translate("Workstation", "Spot check failed"),
+                translate("Workstation", "What did the resident say? The case will be reopened."),
+                "",
+                self,
+            )
+            if dlg.exec() != QDialog.DialogCode.Accepted:
+                return
+            note = dlg.text()
+        self._runner.submit(
+            f"record:{p.code}", _record, self._engine, self._actor, p.code, p.version, ok, note
+        )
+
+    def _show_draw(self, d: SampleDraw) -> None:
+        self.last.setText(
+            translate("Workstation", "Drew %1 of %2 cases closed %3 – %4 (%5 %, seed %6); logged.")
+            .replace("%1", str(len(d.codes)))
+            .replace("%2", str(d.population))
+            .replace("%3", d.closed_from.isoformat())
+            .replace("%4", d.closed_to.isoformat())
+            .replace("%5", f"{d.percent:g}")
+            .replace("%6", str(d.seed))
+        )
+
+    def _show_pending(self, rows: list[PendingCheck]) -> None:
+        self.pending = rows
+        self.table.setRowCount(len(rows))
+        for i, p in enumerate(rows):
+            values = [
+                p.code,
+                tx.when(p.closed_at),
+                tx.pick(p.subcategory_name, p.subcategory_name_en),
+                p.household_code,
+                p.address,
+                "—" if p.satisfaction is None else str(p.satisfaction),
+                tx.when(p.drawn_at),
+            ]
+            for j, text in enumerate(values):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, p.code)
+                self.table.setItem(i, j, item)
+        self.table.resizeColumnsToContents()
+        if rows:
+            self.table.selectRow(0)
+        self.loaded.emit(len(rows))
+
+    def _on_finished(self, result: TaskResult) -> None:
+        if result.key == "pending":
+            self._show_pending(result.value)
+        elif result.key == "draw":
+            self._show_draw(result.value)
+            self.refresh()
+        elif result.key.startswith("record:"):
+            change: CaseChange = result.value
+            self.changed.emit(change)
+            self.refresh()
+
+    def _on_failed(self, result: TaskResult) -> None:
+        QMessageBox.warning(
+            self,
+            translate("Workstation", "Spot checks"),
+            error_text(result.error or RuntimeError()),
+        )
+        self.refresh()
+
+    def shutdown(self) -> None:
+        self._runner.shutdown()
+
+
+def _record(
+    engine: Engine, actor: Actor, code: str, version: int, ok: bool, note: str | None
+) -> CaseChange:
+    return sc.record_result(engine, actor, code, version, ok, note=note)
+
+
+def _pending(engine: Engine) -> list[PendingCheck]:
+    return sc.pending_checks(engine)
+
+
+def _draw(
+    engine: Engine,
+    actor: Actor,
+    percent: float,
+    closed_from: date,
+    closed_to: date,
+    seed: int | None,
+) -> SampleDraw:
+    return sc.draw_sample(
+        engine, actor, percent=percent, closed_from=closed_from, closed_to=closed_to, seed=seed
+    )

@@ -1,0 +1,329 @@
+"""Visit planning on a fixture with known due dates; recording visits; the 14-day
+"others visited" check; household look-up, profile and revealing personal data."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date, timedelta
+
+import pytest
+from builders import Builder, at
+from sqlalchemy import func, insert, select
+
+from center.services import cases as cs
+from center.services import visits as vs
+from center.services.cases import Actor, IntakeRequest
+from db.models import AuditLog, HouseholdMonth, Resident, Visit
+
+T = at(2025, 11, 20, 10, 0)  # evaluation instant: November, Q4
+COORD = Actor("alice", "coordinator")
+
+
+@pytest.fixture
+def street(engine):
+    b = Builder(engine)
+    b.grid("G01")
+    b.grid("G02")
+    b.staff("S1", "G01")  # the grid worker we plan for
+    b.staff("S2", "G01", role="building_leader")
+    b.staff("S3", "G02")
+    b.household("A", address="幸福小区1号楼1单元101", special_groups="solo_elderly")
+    b.household("B", address="幸福小区1号楼2单元201")
+    b.household("C", address="幸福小区2号楼1单元101", special_groups="disabled;low_income")
+    b.household("D", address="幸福小区10号楼1单元301")
+    b.household("E", address="幸福小区2号楼1单元302", moved_out_on=date(2025, 11, 1))
+    b.household("G", address="幸福小区1号楼1单元102")
+    b.household("F", "G02", address="和平里5号楼")
+    v = [
+        # A special: October met twice, November once so far (+ one after T)
+        {"household": "A", "visited_at": at(2025, 10, 3, 9), "staff": "S1"},
+        {"household": "A", "visited_at": at(2025, 10, 17, 9), "staff": "S1"},
+        {"household": "A", "visited_at": at(2025, 11, 5, 9), "staff": "S1"},
+        {"household": "A", "visited_at": at(2025, 11, 25, 9), "staff": "S1"},
+        # C special: October once only -> overdue; a building leader found nobody home
+        {"household": "C", "visited_at": at(2025, 10, 9, 9), "staff": "S1"},
+        {
+            "household": "C",
+            "visited_at": at(2025, 11, 12, 15),
+            "staff": "S2",
+            "outcome": "not_home",
+        },
+        # B ordinary: met in Q3, nothing in Q4 yet -> due
+        {"household": "B", "visited_at": at(2025, 8, 10, 9), "staff": "S1"},
+        # D ordinary: never met; another grid's worker knocked 14 days + 1 h before T
+        {"household": "D", "visited_at": at(2025, 11, 6, 9), "staff": "S3", "outcome": "refused"},
+        # G ordinary: met in Q4 -> ok
+        {"household": "G", "visited_at": at(2025, 10, 8, 9), "staff": "S2"},
+    ]
+    b.visits(v)
+    return b
+
+
+def test_cadence_status(street, engine):
+    ids = {code: street.id("household", code) for code in "ABCDG"}
+    with engine.connect() as conn:
+        cad = vs.cadence_status(
+            conn,
+            [
+                (ids["A"], True),
+                (ids["B"], False),
+                (ids["C"], True),
+                (ids["D"], False),
+                (ids["G"], False),
+            ],
+            T,
+        )
+    a = cad[ids["A"]]
+    assert (a.period, a.needed, a.done, a.remaining, a.state) == ("2025-11", 2, 1, 1, "due")
+    assert a.due_by == at(2025, 12, 1) and a.missed_previous is False
+    assert a.last_met_at == at(2025, 11, 5, 9)  # the visit after T does not count
+    c = cad[ids["C"]]
+    assert (c.done, c.remaining, c.state, c.missed_previous) == (0, 2, "overdue", True)
+    assert c.last_met_at == at(2025, 10, 9, 9)
+    b = cad[ids["B"]]
+    assert (b.period, b.needed, b.done, b.state) == ("2025Q4", 1, 0, "due")
+    assert b.due_by == at(2026, 1, 1) and b.missed_previous is False
+    d = cad[ids["D"]]
+    assert (d.state, d.last_met_at) == ("overdue", None)
+    g = cad[ids["G"]]
+    assert (g.done, g.state, g.next_due) == (1, "ok", at(2026, 4, 1))
+    assert a.next_due == at(2025, 12, 1)
+
+
+def test_plan_orders_by_urgency_and_building(street, engine):
+    plan = vs.plan_for_staff(engine, "S1", as_of=T)
+    assert plan.staff == vs.StaffInfo("S1", "工作人员S1", "grid_worker", "G01", "G01网格")
+    got = [(r.order, r.household_code, r.building, r.cadence.state) for r in plan.rows]
+    assert got == [
+        (1, "C", "幸福小区2号楼", "overdue"),
+        (2, "D", "幸福小区10号楼", "overdue"),
+        (3, "A", "幸福小区1号楼", "due"),
+        (4, "B", "幸福小区1号楼", "due"),
+    ]
+    assert plan.counts == {"overdue": 2, "due": 2, "ok": 0}
+    by_code = {r.household_code: r for r in plan.rows}
+    assert by_code["C"].special_groups == ("disabled", "low_income")
+    assert by_code["C"].others == (
+        vs.OtherVisit("S2", "工作人员S2", "building_leader", at(2025, 11, 12, 15), "not_home"),
+    )
+    assert by_code["D"].others == ()  # 14 days + 1 h ago: outside the window
+    assert by_code["A"].others == ()  # S1's own visits are not "others"
+
+    full = vs.plan_for_staff(engine, "S1", as_of=T, include_ok=True)
+    assert [r.household_code for r in full.rows] == ["C", "D", "A", "G", "B"]
+    assert "E" not in [r.household_code for r in full.rows]  # moved out before Q4 ends
+
+    # the window is (as_of - 14 d, as_of]: the D visit of 2025-11-06 09:00 is inside at
+    # 2025-11-20 08:59 and outside at 09:00, when it is exactly 14 days old
+    inside = vs.plan_for_staff(engine, "S1", as_of=at(2025, 11, 20, 8, 59))
+    assert [o.staff_code for o in {r.household_code: r for r in inside.rows}["D"].others] == ["S3"]
+    edge = vs.plan_for_staff(engine, "S1", as_of=at(2025, 11, 20, 9, 0))
+    assert {r.household_code: r for r in edge.rows}["D"].others == ()
+
+
+def test_plan_errors(street, engine):
+    with pytest.raises(cs.NotFound, match="staff"):
+        vs.plan_for_staff(engine, "S9", as_of=T)
+    street.staff("S4", None, role="volunteer")
+    with pytest.raises(cs.InvalidInput, match="no grid"):
+        vs.plan_for_staff(engine, "S4", as_of=T)
+    assert [s.code for s in vs.grid_workers(engine)] == ["S1", "S2", "S3"]
+
+
+def test_route_csv(street, engine, tmp_path):
+    plan = vs.plan_for_staff(engine, "S1", as_of=T)
+    path = tmp_path / "route.csv"
+    assert vs.write_route_csv(plan, path) == 4
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
+    assert [r["household_code"] for r in rows] == ["C", "D", "A", "B"]
+    assert rows[0] == {
+        "order": "1",
+        "household_code": "C",
+        "grid_code": "G01",
+        "address": "幸福小区2号楼1单元101",
+        "building": "幸福小区2号楼",
+        "special_groups": "disabled;low_income",
+        "period": "2025-11",
+        "visits_needed": "2",
+        "visits_done": "0",
+        "due_by": "2025-11-30",
+        "state": "overdue",
+        "last_met_at": "2025-10-09T09:00:00+08:00",
+        "others_14d": "S2@2025-11-12:not_home",
+        "staff_code": "S1",
+    }
+    assert rows[3]["due_by"] == "2025-12-31" and rows[3]["period"] == "2025Q4"
+
+
+def test_record_visit_updates_cadence_and_reports_others(street, engine):
+    before = vs.recent_visits_by_others(engine, "C", "S1", as_of=at(2025, 11, 14, 9))
+    assert [o.staff_code for o in before] == ["S2"]
+    ch = vs.record_visit(
+        engine,
+        COORD,
+        household_code="C",
+        staff_code="S1",
+        visited_at=at(2025, 11, 14, 9),
+        outcome="met",
+        notes="身体尚可",
+    )
+    assert ch.code == "V20251114-0001" and [o.staff_code for o in ch.others] == ["S2"]
+    with engine.connect() as conn:
+        v = conn.execute(
+            select(
+                Visit.visited_at, Visit.recorded_at, Visit.lag_hours, Visit.recorded_is_default
+            ).where(Visit.code == ch.code)
+        ).one()
+        month = conn.execute(
+            select(HouseholdMonth.first_met_at, HouseholdMonth.second_met_at).where(
+                HouseholdMonth.household_id == street.id("household", "C"),
+                HouseholdMonth.ym == 202511,
+            )
+        ).one()
+        audit = conn.execute(
+            select(AuditLog.action, AuditLog.detail).where(AuditLog.entity_code == ch.code)
+        ).one()
+    assert v.visited_at == at(2025, 11, 14, 9) and v.recorded_is_default is False
+    assert v.recorded_at >= v.visited_at
+    assert v.lag_hours == pytest.approx((v.recorded_at - v.visited_at).total_seconds() / 3600)
+    assert tuple(month) == (at(2025, 11, 14, 9), None)
+    assert audit[0] == "visit.record" and "身体" not in audit[1]
+    assert json.loads(audit[1])["outcome"] == "met"
+    plan = vs.plan_for_staff(engine, "S1", as_of=T)
+    c = {r.household_code: r for r in plan.rows}["C"]
+    assert (c.cadence.done, c.cadence.remaining) == (1, 1)
+
+    vs.record_visit(
+        engine,
+        COORD,
+        household_code="C",
+        staff_code="S1",
+        visited_at=at(2025, 11, 18, 9),
+        outcome="met",
+    )
+    plan = vs.plan_for_staff(engine, "S1", as_of=T)
+    assert "C" not in [r.household_code for r in plan.rows]
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_record_visit_refuses_bad_input(street, engine):
+    kw = {
+        "household_code": "A",
+        "staff_code": "S1",
+        "visited_at": at(2025, 11, 1, 9),
+        "outcome": "met",
+    }
+    with pytest.raises(cs.InvalidInput, match="^outcome:"):
+        vs.record_visit(engine, COORD, **{**kw, "outcome": "maybe"})
+    with pytest.raises(cs.NotFound, match="household"):
+        vs.record_visit(engine, COORD, **{**kw, "household_code": "Z"})
+    with pytest.raises(cs.NotFound, match="staff"):
+        vs.record_visit(engine, COORD, **{**kw, "staff_code": "S9"})
+    with pytest.raises(cs.InvalidInput, match="in the future"):
+        vs.record_visit(engine, COORD, **{**kw, "visited_at": cs.now() + timedelta(days=2)})
+    with pytest.raises(cs.PermissionDenied):
+        vs.record_visit(engine, Actor("x", "viewer"), **kw)
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(Visit)) == 9
+
+
+def _residents(ctx, street):
+    c = ctx.cipher
+    rows = [
+        ("R1", "A", "张三", "110101195001011234", "13812345678"),
+        ("R2", "A", "李四", None, None),
+        ("R3", "C", "欧阳娜娜", None, "01012345678"),
+    ]
+    with ctx.engine.begin() as conn:
+        for code, hh, name, idn, phone in rows:
+            conn.execute(
+                insert(Resident).values(
+                    code=code,
+                    household_id=street.id("household", hh),
+                    name_enc=c.encrypt("name", name),
+                    name_hash=c.lookup_hash("name", name),
+                    id_number_enc=c.encrypt("id_number", idn) if idn else None,
+                    id_number_hash=c.lookup_hash("id_number", idn) if idn else None,
+                    phone_enc=c.encrypt("phone", phone) if phone else None,
+                    phone_hash=c.lookup_hash("phone", phone) if phone else None,
+                    birth_date=date(1950, 1, 1),
+                    gender="M",
+                    tags="党员",
+                )
+            )
+
+
+def test_find_households(ctx, street):
+    _residents(ctx, street)
+    hits = vs.find_households(ctx, "张三")
+    assert [(h.code, h.matched_by, h.resident) for h in hits] == [("A", "name", "张*")]
+    assert [(h.code, h.matched_by) for h in vs.find_households(ctx, "13812345678")] == [
+        ("A", "phone")
+    ]
+    assert [(h.code, h.matched_by) for h in vs.find_households(ctx, "110101195001011234")] == [
+        ("A", "id_number")
+    ]
+    by_addr = vs.find_households(ctx, "2号楼")
+    assert [(h.code, h.matched_by, h.resident) for h in by_addr] == [
+        ("C", "address", "欧***"),
+        ("E", "address", ""),
+    ]
+    assert [(h.code, h.matched_by) for h in vs.find_households(ctx, "C")] == [("C", "code")]
+    assert vs.find_households(ctx, "  ") == []
+    assert vs.find_households(ctx, "100%") == []  # wildcards are literal
+
+
+def test_household_profile_and_reveal(ctx, street):
+    _residents(ctx, street)
+    eng = ctx.engine
+    cs.intake(eng, COORD, IntakeRequest("A", "visit", "L01", received_at=at(2025, 11, 3, 9)))
+    p = vs.household_profile(ctx, "A", as_of=T)
+    assert (p.code, p.grid_code, p.community_name, p.special_groups) == (
+        "A",
+        "G01",
+        "C01社区",
+        ("solo_elderly",),
+    )
+    assert [(r.code, r.name, r.id_number, r.phone, r.birth_year) for r in p.residents] == [
+        ("R1", "张*", "110***********1234", "138****5678", 1950),
+        ("R2", "李*", "", "", 1950),
+    ]
+    assert [v.visited_at for v in p.visits] == [
+        at(2025, 11, 5, 9),
+        at(2025, 10, 17, 9),
+        at(2025, 10, 3, 9),
+    ]
+    assert [(c.code, c.subcategory_code, c.status) for c in p.cases] == [
+        ("C20251103-0001", "L01", "received")
+    ]
+    assert (p.cadence.done, p.cadence.next_due) == (1, at(2025, 12, 1))
+
+    clear = vs.reveal_resident(ctx, COORD, "R1", "回访核实身份")
+    assert clear == vs.RevealedResident("R1", "张三", "110101195001011234", "13812345678")
+    with eng.connect() as conn:
+        row = conn.execute(
+            select(AuditLog.actor, AuditLog.action, AuditLog.entity, AuditLog.detail).where(
+                AuditLog.entity_code == "R1"
+            )
+        ).one()
+    assert row[:3] == ("alice", "pii.reveal", "resident")
+    assert "张三" not in row[3] and "1381234" not in row[3]
+    with pytest.raises(cs.PermissionDenied):
+        vs.reveal_resident(ctx, Actor("d", "department", 1, "D01"), "R1", "想看")
+    with pytest.raises(cs.InvalidInput, match="^reason:"):
+        vs.reveal_resident(ctx, COORD, "R1", " ")
+    with pytest.raises(cs.NotFound):
+        vs.reveal_resident(ctx, COORD, "R9", "核实")
+
+
+def test_building_key_and_natural_order():
+    assert vs.building_key("幸福小区3号楼2单元501") == "幸福小区3号楼"
+    assert vs.building_key("和平路12号幸福小区3号楼1单元") == "和平路12号幸福小区3号楼"
+    assert vs.building_key("和平路12号") == "和平路12号"
+    assert vs.building_key("B栋301") == "B栋"
+    assert vs.building_key("某村") == "某村"
+    addrs = ["10号楼1单元", "2号楼10单元", "2号楼2单元"]
+    assert sorted(addrs, key=vs.natural_key) == ["2号楼2单元", "2号楼10单元", "10号楼1单元"]
