@@ -17,6 +17,7 @@ bumped and one audit-log row records the import (file name and counts only).
 
 from __future__ import annotations
 
+import gc
 import getpass
 import json
 from collections.abc import Callable, Iterator
@@ -198,7 +199,36 @@ def _apply(
     _audit(conn, "import", spec.name, detail)
 
 
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused: an import builds millions of small lists
+    and tuples (none in reference cycles) while the whole file is alive, and each
+    collection would walk all of them again (a third of the parse time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _run_import(
+    ctx: AppContext,
+    spec: Kind,
+    path: str | Path,
+    *,
+    dry_run: bool,
+    progress: Progress | None,
+    cancel: Cancel | None,
+) -> ImportResult:
+    with _no_cyclic_gc():
+        return _run_import_gc_paused(
+            ctx, spec, path, dry_run=dry_run, progress=progress, cancel=cancel
+        )
+
+
+def _run_import_gc_paused(
     ctx: AppContext,
     spec: Kind,
     path: str | Path,

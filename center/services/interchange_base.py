@@ -236,12 +236,24 @@ def fetch_existing(
     stmt: Select,
     code_col: Any,
     codes: Collection[str],  # type: ignore[type-arg]
+    raw: bool = False,
 ) -> dict[str, Any]:
     """Rows of ``stmt`` (whose first column is the code) for ``codes``, keyed by code.
 
     One full scan when the file covers a good part of the table, else ``IN``
-    look-ups in chunks.
+    look-ups in chunks. ``raw``: the driver's tuples, without SQLAlchemy's result
+    processing (the caller converts them, see ``interchange_kinds``).
     """
+
+    def run(query: Select) -> Any:  # type: ignore[type-arg]
+        result = conn.execute(query)
+        if not raw:
+            return result.all()
+        try:
+            return result.cursor.fetchall()
+        finally:
+            result.close()
+
     if not codes:
         return {}
     table = code_col.table
@@ -250,13 +262,13 @@ def fetch_existing(
         return {}
     out: dict[str, Any] = {}
     if total <= 4 * len(codes) + 5000:
-        for row in conn.execute(stmt):
+        for row in run(stmt):
             if row[0] in codes:
                 out[row[0]] = row
         return out
     ordered = sorted(codes)
     for i in range(0, len(ordered), IN_CHUNK):
-        for row in conn.execute(stmt.where(code_col.in_(ordered[i : i + IN_CHUNK]))):
+        for row in run(stmt.where(code_col.in_(ordered[i : i + IN_CHUNK]))):
             out[row[0]] = row
     return out
 
@@ -271,27 +283,20 @@ def _sqlite_timestamps(values: list[Any], memo: dict[int, Any]) -> list[Any]:
     ``memo`` (by object id, valid while the values are alive) formats an object that
     appears in several cells once, e.g. a recorded_at that defaulted to visited_at.
     """
+    ids = list(map(id, values))
+    out: list[Any] = list(map(memo.get, ids))
+    miss = [i for i, text in enumerate(out) if text is None and values[i] is not None]
+    if not miss:
+        return out
+    local = [values[i] for i in miss]
+    local = [v if v.tzinfo is CST or v.tzinfo == CST else to_local(v) for v in local]
     fmt = _SQLITE_TS
-    out: list[Any] = []
-    append = out.append
-    for v in values:
-        if v is None:
-            append(None)
-            continue
-        text = memo.get(id(v))
-        if text is None:
-            local = v if v.tzinfo is CST or v.tzinfo == CST else to_local(v)
-            text = fmt % (
-                local.year,
-                local.month,
-                local.day,
-                local.hour,
-                local.minute,
-                local.second,
-                local.microsecond,
-            )
-            memo[id(v)] = text
-        append(text)
+    texts = [
+        fmt % (v.year, v.month, v.day, v.hour, v.minute, v.second, v.microsecond) for v in local
+    ]
+    for i, text in zip(miss, texts, strict=True):
+        out[i] = text
+    memo.update(zip([ids[i] for i in miss], texts, strict=True))
     return out
 
 

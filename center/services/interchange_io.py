@@ -410,6 +410,15 @@ def enum_bulk(values: Sequence[str]) -> Bulk:
     return bulk
 
 
+date_of = datetime.date
+time_of = datetime.time  # fold included, zone dropped
+
+
+def with_cst(dt: datetime) -> datetime:
+    """``dt.replace(tzinfo=CST)``, about ten times faster (replace parses keywords)."""
+    return datetime.combine(date_of(dt), time_of(dt), CST)
+
+
 def timestamp_bulk(values: list[Any]) -> list[Any]:
     """ISO text → aware datetimes whose zone is the ``CST`` object itself.
 
@@ -417,12 +426,12 @@ def timestamp_bulk(values: list[Any]) -> list[Any]:
     datetimes whose zones are different objects costs a ``utcoffset()`` call on each
     side, and later steps compare and sort these values many times.
     """
-    fromiso = datetime.fromisoformat
+    fromiso, combine, day, clock = datetime.fromisoformat, datetime.combine, date_of, time_of
     parsed = [None if v is None else fromiso(v) for v in values]
-    out = [
+    out = [  # combine(...) is d.replace(tzinfo=CST), see with_cst
         None
         if d is None
-        else d.replace(tzinfo=CST)
+        else combine(day(d), clock(d), CST)
         if d.tzinfo is None or d.tzinfo == CST
         else d.astimezone(CST)
         for d in parsed

@@ -15,13 +15,12 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, select, update
+from sqlalchemy import Connection, Text, bindparam, delete, select, type_coerce, update
 from sqlalchemy.orm import aliased
 
 from center.services.calendar import load_calendar
 from center.services.derive import (
     derive_case,
-    household_month_rows,
     recompute_repeats,
     visit_lag_hours,
 )
@@ -42,6 +41,7 @@ from center.services.interchange_base import (
 from center.services.interchange_io import (
     Table,
     cell_text,
+    date_of,
     enum_bulk,
     enum_parser,
     parse_bool,
@@ -51,6 +51,7 @@ from center.services.interchange_io import (
     parse_timestamp,
     text_bulk,
     text_parser,
+    time_of,
     timestamp_bulk,
 )
 from center.services.pii import PiiCipher
@@ -231,6 +232,9 @@ def _diff(
     """Sort rows into inserts, updates and unchanged. ``existing`` rows are
     ``(code, id, *compare)``; ``also`` are derived columns written on update."""
     inserts = plan.insert_list()
+    if isinstance(rows, Columns):
+        _diff_columns(plan, existing, rows, compare, also)
+        return
     for row in rows:
         old = existing.get(row["code"])
         if old is None:
@@ -245,6 +249,37 @@ def _diff(
         for f in also:
             upd[f] = row[f]
         plan.updates.append(upd)
+
+
+def _diff_columns(
+    plan: Plan,
+    existing: dict[str, Any],
+    rows: Columns,
+    compare: Sequence[str],
+    also: Sequence[str],
+) -> None:
+    """:func:`_diff` for column-wise rows: no dict per unchanged row. Tuples compare
+    element by element with ``==`` (identity first), like the row-wise comparison."""
+    inserts = plan.insert_list()
+    cols = rows.columns
+    get = existing.get
+    n_cmp = len(compare) + 2
+    unchanged = 0
+    for i, (code, new) in enumerate(zip(cols["code"], zip(*(cols[f] for f in compare)))):
+        old = get(code)
+        if old is None:
+            inserts.append(rows[i])
+            continue
+        if new == tuple(old[2:n_cmp]):
+            unchanged += 1
+            continue
+        upd = {"id": old[1]}
+        for f, v in zip(compare, new):
+            upd[f] = v
+        for f in also:
+            upd[f] = cols[f][i]
+        plan.updates.append(upd)
+    plan.unchanged += unchanged
 
 
 # ---------------------------------------------------------------- departments
@@ -708,18 +743,23 @@ class Visits(Kind):
             "notes": cols["notes"],
         }
         vt = Visit
+        raw_ts = conn.dialect.name == "sqlite"  # stored text, converted column-wise
+        visited_col = type_coerce(vt.visited_at, Text) if raw_ts else vt.visited_at
+        recorded_col = type_coerce(vt.recorded_at, Text) if raw_ts else vt.recorded_at
         stmt = select(
             vt.code,
             vt.id,
             vt.household_id,
             vt.staff_id,
-            vt.visited_at,
+            visited_col,
             vt.outcome,
-            vt.recorded_at,
+            recorded_col,
             vt.recorded_is_default,
             vt.notes,
         )
-        existing = fetch_existing(conn, stmt, vt.code, set(cols["visit_code"]))
+        existing = fetch_existing(conn, stmt, vt.code, set(cols["visit_code"]), raw=raw_ts)
+        if raw_ts and existing:
+            existing = _decode_rows(conn, stmt, existing, {4: vt.visited_at, 6: vt.recorded_at})
         plan.extra["replaced"] = []
         if not existing:  # all new: keep them column-wise, no dict per row
             plan.inserts = Columns(columns)
@@ -763,6 +803,45 @@ class Visits(Kind):
             shown = None if default and recorded == visited else recorded
             out.append([code, hh, st, visited, outcome, shown, notes])
         return _by_code(out)
+
+
+def _decode_rows(
+    conn: Connection, stmt: Any, rows: dict[str, Any], stamps: dict[int, Any]
+) -> dict[str, tuple[Any, ...]]:
+    """Driver rows of ``stmt`` (by code) as SQLAlchemy would return them, column-wise.
+
+    The cells at the positions of ``stamps`` hold the SQLite storage text of that
+    LocalDateTime column (selected as text); they get the values the column type
+    returns, computed without its per-value ``replace`` (checked on the first value).
+    """
+    dialect = conn.dialect
+    columns = list(zip(*rows.values(), strict=True))
+    for pos, sel in enumerate(stmt.selected_columns):
+        col_type = stamps[pos].type if pos in stamps else sel.type
+        proc = col_type.dialect_impl(dialect).result_processor(dialect, None)
+        if pos not in stamps:
+            if proc is not None:
+                columns[pos] = [proc(v) for v in columns[pos]]
+            continue
+        texts = columns[pos]
+        values: list[Any] | None = None
+        try:  # combine(...) is .replace(tzinfo=CST), see with_cst
+            fromiso, combine = datetime.fromisoformat, datetime.combine
+            parsed = [None if t is None else fromiso(t) for t in texts]
+            values = [None if d is None else combine(date_of(d), time_of(d), CST) for d in parsed]
+        except (ValueError, TypeError):
+            values = None
+        if values is not None and proc is not None:
+            for text, value in zip(texts, values, strict=True):
+                if text is not None:  # the fast path must give what the type gives
+                    expected = proc(text)
+                    if value != expected or value.tzinfo is not expected.tzinfo:
+                        values = None
+                    break
+        if values is None:
+            values = [proc(t) for t in texts] if proc is not None else list(texts)
+        columns[pos] = values
+    return dict(zip(rows, zip(*columns, strict=True), strict=True))
 
 
 # ---------------------------------------------------------------- household_month
@@ -847,8 +926,35 @@ def _write_household_months(
         )
     # every pair lies in its household's range: stored ones by the query, the file's
     # by construction of the ranges
-    inserts = household_month_rows(met)
-    bulk_insert(conn, table_of(HouseholdMonth), inserts, job, memo)
+    bulk_insert(conn, table_of(HouseholdMonth), _household_month_columns(met), job, memo)
+
+
+def _household_month_columns(met: list[tuple[int, datetime]]) -> Columns:
+    """:func:`~center.services.derive.household_month_rows`, column-wise: the same rows
+    in the same order (first and second earliest met-visit per household and month)."""
+    first: dict[tuple[int, int], datetime] = {}
+    second: dict[tuple[int, int], datetime] = {}
+    for hh, at in met:
+        key = (hh, at.year * 100 + at.month)
+        f = first.get(key)
+        if f is None:
+            first[key] = at
+        elif at < f:
+            second[key] = f
+            first[key] = at
+        else:
+            s = second.get(key)
+            if s is None or at < s:
+                second[key] = at
+    keys = list(first)
+    return Columns(
+        {
+            "household_id": [k[0] for k in keys],
+            "ym": [k[1] for k in keys],
+            "first_met_at": list(first.values()),
+            "second_met_at": list(map(second.get, keys)),
+        }
+    )
 
 
 # ---------------------------------------------------------------- cases
