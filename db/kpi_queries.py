@@ -1,8 +1,9 @@
 """Set-based KPI queries (`spec/kpi.md`), grouped by grid (and by department).
 
-Every function here runs one aggregate statement and returns small per-unit rows
-of integer counters; :mod:`center.services.kpi` rolls them up to community and
-street and turns them into KPI values. The statements only compare columns that
+Each function reads one kind of row once (households and their months, cases
+received, cases closed, visits) in one or two aggregate statements and returns
+small per-unit rows of integer counters; :mod:`center.services.kpi` rolls them up
+to community and street and turns them into KPI values. The statements only compare columns that
 were derived on write (``eff_*``, ``*_due_at``, ``deadline_at``, ``is_repeat``,
 ``household_month``, ``visit.lag_hours``) with the bound instants of the period
 and of the evaluation instant T, so SQLite and PostgreSQL give the same answer.
@@ -21,7 +22,6 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
-    ColumnElement,
     Connection,
     Integer,
     and_,
@@ -34,6 +34,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    tuple_,
 )
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import UnaryExpression
@@ -127,17 +128,18 @@ def _instant(name: str, value: datetime) -> Any:
     return bindparam(name, value, type_=LocalDateTime())
 
 
-def _flag(cond: ColumnElement[bool]) -> Any:
+def _flag(cond: Any) -> Any:
     return case((cond, 1), else_=0)
 
 
 # On SQLite a range condition on an indexed column makes the planner walk the index
 # and fetch one table row per entry, whatever the share of the table the range holds
 # (it keeps no statistics on ranges). Past about a tenth of the table a plain scan in
-# table order is much cheaper (measured at street scale: 4-5x for a quarter or a year
-# of visits, even for a month). ``_ranged`` counts the range on the index (index pages
-# only) and, past that share, hides the columns from the planner with SQLite's no-op
-# unary ``+``. PostgreSQL has range statistics and chooses for itself.
+# table order is much cheaper (measured at street scale: 3-5x less CPU for a quarter
+# or a year of visits; about even for a month, 7% of them). ``_ranged`` counts the
+# range on the index (index pages only) and, past that share, hides the columns from
+# the planner with SQLite's no-op unary ``+``. PostgreSQL keeps range statistics and
+# chooses for itself.
 _SCAN_SHARE = 10  # scan when the range holds more than 1/_SCAN_SHARE of the rows
 
 
@@ -239,7 +241,7 @@ def coverage_by_grid(
         func.max(_flag(and_(hm.ym >= a, hm.ym <= b, hm.first_met_at <= t)))
         for a, b in ordinary_groups
     ]
-    ordinary_hits = group_hits[0]
+    ordinary_hits: Any = group_hits[0]
     for g in group_hits[1:]:
         ordinary_hits = ordinary_hits + g
     col = _ranged(conn, HouseholdMonth.__table__, hm.ym, lo, hi + 1)
@@ -363,6 +365,7 @@ def closed_by_grid_dept(
     ``eff_closed_at <= T``): ``(grid_id, dept_id, *CLOSED_FIELDS)`` rows."""
     t = _instant("t", as_of)
     c = Case
+    # reopened by a case received by T: a probe of ix_cases_reopened_from_id per case
     reopening = aliased(Case, name="reopening")
     reopened = exists(
         select(reopening.id).where(reopening.reopened_from_id == c.id, reopening.received_at <= t)
@@ -408,11 +411,11 @@ def entry_lag_medians(
     """Median of ``visit.lag_hours`` over visits (any outcome) with visited_at in the
     period and <= T: per grid id, per community id and for the street (key None).
 
-    PostgreSQL picks each partition's middle row(s) with ROW_NUMBER/COUNT windows, so
-    only one or two rows per unit leave the server. On SQLite, whose window functions
-    are slower than fetching the rows, one statement returns the period's (grid, lag)
+    One statement reads the period's visits once on either backend. On SQLite, whose
+    window functions are slower than fetching the rows, it returns the (grid, lag)
     pairs; each grid's list is sorted here and the sorted runs are merged for the
-    community and street levels.
+    community and street levels. On PostgreSQL only the two middle values per unit
+    leave the server.
     """
     unknown = set(levels) - set(LAG_LEVELS)
     if unknown:
@@ -441,7 +444,7 @@ def entry_lag_medians(
             lags.sort()
         found: dict[str, dict[int | None, list[float]]] = {}
         if "grid" in levels:
-            found["grid"] = dict(by_grid)
+            found["grid"] = {g: lags for g, lags in by_grid.items()}
         if "community" in levels:
             members: dict[int, list[list[float]]] = {}
             for grid_id, community_id in conn.execute(select(Grid.id, Grid.community_id)).all():
@@ -454,34 +457,37 @@ def entry_lag_medians(
             level: {unit: LagMedian(len(v), _median_of_sorted(v)) for unit, v in units.items()}
             for level, units in found.items()
         }
-    out: dict[str, dict[int | None, LagMedian]] = {}
-    for level in levels:
-        key: Any = {
-            "grid": Household.grid_id,
-            "community": Grid.community_id,
-            "street": literal_column("0"),
-        }[level]
-        partition = [] if level == "street" else [key]
-        ranked = base.with_only_columns(
-            key.label("k"),
-            v.lag_hours.label("lag"),
-            func.row_number().over(partition_by=partition, order_by=v.lag_hours).label("rn"),
-            func.count().over(partition_by=partition).label("cnt"),
-        )
-        if level == "community":
-            ranked = ranked.join(Grid, Grid.id == Household.grid_id)
-        ranked_q = ranked.subquery("ranked")
-        r = ranked_q.c
-        q = select(r.k, r.lag, r.cnt).where(or_(r.rn == (r.cnt + 1) // 2, r.rn == (r.cnt + 2) // 2))
-        middles: dict[int | None, list[float]] = {}
-        counts: dict[int | None, int] = {}
-        for k, lag, cnt in conn.execute(q).all():
-            unit = None if level == "street" else k
-            middles.setdefault(unit, []).append(float(lag))
-            counts[unit] = int(cnt)
-        out[level] = {
-            unit: LagMedian(counts[unit], sum(vals) / len(vals)) for unit, vals in middles.items()
-        }
+    # PostgreSQL: one pass with GROUPING SETS, the lower middle value from
+    # percentile_disc(0.5) ascending and the upper one from descending (they coincide
+    # when the count is odd); their mean is taken here, exactly as on SQLite.
+    keys = [
+        (level, col)
+        for level, col in (("grid", Household.grid_id), ("community", Grid.community_id))
+        if level in levels
+    ]
+    key_cols = [col for _, col in keys]
+    half: Any = literal_column("0.5")
+    q = base.with_only_columns(
+        *key_cols,
+        func.grouping(*key_cols) if key_cols else literal_column("0"),
+        func.count(),
+        func.percentile_disc(half).within_group(v.lag_hours),
+        func.percentile_disc(half).within_group(v.lag_hours.desc()),
+    ).join(Grid, Grid.id == Household.grid_id)
+    if key_cols:
+        sets: list[Any] = [tuple_(col) for col in key_cols]
+        if "street" in levels:
+            sets.append(literal_column("()"))
+        q = q.group_by(func.grouping_sets(*sets))
+    out: dict[str, dict[int | None, LagMedian]] = {level: {} for level in levels}
+    for row in conn.execute(q).all():
+        values, (grouping, n, low, high) = row[: len(keys)], row[len(keys) :]
+        level, unit = "street", None
+        for i, (key_level, _) in enumerate(keys):
+            if not grouping >> (len(keys) - 1 - i) & 1:  # this key is grouped on
+                level, unit = key_level, values[i]
+        if n:
+            out[level][unit] = LagMedian(int(n), (float(low) + float(high)) / 2)
     return out
 
 

@@ -5,12 +5,23 @@ A refresh runs a handful of grid-level aggregate statements (:mod:`db.kpi_querie
 in one read transaction and rolls the integer counters up to community and street
 in Python; department rows come from the same statements grouped by department.
 Ratios stay exact (integer numerator and denominator) until the final division.
+
+Readings where `kpi.md` leaves room:
+
+* ``entry_lag_hours`` counts a visit made by T even when it was recorded after T
+  (the visit happened; the spec stamps a visit by ``visited_at``, as for cadence).
+* A rating counts with its closed case; ``rated_at`` is not an event of the spec
+  (interchange files carry no such column).
+* ``ok`` compares the exact fraction with the target as written (0.9 is 9/10).
+* Units are ordered by code; the street unit's code and name are the first street's
+  name ("" in a database without one). The default T is now, to the second.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from fractions import Fraction
@@ -68,6 +79,7 @@ SCOPE_NAMES: dict[str, str] = {
 }
 
 _MICROS_PER_HOUR = 3_600_000_000
+PG_WORK_MEM = "64MB"  # per sort/hash of a KPI refresh, for that transaction only
 
 
 # ---------------------------------------------------------------------------
@@ -422,12 +434,21 @@ def _rollup(data: _GridData, scope: str) -> list[UnitKpis]:
     return [UnitKpis(name, name, _kpi_values(street, lags.get(None), targets, KPI_KEYS))]
 
 
-def _read(engine: Engine) -> Connection:
-    """A read connection; on PostgreSQL one snapshot for all statements of a refresh."""
-    conn = engine.connect()
-    if engine.dialect.name == "postgresql":
-        conn = conn.execution_options(isolation_level="REPEATABLE READ")
-    return conn
+@contextmanager
+def _read(engine: Engine) -> Iterator[Connection]:
+    """One read transaction for all statements of a refresh. On PostgreSQL it is one
+    snapshot (REPEATABLE READ, read only) with room to sort and hash a district's
+    period in memory; SQLite reads one snapshot per transaction anyway."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+                conn.exec_driver_sql(f"SET LOCAL work_mem = '{PG_WORK_MEM}'")
+                yield conn
+        else:
+            with conn.begin():
+                yield conn
 
 
 # ---------------------------------------------------------------------------
