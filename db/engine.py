@@ -24,6 +24,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=10000")
     cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache: KPI scans stay in memory
     try:
         cur.execute("PRAGMA journal_mode=WAL")
     except Exception:  # noqa: BLE001 - in-memory databases have no WAL; harmless

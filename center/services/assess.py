@@ -3,6 +3,8 @@
 Scores are computed with exact fractions from the KPIs' integer numerators and
 denominators and the targets as written (0.9 is 9/10), so a grade boundary is met
 exactly when the arithmetic says so; JSON carries the unrounded values as floats.
+An indicator whose value is null stays in ``indicators`` with value and attainment
+null and its nominal weight; units are listed by code, ``rank`` carries the order.
 """
 
 from __future__ import annotations

@@ -168,13 +168,16 @@ class AppStarter(QObject):
         job.start()
 
     def _show_progress(self, done: int, total: int, label: str) -> None:
-        if self._dialog is None:
+        dialog = self._dialog
+        if dialog is None:
             return
-        self._dialog.setMaximum(max(total, 1))
-        self._dialog.setValue(min(done, max(total, 1)))
-        if label:
-            self._dialog.setLabelText(
+        if label:  # before setValue: a modal dialog's setValue processes events, which
+            # may finish the job and close the dialog
+            dialog.setLabelText(
                 translate("Startup", "Building the demo street…") + "\n" + label)
+        if self._dialog is dialog:
+            dialog.setMaximum(max(total, 1))
+            dialog.setValue(min(done, max(total, 1)))
 
     def _demo_done(self, ctx: AppContext, cancelled: bool) -> None:
         self._close_dialog()

@@ -303,7 +303,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('household_id', 'ym', name=op.f('pk_household_month'))
     )
     with op.batch_alter_table('household_month', schema=None) as batch_op:
-        batch_op.create_index('ix_household_month_ym', ['ym'], unique=False)
+        batch_op.create_index('ix_household_month_ym', ['ym', 'household_id', 'first_met_at', 'second_met_at'], unique=False)
 
     op.create_table('resident',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -346,7 +346,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('code', name=op.f('uq_visit_code'))
     )
     with op.batch_alter_table('visit', schema=None) as batch_op:
-        batch_op.create_index('ix_visit_at', ['visited_at'], unique=False)
+        batch_op.create_index('ix_visit_at', ['visited_at', 'household_id', 'lag_hours'], unique=False)
         batch_op.create_index('ix_visit_household_at', ['household_id', 'visited_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_visit_staff_id'), ['staff_id'], unique=False)
 
