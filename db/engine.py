@@ -27,7 +27,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache: KPI scans stay in memory
     try:
         cur.execute("PRAGMA journal_mode=WAL")
-    except Exception:  # noqa: BLE001 - in-memory databases have no WAL; harmless
+    except Exception:  # noqa: BLE001, S110 - in-memory databases have no WAL; harmless
         pass
     cur.close()
 

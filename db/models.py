@@ -266,7 +266,7 @@ class Case(Base):
     created_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
     updated_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads it
 
 
 class CaseEvent(Base):
@@ -304,7 +304,7 @@ class AgendaItem(Base):
     created_at: Mapped[datetime] = mapped_column(LocalDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads it
 
 
 class MeetingDecision(Base):
@@ -399,7 +399,7 @@ class ReportDoc(Base):
     approved_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
     approved_by: Mapped[str | None] = mapped_column(String(60))
     version: Mapped[int] = mapped_column(Integer, default=1)
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads it
 
 
 class AuditLog(Base):

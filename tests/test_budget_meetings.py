@@ -32,11 +32,10 @@ def _households(s, n_in: int, n_moved_before: int, n_moved_next_year: int) -> No
     g = Grid(code="G1", name="网格", community_id=c.id, geometry="{}")
     s.add(g)
     s.flush()
-    i = 0
-    for moved in [None] * n_in + [date(2026, 6, 1)] * n_moved_before + [
+    moves = [None] * n_in + [date(2026, 6, 1)] * n_moved_before + [
         date(2027, 1, 1)
-    ] * n_moved_next_year:
-        i += 1
+    ] * n_moved_next_year
+    for i, moved in enumerate(moves, start=1):
         s.add(Household(code=f"H{i}", grid_id=g.id, address="x", moved_out_on=moved))
 
 
