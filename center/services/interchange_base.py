@@ -111,9 +111,11 @@ class Columns(Sequence[dict[str, Any]]):
 
 class Kind:
     """One tabular interchange kind (CSV/XLSX). Subclasses fill the class attributes
-    and implement ``plan``, ``write`` and ``export_rows``."""
+    and implement ``plan`` and ``export_rows``; ``write`` inserts and updates ``model``
+    unless a kind needs more."""
 
     name: str = ""
+    model: type[Base] | None = None
     columns: tuple[Col, ...] = ()
     code_column: str = ""
     domains: tuple[str, ...] = ()
@@ -132,7 +134,10 @@ class Kind:
         raise NotImplementedError
 
     def write(self, conn: Connection, plan: Plan, job: Job) -> None:
-        raise NotImplementedError
+        if self.model is None:
+            raise NotImplementedError
+        bulk_insert(conn, table_of(self.model), plan.inserts, job)
+        bulk_update(conn, table_of(self.model), plan.updates, job)
 
     def export_rows(self, conn: Connection, cipher: PiiCipher | None) -> list[list[Any]]:
         raise NotImplementedError

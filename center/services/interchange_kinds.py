@@ -286,6 +286,7 @@ def _diff_columns(
 
 
 class Departments(Kind):
+    model = Department
     name = "departments"
     title = "departments"
     code_column = "dept_code"
@@ -309,10 +310,6 @@ class Departments(Kind):
         _diff(plan, existing, rows, ("name",))
         return plan
 
-    def write(self, conn: Connection, plan: Plan, job: Job) -> None:
-        bulk_insert(conn, table_of(Department), plan.inserts, job)
-        bulk_update(conn, table_of(Department), plan.updates, job)
-
     def export_rows(self, conn: Connection, cipher: PiiCipher | None) -> list[list[Any]]:
         return _by_code([list(r) for r in conn.execute(select(Department.code, Department.name))])
 
@@ -323,6 +320,7 @@ ROLES_NEEDING_GRID = ("grid_worker", "building_leader")
 
 
 class StaffKind(Kind):
+    model = Staff
     name = "staff"
     title = "staff"
     code_column = "staff_code"
@@ -395,10 +393,6 @@ class StaffKind(Kind):
                 plan.updates.append(upd)
         return plan
 
-    def write(self, conn: Connection, plan: Plan, job: Job) -> None:
-        bulk_insert(conn, table_of(Staff), plan.inserts, job)
-        bulk_update(conn, table_of(Staff), plan.updates, job)
-
     def export_rows(self, conn: Connection, cipher: PiiCipher | None) -> list[list[Any]]:
         assert cipher is not None
         stmt = select(Staff.code, Staff.name, Staff.role, Grid.code, Staff.phone_enc).outerjoin(
@@ -422,6 +416,7 @@ class StaffKind(Kind):
 
 
 class Households(Kind):
+    model = Household
     name = "households"
     title = "households"
     code_column = "household_code"
@@ -505,10 +500,6 @@ class Households(Kind):
         _diff(plan, existing, rows, self.compare, also=("is_special",))
         return plan
 
-    def write(self, conn: Connection, plan: Plan, job: Job) -> None:
-        bulk_insert(conn, table_of(Household), plan.inserts, job)
-        bulk_update(conn, table_of(Household), plan.updates, job)
-
     def export_rows(self, conn: Connection, cipher: PiiCipher | None) -> list[list[Any]]:
         h = Household
         stmt = select(
@@ -535,6 +526,7 @@ class Households(Kind):
 
 
 class Residents(Kind):
+    model = Resident
     name = "residents"
     title = "residents"
     code_column = "resident_code"
@@ -635,10 +627,6 @@ class Residents(Kind):
                 del upd["code"]
                 plan.updates.append(upd)
         return plan
-
-    def write(self, conn: Connection, plan: Plan, job: Job) -> None:
-        bulk_insert(conn, table_of(Resident), plan.inserts, job)
-        bulk_update(conn, table_of(Resident), plan.updates, job)
 
     def export_rows(self, conn: Connection, cipher: PiiCipher | None) -> list[list[Any]]:
         assert cipher is not None
