@@ -19,7 +19,19 @@ class DatabaseError(Exception):
     """The database cannot be used; the message says why and what to do."""
 
 
+#: Execution option of a connection that will write: on SQLite its transaction starts
+#: with ``BEGIN IMMEDIATE`` (the write lock is taken, or waited for, up front, so a
+#: read-then-write transaction cannot fail half-way because another writer came first).
+WRITE_OPTION = "center_writes"
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # The driver's own transaction handling begins a transaction only before an
+    # INSERT/UPDATE/DELETE: reads before it would each see their own snapshot and DDL
+    # would be committed at once. It is switched off; ``_sqlite_begin`` emits BEGIN
+    # when SQLAlchemy begins a transaction, so a transaction is one SQLite
+    # transaction from its first statement (one snapshot; DDL rolls back).
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=10000")
@@ -30,6 +42,11 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     except Exception:  # noqa: BLE001, S110 - in-memory databases have no WAL; harmless
         pass
     cur.close()
+
+
+def _sqlite_begin(conn: Any) -> None:
+    writes = conn.get_execution_options().get(WRITE_OPTION, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
 def normalise_url(url: str) -> str:
@@ -52,6 +69,7 @@ def make_engine(url: str, **kw: Any) -> Engine:
             Path(db).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, **kw)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     if parsed.get_backend_name() == "postgresql":
         return create_engine(url, pool_pre_ping=True, **kw)
@@ -67,8 +85,11 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
-    """One service call = one transaction: commit on success, roll back on error."""
-    with Session(engine, expire_on_commit=False) as session, session.begin():
+    """One service call = one transaction: commit on success, roll back on error.
+
+    On SQLite it holds the write lock from its first statement (``BEGIN IMMEDIATE``)."""
+    bind = engine.execution_options(**{WRITE_OPTION: True})
+    with Session(bind, expire_on_commit=False) as session, session.begin():
         yield session
 
 

@@ -73,29 +73,43 @@ def test_second_save_is_refused_with_the_first_ones_changes(two_engines):
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-def test_stale_write_between_read_and_update_is_caught(two_engines, monkeypatch):
-    """The version check in the UPDATE itself (not only the read) refuses a write that
-    raced past the read: bob's transaction reads version 1, alice commits version 2,
-    bob's UPDATE … WHERE version = 1 matches nothing. (On PostgreSQL the read locks the
-    row instead: see the threaded test.)"""
+def test_sqlite_writers_are_serialised_and_the_later_one_is_refused(two_engines):
+    """On SQLite a service transaction holds the write lock from its first statement
+    (BEGIN IMMEDIATE), so no write can land between its read and its update: alice
+    holds the lock in an open transaction; bob's save waits for it, then reads alice's
+    committed version and is refused with her change."""
     a_eng, b_eng = two_engines
     alice, bob = Actor("alice", "coordinator"), Actor("bob", "coordinator")
     code = cs.intake(a_eng, alice, IntakeRequest("H1", "online", "P01", received_at=T0)).code
+    outcome: dict[str, object] = {}
+    started = threading.Event()
 
-    original = cs._fill_derived
+    def bob_writes() -> None:
+        started.set()
+        try:
+            cs.update_case(b_eng, bob, code, 1, {"summary": "bob"})
+            outcome["result"] = "written"
+        except cs.ConflictError as exc:
+            outcome["result"] = exc
 
-    def race(s, case):
-        if case.code == code and not race.done:
-            race.done = True
-            cs.update_case(a_eng, alice, code, 1, {"summary": "alice was faster"})
-        original(s, case)
-
-    race.done = False
-    monkeypatch.setattr(cs, "_fill_derived", race)
-    with pytest.raises(cs.ConflictError) as err:
-        cs.update_case(b_eng, bob, code, 1, {"summary": "bob"})
-    assert [c.actor for c in err.value.changes] == ["alice"]
-    assert cs.case_detail(a_eng, code).summary == "alice was faster"
+    with a_eng.connect() as conn:
+        tx = conn.begin()
+        conn.execute(
+            text("UPDATE cases SET version = version + 1, summary = 'alice' WHERE code = :c"),
+            {"c": code},
+        )
+        worker = threading.Thread(target=bob_writes)
+        worker.start()
+        started.wait(5)
+        worker.join(timeout=0.3)
+        assert worker.is_alive()  # bob waits for alice's write lock
+        tx.commit()
+    worker.join(timeout=60)
+    assert not worker.is_alive()
+    err = outcome["result"]
+    assert isinstance(err, cs.ConflictError)
+    assert (err.expected_version, err.current_version) == (1, 2)
+    assert cs.case_detail(a_eng, code).summary == "alice"
 
 
 @pytest.mark.pg
