@@ -1185,3 +1185,74 @@ def test_list_holidays_official_override_and_missing(ctx, tmp_path):
     assert official.override_count == 1
     hit = [e for e in official.entries if e.day == date(2026, 1, 5)]
     assert [(e.kind, e.name, e.source) for e in hit] == [("holiday", "加休", "override")]
+
+
+def _index_sql(engine: Engine) -> list[tuple[str, str]]:
+    if engine.dialect.name != "sqlite":
+        with engine.connect() as c:
+            return [
+                tuple(r)
+                for r in c.exec_driver_sql(
+                    "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'visit' "
+                    "AND schemaname = current_schema() ORDER BY indexname"
+                )
+            ]
+    with engine.connect() as c:
+        return [
+            tuple(r)
+            for r in c.exec_driver_sql(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                "AND tbl_name = 'visit' ORDER BY name"
+            )
+        ]
+
+
+def test_bulk_insert_rebuilds_indexes_and_a_cancel_keeps_them(ctx, tmp_path, monkeypatch):
+    from center.services import interchange_base
+
+    monkeypatch.setattr(interchange_base, "DEFER_INDEXES_MIN", 3)
+    monkeypatch.setattr(interchange_base, "CHUNK", 2)
+    seed_base(ctx, tmp_path)
+    indexes = _index_sql(ctx.engine)
+    assert any("visited_at" in sql for _, sql in indexes)
+    body = "visit_code,household_code,staff_code,visited_at,outcome\n" + "".join(
+        f"V{i},H{1 + i % 2},S1,2026-10-{5 + i:02d} 08:30,met\n" for i in range(6)
+    )
+    path = put(tmp_path, "visits.csv", body)
+    done: list[int] = [0]
+
+    def cancel_while_writing() -> bool:  # 6 validation steps, then 2 rows per write step
+        return done[0] >= 6 + 2
+
+    before = counts(ctx.engine)
+    with pytest.raises(ix.ImportCancelled):
+        ix.import_file(
+            ctx,
+            "visits",
+            path,
+            progress=lambda d, _t: done.__setitem__(0, d),
+            cancel=cancel_while_writing,
+        )
+    assert done[0] == 8  # cancelled with 2 of the 6 visits inserted
+    assert counts(ctx.engine) == before
+    assert _index_sql(ctx.engine) == indexes
+    ix.import_file(ctx, "visits", path)
+    assert _index_sql(ctx.engine) == indexes
+    with ctx.engine.connect() as c:
+        assert c.scalar(select(func.count()).select_from(Visit)) == 6
+        in_oct = select(func.count()).where(
+            Visit.visited_at >= at(2026, 10, 7), Visit.visited_at < at(2026, 10, 9)
+        )
+        assert c.scalar(in_oct) == 2
+        if ctx.engine.dialect.name == "sqlite":
+            plan = " ".join(
+                str(r[-1])
+                for r in c.exec_driver_sql(
+                    "EXPLAIN QUERY PLAN SELECT count(*) FROM visit "
+                    "WHERE visited_at >= '2026-10-07' AND visited_at < '2026-10-09'"
+                )
+            )
+            assert "ix_visit_at" in plan
+    # the same file again is unchanged; a second file into a fuller table keeps them too
+    assert ix.import_file(ctx, "visits", path).unchanged == 6
+    assert _index_sql(ctx.engine) == indexes
