@@ -185,6 +185,26 @@ def _int(value: Any) -> int:
     return int(value) if value is not None else 0
 
 
+def month_of(dialect: str, column: Any) -> Any:
+    """The local calendar month of a LocalDateTime column as ``yyyymm`` (an integer).
+
+    The columns hold naive +08:00 local time (text on SQLite), so the month is read
+    off the stored value on both dialects."""
+    if dialect == "postgresql":
+        return cast(
+            extract("year", column) * literal_column("100") + extract("month", column), Integer
+        )
+    return cast(func.substr(column, 1, 4).op("||")(func.substr(column, 6, 2)), Integer)
+
+
+def _ym_after(ym: int) -> int:
+    return ym + 89 if ym % 100 == 12 else ym + 1
+
+
+def _quarter_of(ym: int) -> int:
+    return ym // 100 * 10 + (ym % 100 + 2) // 3
+
+
 # ---------------------------------------------------------------------------
 # Units
 
@@ -286,6 +306,82 @@ def coverage_by_grid(
     return [(g, *v) for g, v in sorted(acc.items())]
 
 
+def coverage_by_grid_months(
+    conn: Connection, *, months: Sequence[int], as_of: datetime
+) -> dict[int, list[tuple[int, ...]]]:
+    """The month cadence of :func:`coverage_by_grid` for each of several months at
+    once: ``{yyyymm: [(grid_id, *COVERAGE_FIELDS)]}``, each month exactly as
+    ``coverage_by_grid`` computes it alone (special: 2 met-visits in the month;
+    ordinary: 1 from the first month of its quarter to the month; households moved
+    out before the next month's first day out of scope), in three statements:
+
+    * households per (grid, special, moved_out_on): the denominators;
+    * special households' months with a second met-visit by T;
+    * ordinary households' first month with a met-visit by T in each quarter.
+    """
+    wanted = sorted(set(months))
+    if not wanted:
+        return {}
+    t = _instant("t", as_of)
+    hm, h = HouseholdMonth, Household
+    first_q = wanted[0] // 100 * 100 + ((wanted[0] % 100 - 1) // 3 * 3 + 1)
+    lo, hi = first_q, wanted[-1]
+    totals = conn.execute(
+        select(h.grid_id, h.is_special, h.moved_out_on, func.count()).group_by(
+            h.grid_id, h.is_special, h.moved_out_on
+        )
+    ).all()
+    special = conn.execute(
+        select(h.grid_id, h.moved_out_on, hm.ym, func.count())
+        .select_from(hm)
+        .join(h, h.id == hm.household_id)
+        .where(hm.ym >= lo, hm.ym <= hi, hm.second_met_at <= t, h.is_special)
+        .group_by(h.grid_id, h.moved_out_on, hm.ym)
+    ).all()
+    hundred, ten, two, three = (literal_column(str(n), Integer) for n in (100, 10, 2, 3))
+    hits = (
+        select(
+            hm.household_id.label("household_id"),
+            hm.ym.label("ym"),
+            (hm.ym // hundred * ten + (hm.ym % hundred + two) // three).label("quarter"),
+        )
+        .where(hm.ym >= lo, hm.ym <= hi, hm.first_met_at <= t)
+        .subquery("hits")
+    )
+    first_hits = (
+        select(hits.c.household_id, func.min(hits.c.ym).label("first_hit"))
+        .group_by(hits.c.household_id, hits.c.quarter)
+        .subquery("first_hits")
+    )
+    ordinary = conn.execute(
+        select(h.grid_id, h.moved_out_on, first_hits.c.first_hit, func.count())
+        .select_from(first_hits)
+        .join(h, h.id == first_hits.c.household_id)
+        .where(~h.is_special)
+        .group_by(h.grid_id, h.moved_out_on, first_hits.c.first_hit)
+    ).all()
+
+    def in_scope(moved_out_on: date | None, ym: int) -> bool:
+        after = _ym_after(ym)
+        return moved_out_on is None or moved_out_on >= date(after // 100, after % 100, 1)
+
+    out: dict[int, list[tuple[int, ...]]] = {}
+    for ym in wanted:
+        acc: dict[int, list[int]] = {}
+        for grid_id, is_special, moved, n in totals:
+            if in_scope(moved, ym):
+                acc.setdefault(grid_id, [0, 0, 0, 0])[0 if is_special else 2] += int(n)
+        for grid_id, moved, month, n in special:
+            if month == ym and in_scope(moved, ym):
+                acc.setdefault(grid_id, [0, 0, 0, 0])[1] += int(n)
+        quarter = _quarter_of(ym)
+        for grid_id, moved, first_hit, n in ordinary:
+            if first_hit <= ym and _quarter_of(first_hit) == quarter and in_scope(moved, ym):
+                acc.setdefault(grid_id, [0, 0, 0, 0])[3] += int(n)
+        out[ym] = [(g, *v) for g, v in sorted(acc.items())]
+    return out
+
+
 # ---------------------------------------------------------------------------
 # Cases
 
@@ -296,38 +392,40 @@ def _sum_by_grid_dept(
     flags: dict[str, Any],
     dept_key: Any,
     where: list[Any],
+    month_key: Any = None,
 ) -> list[tuple[Any, ...]]:
     """One pass over the cases selected by ``where``: ``(grid_id, dept_key, count,
     *sums)`` rows, where ``fields[0]`` is the row count and ``flags`` gives the
-    per-case expression summed for each further field.
+    per-case expression summed for each further field. With ``month_key`` the rows
+    are also grouped by it and it comes first: ``(month, grid_id, dept_key, …)``.
 
     The per-case expressions sit in a subquery so that the grouping key is a plain
     column (PostgreSQL cannot match a GROUP BY expression with bound parameters).
     """
+    keys = [Household.grid_id.label("grid_id"), dept_key.label("dept_id")]
+    if month_key is not None:
+        keys.insert(0, month_key.label("month"))
     per_case = (
-        select(
-            Household.grid_id.label("grid_id"),
-            dept_key.label("dept_id"),
-            *(flags[f].label(f) for f in fields[1:]),
-        )
+        select(*keys, *(flags[f].label(f) for f in fields[1:]))
         .select_from(Case)
         .join(Household, Household.id == Case.household_id)
         .where(*where)
         .subquery("per_case")
     )
     p = per_case.c
-    q = select(p.grid_id, p.dept_id, func.count(), *(func.sum(p[f]) for f in fields[1:])).group_by(
-        p.grid_id, p.dept_id
-    )
-    return [(row[0], row[1], *(_int(v) for v in row[2:])) for row in conn.execute(q).all()]
+    key_cols = [p[k.name] for k in keys]
+    q = select(*key_cols, func.count(), *(func.sum(p[f]) for f in fields[1:])).group_by(*key_cols)
+    n = len(keys)
+    return [(*row[:n], *(_int(v) for v in row[n:])) for row in conn.execute(q).all()]
 
 
 def intake_by_grid_dept(
-    conn: Connection, *, start: datetime, end: datetime, as_of: datetime
+    conn: Connection, *, start: datetime, end: datetime, as_of: datetime, by_month: bool = False
 ) -> list[tuple[Any, ...]]:
     """Counters over cases with ``start <= received_at < end`` and ``received_at <= T``:
     ``(grid_id, dept_id, *INTAKE_FIELDS)`` rows. ``dept_id`` is the case's department
-    when its ``assigned_at`` <= T, else None (no department sees the case yet)."""
+    when its ``assigned_at`` <= T, else None (no department sees the case yet).
+    ``by_month``: also grouped by the month received, ``(yyyymm, grid_id, …)`` rows."""
     t = _instant("t", as_of)
     c = Case
     assigned = c.assigned_at <= t
@@ -354,16 +452,18 @@ def intake_by_grid_dept(
     lo, hi = _instant("start", start), _instant("end", end)
     col = _ranged(conn, Case.__table__, c.received_at, lo, hi)
     where = [col(c.received_at) >= lo, col(c.received_at) < hi, col(c.received_at) <= t]
+    month = month_of(conn.dialect.name, c.received_at) if by_month else None
     return _sum_by_grid_dept(
-        conn, INTAKE_FIELDS, flags, case((assigned, c.dept_id), else_=None), where
+        conn, INTAKE_FIELDS, flags, case((assigned, c.dept_id), else_=None), where, month
     )
 
 
 def closed_by_grid_dept(
-    conn: Connection, *, start: datetime, end: datetime, as_of: datetime
+    conn: Connection, *, start: datetime, end: datetime, as_of: datetime, by_month: bool = False
 ) -> list[tuple[Any, ...]]:
     """Counters over cases closed in the period (``start <= eff_closed_at < end`` and
-    ``eff_closed_at <= T``): ``(grid_id, dept_id, *CLOSED_FIELDS)`` rows."""
+    ``eff_closed_at <= T``): ``(grid_id, dept_id, *CLOSED_FIELDS)`` rows; ``by_month``:
+    also grouped by the month closed, ``(yyyymm, grid_id, …)`` rows."""
     t = _instant("t", as_of)
     c = Case
     # reopened by a case received by T: a probe of ix_cases_reopened_from_id per case
@@ -384,8 +484,9 @@ def closed_by_grid_dept(
         col(c.eff_closed_at) <= t,
         col(c.received_at) <= t,
     ]
+    month = month_of(conn.dialect.name, c.eff_closed_at) if by_month else None
     return _sum_by_grid_dept(
-        conn, CLOSED_FIELDS, flags, case((c.assigned_at <= t, c.dept_id), else_=None), where
+        conn, CLOSED_FIELDS, flags, case((c.assigned_at <= t, c.dept_id), else_=None), where, month
     )
 
 
@@ -434,15 +535,21 @@ def entry_lag_medians(
         .join(Household, Household.id == v.household_id)
         .where(v.visited_at >= lo, v.visited_at < hi, v.visited_at <= t)
     )
+    street_only = set(levels) == {"street"}
+    if street_only:  # every visit's household has a grid: no join needed
+        base = select(v.lag_hours).where(v.visited_at >= lo, v.visited_at < hi, v.visited_at <= t)
     if conn.dialect.name != "postgresql":
         by_grid: dict[int, list[float]] = {}
         # (integer, float) pairs need no result processing: take the driver's tuples
         # (a quarter is ~75,000 rows; Row objects would double the cost)
-        result = conn.execute(base.add_columns(v.lag_hours))
+        result = conn.execute(base if street_only else base.add_columns(v.lag_hours))
         try:
             pairs = result.cursor.fetchall()
         finally:
             result.close()
+        if street_only:
+            lags = sorted(lag for (lag,) in pairs)
+            return {"street": {None: LagMedian(len(lags), _median_of_sorted(lags))} if lags else {}}
         for grid_id, lag in pairs:
             lags = by_grid.get(grid_id)
             if lags is None:
@@ -482,7 +589,9 @@ def entry_lag_medians(
         func.count(),
         func.percentile_disc(half).within_group(v.lag_hours),
         func.percentile_disc(half).within_group(v.lag_hours.desc()),
-    ).join(Grid, Grid.id == Household.grid_id)
+    )
+    if not street_only:
+        q = q.join(Grid, Grid.id == Household.grid_id)
     if key_cols:
         sets: list[Any] = [tuple_(col) for col in key_cols]
         if "street" in levels:

@@ -452,3 +452,38 @@ def test_kpis_equal_the_reference(engine):
         check(engine, *scenario)
 
     run()
+
+
+def test_trend_equals_one_computation_per_month(engine):
+    """``trend`` computes its months together (one pass per kind of row, grouped by
+    month); every point must equal that month computed on its own, in every scope."""
+    from center.services.kpi import compute_kpis, trend
+
+    pg = engine.dialect.name == "postgresql"
+
+    @settings(
+        max_examples=5 if pg else 40,
+        derandomize=pg,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+        database=None if pg else settings.default.database,
+    )
+    @given(data=datasets(), as_of=evaluation_instants, months=st.integers(1, 8))
+    def run(data: RawData, as_of: datetime, months: int) -> None:
+        load(engine, data)
+        for scope in ("street", "community", "grid", "department"):
+            series = trend(engine, scope, as_of, months=months)
+            labels = [label for label, _ in next(iter(series.values()))["satisfaction"]]
+            assert len(labels) == months and labels[-1] == as_of.strftime("%Y-%m")
+            for i, label in enumerate(labels):
+                single = compute_kpis(engine, label, scope, as_of)
+                for unit in single.units:
+                    for key, kv in unit.kpis.items():
+                        assert series[unit.code][key][i] == (label, kv.value), (
+                            scope,
+                            unit.code,
+                            key,
+                            label,
+                        )
+
+    run()
