@@ -6,6 +6,8 @@ Runs on SQLite and PostgreSQL with QtWebEngine offscreen.
 
 from __future__ import annotations
 
+import gc
+
 import json
 import os
 import threading
@@ -73,6 +75,7 @@ def wall(qtbot: Any, engine: Engine, recorder: Recorder) -> Iterator[WallView]:
     with qtbot.waitSignal(view.settled, timeout=90_000):
         controller.start()
     yield view
+    gc.unfreeze()  # the wall froze the heap when it settled (center.windows.heap)
     view.shutdown()
     controller.stop()
     assert controller.feed is not None and not controller.feed.is_running()
@@ -127,9 +130,12 @@ def test_map_polygons_carry_the_state_colours(wall: WallView, qtbot: Any):
 def test_map_rebuilds_quietly_with_the_same_content(wall: WallView, qtbot: Any):
     m = wall.map_panel.map
     old = m.web_view()
+    assert gc.get_freeze_count() > 10_000  # the settled wall froze its heap
+    gc.unfreeze()
     with qtbot.waitSignal(m.ready, timeout=30_000):
         m.rebuild()
     assert m.rebuilds == 1
+    assert gc.get_freeze_count() > 10_000  # and froze it again after the rebuild
     assert m.web_view() is not old
     qtbot.waitUntil(m.is_painted, timeout=10_000)
     assert run_js(wall, qtbot, "wallMap.colours()") == {"G01": WALL.bad, "G02": WALL.ok}

@@ -21,6 +21,7 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from center.services import dashboard
+from center.windows.heap import settle_heap
 from center.services.dashboard import (
     AlertPart,
     BudgetPart,
@@ -135,6 +136,11 @@ class WallView(QWidget):
             self.map_panel.set_tiles(tile_url)
         self.map_panel.map.painted.connect(self._check_settled)
         self.map_panel.map.ready.connect(self._check_settled)
+        # long-lived objects out of the collector's reach once the wall is up and
+        # again after each map rebuild (see center.windows.heap)
+        self._heap_settled_at = -1  # map.rebuilds when the heap was last settled
+        self.settled.connect(self._settle_heap)
+        self.map_panel.map.ready.connect(self._settle_heap)
 
         # the big map payloads are encoded on the worker threads
         controller.set_preparer("base", base_json)
@@ -348,6 +354,12 @@ class WallView(QWidget):
 
     def _update_ticker(self) -> None:
         self.ticker.set_items(self.ticker_items())
+
+    def _settle_heap(self) -> None:
+        rebuilds = self.map_panel.map.rebuilds
+        if self._settled and rebuilds != self._heap_settled_at:
+            self._heap_settled_at = rebuilds
+            settle_heap()
 
     def _check_settled(self, *_: Any) -> None:
         if self._settled:
