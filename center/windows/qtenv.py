@@ -5,8 +5,9 @@ Call :func:`prepare_environment` before any QApplication exists and
 
 * **QtWebEngine flags.** Chromium refuses to start its sandbox as root and has no
   GPU on an offscreen platform; ``--no-sandbox`` is added when running as root or
-  offscreen, ``--disable-gpu`` offscreen. Flags already in
-  ``QTWEBENGINE_CHROMIUM_FLAGS`` are kept.
+  offscreen, ``--disable-gpu`` offscreen; V8's semi-spaces are capped at 1 MB to keep
+  the long-running map page small. Flags already in ``QTWEBENGINE_CHROMIUM_FLAGS``
+  are kept.
 * **Chinese font.** The Python package ``pylopdf-fonts-zh-cn`` (a dependency) ships
   Noto Sans SC (SIL OFL); it is registered with QFontDatabase so Chinese renders on
   a machine with no system CJK font. A system Noto Sans CJK / WenQuanYi is used as
@@ -46,6 +47,11 @@ def prepare_environment(*, offscreen: bool = False) -> None:
         _add_flags("--no-sandbox")
     if is_offscreen:
         _add_flags("--disable-gpu")
+    # V8's young generation grows to 16 MB semi-spaces by default and the map page
+    # (restyled in place for weeks) then keeps ~60 MB more in its renderer; with 1 MB
+    # semi-spaces the short-lived restyle payloads are scavenged early (wall bench:
+    # renderer 193 -> 149 MB PSS after 300 refresh cycles)
+    _add_flags("--js-flags=--max-semi-space-size=1")
     # QtWebEngine needs shared GL contexts, set before the application exists.
     import PySide6.QtWebEngineWidgets  # noqa: F401
 
