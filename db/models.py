@@ -180,11 +180,14 @@ class Visit(Base):
         CheckConstraint(_in("outcome", VISIT_OUTCOMES), name="outcome"),
         Index("ix_visit_household_at", "household_id", "visited_at"),
         # covering: the entry-lag median reads only these columns
-        Index("ix_visit_at", "visited_at", "household_id", "lag_hours"),
+        Index("ix_visit_at", "visited_at", "grid_id", "lag_hours"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))
+    # derived: the household's grid (migration 0002: bulk writers set it, triggers fill
+    # it when left NULL and follow household and grid changes)
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"))
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
     visited_at: Mapped[datetime] = mapped_column(LocalDateTime)
     outcome: Mapped[str] = mapped_column(String(10))

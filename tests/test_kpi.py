@@ -6,6 +6,8 @@ evaluation instant.
 
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from fractions import Fraction
 
@@ -820,3 +822,80 @@ def test_set_target_validates_audits_and_bumps_the_change_feed(engine):
     b.visit("H1", at(2026, 10, 3, 9), recorded_at=at(2026, 10, 3, 23))  # 14 h
     kv = units(engine, "2026-10", "grid", T_NOV5)["G01"]["entry_lag_hours"]
     assert (kv.value, kv.target, kv.ok) == (14.0, 12.0, False)
+
+
+# ---------------------------------------------------------------------------
+# The second connection of a refresh
+
+
+def _street_for_parallel(b):
+    b.household("H1", "G01", special_groups="solo_elderly")
+    b.household("H2", "G03")
+    _visits(b, "H1", at(2026, 10, 3, 9), at(2026, 10, 9, 9))
+    _visits(b, "H2", at(2026, 10, 4, 9))
+    b.case("H1", at(2026, 10, 5, 9), dept="D02", assigned_at=at(2026, 10, 5, 10),
+           first_response_at=at(2026, 10, 5, 11))
+    b.case("H2", at(2026, 10, 6, 9), closed_at=at(2026, 10, 8, 9), satisfaction=3)
+
+
+def test_visit_statements_run_beside_the_case_statements_on_one_snapshot(engine, b, monkeypatch):
+    """With PARALLEL the cadence and entry-lag statements run on a helper connection
+    that reads the same snapshot (PostgreSQL: an exported snapshot; SQLite: checked
+    with the change counters); the result is the one-thread result."""
+    from center.services import kpi as kpi_module
+
+    _street_for_parallel(b)
+    helped: list[int] = []
+    real_read = kpi_module._read
+
+    @contextmanager
+    def watched(engine_):
+        with real_read(engine_) as reader:
+            yield reader
+        helped.append(reader.helped)
+
+    monkeypatch.setattr(kpi_module, "_read", watched)
+    monkeypatch.setattr(kpi_module, "PARALLEL", False)
+    alone = {s: v.to_json_dict() for s, v in compute_all_scopes(engine, "2026Q4", T_NOV5).items()}
+    alone_trend = trend(engine, "community", T_NOV5, months=3)
+    monkeypatch.setattr(kpi_module, "PARALLEL", True)
+    both = {s: v.to_json_dict() for s, v in compute_all_scopes(engine, "2026Q4", T_NOV5).items()}
+    assert both == alone
+    assert trend(engine, "community", T_NOV5, months=3) == alone_trend
+    assert helped == [0, 0, 3, 1]  # cadence, entry lag, closed cases; the trend's lags
+    assert [t.name for t in threading.enumerate() if t.name == "kpi-side"] == []
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_write_between_the_two_snapshots_sends_the_work_back_to_one_connection(
+    engine, b, monkeypatch
+):
+    """SQLite cannot hand a snapshot to another connection: when a write commits
+    between the reader's first read and the helper's, the helper sees other change
+    counters and the visit statements run on the reader's own connection."""
+    from center.services import kpi as kpi_module
+    from db.changes import bump
+
+    _street_for_parallel(b)
+    expected = compute_kpis(engine, "2026Q4", "street", T_NOV5).to_json_dict()
+    helped: list[int] = []
+    real_token = kpi_module._Reader.token
+
+    def token_then_write(self):
+        token = real_token(self)
+        with engine.begin() as conn:  # another writer commits now
+            bump(conn, "visits")
+        return token
+
+    real_read = kpi_module._read
+
+    @contextmanager
+    def watched(engine_):
+        with real_read(engine_) as reader:
+            yield reader
+        helped.append(reader.helped)
+
+    monkeypatch.setattr(kpi_module._Reader, "token", token_then_write)
+    monkeypatch.setattr(kpi_module, "_read", watched)
+    assert compute_kpis(engine, "2026Q4", "street", T_NOV5).to_json_dict() == expected
+    assert helped == [0]

@@ -7,7 +7,6 @@ Runs on SQLite and PostgreSQL with QtWebEngine offscreen.
 from __future__ import annotations
 
 import gc
-
 import json
 import os
 import threading

@@ -226,6 +226,8 @@ def generate(engine: Engine, grids: int, seed: int = 7, progress: bool = True) -
                 next_case_id += len(new)
                 cases.extend(new)
             if visits:
+                for row in visits:
+                    row["grid_id"] = gid
                 conn.execute(insert(Visit), visits)
             if cases:
                 conn.execute(insert(Case), cases)
@@ -290,10 +292,11 @@ def _parts(engine: Engine, period: str) -> list[tuple[str, Callable[[], object]]
     def grid_scope() -> object:
         return kpi.compute_kpis(engine, period, "grid", AS_OF)
 
+    # each statement alone, in the read transaction a refresh uses (same settings)
     def coverage() -> object:
-        with engine.connect() as conn:
+        with kpi._read(engine) as reader:
             return q.coverage_by_grid(
-                conn,
+                reader.conn,
                 special_months=special_months,
                 ordinary_groups=ordinary_groups,
                 moved_out_before=p.end,
@@ -301,16 +304,16 @@ def _parts(engine: Engine, period: str) -> list[tuple[str, Callable[[], object]]
             )
 
     def received() -> object:
-        with engine.connect() as conn:
-            return q.intake_by_grid_dept(conn, start=start, end=end, as_of=AS_OF)
+        with kpi._read(engine) as reader:
+            return q.intake_by_grid_dept(reader.conn, start=start, end=end, as_of=AS_OF)
 
     def closed() -> object:
-        with engine.connect() as conn:
-            return q.closed_by_grid_dept(conn, start=start, end=end, as_of=AS_OF)
+        with kpi._read(engine) as reader:
+            return q.closed_by_grid_dept(reader.conn, start=start, end=end, as_of=AS_OF)
 
     def lags() -> object:
-        with engine.connect() as conn:
-            return q.entry_lag_medians(conn, start=start, end=end, as_of=AS_OF)
+        with kpi._read(engine) as reader:
+            return q.entry_lag_medians(reader.conn, start=start, end=end, as_of=AS_OF)
 
     return [
         ("all four scopes (compute_all_scopes)", all_scopes),
@@ -359,40 +362,8 @@ def _prepare(url: str, grids: int, seed: int) -> Engine:
     return engine
 
 
-# Covering indexes proposed for the schema (not in the migration): with them the
-# entry-lag and cadence statements read index pages only, no table rows.
-SUGGESTED_INDEXES = {
-    "ix_bench_visit_at_lag": "visit (visited_at, household_id, lag_hours)",
-    "ix_bench_household_month_cover": "household_month (ym, household_id, first_met_at, "
-    "second_met_at)",
-}
-
-
-def _suggested_indexes(engine: Engine, create: bool) -> None:
-    with engine.connect() as conn:
-        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-        for name, target in SUGGESTED_INDEXES.items():
-            if create:
-                conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
-            else:
-                conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
-        # PostgreSQL answers from an index alone only for pages the visibility map
-        # marks all-visible: vacuum first, as autovacuum would in time
-        conn.exec_driver_sql(
-            "VACUUM ANALYZE visit, household_month"
-            if engine.dialect.name == "postgresql"
-            else "ANALYZE"
-        )
-
-
-def _run(engine: Engine, label: str, runs: int, indexes: bool) -> None:
+def _run(engine: Engine, label: str, runs: int) -> None:
     measure(engine, label, runs)
-    if indexes:
-        _suggested_indexes(engine, True)
-        try:
-            measure(engine, f"{label} + suggested covering indexes", runs)
-        finally:
-            _suggested_indexes(engine, False)
     engine.dispose()
 
 
@@ -409,21 +380,15 @@ def main(argv: list[str]) -> int:
         help="where the generated street-scale SQLite file is kept between runs",
     )
     ap.add_argument("--skip-sqlite", action="store_true", help="only the --pg measurement")
-    ap.add_argument(
-        "--suggested-indexes",
-        action="store_true",
-        help="measure the generated databases again with the proposed covering indexes "
-        "(created for the measurement and dropped afterwards)",
-    )
     args = ap.parse_args(argv)
     if args.db:
-        _run(open_database(args.db, auto_upgrade=False), "given database", args.runs, False)
+        _run(open_database(args.db, auto_upgrade=False), "given database", args.runs)
         return 0
     if not args.skip_sqlite:
         path = Path(args.cache) / f"center-bench-kpi-street-{args.seed}.sqlite3"
         engine = _prepare(f"sqlite:///{path}", 120, args.seed)
-        _run(engine, "street scale", args.runs, args.suggested_indexes)
+        _run(engine, "street scale", args.runs)
     if args.pg:
         engine = _prepare(args.pg, 1200, args.seed)
-        _run(engine, "district scale", args.runs, args.suggested_indexes)
+        _run(engine, "district scale", args.runs)
     return 0

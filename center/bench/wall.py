@@ -218,8 +218,8 @@ def main(argv: list[str]) -> int:
                                   stall))
     if refreshes:
         e2e = sorted(r[0] for r in refreshes)
-        rows.append((f"refresh after a change, end to end (median of {len(e2e)}; "
-                     f"{', '.join(sorted(wanted))})",
+        rows.append(((f"refresh after a change, end to end (median of {len(e2e)}; "
+                     f"{', '.join(sorted(wanted))})"),
                      (f"{e2e[len(e2e) // 2] * 1000:.0f} ms (min {e2e[0] * 1000:.0f}, "
                       f"max {e2e[-1] * 1000:.0f})")))
         rows.append(("  slowest part of that refresh (worker thread)",

@@ -543,6 +543,7 @@ class _Builder:
                 rows.append({
                     "code": f"V{n:08d}",
                     "household_id": hid,
+                    "grid_id": self.grid_ids[h.grid],
                     "staff_id": self.staff_ids[staff],
                     "visited_at": at,
                     "outcome": outcome,

@@ -690,7 +690,11 @@ class Visits(Kind):
     )
 
     def plan(self, conn: Connection, table: Table, job: Job, cipher: PiiCipher | None) -> Plan:
-        households = code_ids(conn, Household.code, Household.id)
+        households: dict[str, int] = {}
+        grid_of: dict[int, int] = {}
+        for code, hid, gid in conn.execute(select(Household.code, Household.id, Household.grid_id)):
+            households[code] = hid
+            grid_of[hid] = gid
         staff = code_ids(conn, Staff.code, Staff.id)
         add = job.problems.add
         parsed = self.parse_columns(table, job)
@@ -749,10 +753,13 @@ class Visits(Kind):
         if raw_ts and existing:
             existing = _decode_rows(conn, stmt, existing, {4: vt.visited_at, 6: vt.recorded_at})
         plan.extra["replaced"] = []
+        # the household's grid, derived (the database's trigger would otherwise fill it
+        # row by row: visit.grid_id, migration 0002)
+        columns["grid_id"] = list(map(grid_of.get, hh_ids))
         if not existing:  # all new: keep them column-wise, no dict per row
             plan.inserts = Columns(columns)
             return plan
-        _diff(plan, existing, Columns(columns), self.compare, also=("lag_hours",))
+        _diff(plan, existing, Columns(columns), self.compare, also=("lag_hours", "grid_id"))
         old = {row[1]: (row[2], row[4]) for row in existing.values()}
         plan.extra["replaced"] = [old[u["id"]] for u in plan.updates]
         return plan

@@ -21,7 +21,6 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from center.services import dashboard
-from center.windows.heap import settle_heap
 from center.services.dashboard import (
     AlertPart,
     BudgetPart,
@@ -33,6 +32,7 @@ from center.services.dashboard import (
     TrendPart,
 )
 from center.windows import texts
+from center.windows.heap import settle_heap
 from center.windows.wall.controller import WallController
 from center.windows.wall.mappanel import MapPanel, base_json, incidents_json
 from center.windows.wall.panels import (
