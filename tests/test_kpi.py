@@ -863,6 +863,11 @@ def test_visit_statements_run_beside_the_case_statements_on_one_snapshot(engine,
     assert both == alone
     assert trend(engine, "community", T_NOV5, months=3) == alone_trend
     assert helped == [0, 0, 3, 1]  # cadence, entry lag, closed cases; the trend's lags
+    # an engine view can keep a caller's computations on its own thread (the wall)
+    alone_engine = engine.execution_options(**{kpi_module.HELPERS_OPTION: False})
+    both = {s: v.to_json_dict() for s, v in compute_all_scopes(alone_engine, "2026Q4", T_NOV5).items()}
+    assert both == alone
+    assert helped[-1] == 0
     assert [t.name for t in threading.enumerate() if t.name == "kpi-side"] == []
 
 

@@ -233,7 +233,7 @@ def main(argv: list[str]) -> int:
     from center.windows.wall.mappanel import incidents_json
 
     a = {p: controller.value(p) for p in ("kpis", "incidents", "alerts")}
-    b = {p: dashboard.load_part(ctx.engine, p, now - timedelta(days=7))
+    b = {p: dashboard.load_part(controller.engine, p, now - timedelta(days=7))
          for p in ("kpis", "incidents", "alerts")}
     ready = {id(v): incidents_json(v) for v in (a["incidents"], b["incidents"])}
     controller.stop()  # no feed and no tasks from here on: only the GUI path runs

@@ -502,10 +502,15 @@ def _rollup(data: _GridData, scope: str) -> list[UnitKpis]:
     return [UnitKpis(name, name, _kpi_values(street, lags.get(None), targets, KPI_KEYS))]
 
 
-#: Run the visit-side statements of a refresh on a second connection, in a helper
-#: thread, beside the case statements (both wait on the database most of the time,
-#: and the drivers release the GIL while they do). False: everything on one thread.
+#: Run statements of a refresh on helper connections, in helper threads, beside the
+#: calling thread's (they wait on the database most of the time, and the drivers
+#: release the GIL while they do). False: everything on one thread.
 PARALLEL = True
+#: Engine execution option: ``engine.execution_options(center_kpi_helpers=False)``
+#: computes KPIs on the calling thread only (the wall, which already loads its
+#: parts side by side on worker threads: there helpers only added contention and
+#: a page cache per extra connection).
+HELPERS_OPTION = "center_kpi_helpers"
 
 
 def _begin_read(conn: Connection) -> Connection:
@@ -609,7 +614,7 @@ class _Reader:
         self._token_read = False
 
     def parallel(self) -> bool:
-        if not PARALLEL:
+        if not PARALLEL or not self.engine.get_execution_options().get(HELPERS_OPTION, True):
             return False
         if self.engine.dialect.name == "postgresql":
             return True
