@@ -266,10 +266,13 @@ class CaseMaker:
         p_stuck = 0.0 if sub[0] == "E" else 0.006
         if r < p_stuck:
             return c  # stuck: never closed
-        if r < p_stuck + p_late:
+        kind, lo, hi = vocab.CLOSURE[sub]
+        if r < p_stuck + p_late and kind == "h" and sub[0] == "E":
+            # a late emergency drags on for days, not past the 15-working-day deadline
+            closed = received + timedelta(hours=rng.uniform(hi, 3 * hi))
+        elif r < p_stuck + p_late:
             closed = self._office_time((deadline + timedelta(days=rng.uniform(0.3, 18))).date())
         else:
-            kind, lo, hi = vocab.CLOSURE[sub]
             if kind == "h":
                 closed = received + timedelta(hours=rng.uniform(lo, hi))
             else:
