@@ -364,3 +364,28 @@ def test_department_queue(qtbot, window, ctx):
     assert not dv.inbox.dept.isEnabled()  # the queue's department is pinned
     qtbot.waitUntil(lambda: window.dept_case.detail is not None, timeout=WAIT)
     assert window.dept_case.detail.code == mine.code
+
+
+def test_a_department_users_inbox_holds_only_their_departments_cases(qtbot, ctx, street):
+    mine = cs.intake(
+        ctx.engine, ALICE, IntakeRequest("H1", "visit", "L01", "送餐", assign_to="D01")
+    )
+    cs.intake(ctx.engine, ALICE, IntakeRequest("H2", "visit", "L07", "停车", assign_to="D06"))
+    cs.intake(ctx.engine, ALICE, IntakeRequest("H2", "online", "P01", "咨询"))  # not assigned
+    dora = Actor("dora", "department", dept_code="D01")
+    w = _open(qtbot, ctx, dora)
+    try:
+        qtbot.waitUntil(lambda: w.inbox.model.is_loaded() and w.inbox.model.total == 1, timeout=WAIT)
+        assert w.inbox.model.row_at(0).code == mine.code
+        assert not w.inbox.dept.isEnabled()
+        w.inbox.clear()  # clearing the filter keeps the department
+        qtbot.waitUntil(lambda: w.inbox.model.is_loaded(), timeout=WAIT)
+        assert w.inbox.model.total == 1
+    finally:
+        w.shutdown()
+    # a coordinator sees all three
+    w = _open(qtbot, ctx, ALICE)
+    try:
+        qtbot.waitUntil(lambda: w.inbox.model.total == 3, timeout=WAIT)
+    finally:
+        w.shutdown()

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QTabW
 
 from center.services.cases import Actor, CaseChange
 from center.services.context import AppContext
-from center.services.inbox import FilterChoices, filter_choices
+from center.services.inbox import FilterChoices, InboxFilter, filter_choices
 from center.windows.workers import TaskResult, TaskRunner
 from center.windows.workstation import texts as tx
 from center.windows.workstation.case_view import CaseView
@@ -57,7 +57,13 @@ class WorkstationWindow(QMainWindow):
         self._runner.finished.connect(self._on_finished)
         self._runner.failed.connect(self._on_failed)
 
-        self.inbox = InboxView(engine, actor.name, clock_fn=clock_fn)
+        # a department user's inbox holds only the cases assigned to their department
+        own = (
+            InboxFilter(dept=actor.dept_code)
+            if actor.role == "department" and actor.dept_code
+            else None
+        )
+        self.inbox = InboxView(engine, actor.name, fixed=own, clock_fn=clock_fn)
         self.case = CaseView(engine, actor, clock_fn=clock_fn)
         inbox_page = QSplitter(Qt.Orientation.Horizontal)
         inbox_page.addWidget(self.inbox)
