@@ -87,13 +87,23 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def transaction(engine: Engine) -> Iterator[Session]:
+def transaction(engine: Engine, *, write: bool = True) -> Iterator[Session]:
     """One service call = one transaction: commit on success, roll back on error.
 
-    On SQLite it holds the write lock from its first statement (``BEGIN IMMEDIATE``)."""
-    bind = engine.execution_options(**{WRITE_OPTION: True})
+    ``write`` (the default): on SQLite it holds the write lock from its first
+    statement (``BEGIN IMMEDIATE``), so no other writer can slip in between its
+    reads and its writes. ``write=False`` for work that only reads (a dry run): a
+    plain snapshot that never blocks a writer."""
+    bind = engine.execution_options(**{WRITE_OPTION: True}) if write else engine
     with Session(bind, expire_on_commit=False) as session, session.begin():
         yield session
+
+
+def writer(engine: Engine) -> Engine:
+    """``engine`` for a caller that writes through ``engine.begin()`` (migrations, the
+    demo builder): on SQLite its transactions take the write lock up front, so moving
+    from reading to writing cannot fail at once with "database is locked"."""
+    return engine.execution_options(**{WRITE_OPTION: True})
 
 
 def alembic_config(engine: Engine) -> Any:
@@ -124,13 +134,13 @@ def head_revision() -> str:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     from alembic import command
 
-    command.upgrade(alembic_config(engine), revision)
+    command.upgrade(alembic_config(writer(engine)), revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
     from alembic import command
 
-    command.downgrade(alembic_config(engine), revision)
+    command.downgrade(alembic_config(writer(engine)), revision)
 
 
 def open_database(url: str, *, auto_upgrade: bool | None = None) -> Engine:

@@ -7,6 +7,7 @@ evaluation instant.
 from __future__ import annotations
 
 import threading
+import time
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from fractions import Fraction
@@ -904,3 +905,28 @@ def test_a_write_between_the_two_snapshots_sends_the_work_back_to_one_connection
     monkeypatch.setattr(kpi_module, "_read", watched)
     assert compute_kpis(engine, "2026Q4", "street", T_NOV5).to_json_dict() == expected
     assert helped == [0]
+
+
+def test_a_failing_refresh_leaves_no_helper_running(engine, b, monkeypatch):
+    """When a statement of a refresh fails, the error reaches the caller and every
+    helper has finished before the read transaction ends."""
+    from center.services import kpi as kpi_module
+    from db import kpi_queries
+
+    _street_for_parallel(b)
+
+    def broken(*_a, **_k):
+        raise RuntimeError("intake statement failed")
+
+    real_lags = kpi_queries.entry_lag_medians
+
+    def slow_lags(*a, **k):  # still running when the intake statement fails
+        time.sleep(0.3)
+        return real_lags(*a, **k)
+
+    monkeypatch.setattr(kpi_queries, "intake_by_grid_dept", broken)
+    monkeypatch.setattr(kpi_queries, "entry_lag_medians", slow_lags)
+    with pytest.raises(RuntimeError, match="intake statement failed"):
+        compute_all_scopes(engine, "2026Q4", T_NOV5)
+    assert [t.name for t in threading.enumerate() if t.name == "kpi-side"] == []
+    assert kpi_module.PARALLEL

@@ -5,14 +5,16 @@ a grid reads it."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
+import pytest
 from builders import Builder, at
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from center.services import interchange as ix
 from center.services.kpi import compute_kpis
-from db.engine import downgrade, upgrade
+from db.engine import downgrade, make_engine, upgrade
 from db.models import Grid, Household, Visit
 
 T = at(2026, 11, 5, 9)
@@ -96,3 +98,44 @@ def test_the_migration_fills_the_grids_of_existing_visits(engine):
     upgrade(engine)
     assert grids_of_visits(engine) == {"V1": "G01", "V2": "G01", "V3": "G02"}
     assert lag_by_grid(engine) == {"G01": 3.0, "G02": 10.0}
+
+
+@pytest.mark.pg
+@pytest.mark.parametrize("db_url", ["pg"], indirect=True)
+def test_a_household_moved_while_a_visit_is_being_written_takes_it_along(engine, db_url):
+    """PostgreSQL: the visit's transaction reads the household under a share lock, so
+    a concurrent move of the household waits for it and then moves the new visit too."""
+    b = Builder(engine)
+    street(b)
+    other = make_engine(db_url)
+    moved: list[str] = []
+    try:
+        with engine.connect() as conn:
+            tx = conn.begin()
+            conn.execute(
+                insert(Visit).values(
+                    code="V4", household_id=b.id("household", "H1"), staff_id=b.id("staff", "S001"),
+                    visited_at=at(2026, 10, 6, 9), outcome="met", recorded_at=at(2026, 10, 6, 9),
+                    recorded_is_default=True, lag_hours=0.0,
+                )
+            )
+
+            def move() -> None:
+                with other.begin() as c2:
+                    c2.execute(
+                        update(Household)
+                        .where(Household.code == "H1")
+                        .values(grid_id=b.id("grid", "G02"))
+                    )
+                moved.append("done")
+
+            worker = threading.Thread(target=move)
+            worker.start()
+            worker.join(timeout=0.5)
+            assert moved == []  # the move waits for the visit's transaction
+            tx.commit()
+        worker.join(timeout=30)
+        assert moved == ["done"]
+    finally:
+        other.dispose()
+    assert grids_of_visits(engine) == {"V1": "G02", "V2": "G02", "V3": "G02", "V4": "G02"}

@@ -34,15 +34,21 @@ class AppContext:
 
 
 def check_or_record_key(engine: Engine, cipher: PiiCipher) -> None:
-    with transaction(engine) as s:
-        row = s.get(Setting, "pii.key_check")
-        if row is None:
-            s.add(Setting(key="pii.key_check", value=cipher.key_check()))
-        elif row.value != cipher.key_check():
-            raise PiiKeyError(
-                "the personal-information key is not the one this database was written with: "
-                "set CENTER_PII_KEY (or the key file) to the key of this database"
-            )
+    """Refuse a key the database was not written with; record the key's check value
+    in a database that has none yet (only then is the write lock taken)."""
+    with engine.connect() as conn:
+        stored = conn.scalar(select(Setting.value).where(Setting.key == "pii.key_check"))
+    if stored is None:
+        with transaction(engine) as s:
+            row = s.get(Setting, "pii.key_check")
+            if row is None:
+                s.add(Setting(key="pii.key_check", value=cipher.key_check()))
+            stored = row.value if row is not None else cipher.key_check()
+    if stored != cipher.key_check():
+        raise PiiKeyError(
+            "the personal-information key is not the one this database was written with: "
+            "set CENTER_PII_KEY (or the key file) to the key of this database"
+        )
 
 
 def open_context(db_url: str | None = None, *, auto_upgrade: bool | None = None) -> AppContext:

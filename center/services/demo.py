@@ -58,6 +58,7 @@ from center.services.derive import (
 )
 from center.services.pii import PiiCipher
 from db.changes import bump
+from db.engine import writer
 from db.models import (
     AgendaItem,
     AppUser,
@@ -953,8 +954,9 @@ def _build(
     households_per_grid: int,
     track: _Tracker,
 ) -> tuple[str | None, _Builder]:
-    """Everything in one transaction; returns what was there before and the builder."""
-    with ctx.engine.begin() as conn:
+    """Everything in one transaction (holding the write lock from its first read);
+    returns what was there before and the builder."""
+    with writer(ctx.engine).begin() as conn:
         if conn.dialect.name == "sqlite":
             old_cache = int(conn.exec_driver_sql("PRAGMA cache_size").scalar() or -2000)
             conn.exec_driver_sql(f"PRAGMA cache_size={SQLITE_CACHE_KIB}")

@@ -255,7 +255,10 @@ def _run_import_gc_paused(
     n = len(table.lines)
     job = Job(label, problems, warnings, progress, cancel, total=2 * n)
     try:
-        with transaction(ctx.engine) as session, _bulk_cache(session.connection()) as conn:
+        # a dry run only reads; an import validates under the write lock, so that what
+        # it writes is what it checked against
+        tx = transaction(ctx.engine, write=not dry_run)
+        with tx as session, _bulk_cache(session.connection()) as conn:
             plan = spec.plan(conn, table, job, cipher)
             if problems:
                 raise ImportRejected(problems.lines())
@@ -328,12 +331,13 @@ def export_file(ctx: AppContext, kind: str, path: str | Path) -> int:
     path = Path(path)
     _check_suffix(spec, path)
     cipher = ctx.cipher if spec.needs_cipher else None
+    # read in one snapshot without blocking writers; the audit row is a short write
+    with transaction(ctx.engine, write=False) as session:
+        rows = spec.export_rows(session.connection(), cipher)
+    if isinstance(spec, Grids):
+        n = spec.write_file(path, rows)
+    else:
+        n = write_table(path, spec.header, rows, title=spec.title)
     with transaction(ctx.engine) as session:
-        conn = session.connection()
-        rows = spec.export_rows(conn, cipher)
-        if isinstance(spec, Grids):
-            n = spec.write_file(path, rows)
-        else:
-            n = write_table(path, spec.header, rows, title=spec.title)
-        _audit(conn, "export", spec.name, {"file": path.name, "rows": n})
+        _audit(session.connection(), "export", spec.name, {"file": path.name, "rows": n})
     return n

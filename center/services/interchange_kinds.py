@@ -692,7 +692,11 @@ class Visits(Kind):
     def plan(self, conn: Connection, table: Table, job: Job, cipher: PiiCipher | None) -> Plan:
         households: dict[str, int] = {}
         grid_of: dict[int, int] = {}
-        for code, hid, gid in conn.execute(select(Household.code, Household.id, Household.grid_id)):
+        # the grids written with the visits stay the households' until this commits:
+        # on PostgreSQL a concurrent move of a household waits (SQLite serialises
+        # writers anyway, and renders no lock clause)
+        hh = select(Household.code, Household.id, Household.grid_id).with_for_update(read=True)
+        for code, hid, gid in conn.execute(hh):
             households[code] = hid
             grid_of[hid] = gid
         staff = code_ids(conn, Staff.code, Staff.id)

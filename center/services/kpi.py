@@ -589,6 +589,10 @@ class _Side:
         except BaseException as exc:  # noqa: BLE001 - re-raised on the calling thread
             self._error = exc
 
+    def wait(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+
     def result(self) -> Any:
         if self._thread is not None:
             self._thread.join()
@@ -610,6 +614,7 @@ class _Reader:
         self.engine = engine
         self.conn = conn
         self.helped = 0  # side works that ran on a helper connection
+        self._sides: list[_Side] = []
         self._token: Any = None
         self._token_read = False
 
@@ -636,17 +641,28 @@ class _Reader:
         return self._token
 
     def beside(self, work: Callable[[Connection], Any]) -> _Side:
-        return _Side(self, work)
+        side = _Side(self, work)
+        self._sides.append(side)
+        return side
+
+    def wait_for_helpers(self) -> None:
+        """Wait until every helper has finished (results and errors stay with them)."""
+        for side in self._sides:
+            side.wait()
 
 
 @contextmanager
 def _read(engine: Engine) -> Iterator[_Reader]:
-    """One read transaction (one snapshot) for all statements of a refresh."""
+    """One read transaction (one snapshot) for all statements of a refresh. No helper
+    outlives it, whether the refresh succeeds or fails (a helper on PostgreSQL needs
+    the transaction that exported its snapshot)."""
     with engine.connect() as conn:
         conn = _begin_read(conn)
+        reader = _Reader(engine, conn)
         try:
-            yield _Reader(engine, conn)
+            yield reader
         finally:
+            reader.wait_for_helpers()
             conn.rollback()
 
 

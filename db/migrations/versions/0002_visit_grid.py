@@ -3,9 +3,9 @@
 The entry-lag median groups a period's visits by grid; joining every visit to its
 household cost ~40% of that statement (SQLite, street scale) and ~350 ms of 1.2 s
 (PostgreSQL, district quarter). The grid is now stored with the visit and the covering
-index carries it. Bulk writers set it; triggers fill it when a writer leaves it NULL
-and keep it equal to the household's grid when a visit changes household or a
-household changes grid.
+index carries it. Bulk writers set it (reading the households under a share lock on
+PostgreSQL); triggers fill it when a writer leaves it NULL and keep it equal to the
+household's grid when a visit changes household or a household changes grid.
 
 Revision ID: 0002
 Revises: 0001
@@ -36,9 +36,11 @@ _SQLITE_TRIGGERS = (
 _SQLITE_TRIGGER_NAMES = ("visit_grid_on_insert", "visit_grid_on_household", "household_grid_to_visits")
 
 _PG_FUNCTIONS = (
+    # FOR SHARE: a concurrent change of the household's grid waits for this visit's
+    # transaction (and then moves the visit too), or this waits for that change
     ("CREATE FUNCTION visit_grid_fill() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-    "NEW.grid_id := (SELECT grid_id FROM household WHERE household.id = NEW.household_id); "
-    "RETURN NEW; END $$"),
+    "SELECT grid_id INTO NEW.grid_id FROM household WHERE household.id = NEW.household_id "
+    "FOR SHARE; RETURN NEW; END $$"),
     ("CREATE FUNCTION household_grid_to_visits() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
     "UPDATE visit SET grid_id = NEW.grid_id WHERE household_id = NEW.id; RETURN NULL; END $$"),
 )
