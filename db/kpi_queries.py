@@ -21,7 +21,6 @@ from itertools import chain
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
     Connection,
     Integer,
     and_,
@@ -162,25 +161,13 @@ def _ranged(conn: Connection, table: Any, column: Any, lo: Any, hi: Any) -> Call
     return lambda col: col
 
 
-def micros_between(dialect: str, later: Any, earlier: Any) -> Any:
-    """``later - earlier`` in whole microseconds, exact on both dialects.
-
-    SQLite's date functions keep milliseconds at best, so the stored text
-    ``YYYY-MM-DD HH:MM:SS.ffffff`` is split: the whole-second part through
-    ``julianday`` (exact after rounding: its error is far below a second) and the six
-    fraction digits as an integer.
-    """
-    if dialect == "postgresql":
-        return cast(extract("epoch", later - earlier) * literal_column("1000000"), BigInteger)
-
-    def whole(col: Any) -> Any:
-        return func.julianday(func.substr(col, 1, 19))
-
-    def fraction(col: Any) -> Any:
-        return cast(func.substr(col, 21, 6), Integer)
-
-    seconds = cast(func.round((whole(later) - whole(earlier)) * literal_column("86400")), Integer)
-    return seconds * literal_column("1000000") + (fraction(later) - fraction(earlier))
+def _in_period(column: Any, start: datetime, end: datetime, as_of: datetime) -> list[Any]:
+    """``start <= column < end AND column <= T`` with the upper bound that binds: the
+    other one is implied, so it is not evaluated for every row."""
+    lo = column >= _instant("start", start)
+    if as_of < end:
+        return [lo, column <= _instant("t_end", as_of)]
+    return [lo, column < _instant("end", end)]
 
 
 def _int(value: Any) -> int:
@@ -401,23 +388,30 @@ def _sum_by_grid_dept(
     per-case expression summed for each further field. With ``month_key`` the rows
     are also grouped by it and it comes first: ``(month, grid_id, dept_key, …)``.
 
-    The per-case expressions sit in a subquery so that the grouping key is a plain
-    column (PostgreSQL cannot match a GROUP BY expression with bound parameters).
+    The grid is the case's own ``grid_id`` (no join). The keys are grouped on by their
+    labels, so that the grouping key is computed once per case on both dialects
+    (PostgreSQL cannot match a GROUP BY expression with bound parameters).
     """
-    keys = [Household.grid_id.label("grid_id"), dept_key.label("dept_id")]
+    keys = [Case.grid_id.label("k_grid"), dept_key.label("k_dept")]
     if month_key is not None:
-        keys.insert(0, month_key.label("month"))
-    per_case = (
-        select(*keys, *(flags[f].label(f) for f in fields[1:]))
-        .select_from(Case)
-        .join(Household, Household.id == Case.household_id)
+        keys.insert(0, month_key.label("k_month"))
+    q = (
+        select(*keys, func.count(), *(func.sum(flags[f]) for f in fields[1:]))
         .where(*where)
-        .subquery("per_case")
+        .group_by(*(literal_column(k.name) for k in keys))
     )
-    p = per_case.c
-    key_cols = [p[k.name] for k in keys]
-    q = select(*key_cols, func.count(), *(func.sum(p[f]) for f in fields[1:])).group_by(*key_cols)
     n = len(keys)
+    if conn.dialect.name == "sqlite":
+        # integers only (a group holds at least one case, so no sum is NULL but that of
+        # an optional column): take the driver's tuples, no result processing
+        result = conn.execute(q)
+        try:
+            rows = result.cursor.fetchall()
+        finally:
+            result.close()
+        return [
+            row if None not in row[n:] else (*row[:n], *(_int(v) for v in row[n:])) for row in rows
+        ]
     return [(*row[:n], *(_int(v) for v in row[n:])) for row in conn.execute(q).all()]
 
 
@@ -442,18 +436,16 @@ def intake_by_grid_dept(
         "resp_within": _flag(and_(responded, c.eff_response_at <= c.response_due_at)),
         "resp_due": _flag(or_(responded, c.response_due_at <= t)),
         "resp_count": _flag(responded),
-        "resp_micros": case(
-            (responded, micros_between(conn.dialect.name, c.eff_response_at, c.received_at)),
-            else_=None,
-        ),
+        "resp_micros": case((responded, c.response_micros), else_=None),
         "accept_within": _flag(and_(assigned, accepted, c.accepted_at <= c.accept_due_at)),
         "accept_due": _flag(and_(assigned, or_(accepted, c.accept_due_at <= t))),
         "close_within": _flag(and_(closed, c.eff_closed_at <= c.deadline_at)),
         "close_due": _flag(or_(closed, c.deadline_at <= t)),
     }
-    lo, hi = _instant("start", start), _instant("end", end)
-    col = _ranged(conn, Case.__table__, c.received_at, lo, hi)
-    where = [col(c.received_at) >= lo, col(c.received_at) < hi, col(c.received_at) <= t]
+    col = _ranged(
+        conn, Case.__table__, c.received_at, _instant("start", start), _instant("end", end)
+    )
+    where = _in_period(col(c.received_at), start, end, as_of)
     month = month_of(conn.dialect.name, c.received_at) if by_month else None
     return _sum_by_grid_dept(
         conn, INTAKE_FIELDS, flags, case((assigned, c.dept_id), else_=None), where, month
@@ -478,11 +470,10 @@ def closed_by_grid_dept(
         "rated": _flag(c.satisfaction.between(1, 5)),
         "satisfied": _flag(c.satisfaction.between(4, 5)),
     }
-    lo, hi = _instant("start", start), _instant("end", end)
     # through ix_case_eff_closed for any period: measured at street scale, reading the
     # closed cases by the index costs half a table scan for a quarter, 12% less for a
     # year (the scan evaluates the range on every case)
-    where = [c.eff_closed_at >= lo, c.eff_closed_at < hi, c.eff_closed_at <= t, c.received_at <= t]
+    where = [*_in_period(c.eff_closed_at, start, end, as_of), c.received_at <= t]
     month = month_of(conn.dialect.name, c.eff_closed_at) if by_month else None
     return _sum_by_grid_dept(
         conn, CLOSED_FIELDS, flags, case((c.assigned_at <= t, c.dept_id), else_=None), where, month
@@ -523,15 +514,14 @@ def entry_lag_medians(
         raise ValueError(f"unknown entry-lag level(s): {sorted(unknown)}")
     if not levels:
         return {}
-    t = _instant("t", as_of)
     v = Visit
-    lo, hi = _instant("start", start), _instant("end", end)
     # ix_visit_at (visited_at, grid_id, lag_hours) covers the statement: a range scan
     # of it reads index pages only, cheaper than a table scan for any period
-    base = select(v.grid_id).where(v.visited_at >= lo, v.visited_at < hi, v.visited_at <= t)
+    period = _in_period(v.visited_at, start, end, as_of)
+    base = select(v.grid_id).where(*period)
     street_only = set(levels) == {"street"}
     if street_only:
-        base = select(v.lag_hours).where(v.visited_at >= lo, v.visited_at < hi, v.visited_at <= t)
+        base = select(v.lag_hours).where(*period)
     if conn.dialect.name != "postgresql":
         by_grid: dict[int, list[float]] = {}
         # (integer, float) pairs need no result processing: take the driver's tuples

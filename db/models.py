@@ -16,6 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -231,6 +232,8 @@ class Case(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))
+    # derived: the household's grid (migration 0003, kept like ``visit.grid_id``)
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"))
     source: Mapped[str] = mapped_column(String(12))
     subcategory_id: Mapped[int] = mapped_column(ForeignKey("subcategory.id"))
     priority: Mapped[str] = mapped_column(String(12))
@@ -266,6 +269,8 @@ class Case(Base):
     deadline_at: Mapped[datetime] = mapped_column(LocalDateTime)  # 15 working days
     deadline_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
     is_repeat: Mapped[bool] = mapped_column(Boolean, default=False)
+    # eff_response_at - received_at in whole microseconds (NULL while unanswered)
+    response_micros: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
     updated_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -230,6 +230,8 @@ def generate(engine: Engine, grids: int, seed: int = 7, progress: bool = True) -
                     row["grid_id"] = gid
                 conn.execute(insert(Visit), visits)
             if cases:
+                for row in cases:
+                    row["grid_id"] = gid
                 conn.execute(insert(Case), cases)
             recompute_repeats(conn, hids)
             rebuild_household_months(conn, hids)

@@ -174,14 +174,16 @@ def main(argv: list[str]) -> int:
     # -- refresh after a change --------------------------------------------------------
     from sqlalchemy import select, update
 
+    from center.services.derive import MICROSECOND
     from db.changes import bump
     from db.models import Case
 
     with ctx.engine.connect() as conn:
-        code = conn.scalar(
-            select(Case.code).where(Case.first_response_at.is_(None),
-                                    Case.eff_closed_at.is_(None)).limit(1)
-        )
+        found = conn.execute(
+            select(Case.code, Case.received_at).where(Case.first_response_at.is_(None),
+                                                      Case.eff_closed_at.is_(None)).limit(1)
+        ).first()
+    code, received = found if found is not None else (None, None)
     refreshes: list[tuple[float, float, float]] = []
     if code is None:
         rows.append(("refresh after a change", "skipped: no unanswered case"))
@@ -197,7 +199,8 @@ def main(argv: list[str]) -> int:
             with ctx.engine.begin() as conn:
                 conn.execute(update(Case).where(Case.code == code).values(
                     first_response_at=None if undo else now,
-                    eff_response_at=None if undo else now))
+                    eff_response_at=None if undo else now,
+                    response_micros=None if undo else (now - received) // MICROSECOND))
                 bump(conn, "cases")
             t_commit = time.perf_counter()
             heartbeat.arm()

@@ -656,6 +656,7 @@ def _fill_derived(s: Session, case: Case) -> None:
     for key in (
         "eff_response_at",
         "eff_closed_at",
+        "response_micros",
         "response_due_at",
         "accept_due_at",
         "deadline_at",

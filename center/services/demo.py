@@ -786,6 +786,7 @@ class _Builder:
         row = {
             "code": c["code"],
             "household_id": self.home_ids[c["_home"]],
+            "grid_id": self.grid_ids[self.homes[c["_home"]].grid],
             "source": c["source"],
             "subcategory_id": self.sub_ids[c["_sub"]],
             "priority": c["priority"],

@@ -1,8 +1,9 @@
 """Columns derived on write, so that KPI SQL only compares columns.
 
 * case: ``eff_response_at`` / ``eff_closed_at`` (on-the-spot cases missing them take
-  ``received_at``), ``response_due_at`` (+24 h), ``accept_due_at`` (assigned + 2 h),
-  ``deadline_at`` / ``deadline_provisional`` (15 working days), ``is_repeat``;
+  ``received_at``), ``response_micros`` (eff_response_at - received_at),
+  ``response_due_at`` (+24 h), ``accept_due_at`` (assigned + 2 h), ``deadline_at`` /
+  ``deadline_provisional`` (15 working days), ``is_repeat``;
 * visit: ``lag_hours``;
 * ``household_month``: first and second met-visit instant per household and month.
 
@@ -24,6 +25,7 @@ from db.models import Case, HouseholdMonth, Visit
 RESPONSE_WINDOW = timedelta(hours=24)
 ACCEPT_WINDOW = timedelta(hours=2)
 REPEAT_WINDOW = timedelta(hours=720)
+MICROSECOND = timedelta(microseconds=1)
 
 
 def derive_case(row: dict[str, Any], cal: WorkCalendar) -> dict[str, Any]:
@@ -34,6 +36,8 @@ def derive_case(row: dict[str, Any], cal: WorkCalendar) -> dict[str, Any]:
     closed = row.get("closed_at")
     row["eff_response_at"] = first if first is not None else (received if spot else None)
     row["eff_closed_at"] = closed if closed is not None else (received if spot else None)
+    response = row["eff_response_at"]
+    row["response_micros"] = (response - received) // MICROSECOND if response is not None else None
     row["response_due_at"] = received + RESPONSE_WINDOW
     assigned = row.get("assigned_at")
     row["accept_due_at"] = assigned + ACCEPT_WINDOW if assigned is not None else None

@@ -1028,7 +1028,14 @@ class Cases(Kind):
     )
 
     def plan(self, conn: Connection, table: Table, job: Job, cipher: PiiCipher | None) -> Plan:
-        households = code_ids(conn, Household.code, Household.id)
+        households: dict[str, int] = {}
+        grid_of: dict[int, int] = {}
+        # the grids written with the cases stay the households' until this commits (as
+        # for visits: a concurrent move of a household waits on PostgreSQL)
+        hh = select(Household.code, Household.id, Household.grid_id).with_for_update(read=True)
+        for hh_code, hid, gid in conn.execute(hh):
+            households[hh_code] = hid
+            grid_of[hid] = gid
         depts = code_ids(conn, Department.code, Department.id)
         subs = {
             code: (sid, prio)
@@ -1100,6 +1107,7 @@ class Cases(Kind):
             )
             lines[code] = line
         plan = Plan()
+        plan.extra["grid_of"] = grid_of
         c = Case
         parent = aliased(Case)
         stmt = select(
@@ -1233,6 +1241,11 @@ class Cases(Kind):
         now = datetime.now(CST)
         old_status = {old[1]: old[20] for old in existing.values()}
         old_household = {old[1]: old[2] for old in existing.values()}
+        grid_of = plan.extra.pop("grid_of")
+        for row in plan.insert_list() + plan.updates:
+            # the household's grid, derived (the database's trigger would otherwise fill
+            # it row by row: cases.grid_id, migration 0003)
+            row["grid_id"] = grid_of[row["household_id"]]
         for row in plan.insert_list():
             derive_case(row, cal)
             row["status"] = timestamp_status(row)

@@ -1,0 +1,127 @@
+"""cases.grid_id and cases.response_micros, for the case KPI statements
+
+The case statements group a period's cases by grid. Joining every case to its
+household cost a quarter of the received-cases statement and of the closed-cases
+statement (SQLite, street scale); the grid is now stored with the case and kept like
+``visit.grid_id`` (migration 0002): bulk writers set it, triggers fill it when a writer
+leaves it NULL and keep it equal to the household's grid when a case changes household
+or a household changes grid. ``response_micros`` (eff_response_at - received_at in
+whole microseconds) is derived on write with the other ``eff_*`` columns, instead of
+being computed from the stored text for every case on every refresh.
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-11-28
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0003"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+_GRID_OF = "(SELECT grid_id FROM household WHERE household.id = {row}.household_id)"
+
+_SQLITE_TRIGGERS = (
+    # a writer that leaves grid_id NULL (a case created on the workstation)
+    (
+        "CREATE TRIGGER case_grid_on_insert AFTER INSERT ON cases WHEN NEW.grid_id IS NULL "
+        f"BEGIN UPDATE cases SET grid_id = {_GRID_OF.format(row='NEW')} WHERE id = NEW.id; END"
+    ),
+    (
+        "CREATE TRIGGER case_grid_on_household AFTER UPDATE OF household_id, grid_id ON cases "
+        f"WHEN NEW.grid_id IS NOT {_GRID_OF.format(row='NEW')} "
+        f"BEGIN UPDATE cases SET grid_id = {_GRID_OF.format(row='NEW')} WHERE id = NEW.id; END"
+    ),
+    (
+        "CREATE TRIGGER household_grid_to_cases AFTER UPDATE OF grid_id ON household "
+        "WHEN NEW.grid_id IS NOT OLD.grid_id "
+        "BEGIN UPDATE cases SET grid_id = NEW.grid_id WHERE household_id = NEW.id; END"
+    ),
+)
+_SQLITE_TRIGGER_NAMES = ("case_grid_on_insert", "case_grid_on_household", "household_grid_to_cases")
+
+_PG_FUNCTIONS = (
+    # FOR SHARE: a concurrent change of the household's grid waits for this case's
+    # transaction (and then moves the case too), or this waits for that change
+    (
+        "CREATE FUNCTION case_grid_fill() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "SELECT grid_id INTO NEW.grid_id FROM household WHERE household.id = NEW.household_id "
+        "FOR SHARE; RETURN NEW; END $$"
+    ),
+    (
+        "CREATE FUNCTION household_grid_to_cases() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "UPDATE cases SET grid_id = NEW.grid_id WHERE household_id = NEW.id; RETURN NULL; END $$"
+    ),
+)
+_PG_TRIGGERS = (
+    (
+        "CREATE TRIGGER case_grid_on_insert BEFORE INSERT ON cases FOR EACH ROW "
+        "WHEN (NEW.grid_id IS NULL) EXECUTE FUNCTION case_grid_fill()"
+    ),
+    (
+        "CREATE TRIGGER case_grid_on_household BEFORE UPDATE OF household_id, grid_id ON cases "
+        "FOR EACH ROW EXECUTE FUNCTION case_grid_fill()"
+    ),
+    (
+        "CREATE TRIGGER household_grid_to_cases AFTER UPDATE OF grid_id ON household "
+        "FOR EACH ROW WHEN (NEW.grid_id IS DISTINCT FROM OLD.grid_id) "
+        "EXECUTE FUNCTION household_grid_to_cases()"
+    ),
+)
+
+# eff_response_at - received_at in whole microseconds, exactly as derive_case computes it:
+# SQLite's date functions keep milliseconds at best, so the stored text
+# "YYYY-MM-DD HH:MM:SS.ffffff" is split into whole seconds (through julianday, exact after
+# rounding) and the six fraction digits (an integer)
+_SQLITE_MICROS = (
+    "CAST(round((julianday(substr(eff_response_at, 1, 19)) - "
+    "julianday(substr(received_at, 1, 19))) * 86400) AS INTEGER) * 1000000 + "
+    "(CAST(substr(eff_response_at, 21, 6) AS INTEGER) - CAST(substr(received_at, 21, 6) AS INTEGER))"
+)
+_PG_MICROS = "CAST(extract(epoch FROM eff_response_at - received_at) * 1000000 AS BIGINT)"
+
+
+def upgrade() -> None:
+    bind = op.get_bind()
+    sqlite = bind.dialect.name == "sqlite"
+    # plain ADD COLUMN on both engines (SQLite adds a REFERENCES column in place)
+    if sqlite:
+        op.execute("ALTER TABLE cases ADD COLUMN grid_id INTEGER REFERENCES grid (id)")
+    else:
+        op.add_column(
+            "cases",
+            sa.Column(
+                "grid_id",
+                sa.Integer(),
+                sa.ForeignKey("grid.id", name=op.f("fk_cases_grid_id_grid")),
+                nullable=True,
+            ),
+        )
+    op.add_column("cases", sa.Column("response_micros", sa.BigInteger(), nullable=True))
+    op.execute(
+        f"UPDATE cases SET grid_id = {_GRID_OF.format(row='cases')}, response_micros = "
+        f"CASE WHEN eff_response_at IS NOT NULL THEN {_SQLITE_MICROS if sqlite else _PG_MICROS} END"
+    )
+    for sql in _SQLITE_TRIGGERS if sqlite else (*_PG_FUNCTIONS, *_PG_TRIGGERS):
+        op.execute(sql)
+
+
+def downgrade() -> None:
+    bind = op.get_bind()
+    if bind.dialect.name == "sqlite":
+        for name in _SQLITE_TRIGGER_NAMES:
+            op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    else:
+        op.execute("DROP TRIGGER IF EXISTS case_grid_on_insert ON cases")
+        op.execute("DROP TRIGGER IF EXISTS case_grid_on_household ON cases")
+        op.execute("DROP TRIGGER IF EXISTS household_grid_to_cases ON household")
+        op.execute("DROP FUNCTION IF EXISTS case_grid_fill()")
+        op.execute("DROP FUNCTION IF EXISTS household_grid_to_cases()")
+    with op.batch_alter_table("cases", schema=None) as batch_op:
+        if bind.dialect.name != "sqlite":
+            batch_op.drop_constraint(batch_op.f("fk_cases_grid_id_grid"), type_="foreignkey")
+        batch_op.drop_column("response_micros")
+        batch_op.drop_column("grid_id")
