@@ -104,9 +104,7 @@ def test_workstation_cases_get_their_grid_and_response_time(engine):
     b = Builder(engine)
     street(b)
     received = at(2026, 10, 6, 9)
-    new = cs.intake(
-        engine, COORD, IntakeRequest("H2", "hotline", "L01", received_at=received)
-    ).code
+    new = cs.intake(engine, COORD, IntakeRequest("H2", "hotline", "L01", received_at=received)).code
     assert grids_of_cases(engine)[new] == "G02"
     assert micros_of_cases(engine)[new] is None
     ch = cs.respond(engine, COORD, new, 1, at=received + timedelta(minutes=90, microseconds=7))
@@ -166,12 +164,12 @@ def test_a_household_moved_while_a_case_is_being_written_takes_it_along(engine, 
     concurrent move of the household waits for it and then moves the new case too."""
     b = Builder(engine)
     street(b)
-    row = dict(
-        code="K4", household_id=b.id("household", "H1"), source="online",
-        subcategory_id=b.id("subcategory", "L01"), priority="24h",
-        received_at=at(2026, 10, 6, 9), response_due_at=at(2026, 10, 7, 9),
-        deadline_at=at(2026, 10, 31), status="received",
-    )  # fmt: skip
+    row = {
+        "code": "K4", "household_id": b.id("household", "H1"), "source": "online",
+        "subcategory_id": b.id("subcategory", "L01"), "priority": "24h",
+        "received_at": at(2026, 10, 6, 9), "response_due_at": at(2026, 10, 7, 9),
+        "deadline_at": at(2026, 10, 31), "status": "received",
+    }  # fmt: skip
     other = make_engine(db_url)
     moved: list[str] = []
     try:
