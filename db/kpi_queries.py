@@ -46,6 +46,7 @@ from db.models import (
     Grid,
     Household,
     HouseholdMonth,
+    HouseholdQuarter,
     KpiTarget,
     Street,
     Visit,
@@ -243,6 +244,9 @@ def coverage_by_grid(
     if not special_months or not ordinary_groups:
         raise ValueError("a cadence needs at least one month and one group")
     t = _instant("t", as_of)
+    yq = _whole_quarter(special_months, ordinary_groups)
+    if yq is not None:
+        return _quarter_coverage_by_grid(conn, yq, moved_out_before, t)
     hm = HouseholdMonth
     lo = min(min(special_months), min(a for a, _ in ordinary_groups))
     hi = max(max(special_months), max(b for _, b in ordinary_groups))
@@ -292,6 +296,47 @@ def coverage_by_grid(
         for grid_id, special, n in rows:
             slot = acc.setdefault(grid_id, [0, 0, 0, 0])
             slot[(0 if special else 2) + column] += int(n)
+    return [(g, *v) for g, v in sorted(acc.items())]
+
+
+def _whole_quarter(
+    special_months: Sequence[int], ordinary_groups: Sequence[tuple[int, int]]
+) -> int | None:
+    """``yyyyq`` when the cadence is that of a calendar quarter, else None."""
+    months = sorted(special_months)
+    first = months[0]
+    if (
+        first % 100 in (1, 4, 7, 10)
+        and months == [first, first + 1, first + 2]
+        and list(ordinary_groups) == [(first, first + 2)]
+    ):
+        return _quarter_of(first)
+    return None
+
+
+def _quarter_coverage_by_grid(
+    conn: Connection, yq: int, moved_out_before: date, t: Any
+) -> list[tuple[int, ...]]:
+    """:func:`coverage_by_grid` for a calendar quarter, from ``household_quarter``: one
+    pass over the households in scope, each probing its quarter row."""
+    h, hq = Household, HouseholdQuarter
+    meets = case(
+        (h.is_special, _flag(hq.special_done_at <= t)),
+        else_=_flag(hq.first_met_at <= t),
+    )
+    stmt = (
+        select(h.grid_id, h.is_special, func.count(), func.sum(meets))
+        .select_from(h)
+        .outerjoin(hq, and_(hq.household_id == h.id, hq.yq == yq))
+        .where(or_(h.moved_out_on.is_(None), h.moved_out_on >= moved_out_before))
+        .group_by(h.grid_id, h.is_special)
+    )
+    acc: dict[int, list[int]] = {}
+    for grid_id, special, total, ok in conn.execute(stmt).all():
+        slot = acc.setdefault(grid_id, [0, 0, 0, 0])
+        at = 0 if special else 2
+        slot[at] += int(total)
+        slot[at + 1] += _int(ok)
     return [(g, *v) for g, v in sorted(acc.items())]
 
 

@@ -28,6 +28,7 @@ from db.models import (
     HolidayOverride,
     Household,
     HouseholdMonth,
+    HouseholdQuarter,
     Resident,
     Staff,
     Street,
@@ -45,6 +46,7 @@ TABLES = [
     Resident,
     Visit,
     HouseholdMonth,
+    HouseholdQuarter,
     Case,
     HolidayOverride,
     AuditLog,
@@ -872,6 +874,18 @@ def _household_months(conn: Any) -> dict[tuple[str, int], tuple[datetime, dateti
     return {(code, ym): (first, second) for code, ym, first, second in rows}
 
 
+def _household_quarters(conn: Any) -> dict[tuple[str, int], tuple[datetime, datetime | None]]:
+    rows = conn.execute(
+        select(
+            Household.code,
+            HouseholdQuarter.yq,
+            HouseholdQuarter.first_met_at,
+            HouseholdQuarter.special_done_at,
+        ).join(Household, Household.id == HouseholdQuarter.household_id)
+    )
+    return {(code, yq): (first, done) for code, yq, first, done in rows}
+
+
 def test_visit_updates_keep_household_months_exact(ctx, tmp_path):
     """Updated visits may move household and month; the incremental household_month
     maintenance must equal a full rebuild."""
@@ -903,8 +917,16 @@ def test_visit_updates_keep_household_months_exact(ctx, tmp_path):
     assert (result.inserted, result.updated, result.unchanged) == (1, 3, 1)
     with ctx.engine.begin() as c:
         incremental = _household_months(c)
+        quarters = _household_quarters(c)
         rebuild_household_months(c, None)
         assert _household_months(c) == incremental
+        assert _household_quarters(c) == quarters
+    assert quarters == {
+        ("H1", 20264): (at(2026, 11, 2, 9), None),
+        ("H2", 20263): (at(2026, 9, 5, 8, 30), None),
+        ("H2", 20264): (at(2026, 10, 6, 9), None),
+        ("H3", 20263): (at(2026, 8, 1, 9), None),  # two met-visits in August only
+    }
     assert incremental == {
         ("H1", 202611): (at(2026, 11, 2, 9), None),
         ("H2", 202609): (at(2026, 9, 5, 8, 30), None),

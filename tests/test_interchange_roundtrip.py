@@ -19,6 +19,7 @@ from db.models import (
     Grid,
     Household,
     HouseholdMonth,
+    HouseholdQuarter,
     Resident,
     Staff,
     Street,
@@ -116,6 +117,7 @@ def wipe(ctx: Any) -> None:
     seeded = [code for code, _zh, _en in DEPARTMENTS]
     with ctx.engine.begin() as c:
         for model in (
+            HouseholdQuarter,
             HouseholdMonth,
             Case,
             Visit,
@@ -143,6 +145,7 @@ def dump(ctx: Any) -> dict[str, list[tuple[Any, ...]]]:
             Resident,
             Visit,
             HouseholdMonth,
+            HouseholdQuarter,
             Case,
         ):
             table = model.__table__

@@ -602,6 +602,66 @@ def test_quarter_cadence(engine, b):
     assert frac(mid["coverage"]) == (0, 4)
 
 
+def test_quarter_cadence_boundaries_moved_out_and_later_visits(engine, b):
+    """A quarter is read from ``household_quarter``: a special household meets it at
+    the instant of its last month's second met-visit, not a second earlier; a visit
+    made later (a fourth month, a revisit) changes nothing; moved-out households leave
+    the quarter when they left before its end."""
+    b.household("S1", "G01", special_groups="disabled")
+    b.household("S2", "G02", special_groups="solo_elderly", moved_out_on=date(2026, 9, 30))
+    b.household("O1", "G02", moved_out_on=date(2026, 10, 1))  # in scope: left after Q3
+    b.household("O2", "G02")
+    done = at(2026, 9, 17, 9, 0, 0)
+    # S1: Sept first (out of order), then July and August, two each
+    _visits(b, "S1", at(2026, 9, 3, 9), done)
+    _visits(b, "S1", *(at(2026, m, d, 9) for m in (7, 8) for d in (3, 17)))
+    _visits(b, "S1", at(2026, 9, 25, 9), at(2026, 10, 2, 9))  # a third in Sept, next quarter
+    _visits(b, "S2", *(at(2026, m, d, 9) for m in (7, 8, 9) for d in (3, 17)))
+    _visits(b, "O1", at(2026, 8, 8, 8))
+    _visits(b, "O2", at(2026, 6, 30, 23, 59, 59), at(2026, 10, 1))  # outside Q3 both
+    before = units(engine, "2026Q3", "grid", done - timedelta(seconds=1))
+    assert frac(before["G01"]["special_care"]) == (0, 1)
+    exactly = units(engine, "2026Q3", "grid", done)
+    assert frac(exactly["G01"]["special_care"]) == (1, 1)
+    later = units(engine, "2026Q3", "grid", at(2026, 12, 31))
+    assert frac(later["G01"]["coverage"]) == (1, 1)
+    assert frac(later["G02"]["special_care"]) == (0, 0)  # S2 moved out in Q3
+    assert later["G02"]["special_care"].value is None
+    assert frac(later["G02"]["coverage"]) == (1, 2)  # O1 yes, O2 no
+    # the ordinary household meets the quarter at its met-visit's instant
+    assert frac(units(engine, "2026Q3", "grid", at(2026, 8, 8, 8))["G02"]["coverage"]) == (1, 2)
+    assert frac(units(engine, "2026Q3", "grid", at(2026, 8, 8, 7))["G02"]["coverage"]) == (0, 2)
+
+
+def test_the_migration_builds_household_quarters_from_household_months(engine, b):
+    from db.engine import downgrade, upgrade
+    from db.models import HouseholdQuarter
+
+    b.household("S1", "G01", special_groups="disabled")
+    b.household("O1", "G01")
+    _visits(b, "S1", *(at(2026, m, d, 9) for m in (4, 5, 6, 7, 8, 9) for d in (3, 17)))
+    _visits(b, "O1", at(2026, 5, 5), at(2026, 12, 1))
+
+    def quarters() -> list[tuple]:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(select(HouseholdQuarter).order_by("yq"))]
+
+    built = quarters()
+    s1, o1 = b.id("household", "S1"), b.id("household", "O1")
+    assert sorted(built) == sorted(
+        [
+            (s1, 20262, at(2026, 4, 3, 9), at(2026, 6, 17, 9)),
+            (o1, 20262, at(2026, 5, 5), None),
+            (s1, 20263, at(2026, 7, 3, 9), at(2026, 9, 17, 9)),
+            (o1, 20264, at(2026, 12, 1), None),
+        ]
+    )
+    downgrade(engine, "0003")
+    upgrade(engine)
+    assert sorted(quarters()) == sorted(built)
+    assert frac(units(engine, "2026Q2", "grid", T_NOV5)["G01"]["coverage"]) == (2, 2)
+
+
 def test_year_cadence(engine, b):
     b.household("S1", "G01", special_groups="child_in_difficulty")
     b.household("S2", "G01", special_groups="solo_elderly")

@@ -16,7 +16,17 @@ from test_kpi_property import GRIDS, RawData, expected_units, scenarios
 from center.cli import main
 from center.services.kpi import DEPARTMENT_KPIS, KPI_KEYS, Period
 from db.engine import open_database
-from db.models import Case, Community, Grid, Household, HouseholdMonth, Staff, Street, Visit
+from db.models import (
+    Case,
+    Community,
+    Grid,
+    Household,
+    HouseholdMonth,
+    HouseholdQuarter,
+    Staff,
+    Street,
+    Visit,
+)
 
 
 def _iso(t: datetime | None) -> str:
@@ -120,7 +130,17 @@ def write_files(data: RawData, folder: Path) -> list[tuple[str, str]]:
 def _wipe(db_url: str) -> None:
     engine = open_database(db_url)
     with engine.begin() as conn:
-        for model in (HouseholdMonth, Visit, Case, Household, Staff, Grid, Community, Street):
+        for model in (
+            HouseholdQuarter,
+            HouseholdMonth,
+            Visit,
+            Case,
+            Household,
+            Staff,
+            Grid,
+            Community,
+            Street,
+        ):
             conn.execute(delete(model))
     engine.dispose()
 

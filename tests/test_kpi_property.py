@@ -37,6 +37,7 @@ from db.models import (
     Grid,
     Household,
     HouseholdMonth,
+    HouseholdQuarter,
     Staff,
     Street,
     Visit,
@@ -168,7 +169,7 @@ def datasets(draw: Callable[..., Any]) -> RawData:
 
 def load(engine, data: RawData) -> None:
     with engine.begin() as conn:
-        for model in (HouseholdMonth, Visit):
+        for model in (HouseholdQuarter, HouseholdMonth, Visit):
             conn.execute(delete(model))
         conn.execute(delete(Case))
         for model in (Household, Staff, Grid, Community, Street):

@@ -72,6 +72,7 @@ from db.models import (
     Grid,
     Household,
     HouseholdMonth,
+    HouseholdQuarter,
     JointMeeting,
     MeetingDecision,
     ReportDoc,
@@ -225,8 +226,8 @@ def _clear(conn: Connection) -> None:
     """
     conn.execute(update(AppUser).where(AppUser.staff_id.is_not(None)).values(staff_id=None))
     for model in (
-        CaseEvent, MeetingDecision, AgendaItem, JointMeeting, HouseholdMonth, Visit, Case,
-        Resident, Staff, Expenditure, BudgetLine, Household, Grid, Community, Street, ReportDoc,
+        CaseEvent, MeetingDecision, AgendaItem, JointMeeting, HouseholdQuarter, HouseholdMonth,
+        Visit, Case, Resident, Staff, Expenditure, BudgetLine, Household, Grid, Community, Street, ReportDoc,
     ):  # fmt: skip
         conn.execute(delete(model))
 

@@ -5,7 +5,8 @@
   ``response_due_at`` (+24 h), ``accept_due_at`` (assigned + 2 h), ``deadline_at`` /
   ``deadline_provisional`` (15 working days), ``is_repeat``;
 * visit: ``lag_hours``;
-* ``household_month``: first and second met-visit instant per household and month.
+* ``household_month``: first and second met-visit instant per household and month;
+  ``household_quarter``: the same condensed per quarter.
 
 Every writer of cases or visits (import, demo, workstation) calls these.
 """
@@ -13,14 +14,25 @@ Every writer of cases or visits (import, demo, workstation) calls these.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Integer,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    literal_column,
+    select,
+    update,
+)
 
 from center.services.calendar import WorkCalendar
-from db.models import Case, HouseholdMonth, Visit
+from db.models import Case, HouseholdMonth, HouseholdQuarter, Visit
 
 RESPONSE_WINDOW = timedelta(hours=24)
 ACCEPT_WINDOW = timedelta(hours=2)
@@ -158,3 +170,44 @@ def rebuild_household_months(conn: Connection, household_ids: Iterable[int] | No
         rows = household_month_rows((hh, at) for hh, at in conn.execute(v))
         for i in range(0, len(rows), 20000):
             conn.execute(insert(HouseholdMonth), rows[i : i + 20000])
+        rebuild_household_quarters(conn, chunk)
+
+
+def quarter_of_month(ym: Any) -> Any:
+    """``yyyymm`` -> ``yyyyq`` (integer arithmetic: a Python int or an integer column)."""
+    return ym // 100 * 10 + (ym % 100 + 2) // 3
+
+
+def rebuild_household_quarters(
+    conn: Connection,
+    household_ids: Sequence[int] | None = None,
+    months: tuple[int, int] | None = None,
+) -> None:
+    """Rebuild ``household_quarter`` from ``household_month`` for some households (all
+    when None), for the quarters that meet the inclusive ``yyyymm`` range ``months``
+    (all when None). Call it after those households' months were rebuilt."""
+    hq, hm = HouseholdQuarter, HouseholdMonth
+    hundred, ten, two, three = (literal_column(str(n), Integer) for n in (100, 10, 2, 3))
+    yq = (hm.ym // hundred * ten + (hm.ym % hundred + two) // three).label("yq")
+    d = delete(hq)
+    src = select(
+        hm.household_id,
+        yq,
+        func.min(hm.first_met_at),
+        # a quarter has three months: all three had a second met-visit by the latest
+        case((func.count(hm.second_met_at) == 3, func.max(hm.second_met_at)), else_=None),
+    ).group_by(hm.household_id, literal_column("yq"))
+    if household_ids is not None:
+        d = d.where(hq.household_id.in_(household_ids))
+        src = src.where(hm.household_id.in_(household_ids))
+    if months is not None:
+        first_q, last_q = quarter_of_month(months[0]), quarter_of_month(months[1])
+        d = d.where(hq.yq >= first_q, hq.yq <= last_q)
+        src = src.where(
+            hm.ym >= first_q // 10 * 100 + first_q % 10 * 3 - 2,
+            hm.ym <= last_q // 10 * 100 + last_q % 10 * 3,
+        )
+    conn.execute(d)
+    conn.execute(
+        insert(hq).from_select(["household_id", "yq", "first_met_at", "special_done_at"], src)
+    )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Text, bindparam, delete, select, type_coerce, update
@@ -21,6 +21,7 @@ from sqlalchemy.orm import aliased
 from center.services.calendar import load_calendar
 from center.services.derive import (
     derive_case,
+    rebuild_household_quarters,
     recompute_repeats,
     visit_lag_hours,
 )
@@ -926,6 +927,11 @@ def _write_household_months(
     # every pair lies in its household's range: stored ones by the query, the file's
     # by construction of the ranges
     bulk_insert(conn, table_of(HouseholdMonth), _household_month_columns(met), job, memo)
+    for chunk, lo, hi in ranges:
+        last = _month_start(hi - timedelta(days=1))
+        rebuild_household_quarters(
+            conn, chunk, (lo.year * 100 + lo.month, last.year * 100 + last.month)
+        )
 
 
 def _household_month_columns(met: list[tuple[int, datetime]]) -> Columns:

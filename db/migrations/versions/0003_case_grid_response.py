@@ -7,12 +7,15 @@ statement (SQLite, street scale); the grid is now stored with the case and kept 
 leaves it NULL and keep it equal to the household's grid when a case changes household
 or a household changes grid. ``response_micros`` (eff_response_at - received_at in
 whole microseconds) is derived on write with the other ``eff_*`` columns, instead of
-being computed from the stored text for every case on every refresh.
+being computed from the stored text for every case on every refresh. The index on
+``eff_closed_at`` now covers the closed-cases statement.
 
 Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-28
 """
+
+import sqlite3
 
 import sqlalchemy as sa
 from alembic import op
@@ -22,6 +25,7 @@ down_revision = "0002"
 branch_labels = None
 depends_on = None
 
+CLOSED_INDEX = ("eff_closed_at", "received_at", "grid_id", "assigned_at", "dept_id", "satisfaction")
 _GRID_OF = "(SELECT grid_id FROM household WHERE household.id = {row}.household_id)"
 
 _SQLITE_TRIGGERS = (
@@ -107,6 +111,10 @@ def upgrade() -> None:
     )
     for sql in _SQLITE_TRIGGERS if sqlite else (*_PG_FUNCTIONS, *_PG_TRIGGERS):
         op.execute(sql)
+    # covering: the closed-cases statement reads only these columns (it fetched every
+    # closed case's table row: 32 -> 14 ms for a street quarter on SQLite)
+    op.drop_index("ix_case_eff_closed", table_name="cases")
+    op.create_index("ix_case_eff_closed", "cases", list(CLOSED_INDEX), unique=False)
 
 
 def downgrade() -> None:
@@ -120,8 +128,18 @@ def downgrade() -> None:
         op.execute("DROP TRIGGER IF EXISTS household_grid_to_cases ON household")
         op.execute("DROP FUNCTION IF EXISTS case_grid_fill()")
         op.execute("DROP FUNCTION IF EXISTS household_grid_to_cases()")
-    with op.batch_alter_table("cases", schema=None) as batch_op:
-        if bind.dialect.name != "sqlite":
-            batch_op.drop_constraint(batch_op.f("fk_cases_grid_id_grid"), type_="foreignkey")
-        batch_op.drop_column("response_micros")
-        batch_op.drop_column("grid_id")
+    op.drop_index("ix_case_eff_closed", table_name="cases")
+    if bind.dialect.name == "sqlite" and sqlite3.sqlite_version_info < (3, 35):
+        with op.batch_alter_table("cases", schema=None) as batch_op:  # no DROP COLUMN yet
+            batch_op.drop_column("response_micros")
+            batch_op.drop_column("grid_id")
+    elif bind.dialect.name == "sqlite":
+        # in place: a batch copy of ``cases`` would check its self-references against the
+        # unindexed copy for every row when the original is dropped (quadratic)
+        op.execute("ALTER TABLE cases DROP COLUMN response_micros")
+        op.execute("ALTER TABLE cases DROP COLUMN grid_id")
+    else:
+        op.drop_constraint(op.f("fk_cases_grid_id_grid"), "cases", type_="foreignkey")
+        op.drop_column("cases", "response_micros")
+        op.drop_column("cases", "grid_id")
+    op.create_index("ix_case_eff_closed", "cases", ["eff_closed_at"], unique=False)

@@ -1,0 +1,48 @@
+"""household_quarter: each household's met-visits condensed per quarter
+
+A quarter's visit cadence grouped ~70,000 household months by household on every
+refresh (street scale); one row per household and quarter, rebuilt with
+``household_month``, answers it with one comparison per household: ordinary
+households ``first_met_at <= T``, special ones ``special_done_at <= T`` (the latest of
+the quarter's three ``second_met_at``, NULL when a month never had two met-visits).
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-28
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+import db.types
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "household_quarter",
+        sa.Column("household_id", sa.Integer(), nullable=False),
+        sa.Column("yq", sa.Integer(), nullable=False),
+        sa.Column("first_met_at", db.types.LocalDateTime(), nullable=False),
+        sa.Column("special_done_at", db.types.LocalDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["household_id"],
+            ["household.id"],
+            name=op.f("fk_household_quarter_household_id_household"),
+        ),
+        sa.PrimaryKeyConstraint("household_id", "yq", name=op.f("pk_household_quarter")),
+    )
+    op.execute(
+        "INSERT INTO household_quarter (household_id, yq, first_met_at, special_done_at) "
+        "SELECT household_id, ym / 100 * 10 + (ym % 100 + 2) / 3 AS yq, min(first_met_at), "
+        "CASE WHEN count(second_met_at) = 3 THEN max(second_met_at) END "
+        "FROM household_month GROUP BY household_id, ym / 100 * 10 + (ym % 100 + 2) / 3"
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("household_quarter")
