@@ -548,11 +548,12 @@ def entry_lag_medians(
     """Median of ``visit.lag_hours`` over visits (any outcome) with visited_at in the
     period and <= T: per grid id, per community id and for the street (key None).
 
-    One statement reads the period's visits once on either backend. On SQLite, whose
-    window functions are slower than fetching the rows, it returns the (grid, lag)
-    pairs; each grid's list is sorted here and the sorted runs are merged for the
-    community and street levels. On PostgreSQL only the two middle values per unit
-    leave the server.
+    On SQLite each grid's lags of the period are one range of ix_visit_at (grid_id,
+    visited_at, lag_hours), read grid by grid (no grouping per row in Python; SQLite's
+    window functions are slower than fetching the rows); each grid's list is sorted
+    here and the sorted runs are merged for the community and street levels. On
+    PostgreSQL one statement reads the period's visits and only the two middle values
+    per unit leave the server.
     """
     unknown = set(levels) - set(LAG_LEVELS)
     if unknown:
@@ -560,48 +561,11 @@ def entry_lag_medians(
     if not levels:
         return {}
     v = Visit
-    # ix_visit_at (visited_at, grid_id, lag_hours) covers the statement: a range scan
-    # of it reads index pages only, cheaper than a table scan for any period
-    period = _in_period(v.visited_at, start, end, as_of)
-    base = select(v.grid_id).where(*period)
-    street_only = set(levels) == {"street"}
-    if street_only:
-        base = select(v.lag_hours).where(*period)
     if conn.dialect.name != "postgresql":
-        by_grid: dict[int, list[float]] = {}
-        # (integer, float) pairs need no result processing: take the driver's tuples
-        # (a quarter is ~75,000 rows; Row objects would double the cost)
-        result = conn.execute(base if street_only else base.add_columns(v.lag_hours))
-        try:
-            pairs = result.cursor.fetchall()
-        finally:
-            result.close()
-        if street_only:
-            lags = sorted(lag for (lag,) in pairs)
-            return {"street": {None: LagMedian(len(lags), _median_of_sorted(lags))} if lags else {}}
-        for grid_id, lag in pairs:
-            lags = by_grid.get(grid_id)
-            if lags is None:
-                by_grid[grid_id] = [lag]
-            else:
-                lags.append(lag)
-        for lags in by_grid.values():
-            lags.sort()
-        found: dict[str, dict[int | None, list[float]]] = {}
-        if "grid" in levels:
-            found["grid"] = {g: lags for g, lags in by_grid.items()}
-        if "community" in levels:
-            members: dict[int, list[list[float]]] = {}
-            for grid_id, community_id in conn.execute(select(Grid.id, Grid.community_id)).all():
-                if grid_id in by_grid:
-                    members.setdefault(community_id, []).append(by_grid[grid_id])
-            found["community"] = {c: sorted(chain(*lists)) for c, lists in members.items()}
-        if "street" in levels:
-            found["street"] = {None: sorted(chain(*by_grid.values()))} if by_grid else {}
-        return {
-            level: {unit: LagMedian(len(v), _median_of_sorted(v)) for unit, v in units.items()}
-            for level, units in found.items()
-        }
+        return _sqlite_lag_medians(conn, start, end, as_of, levels)
+    period = _in_period(v.visited_at, start, end, as_of)
+    street_only = set(levels) == {"street"}
+    base = select(v.lag_hours if street_only else v.grid_id).where(*period)
     # PostgreSQL: one pass with GROUPING SETS and one sort per group: percentile_disc
     # takes the value at position ceil(f * n) of the sorted group, so f = 0.5 gives the
     # lower middle value and f = 0.5 + 1e-12 the upper one when n is even (the same
@@ -638,6 +602,46 @@ def entry_lag_medians(
             low, high = middle
             out[level][unit] = LagMedian(int(n), (float(low) + float(high)) / 2)
     return out
+
+
+def _sqlite_lag_medians(
+    conn: Connection, start: datetime, end: datetime, as_of: datetime, levels: Sequence[str]
+) -> dict[str, dict[int | None, LagMedian]]:
+    # the stored text of an instant (the dialect's processor: microseconds always)
+    stamp = LocalDateTime().dialect_impl(conn.dialect).bind_processor(conn.dialect)
+    assert stamp is not None
+    upper = "visited_at <= ?" if as_of < end else "visited_at < ?"
+    bounds = (stamp(start), stamp(min(end, as_of)))
+    # the statement is run once per grid: through the DB-API cursor of this connection
+    # (same transaction), not SQLAlchemy's per-execution machinery
+    sql = f"SELECT lag_hours FROM visit WHERE grid_id = ? AND visited_at >= ? AND {upper}"
+    grids = conn.execute(select(Grid.id, Grid.community_id).order_by(Grid.id)).all()
+    by_grid: dict[int, list[float]] = {}
+    cursor = conn.connection.cursor()
+    try:
+        for grid_id, _ in grids:
+            rows = cursor.execute(sql, (grid_id, *bounds)).fetchall()
+            if rows:
+                lags = [lag for (lag,) in rows]
+                lags.sort()
+                by_grid[grid_id] = lags
+    finally:
+        cursor.close()
+    found: dict[str, dict[int | None, list[float]]] = {}
+    if "grid" in levels:
+        found["grid"] = dict(by_grid)
+    if "community" in levels:
+        members: dict[int, list[list[float]]] = {}
+        for grid_id, community_id in grids:
+            if grid_id in by_grid:
+                members.setdefault(community_id, []).append(by_grid[grid_id])
+        found["community"] = {c: sorted(chain(*lists)) for c, lists in members.items()}
+    if "street" in levels:
+        found["street"] = {None: sorted(chain(*by_grid.values()))} if by_grid else {}
+    return {
+        level: {unit: LagMedian(len(v), _median_of_sorted(v)) for unit, v in units.items()}
+        for level, units in found.items()
+    }
 
 
 # ---------------------------------------------------------------------------

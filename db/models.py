@@ -143,7 +143,8 @@ class Household(Base):
     is_floating: Mapped[bool | None] = mapped_column(Boolean)
     moved_out_on: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
-    __table_args__ = (Index("ix_household_grid_special", "grid_id", "is_special"),)
+    # covering: the cadence statements count households by these columns
+    __table_args__ = (Index("ix_household_grid_special", "grid_id", "is_special", "moved_out_on"),)
 
 
 class Resident(Base):
@@ -180,8 +181,8 @@ class Visit(Base):
     __table_args__ = (
         CheckConstraint(_in("outcome", VISIT_OUTCOMES), name="outcome"),
         Index("ix_visit_household_at", "household_id", "visited_at"),
-        # covering: the entry-lag median reads only these columns
-        Index("ix_visit_at", "visited_at", "grid_id", "lag_hours"),
+        # covering: the entry-lag median reads each grid's range of a period
+        Index("ix_visit_at", "grid_id", "visited_at", "lag_hours"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
@@ -231,6 +232,11 @@ class HouseholdQuarter(Base):
     yq: Mapped[int] = mapped_column(Integer, primary_key=True)  # year*10 + quarter
     first_met_at: Mapped[datetime] = mapped_column(LocalDateTime)
     special_done_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
+    __table_args__ = (  # covering: the cadence statement probes it per household
+        Index(
+            "ix_household_quarter_cover", "household_id", "yq", "first_met_at", "special_done_at"
+        ),
+    )
 
 
 class Case(Base):

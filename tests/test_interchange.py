@@ -1270,8 +1270,8 @@ def test_bulk_insert_rebuilds_indexes_and_a_cancel_keeps_them(ctx, tmp_path, mon
             plan = " ".join(
                 str(r[-1])
                 for r in c.exec_driver_sql(
-                    "EXPLAIN QUERY PLAN SELECT count(*) FROM visit "
-                    "WHERE visited_at >= '2026-10-07' AND visited_at < '2026-10-09'"
+                    "EXPLAIN QUERY PLAN SELECT lag_hours FROM visit WHERE grid_id = 1 "
+                    "AND visited_at >= '2026-10-07' AND visited_at < '2026-10-09'"
                 )
             )
             assert "ix_visit_at" in plan

@@ -723,6 +723,26 @@ def test_entry_lag_median_per_level(engine, b):
     assert units(engine, "2026-11", "grid", T)["G03"]["entry_lag_hours"].value is None
 
 
+def test_entry_lag_period_bounds_are_exact(engine, b):
+    """A visit at 00:00:00 of the period's first day counts, one at 00:00:00 of the next
+    period's does not; a visit at exactly T counts, one a microsecond later does not."""
+    b.household("H1", "G01")
+    b.visits(
+        [
+            {"household": "H1", "visited_at": at(2026, 10, 1), "recorded_at": at(2026, 10, 1, 2)},
+            {"household": "H1", "visited_at": at(2026, 11, 1), "recorded_at": at(2026, 11, 1, 8)},
+            {"household": "H1", "visited_at": at(2026, 9, 30, 23, 59, 59, 999_999)},
+        ]
+    )
+    october = units(engine, "2026-10", "grid", T_NOV5)["G01"]["entry_lag_hours"]
+    assert october.value == 2.0
+    t = at(2026, 11, 1)
+    assert units(engine, "2026-11", "grid", t)["G01"]["entry_lag_hours"].value == 8.0
+    before = t - timedelta(microseconds=1)
+    assert units(engine, "2026-11", "grid", before)["G01"]["entry_lag_hours"].value is None
+    assert units(engine, "2026Q4", "street", t)["测试街道"]["entry_lag_hours"].value == 5.0
+
+
 # ---------------------------------------------------------------------------
 # Empty units, JSON shape, all scopes at once, trend
 
@@ -900,8 +920,8 @@ def _street_for_parallel(b):
 
 
 def test_visit_statements_run_beside_the_case_statements_on_one_snapshot(engine, b, monkeypatch):
-    """With PARALLEL the cadence and entry-lag statements run on a helper connection
-    that reads the same snapshot (PostgreSQL: an exported snapshot; SQLite: checked
+    """With PARALLEL some statements run on helper connections that read the same
+    snapshot (PostgreSQL: an exported snapshot; SQLite: checked
     with the change counters); the result is the one-thread result."""
     from center.services import kpi as kpi_module
 
@@ -923,7 +943,9 @@ def test_visit_statements_run_beside_the_case_statements_on_one_snapshot(engine,
     both = {s: v.to_json_dict() for s, v in compute_all_scopes(engine, "2026Q4", T_NOV5).items()}
     assert both == alone
     assert trend(engine, "community", T_NOV5, months=3) == alone_trend
-    assert helped == [0, 0, 3, 1]  # cadence, entry lag, closed cases; the trend's lags
+    # one per helper group of the layout (SQLite: one, PostgreSQL: three); the trend's lags
+    assert helped == [0, 0, len(kpi_module._LAYOUT[engine.dialect.name]) - 1, 1]
+    assert helped[2] == (1 if engine.dialect.name == "sqlite" else 3)
     # an engine view can keep a caller's computations on its own thread (the wall)
     alone_engine = engine.execution_options(**{kpi_module.HELPERS_OPTION: False})
     both = {s: v.to_json_dict() for s, v in compute_all_scopes(alone_engine, "2026Q4", T_NOV5).items()}
