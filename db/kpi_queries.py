@@ -14,7 +14,7 @@ same representation the columns use.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import chain
@@ -36,8 +36,6 @@ from sqlalchemy import (
     tuple_,
 )
 from sqlalchemy.orm import aliased
-from sqlalchemy.sql.expression import UnaryExpression
-from sqlalchemy.sql.operators import custom_op
 
 from db.models import (
     Case,
@@ -132,34 +130,10 @@ def _flag(cond: Any) -> Any:
     return case((cond, 1), else_=0)
 
 
-# On SQLite a range condition on an indexed column makes the planner walk the index
-# and fetch one table row per entry, whatever the share of the table the range holds
-# (it keeps no statistics on ranges). For the cases received in a period, past about
-# a tenth of the table a plain scan in table order is cheaper (measured at street
-# scale: 18% less for a quarter, 30% for a year; the index wins for a month).
-# ``_ranged`` counts the range on the index (index pages only) and, past that share,
-# hides the columns from the planner with SQLite's no-op unary ``+``. Visits and
-# household months are read through covering indexes and closed cases through
-# their index for any period (measured faster). PostgreSQL keeps range statistics
-# and chooses for itself.
-_SCAN_SHARE = 10  # scan when the range holds more than 1/_SCAN_SHARE of the rows
-
-
-def _unindexed(column: Any) -> Any:
-    """The column's value, in a form no index matches (SQLite's unary ``+``)."""
-    return UnaryExpression(column, operator=custom_op("+"), type_=column.type)
-
-
-def _ranged(conn: Connection, table: Any, column: Any, lo: Any, hi: Any) -> Callable[[Any], Any]:
-    """How to refer to columns of ``table`` in the WHERE clause of a statement that
-    selects ``lo <= column < hi``: as they are (index range scan), or unindexed."""
-    if conn.dialect.name != "sqlite":
-        return lambda col: col
-    in_range = conn.scalar(select(func.count()).select_from(table).where(column >= lo, column < hi))
-    rows = conn.scalar(select(func.max(literal_column("rowid"))).select_from(table))
-    if rows and (in_range or 0) * _SCAN_SHARE > rows:
-        return _unindexed
-    return lambda col: col
+# The case and visit statements read their rows through covering indexes, whose
+# range for a period holds every column the statement needs (no table row is read):
+# ix_case_received, ix_case_eff_closed, ix_visit_at, ix_household_month_ym and
+# ix_household_quarter_cover.
 
 
 def _in_period(column: Any, start: datetime, end: datetime, as_of: datetime) -> list[Any]:
@@ -487,10 +461,7 @@ def intake_by_grid_dept(
         "close_within": _flag(and_(closed, c.eff_closed_at <= c.deadline_at)),
         "close_due": _flag(or_(closed, c.deadline_at <= t)),
     }
-    col = _ranged(
-        conn, Case.__table__, c.received_at, _instant("start", start), _instant("end", end)
-    )
-    where = _in_period(col(c.received_at), start, end, as_of)
+    where = _in_period(c.received_at, start, end, as_of)
     month = month_of(conn.dialect.name, c.received_at) if by_month else None
     return _sum_by_grid_dept(
         conn, INTAKE_FIELDS, flags, case((assigned, c.dept_id), else_=None), where, month
@@ -515,9 +486,7 @@ def closed_by_grid_dept(
         "rated": _flag(c.satisfaction.between(1, 5)),
         "satisfied": _flag(c.satisfaction.between(4, 5)),
     }
-    # through ix_case_eff_closed for any period: measured at street scale, reading the
-    # closed cases by the index costs half a table scan for a quarter, 12% less for a
-    # year (the scan evaluates the range on every case)
+    # through the covering ix_case_eff_closed for any period (no table row is read)
     where = [*_in_period(c.eff_closed_at, start, end, as_of), c.received_at <= t]
     month = month_of(conn.dialect.name, c.eff_closed_at) if by_month else None
     return _sum_by_grid_dept(

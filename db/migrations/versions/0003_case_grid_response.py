@@ -8,7 +8,8 @@ leaves it NULL and keep it equal to the household's grid when a case changes hou
 or a household changes grid. ``response_micros`` (eff_response_at - received_at in
 whole microseconds) is derived on write with the other ``eff_*`` columns, instead of
 being computed from the stored text for every case on every refresh. The index on
-``eff_closed_at`` now covers the closed-cases statement.
+``eff_closed_at`` now covers the closed-cases statement, the one on ``received_at`` the
+received-cases statement.
 
 Revision ID: 0003
 Revises: 0002
@@ -26,6 +27,22 @@ branch_labels = None
 depends_on = None
 
 CLOSED_INDEX = ("eff_closed_at", "received_at", "grid_id", "assigned_at", "dept_id", "satisfaction")
+RECEIVED_INDEX = (
+    "received_at",
+    "grid_id",
+    "assigned_at",
+    "dept_id",
+    "is_repeat",
+    "source",
+    "on_the_spot",
+    "eff_response_at",
+    "response_due_at",
+    "accepted_at",
+    "accept_due_at",
+    "eff_closed_at",
+    "deadline_at",
+    "response_micros",
+)
 _GRID_OF = "(SELECT grid_id FROM household WHERE household.id = {row}.household_id)"
 
 _SQLITE_TRIGGERS = (
@@ -115,6 +132,11 @@ def upgrade() -> None:
     # closed case's table row: 32 -> 14 ms for a street quarter on SQLite)
     op.drop_index("ix_case_eff_closed", table_name="cases")
     op.create_index("ix_case_eff_closed", "cases", list(CLOSED_INDEX), unique=False)
+    # covering: the received-cases statement reads only these columns (SQLite scanned
+    # the whole table for a quarter: 32 -> 28 ms for a street quarter, 16 -> 11 ms for a
+    # month)
+    op.drop_index("ix_case_received", table_name="cases")
+    op.create_index("ix_case_received", "cases", list(RECEIVED_INDEX), unique=False)
 
 
 def downgrade() -> None:
@@ -129,6 +151,7 @@ def downgrade() -> None:
         op.execute("DROP FUNCTION IF EXISTS case_grid_fill()")
         op.execute("DROP FUNCTION IF EXISTS household_grid_to_cases()")
     op.drop_index("ix_case_eff_closed", table_name="cases")
+    op.drop_index("ix_case_received", table_name="cases")
     if bind.dialect.name == "sqlite" and sqlite3.sqlite_version_info < (3, 35):
         with op.batch_alter_table("cases", schema=None) as batch_op:  # no DROP COLUMN yet
             batch_op.drop_column("response_micros")
@@ -143,3 +166,4 @@ def downgrade() -> None:
         op.drop_column("cases", "response_micros")
         op.drop_column("cases", "grid_id")
     op.create_index("ix_case_eff_closed", "cases", ["eff_closed_at"], unique=False)
+    op.create_index("ix_case_received", "cases", ["received_at"], unique=False)
