@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from itertools import chain
 from typing import Any
 
+import numpy as np
 from sqlalchemy import (
     Connection,
     Integer,
@@ -500,12 +500,6 @@ def closed_by_grid_dept(
 LAG_LEVELS = ("grid", "community", "street")
 
 
-def _median_of_sorted(values: Sequence[float]) -> float:
-    n = len(values)
-    mid = n // 2
-    return values[mid] if n % 2 else (values[mid - 1] + values[mid]) / 2
-
-
 def entry_lag_medians(
     conn: Connection,
     *,
@@ -518,9 +512,9 @@ def entry_lag_medians(
     period and <= T: per grid id, per community id and for the street (key None).
 
     On SQLite each grid's lags of the period are one range of ix_visit_at (grid_id,
-    visited_at, lag_hours), read grid by grid (no grouping per row in Python; SQLite's
-    window functions are slower than fetching the rows); each grid's list is sorted
-    here and the sorted runs are merged for the community and street levels. On
+    visited_at, lag_hours), read grid by grid (:func:`_sqlite_lag_medians`; SQLite's
+    window functions are slower than fetching the values); the middle values of each
+    grid, community and the street are selected here. On
     PostgreSQL one statement reads the period's visits and only the two middle values
     per unit leave the server.
     """
@@ -573,44 +567,66 @@ def entry_lag_medians(
     return out
 
 
+def _hours_of_micros(micros: int) -> float:
+    """The stored ``lag_hours`` of a lag of ``micros`` microseconds, bit for bit: it is
+    derived as ``timedelta.total_seconds() / 3600`` (micros / 10**6 / 3600)."""
+    return micros / 10**6 / 3600.0
+
+
 def _sqlite_lag_medians(
     conn: Connection, start: datetime, end: datetime, as_of: datetime, levels: Sequence[str]
 ) -> dict[str, dict[int | None, LagMedian]]:
+    """Each grid's lags of the period come from one range of ix_visit_at as one text of
+    whole microseconds, built by the library (one step per grid, which releases the
+    GIL, instead of one per visit): ``round(lag_hours * 3.6e9)`` is exact for any lag
+    under 40 years, and the order of the integers is the order of the lags. numpy
+    parses them and selects the middle values (street quarter: 26 -> 7 ms against
+    lists of Python ints), which are turned back into the stored hours."""
     # the stored text of an instant (the dialect's processor: microseconds always)
     stamp = LocalDateTime().dialect_impl(conn.dialect).bind_processor(conn.dialect)
     assert stamp is not None
     upper = "visited_at <= ?" if as_of < end else "visited_at < ?"
     bounds = (stamp(start), stamp(min(end, as_of)))
-    # the statement is run once per grid: through the DB-API cursor of this connection
-    # (same transaction), not SQLAlchemy's per-execution machinery
-    sql = f"SELECT lag_hours FROM visit WHERE grid_id = ? AND visited_at >= ? AND {upper}"
+    # run once per grid: through the DB-API cursor of this connection (same
+    # transaction), not SQLAlchemy's per-execution machinery
+    sql = (
+        "SELECT count(*), group_concat(CAST(round(lag_hours * 3600000000.0) AS INTEGER)) "
+        f"FROM visit WHERE grid_id = ? AND visited_at >= ? AND {upper}"
+    )
     grids = conn.execute(select(Grid.id, Grid.community_id).order_by(Grid.id)).all()
-    by_grid: dict[int, list[float]] = {}
+    by_grid: dict[int, np.ndarray] = {}
     cursor = conn.connection.cursor()
     try:
         for grid_id, _ in grids:
-            rows = cursor.execute(sql, (grid_id, *bounds)).fetchall()
-            if rows:
-                lags = [lag for (lag,) in rows]
-                lags.sort()
+            n, text = cursor.execute(sql, (grid_id, *bounds)).fetchone()
+            if n:
+                lags = np.fromstring(text, dtype=np.int64, sep=",")
+                if len(lags) != n:
+                    raise ValueError(f"grid {grid_id}: {len(lags)} of {n} entry lags were read")
                 by_grid[grid_id] = lags
     finally:
         cursor.close()
-    found: dict[str, dict[int | None, list[float]]] = {}
+
+    def median(values: np.ndarray) -> LagMedian:
+        n = len(values)
+        low, high = (n - 1) // 2, n // 2
+        middle = np.partition(values, [low, high])
+        micros = int(middle[low]), int(middle[high])
+        return LagMedian(n, (_hours_of_micros(micros[0]) + _hours_of_micros(micros[1])) / 2)
+
+    out: dict[str, dict[int | None, LagMedian]] = {}
     if "grid" in levels:
-        found["grid"] = dict(by_grid)
+        out["grid"] = {g: median(v) for g, v in by_grid.items()}
     if "community" in levels:
-        members: dict[int, list[list[float]]] = {}
+        members: dict[int, list[np.ndarray]] = {}
         for grid_id, community_id in grids:
             if grid_id in by_grid:
                 members.setdefault(community_id, []).append(by_grid[grid_id])
-        found["community"] = {c: sorted(chain(*lists)) for c, lists in members.items()}
+        out["community"] = {c: median(np.concatenate(v)) for c, v in members.items()}
     if "street" in levels:
-        found["street"] = {None: sorted(chain(*by_grid.values()))} if by_grid else {}
-    return {
-        level: {unit: LagMedian(len(v), _median_of_sorted(v)) for unit, v in units.items()}
-        for level, units in found.items()
-    }
+        values = list(by_grid.values())
+        out["street"] = {None: median(np.concatenate(values))} if values else {}
+    return out
 
 
 # ---------------------------------------------------------------------------

@@ -315,16 +315,12 @@ def _sum(vectors: Iterable[list[int]]) -> list[int]:
 
 
 #: How the four statements of a refresh are spread over threads: the first group runs
-#: on the calling thread, each further group on one helper connection. Measured at
-#: street scale on SQLite, quarter, runs of the layouts interleaved: one statement per
-#: thread 98 ms, these two groups 88-90 ms, all on one thread 113 ms. With four
-#: threads on two cores the threads mostly slowed each other down (on SQLite the
-#: entry lag hands the GIL over for every visit it fetches). On PostgreSQL, at
-#: district scale, the server does the work: one statement per connection.
-_LAYOUT: dict[str, tuple[tuple[str, ...], ...]] = {
-    "sqlite": (("lag", "closed"), ("intake", "cadence")),
-    "postgresql": (("intake",), ("cadence",), ("lag",), ("closed",)),
-}
+#: on the calling thread, each further group on a helper connection. One statement
+#: per thread: measured at street scale on SQLite, layouts interleaved in one process
+#: (median ms, month / quarter / year): this 45 / 86-90 / 261; two threads 43-51 /
+#: 83-91 / 292-331; one thread 55 / 109 / 435. At district scale on PostgreSQL the
+#: server does the work, one backend per connection.
+_LAYOUT: tuple[tuple[str, ...], ...] = (("intake",), ("cadence",), ("lag",), ("closed",))
 
 
 def _fetch(
@@ -358,10 +354,7 @@ def _fetch(
         works["lag"] = lambda c: q.entry_lag_medians(
             c, start=start, end=end, as_of=as_of, levels=levels
         )
-    groups = [
-        [name for name in group if name in works]
-        for group in _LAYOUT.get(reader.engine.dialect.name, _LAYOUT["postgresql"])
-    ]
+    groups = [[name for name in group if name in works] for group in _LAYOUT]
     sides = [
         (group, reader.beside(lambda c, g=tuple(group): [works[n](c) for n in g]))
         for group in groups[1:]
