@@ -50,7 +50,7 @@ from db.models import (
     Visit,
 )
 from db.seed import DEFAULT_TARGETS
-from db.types import LocalDateTime
+from db.types import CST, LocalDateTime
 
 # ---------------------------------------------------------------------------
 # Result rows
@@ -218,9 +218,9 @@ def coverage_by_grid(
     if not special_months or not ordinary_groups:
         raise ValueError("a cadence needs at least one month and one group")
     t = _instant("t", as_of)
-    yq = _whole_quarter(special_months, ordinary_groups)
-    if yq is not None:
-        return _quarter_coverage_by_grid(conn, yq, moved_out_before, t)
+    in_quarter = _quarter_cadence(special_months, ordinary_groups)
+    if in_quarter is not None:
+        return _quarter_coverage_by_grid(conn, *in_quarter, moved_out_before, t)
     hm = HouseholdMonth
     lo = min(min(special_months), min(a for a, _ in ordinary_groups))
     hi = max(max(special_months), max(b for _, b in ordinary_groups))
@@ -273,31 +273,44 @@ def coverage_by_grid(
     return [(g, *v) for g, v in sorted(acc.items())]
 
 
-def _whole_quarter(
+def _quarter_cadence(
     special_months: Sequence[int], ordinary_groups: Sequence[tuple[int, int]]
-) -> int | None:
-    """``yyyyq`` when the cadence is that of a calendar quarter, else None."""
+) -> tuple[int, int | None] | None:
+    """``(yyyyq, None)`` for the cadence of a calendar quarter, ``(yyyyq, month)`` for
+    that of its month (1..3 in the quarter: special households that month, ordinary
+    ones quarter to date), else None."""
     months = sorted(special_months)
     first = months[0]
+    quarter_first = first // 100 * 100 + (first % 100 - 1) // 3 * 3 + 1
+    if len(months) == 1 and list(ordinary_groups) == [(quarter_first, first)]:
+        return _quarter_of(first), first - quarter_first + 1
     if (
-        first % 100 in (1, 4, 7, 10)
+        first == quarter_first
         and months == [first, first + 1, first + 2]
         and list(ordinary_groups) == [(first, first + 2)]
     ):
-        return _quarter_of(first)
+        return _quarter_of(first), None
     return None
 
 
 def _quarter_coverage_by_grid(
-    conn: Connection, yq: int, moved_out_before: date, t: Any
+    conn: Connection, yq: int, month: int | None, moved_out_before: date, t: Any
 ) -> list[tuple[int, ...]]:
-    """:func:`coverage_by_grid` for a calendar quarter, from ``household_quarter``: one
-    pass over the households in scope, each probing its quarter row."""
+    """:func:`coverage_by_grid` for a calendar quarter or one of its months (1..3),
+    from ``household_quarter``: one pass over the households in scope, each probing
+    its quarter row."""
     h, hq = Household, HouseholdQuarter
-    meets = case(
-        (h.is_special, _flag(hq.special_done_at <= t)),
-        else_=_flag(hq.first_met_at <= t),
-    )
+    if month is None:
+        special_ok = hq.special_done_at <= t
+        ordinary_ok = hq.first_met_at <= t
+    else:
+        second = (hq.second_met_1, hq.second_met_2, hq.second_met_3)[month - 1]
+        ym = yq // 10 * 100 + (yq % 10) * 3 - 3 + month
+        after = _ym_after(ym)
+        next_month = datetime(after // 100, after % 100, 1, tzinfo=CST)
+        special_ok = second <= t
+        ordinary_ok = and_(hq.first_met_at <= t, hq.first_met_at < _instant("next", next_month))
+    meets = case((h.is_special, _flag(special_ok)), else_=_flag(ordinary_ok))
     stmt = (
         select(h.grid_id, h.is_special, func.count(), func.sum(meets))
         .select_from(h)

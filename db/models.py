@@ -219,23 +219,39 @@ class HouseholdMonth(Base):
 
 class HouseholdQuarter(Base):
     """Per household and calendar quarter, from its ``household_month`` rows: the first
-    met-visit instant in the quarter, and the instant by which every month of the
-    quarter had two met-visits (the latest of the three ``second_met_at``; NULL when a
-    month never had two).
+    met-visit instant in the quarter, each month's second met-visit instant, and the
+    instant by which every month of the quarter had two met-visits (the latest of the
+    three; NULL when a month never had two).
 
-    Rebuilt with ``household_month``. A quarter's cadence by T is then one comparison:
-    ordinary households ``first_met_at <= T``, special ones ``special_done_at <= T``.
+    Rebuilt with ``household_month``. The cadence of a quarter or of one of its months
+    by T is then one probe per household: quarter, ordinary ``first_met_at <= T`` and
+    special ``special_done_at <= T``; its k-th month, ordinary ``first_met_at <= T``
+    and before the next month (quarter to date), special ``second_met_k <= T``.
     """
 
     __tablename__ = "household_quarter"
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), primary_key=True)
     yq: Mapped[int] = mapped_column(Integer, primary_key=True)  # year*10 + quarter
     first_met_at: Mapped[datetime] = mapped_column(LocalDateTime)
+    second_met_1: Mapped[datetime | None] = mapped_column(LocalDateTime)
+    second_met_2: Mapped[datetime | None] = mapped_column(LocalDateTime)
+    second_met_3: Mapped[datetime | None] = mapped_column(LocalDateTime)
     special_done_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
-    __table_args__ = (  # covering: the cadence statement probes it per household
+    __table_args__ = (
+        # covering: the cadence statement probes it per household (PostgreSQL: an
+        # index-only scan; SQLite keeps the table in primary-key order, WITHOUT ROWID, so
+        # that a probe by key reads the row whether or not the planner has statistics)
         Index(
-            "ix_household_quarter_cover", "household_id", "yq", "first_met_at", "special_done_at"
+            "ix_household_quarter_cover",
+            "household_id",
+            "yq",
+            "first_met_at",
+            "second_met_1",
+            "second_met_2",
+            "second_met_3",
+            "special_done_at",
         ),
+        {"sqlite_with_rowid": False},
     )
 
 

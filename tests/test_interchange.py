@@ -874,16 +874,19 @@ def _household_months(conn: Any) -> dict[tuple[str, int], tuple[datetime, dateti
     return {(code, ym): (first, second) for code, ym, first, second in rows}
 
 
-def _household_quarters(conn: Any) -> dict[tuple[str, int], tuple[datetime, datetime | None]]:
+def _household_quarters(conn: Any) -> dict[tuple[str, int], tuple[datetime | None, ...]]:
     rows = conn.execute(
         select(
             Household.code,
             HouseholdQuarter.yq,
             HouseholdQuarter.first_met_at,
             HouseholdQuarter.special_done_at,
+            HouseholdQuarter.second_met_1,
+            HouseholdQuarter.second_met_2,
+            HouseholdQuarter.second_met_3,
         ).join(Household, Household.id == HouseholdQuarter.household_id)
     )
-    return {(code, yq): (first, done) for code, yq, first, done in rows}
+    return {(code, yq): (first, done, *seconds) for code, yq, first, done, *seconds in rows}
 
 
 def test_visit_updates_keep_household_months_exact(ctx, tmp_path):
@@ -922,10 +925,11 @@ def test_visit_updates_keep_household_months_exact(ctx, tmp_path):
         assert _household_months(c) == incremental
         assert _household_quarters(c) == quarters
     assert quarters == {
-        ("H1", 20264): (at(2026, 11, 2, 9), None),
-        ("H2", 20263): (at(2026, 9, 5, 8, 30), None),
-        ("H2", 20264): (at(2026, 10, 6, 9), None),
-        ("H3", 20263): (at(2026, 8, 1, 9), None),  # two met-visits in August only
+        ("H1", 20264): (at(2026, 11, 2, 9), None, None, None, None),
+        ("H2", 20263): (at(2026, 9, 5, 8, 30), None, None, None, None),
+        ("H2", 20264): (at(2026, 10, 6, 9), None, None, None, None),
+        # two met-visits in August only: the second month of the quarter
+        ("H3", 20263): (at(2026, 8, 1, 9), None, None, at(2026, 8, 6, 9), None),
     }
     assert incremental == {
         ("H1", 202611): (at(2026, 11, 2, 9), None),

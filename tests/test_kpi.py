@@ -621,6 +621,13 @@ def test_quarter_cadence_boundaries_moved_out_and_later_visits(engine, b):
     _visits(b, "O2", at(2026, 6, 30, 23, 59, 59), at(2026, 10, 1))  # outside Q3 both
     before = units(engine, "2026Q3", "grid", done - timedelta(seconds=1))
     assert frac(before["G01"]["special_care"]) == (0, 1)
+    # the third month of the quarter on its own: met at the same instant
+    sept = units(engine, "2026-09", "grid", done)["G01"]["special_care"]
+    assert frac(sept) == (1, 1)
+    sept_before = units(engine, "2026-09", "grid", done - timedelta(seconds=1))["G01"]
+    assert frac(sept_before["special_care"]) == (0, 1)
+    # July: two met-visits (07-03, 07-17) by the end of the quarter
+    assert frac(units(engine, "2026-07", "grid", done)["G01"]["special_care"]) == (1, 1)
     exactly = units(engine, "2026Q3", "grid", done)
     assert frac(exactly["G01"]["special_care"]) == (1, 1)
     later = units(engine, "2026Q3", "grid", at(2026, 12, 31))
@@ -648,12 +655,13 @@ def test_the_migration_builds_household_quarters_from_household_months(engine, b
 
     built = quarters()
     s1, o1 = b.id("household", "S1"), b.id("household", "O1")
+    seconds = [at(2026, m, 17, 9) for m in range(4, 10)]
     assert sorted(built) == sorted(
         [
-            (s1, 20262, at(2026, 4, 3, 9), at(2026, 6, 17, 9)),
-            (o1, 20262, at(2026, 5, 5), None),
-            (s1, 20263, at(2026, 7, 3, 9), at(2026, 9, 17, 9)),
-            (o1, 20264, at(2026, 12, 1), None),
+            (s1, 20262, at(2026, 4, 3, 9), *seconds[:3], seconds[2]),
+            (o1, 20262, at(2026, 5, 5), None, None, None, None),
+            (s1, 20263, at(2026, 7, 3, 9), *seconds[3:], seconds[5]),
+            (o1, 20264, at(2026, 12, 1), None, None, None, None),
         ]
     )
     downgrade(engine, "0003")

@@ -190,10 +190,18 @@ def rebuild_household_quarters(
     hundred, ten, two, three = (literal_column(str(n), Integer) for n in (100, 10, 2, 3))
     yq = (hm.ym // hundred * ten + (hm.ym % hundred + two) // three).label("yq")
     d = delete(hq)
+    position = (hm.ym % hundred - literal_column("1", Integer)) % three  # 0, 1, 2
+
+    def second_in(month: int) -> Any:
+        return func.max(case((position == month, hm.second_met_at), else_=None))
+
     src = select(
         hm.household_id,
         yq,
         func.min(hm.first_met_at),
+        second_in(0),
+        second_in(1),
+        second_in(2),
         # a quarter has three months: all three had a second met-visit by the latest
         case((func.count(hm.second_met_at) == 3, func.max(hm.second_met_at)), else_=None),
     ).group_by(hm.household_id, literal_column("yq"))
@@ -209,5 +217,16 @@ def rebuild_household_quarters(
         )
     conn.execute(d)
     conn.execute(
-        insert(hq).from_select(["household_id", "yq", "first_met_at", "special_done_at"], src)
+        insert(hq).from_select(
+            [
+                "household_id",
+                "yq",
+                "first_met_at",
+                "second_met_1",
+                "second_met_2",
+                "second_met_3",
+                "special_done_at",
+            ],
+            src,
+        )
     )

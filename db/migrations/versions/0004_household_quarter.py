@@ -2,9 +2,11 @@
 
 A quarter's visit cadence grouped ~70,000 household months by household on every
 refresh (street scale); one row per household and quarter, rebuilt with
-``household_month``, answers it with one comparison per household: ordinary
-households ``first_met_at <= T``, special ones ``special_done_at <= T`` (the latest of
-the quarter's three ``second_met_at``, NULL when a month never had two met-visits).
+``household_month``, answers the cadence of the quarter and of each of its months with
+one probe per household: ordinary households ``first_met_at <= T`` (for a month: also
+before the next month), special ones ``special_done_at <= T`` for the quarter (the
+latest of its three months' second met-visits, NULL when a month never had two) and
+``second_met_k <= T`` for its k-th month.
 The cadence statement reads households and their quarter rows through covering
 indexes (``ix_household_grid_special`` gains ``moved_out_on``): 28 -> 14 ms.
 
@@ -30,6 +32,9 @@ def upgrade() -> None:
         sa.Column("household_id", sa.Integer(), nullable=False),
         sa.Column("yq", sa.Integer(), nullable=False),
         sa.Column("first_met_at", db.types.LocalDateTime(), nullable=False),
+        sa.Column("second_met_1", db.types.LocalDateTime(), nullable=True),
+        sa.Column("second_met_2", db.types.LocalDateTime(), nullable=True),
+        sa.Column("second_met_3", db.types.LocalDateTime(), nullable=True),
         sa.Column("special_done_at", db.types.LocalDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["household_id"],
@@ -37,11 +42,20 @@ def upgrade() -> None:
             name=op.f("fk_household_quarter_household_id_household"),
         ),
         sa.PrimaryKeyConstraint("household_id", "yq", name=op.f("pk_household_quarter")),
+        sqlite_with_rowid=False,
     )
     op.create_index(
         "ix_household_quarter_cover",
         "household_quarter",
-        ["household_id", "yq", "first_met_at", "special_done_at"],
+        [
+            "household_id",
+            "yq",
+            "first_met_at",
+            "second_met_1",
+            "second_met_2",
+            "second_met_3",
+            "special_done_at",
+        ],
         unique=False,
     )
     op.drop_index("ix_household_grid_special", table_name="household")
@@ -51,9 +65,12 @@ def upgrade() -> None:
         ["grid_id", "is_special", "moved_out_on"],
         unique=False,
     )
+    second = "max(CASE WHEN (ym % 100 - 1) % 3 = {} THEN second_met_at END)"
     op.execute(
-        "INSERT INTO household_quarter (household_id, yq, first_met_at, special_done_at) "
+        "INSERT INTO household_quarter (household_id, yq, first_met_at, second_met_1, "
+        "second_met_2, second_met_3, special_done_at) "
         "SELECT household_id, ym / 100 * 10 + (ym % 100 + 2) / 3 AS yq, min(first_met_at), "
+        f"{second.format(0)}, {second.format(1)}, {second.format(2)}, "
         "CASE WHEN count(second_met_at) = 3 THEN max(second_met_at) END "
         "FROM household_month GROUP BY household_id, ym / 100 * 10 + (ym % 100 + 2) / 3"
     )
