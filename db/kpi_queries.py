@@ -133,7 +133,7 @@ def _flag(cond: Any) -> Any:
 # The case and visit statements read their rows through covering indexes, whose
 # range for a period holds every column the statement needs (no table row is read):
 # ix_case_received, ix_case_eff_closed, ix_visit_at, ix_household_month_ym and
-# ix_household_quarter_cover.
+# ix_household_quarter_yq (PostgreSQL; SQLite probes household_quarter by key).
 
 
 def _in_period(column: Any, start: datetime, end: datetime, as_of: datetime) -> list[Any]:

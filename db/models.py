@@ -238,13 +238,14 @@ class HouseholdQuarter(Base):
     second_met_3: Mapped[datetime | None] = mapped_column(LocalDateTime)
     special_done_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
     __table_args__ = (
-        # covering: the cadence statement probes it per household (PostgreSQL: an
-        # index-only scan; SQLite keeps the table in primary-key order, WITHOUT ROWID, so
-        # that a probe by key reads the row whether or not the planner has statistics)
+        # SQLite keeps the table in primary-key order (WITHOUT ROWID): the cadence
+        # statement's probe per household reads the row by key, whether or not the
+        # planner has statistics. PostgreSQL reads a period's rows from this covering
+        # index (an index-only scan of one quarter, hashed against the households)
         Index(
-            "ix_household_quarter_cover",
-            "household_id",
+            "ix_household_quarter_yq",
             "yq",
+            "household_id",
             "first_met_at",
             "second_met_1",
             "second_met_2",

@@ -45,11 +45,11 @@ def upgrade() -> None:
         sqlite_with_rowid=False,
     )
     op.create_index(
-        "ix_household_quarter_cover",
+        "ix_household_quarter_yq",
         "household_quarter",
         [
-            "household_id",
             "yq",
+            "household_id",
             "first_met_at",
             "second_met_1",
             "second_met_2",
@@ -81,5 +81,5 @@ def downgrade() -> None:
     op.create_index(
         "ix_household_grid_special", "household", ["grid_id", "is_special"], unique=False
     )
-    op.drop_index("ix_household_quarter_cover", table_name="household_quarter")
+    op.drop_index("ix_household_quarter_yq", table_name="household_quarter")
     op.drop_table("household_quarter")
