@@ -241,7 +241,8 @@ class HouseholdQuarter(Base):
         # SQLite keeps the table in primary-key order (WITHOUT ROWID): the cadence
         # statement's probe per household reads the row by key, whether or not the
         # planner has statistics. PostgreSQL reads a period's rows from this covering
-        # index (an index-only scan of one quarter, hashed against the households)
+        # index (an index-only scan of one quarter, hashed against the households);
+        # SQLite has no use for it
         Index(
             "ix_household_quarter_yq",
             "yq",
@@ -251,7 +252,7 @@ class HouseholdQuarter(Base):
             "second_met_2",
             "second_met_3",
             "special_done_at",
-        ),
+        ).ddl_if(dialect="postgresql"),
         {"sqlite_with_rowid": False},
     )
 

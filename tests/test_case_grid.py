@@ -196,3 +196,28 @@ def test_a_household_moved_while_a_case_is_being_written_takes_it_along(engine, 
     finally:
         other.dispose()
     assert grids_of_cases(engine) == {"K1": "G02", "K2": "G02", "K3": "G02", "K4": "G02"}
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_downgrade_below_0003_on_an_old_sqlite_is_refused_before_changing_cases(
+    engine, monkeypatch
+):
+    """Dropping the two columns needs SQLite 3.35.5 (ALTER TABLE DROP COLUMN); an older
+    library is refused with the reason, and ``cases`` keeps its columns and data."""
+    import sqlite3
+
+    from db.engine import current_revision
+
+    street(Builder(engine))
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 34, 1))
+    monkeypatch.setattr(sqlite3, "sqlite_version", "3.34.1")
+    with pytest.raises(
+        RuntimeError, match=r"needs SQLite 3\.35\.5 or newer \(this Python has 3\.34\.1\)"
+    ):
+        downgrade(engine, "0002")
+    assert current_revision(engine) in ("0003", "0004", "0005")
+    assert grids_of_cases(engine) == {"K1": "G01", "K2": "G01", "K3": "G02"}
+    assert micros_of_cases(engine)["K2"] == 14_400_250_000
+    monkeypatch.undo()
+    upgrade(engine)
+    assert received_by_grid(engine)["G01"] == (2, 3 + 0.125 / 3600)

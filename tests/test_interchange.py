@@ -8,6 +8,7 @@ was. Files are written in ``tmp_path``; problems are compared without the direct
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -1282,3 +1283,47 @@ def test_bulk_insert_rebuilds_indexes_and_a_cancel_keeps_them(ctx, tmp_path, mon
     # the same file again is unchanged; a second file into a fuller table keeps them too
     assert ix.import_file(ctx, "visits", path).unchanged == 6
     assert _index_sql(ctx.engine) == indexes
+
+
+def test_an_import_that_loses_a_race_says_to_run_it_again(ctx, tmp_path, monkeypatch):
+    """A deadlock with another writer (PostgreSQL rolls one side back) or SQLite's lock
+    held past the busy timeout: the import names the file and says to run it again;
+    nothing of it is written. Other database errors are not disguised."""
+    import psycopg
+    from sqlalchemy.exc import OperationalError
+
+    from center.services import interchange as module
+
+    seed_base(ctx, tmp_path)
+    before = counts(ctx.engine)
+    path = put(tmp_path, "v.csv", "visit_code,household_code,staff_code,visited_at,outcome\n"
+               "V1,H1,S1,2026-10-05 09:00,met\n")  # fmt: skip
+    real_apply = module._apply
+
+    def colliding(error: BaseException):
+        def apply(conn, *args, **kwargs):
+            real_apply(conn, *args, **kwargs)  # written, then rolled back
+            raise OperationalError("INSERT ...", {}, error)
+
+        return apply
+
+    for error, expected in [
+        (psycopg.errors.DeadlockDetected("deadlock detected\nDETAIL: ..."), "deadlock detected"),
+        (
+            psycopg.errors.SerializationFailure("could not serialize access"),
+            "could not serialize access",
+        ),
+        (sqlite3.OperationalError("database is locked"), "database is locked"),
+    ]:
+        monkeypatch.setattr(module, "_apply", colliding(error))
+        with pytest.raises(ix.InterchangeError) as info:
+            ix.import_file(ctx, "visits", path)
+        assert str(info.value) == (
+            f"{path}: another import or writer held the same rows ({expected}); nothing was "
+            "imported: run the import again"
+        )
+        assert counts(ctx.engine) == before
+    monkeypatch.setattr(module, "_apply", colliding(sqlite3.OperationalError("disk I/O error")))
+    with pytest.raises(OperationalError, match="disk I/O error"):
+        ix.import_file(ctx, "visits", path)
+    assert counts(ctx.engine) == before

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from center.services.context import AppContext
 from center.services.interchange_base import ImportCancelled, Job, Kind, Plan
@@ -283,9 +283,33 @@ def _run_import_gc_paused(
             f"{label}: the database changed while importing ({exc.orig}); nothing was "
             "imported: run the import again"
         ) from exc
+    except OperationalError as exc:
+        if not _collided(exc):
+            raise
+        raise InterchangeError(
+            f"{label}: another import or writer held the same rows ({_first_line(exc.orig)}); "
+            "nothing was imported: run the import again"
+        ) from exc
     if progress is not None:
         progress(job.total, job.total)
     return result
+
+
+#: PostgreSQL: deadlock_detected, serialization_failure (the server rolled back)
+_COLLISIONS = frozenset({"40P01", "40001"})
+
+
+def _collided(exc: OperationalError) -> bool:
+    """Whether the import lost a race with another writer (nothing of it was written):
+    a PostgreSQL deadlock or serialization failure, or SQLite's lock still held when
+    the busy timeout ran out."""
+    if getattr(exc.orig, "sqlstate", None) in _COLLISIONS:
+        return True
+    return "database is locked" in str(exc.orig)
+
+
+def _first_line(error: BaseException | None) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
 def import_file(

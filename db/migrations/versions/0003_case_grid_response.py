@@ -139,8 +139,20 @@ def upgrade() -> None:
     op.create_index("ix_case_received", "cases", list(RECEIVED_INDEX), unique=False)
 
 
+#: ALTER TABLE ... DROP COLUMN, without the early 3.35 releases' bugs
+SQLITE_DROP_COLUMN = (3, 35, 5)
+
+
 def downgrade() -> None:
     bind = op.get_bind()
+    if bind.dialect.name == "sqlite" and sqlite3.sqlite_version_info < SQLITE_DROP_COLUMN:
+        # rebuilding ``cases`` instead would need foreign keys off, which a migration in
+        # a transaction cannot do; refuse before anything is changed
+        raise RuntimeError(
+            "downgrading below 0003 drops two columns of the cases table, which needs "
+            f"SQLite 3.35.5 or newer (this Python has {sqlite3.sqlite_version}); restore "
+            "a backup made before the upgrade instead"
+        )
     if bind.dialect.name == "sqlite":
         for name in _SQLITE_TRIGGER_NAMES:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
@@ -152,11 +164,7 @@ def downgrade() -> None:
         op.execute("DROP FUNCTION IF EXISTS household_grid_to_cases()")
     op.drop_index("ix_case_eff_closed", table_name="cases")
     op.drop_index("ix_case_received", table_name="cases")
-    if bind.dialect.name == "sqlite" and sqlite3.sqlite_version_info < (3, 35):
-        with op.batch_alter_table("cases", schema=None) as batch_op:  # no DROP COLUMN yet
-            batch_op.drop_column("response_micros")
-            batch_op.drop_column("grid_id")
-    elif bind.dialect.name == "sqlite":
+    if bind.dialect.name == "sqlite":
         # in place: a batch copy of ``cases`` would check its self-references against the
         # unindexed copy for every row when the original is dropped (quadratic)
         op.execute("ALTER TABLE cases DROP COLUMN response_micros")

@@ -44,20 +44,21 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("household_id", "yq", name=op.f("pk_household_quarter")),
         sqlite_with_rowid=False,
     )
-    op.create_index(
-        "ix_household_quarter_yq",
-        "household_quarter",
-        [
-            "yq",
-            "household_id",
-            "first_met_at",
-            "second_met_1",
-            "second_met_2",
-            "second_met_3",
-            "special_done_at",
-        ],
-        unique=False,
-    )
+    if op.get_bind().dialect.name == "postgresql":  # SQLite probes the table by key
+        op.create_index(
+            "ix_household_quarter_yq",
+            "household_quarter",
+            [
+                "yq",
+                "household_id",
+                "first_met_at",
+                "second_met_1",
+                "second_met_2",
+                "second_met_3",
+                "special_done_at",
+            ],
+            unique=False,
+        )
     op.drop_index("ix_household_grid_special", table_name="household")
     op.create_index(
         "ix_household_grid_special",
@@ -81,5 +82,6 @@ def downgrade() -> None:
     op.create_index(
         "ix_household_grid_special", "household", ["grid_id", "is_special"], unique=False
     )
-    op.drop_index("ix_household_quarter_yq", table_name="household_quarter")
+    if op.get_bind().dialect.name == "postgresql":
+        op.drop_index("ix_household_quarter_yq", table_name="household_quarter")
     op.drop_table("household_quarter")
