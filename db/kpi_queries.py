@@ -218,9 +218,9 @@ def coverage_by_grid(
     if not special_months or not ordinary_groups:
         raise ValueError("a cadence needs at least one month and one group")
     t = _instant("t", as_of)
-    in_quarter = _quarter_cadence(special_months, ordinary_groups)
-    if in_quarter is not None:
-        return _quarter_coverage_by_grid(conn, *in_quarter, moved_out_before, t)
+    quarters = _quarter_cadence(special_months, ordinary_groups)
+    if quarters is not None:
+        return _quarter_coverage_by_grid(conn, quarters, moved_out_before, t)
     hm = HouseholdMonth
     lo = min(min(special_months), min(a for a, _ in ordinary_groups))
     hi = max(max(special_months), max(b for _, b in ordinary_groups))
@@ -275,46 +275,58 @@ def coverage_by_grid(
 
 def _quarter_cadence(
     special_months: Sequence[int], ordinary_groups: Sequence[tuple[int, int]]
-) -> tuple[int, int | None] | None:
-    """``(yyyyq, None)`` for the cadence of a calendar quarter, ``(yyyyq, month)`` for
-    that of its month (1..3 in the quarter: special households that month, ordinary
-    ones quarter to date), else None."""
+) -> list[tuple[int, int | None]] | None:
+    """The ``household_quarter`` rows a cadence needs, as ``(yyyyq, month)`` pairs that
+    must all be met: a calendar quarter ``[(q, None)]``; one of its months (1..3 in
+    the quarter: special households that month, ordinary ones quarter to date)
+    ``[(q, month)]``; a calendar year its four quarters. Else None."""
     months = sorted(special_months)
     first = months[0]
     quarter_first = first // 100 * 100 + (first % 100 - 1) // 3 * 3 + 1
     if len(months) == 1 and list(ordinary_groups) == [(quarter_first, first)]:
-        return _quarter_of(first), first - quarter_first + 1
+        return [(_quarter_of(first), first - quarter_first + 1)]
     if (
         first == quarter_first
         and months == [first, first + 1, first + 2]
         and list(ordinary_groups) == [(first, first + 2)]
     ):
-        return _quarter_of(first), None
+        return [(_quarter_of(first), None)]
+    year = first // 100
+    if months == [year * 100 + m for m in range(1, 13)] and list(ordinary_groups) == [
+        (year * 100 + m, year * 100 + m + 2) for m in (1, 4, 7, 10)
+    ]:
+        return [(year * 10 + q, None) for q in (1, 2, 3, 4)]
     return None
 
 
 def _quarter_coverage_by_grid(
-    conn: Connection, yq: int, month: int | None, moved_out_before: date, t: Any
+    conn: Connection, quarters: list[tuple[int, int | None]], moved_out_before: date, t: Any
 ) -> list[tuple[int, ...]]:
-    """:func:`coverage_by_grid` for a calendar quarter or one of its months (1..3),
-    from ``household_quarter``: one pass over the households in scope, each probing
-    its quarter row."""
-    h, hq = Household, HouseholdQuarter
-    if month is None:
-        special_ok = hq.special_done_at <= t
-        ordinary_ok = hq.first_met_at <= t
-    else:
-        second = (hq.second_met_1, hq.second_met_2, hq.second_met_3)[month - 1]
-        ym = yq // 10 * 100 + (yq % 10) * 3 - 3 + month
-        after = _ym_after(ym)
-        next_month = datetime(after // 100, after % 100, 1, tzinfo=CST)
-        special_ok = second <= t
-        ordinary_ok = and_(hq.first_met_at <= t, hq.first_met_at < _instant("next", next_month))
-    meets = case((h.is_special, _flag(special_ok)), else_=_flag(ordinary_ok))
+    """:func:`coverage_by_grid` from ``household_quarter``: one pass over the households
+    in scope, each probing its row of every quarter the cadence needs (see
+    :func:`_quarter_cadence`; a household meets it when it meets every one)."""
+    h = Household
+    stmt = select(h.grid_id, h.is_special, func.count()).select_from(h)
+    special_ok: list[Any] = []
+    ordinary_ok: list[Any] = []
+    for i, (yq, month) in enumerate(quarters):
+        hq = aliased(HouseholdQuarter, name=f"q{i + 1}")
+        stmt = stmt.outerjoin(hq, and_(hq.household_id == h.id, hq.yq == yq))
+        if month is None:
+            special_ok.append(hq.special_done_at <= t)
+            ordinary_ok.append(hq.first_met_at <= t)
+        else:
+            second = (hq.second_met_1, hq.second_met_2, hq.second_met_3)[month - 1]
+            ym = yq // 10 * 100 + (yq % 10) * 3 - 3 + month
+            after = _ym_after(ym)
+            next_month = datetime(after // 100, after % 100, 1, tzinfo=CST)
+            special_ok.append(second <= t)
+            ordinary_ok.append(
+                and_(hq.first_met_at <= t, hq.first_met_at < _instant(f"next{i}", next_month))
+            )
+    meets = case((h.is_special, _flag(and_(*special_ok))), else_=_flag(and_(*ordinary_ok)))
     stmt = (
-        select(h.grid_id, h.is_special, func.count(), func.sum(meets))
-        .select_from(h)
-        .outerjoin(hq, and_(hq.household_id == h.id, hq.yq == yq))
+        stmt.add_columns(func.sum(meets))
         .where(or_(h.moved_out_on.is_(None), h.moved_out_on >= moved_out_before))
         .group_by(h.grid_id, h.is_special)
     )
