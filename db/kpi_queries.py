@@ -165,8 +165,16 @@ def _ym_after(ym: int) -> int:
     return ym + 89 if ym % 100 == 12 else ym + 1
 
 
-def _quarter_of(ym: int) -> int:
+def quarter_of(ym: int) -> int:
+    """``yyyymm`` -> ``yyyyq``."""
     return ym // 100 * 10 + (ym % 100 + 2) // 3
+
+
+def quarter_of_column(ym: Any) -> Any:
+    """:func:`quarter_of` of an integer ``yyyymm`` column, in SQL (literal constants, so
+    that PostgreSQL can group by it)."""
+    hundred, ten, two, three = (literal_column(str(n), Integer) for n in (100, 10, 2, 3))
+    return ym // hundred * ten + (ym % hundred + two) // three
 
 
 # ---------------------------------------------------------------------------
@@ -284,13 +292,13 @@ def _quarter_cadence(
     first = months[0]
     quarter_first = first // 100 * 100 + (first % 100 - 1) // 3 * 3 + 1
     if len(months) == 1 and list(ordinary_groups) == [(quarter_first, first)]:
-        return [(_quarter_of(first), first - quarter_first + 1)]
+        return [(quarter_of(first), first - quarter_first + 1)]
     if (
         first == quarter_first
         and months == [first, first + 1, first + 2]
         and list(ordinary_groups) == [(first, first + 2)]
     ):
-        return [(_quarter_of(first), None)]
+        return [(quarter_of(first), None)]
     year = first // 100
     if months == [year * 100 + m for m in range(1, 13)] and list(ordinary_groups) == [
         (year * 100 + m, year * 100 + m + 2) for m in (1, 4, 7, 10)
@@ -371,12 +379,11 @@ def coverage_by_grid_months(
         .where(hm.ym >= lo, hm.ym <= hi, hm.second_met_at <= t, h.is_special)
         .group_by(h.grid_id, h.moved_out_on, hm.ym)
     ).all()
-    hundred, ten, two, three = (literal_column(str(n), Integer) for n in (100, 10, 2, 3))
     hits = (
         select(
             hm.household_id.label("household_id"),
             hm.ym.label("ym"),
-            (hm.ym // hundred * ten + (hm.ym % hundred + two) // three).label("quarter"),
+            quarter_of_column(hm.ym).label("quarter"),
         )
         .where(hm.ym >= lo, hm.ym <= hi, hm.first_met_at <= t)
         .subquery("hits")
@@ -407,9 +414,9 @@ def coverage_by_grid_months(
         for grid_id, moved, month, n in special:
             if month == ym and in_scope(moved, ym):
                 acc.setdefault(grid_id, [0, 0, 0, 0])[1] += int(n)
-        quarter = _quarter_of(ym)
+        quarter = quarter_of(ym)
         for grid_id, moved, first_hit, n in ordinary:
-            if first_hit <= ym and _quarter_of(first_hit) == quarter and in_scope(moved, ym):
+            if first_hit <= ym and quarter_of(first_hit) == quarter and in_scope(moved, ym):
                 acc.setdefault(grid_id, [0, 0, 0, 0])[3] += int(n)
         out[ym] = [(g, *v) for g, v in sorted(acc.items())]
     return out

@@ -32,6 +32,7 @@ from sqlalchemy import (
 )
 
 from center.services.calendar import WorkCalendar
+from db.kpi_queries import quarter_of, quarter_of_column
 from db.models import Case, HouseholdMonth, HouseholdQuarter, Visit
 
 RESPONSE_WINDOW = timedelta(hours=24)
@@ -173,11 +174,6 @@ def rebuild_household_months(conn: Connection, household_ids: Iterable[int] | No
         rebuild_household_quarters(conn, chunk)
 
 
-def quarter_of_month(ym: Any) -> Any:
-    """``yyyymm`` -> ``yyyyq`` (integer arithmetic: a Python int or an integer column)."""
-    return ym // 100 * 10 + (ym % 100 + 2) // 3
-
-
 def rebuild_household_quarters(
     conn: Connection,
     household_ids: Sequence[int] | None = None,
@@ -187,10 +183,10 @@ def rebuild_household_quarters(
     when None), for the quarters that meet the inclusive ``yyyymm`` range ``months``
     (all when None). Call it after those households' months were rebuilt."""
     hq, hm = HouseholdQuarter, HouseholdMonth
-    hundred, ten, two, three = (literal_column(str(n), Integer) for n in (100, 10, 2, 3))
-    yq = (hm.ym // hundred * ten + (hm.ym % hundred + two) // three).label("yq")
+    yq = quarter_of_column(hm.ym).label("yq")
     d = delete(hq)
-    position = (hm.ym % hundred - literal_column("1", Integer)) % three  # 0, 1, 2
+    one, three, hundred = (literal_column(str(n), Integer) for n in (1, 3, 100))
+    position = (hm.ym % hundred - one) % three  # the month's place in its quarter: 0, 1, 2
 
     def second_in(month: int) -> Any:
         return func.max(case((position == month, hm.second_met_at), else_=None))
@@ -209,7 +205,7 @@ def rebuild_household_quarters(
         d = d.where(hq.household_id.in_(household_ids))
         src = src.where(hm.household_id.in_(household_ids))
     if months is not None:
-        first_q, last_q = quarter_of_month(months[0]), quarter_of_month(months[1])
+        first_q, last_q = quarter_of(months[0]), quarter_of(months[1])
         d = d.where(hq.yq >= first_q, hq.yq <= last_q)
         src = src.where(
             hm.ym >= first_q // 10 * 100 + first_q % 10 * 3 - 2,

@@ -550,16 +550,6 @@ def _pg_settings(conn: Connection) -> None:
     conn.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 0")
 
 
-class _Ready:
-    """A side work with nothing to do."""
-
-    def __init__(self, value: Any) -> None:
-        self._value = value
-
-    def result(self) -> Any:
-        return self._value
-
-
 class _Side:
     """Work running on a helper thread with its own connection on the reader's
     snapshot; :meth:`result` waits for it. If the helper could not join that
