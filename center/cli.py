@@ -11,9 +11,7 @@ import importlib
 import logging
 import sys
 
-from center.config import ConfigError
-from center.services.pii import PiiKeyError
-from db.engine import DatabaseError
+from center.core.errors import USER_ERRORS
 
 COMMAND_MODULES = [
     "center.commands.app",
@@ -24,10 +22,6 @@ COMMAND_MODULES = [
     "center.commands.report",
     "center.commands.workstation",
 ]
-
-
-class UserError(Exception):
-    """An error the user can fix; printed as one line, exit code 2."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args) or 0)
-    except (UserError, DatabaseError, ConfigError, PiiKeyError) as exc:
+    except USER_ERRORS as exc:
         print(f"center: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

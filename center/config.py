@@ -13,6 +13,8 @@ from pathlib import Path
 
 import platformdirs
 
+from center.core.errors import ConfigError
+
 APP = "door-knocking-center"
 DEFAULTS: dict[str, str] = {
     "db_url": "",
@@ -49,10 +51,6 @@ def _file_values() -> dict[str, str]:
     except configparser.Error as exc:
         raise ConfigError(f"{path}: cannot read the config file: {exc}") from exc
     return dict(parser["center"]) if parser.has_section("center") else {}
-
-
-class ConfigError(Exception):
-    """A setting is missing or wrong; the message says which and where."""
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 Each function reads one kind of row once (households and their months, cases
 received, cases closed, visits) in one or two aggregate statements and returns
-small per-unit rows of integer counters; :mod:`center.services.kpi` rolls them up
+small per-unit rows of integer counters; :mod:`center.kpi.compute` rolls them up
 to community and street and turns them into KPI values. The statements only compare columns that
 were derived on write (``eff_*``, ``*_due_at``, ``deadline_at``, ``is_repeat``,
 ``household_month``, ``visit.lag_hours``) with the bound instants of the period

@@ -7,7 +7,7 @@ Later work adds behaviour, not tables. Conventions:
 * personal information (resident name, ID number, phone) is stored encrypted
   (``*_enc``, AES-GCM) with a keyed hash (``*_hash``, HMAC-SHA256) for exact look-ups;
 * columns named ``eff_*``, ``*_due_at`` and ``deadline_at`` are derived on write
-  (see :mod:`center.services.derive`) so KPI SQL compares columns, never computes dates.
+  (see :mod:`center.kpi.derive`) so KPI SQL compares columns, never computes dates.
 """
 
 from __future__ import annotations
@@ -109,7 +109,9 @@ class Department(Base):
 class Category(Base):
     __tablename__ = "category"
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(20), unique=True)  # policy | life | dispute | emergency
+    code: Mapped[str] = mapped_column(
+        String(20), unique=True
+    )  # policy | life | dispute | emergency
     name: Mapped[str] = mapped_column(String(50))
     name_en: Mapped[str] = mapped_column(String(50))
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
@@ -139,7 +141,9 @@ class Household(Base):
     members: Mapped[int | None] = mapped_column(Integer)
     # canonical ';'-joined list in SPECIAL_GROUPS order; '' when none
     special_groups: Mapped[str] = mapped_column(String(120), default="")
-    is_special: Mapped[bool] = mapped_column(Boolean, default=False)  # derived: special_groups != ''
+    is_special: Mapped[bool] = mapped_column(
+        Boolean, default=False
+    )  # derived: special_groups != ''
     is_floating: Mapped[bool | None] = mapped_column(Boolean)
     moved_out_on: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
@@ -328,7 +332,7 @@ class Case(Base):
     address_note: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20), default="received")
     status_reason: Mapped[str | None] = mapped_column(Text)
-    # derived on write (center.services.derive)
+    # derived on write (center.kpi.derive)
     eff_response_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
     eff_closed_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
     response_due_at: Mapped[datetime] = mapped_column(LocalDateTime)  # received + 24 h

@@ -2,7 +2,7 @@
 
 ``build_monthly``, ``build_quarterly`` and ``build_annual`` are the Qt-free entry
 points the CLI and the workstation call; they render the snapshots assembled by
-:mod:`center.services.reports`.
+:mod:`center.reporting.snapshots`.
 """
 
 from reports.build import build_annual, build_monthly, build_quarterly

@@ -7,14 +7,8 @@ from typing import BinaryIO
 
 from reportlab.platypus import CondPageBreak, Flowable, Table
 
-from center.services.reports import (
-    ASSESS_SCOPES,
-    GRADE_NAMES,
-    GRADES,
-    SCOPE_NAMES,
-    AnnualRow,
-    AnnualSnapshot,
-)
+from center.core.vocab import ASSESS_SCOPES, GRADE_NAMES, SCOPE_NAMES
+from center.reporting.snapshots import GRADES, AnnualRow, AnnualSnapshot
 from reports.base import (
     CONTENT_WIDTH,
     DASH,

@@ -53,6 +53,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from center.core.kpis import HOUR_KPIS, higher_is_better
+
 FONT_NAME = "CenterCJK"
 FONT_ENV = "CENTER_REPORT_FONT"
 CID_FALLBACK = "STSong-Light"
@@ -677,14 +679,6 @@ def closing(header: DocHeader) -> list[Flowable]:
 
 
 # ---------------------------------------------------------------- KPI cells
-
-HOUR_KPIS = ("avg_response_hours", "entry_lag_hours")
-
-
-def higher_is_better(key: str) -> bool:
-    from db.seed import DEFAULT_TARGETS
-
-    return DEFAULT_TARGETS[key][1]
 
 
 def fmt_kpi(

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from center.services import reports as svc
+from center.reporting import snapshots as svc
 from reports import annual, monthly, quarterly
 from reports.base import ReportError, register_fonts
 

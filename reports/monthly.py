@@ -16,15 +16,11 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from center.services.budget import BudgetRow
-from center.services.kpi import KPI_KEYS, KPI_NAMES, KpiValue, UnitKpis
-from center.services.meetings import STATUS_NAMES
-from center.services.reports import (
-    TREND_KPIS,
-    BelowTarget,
-    MonthlySnapshot,
-    Ranked,
-)
+from center.core.kpis import KPI_KEYS, KPI_NAMES
+from center.kpi.compute import KpiValue, UnitKpis
+from center.office.budget import BudgetRow
+from center.office.meetings import STATUS_NAMES
+from center.reporting.snapshots import TREND_KPIS, BelowTarget, MonthlySnapshot, Ranked
 from reports.base import (
     CONTENT_WIDTH,
     DASH,

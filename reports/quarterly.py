@@ -8,13 +8,8 @@ from typing import BinaryIO
 
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer, Table, TableStyle
 
-from center.services.reports import (
-    GRADE_NAMES,
-    GRADES,
-    SCOPE_NAMES,
-    QuarterlySnapshot,
-    Scorecard,
-)
+from center.core.vocab import GRADE_NAMES, SCOPE_NAMES
+from center.reporting.snapshots import GRADES, QuarterlySnapshot, Scorecard
 from reports.base import (
     CONTENT_WIDTH,
     DASH,

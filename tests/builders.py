@@ -1,6 +1,6 @@
 """Small test-data builders: streets, communities, grids, households, staff, visits,
 cases and holiday overrides, written with every derived column filled exactly as
-the product's writers fill them (:mod:`center.services.derive`).
+the product's writers fill them (:mod:`center.kpi.derive`).
 
 Usage::
 
@@ -21,8 +21,8 @@ from typing import Any
 
 from sqlalchemy import Engine, insert, select
 
-from center.services.calendar import WorkCalendar, load_calendar
-from center.services.derive import (
+from center.kpi.calendar import WorkCalendar, load_calendar
+from center.kpi.derive import (
     derive_case,
     rebuild_household_months,
     recompute_repeats,

@@ -3,8 +3,8 @@
 * The user's real config, data and log dirs are never touched.
 * ``engine``: a fresh database at the newest schema with the shipped reference data,
   on SQLite and, where ``CENTER_TEST_PG_URL`` is set, on PostgreSQL (in a schema of
-  its own, ``center_test_<pid>``, dropped at the end). With that variable set, a skipped PostgreSQL test fails
-  the run.
+  its own, ``center_test_<pid>``, dropped at the end). With that variable set, a
+  skipped PostgreSQL test fails the run.
 """
 
 from __future__ import annotations
@@ -136,7 +136,7 @@ def engine(db_url: str):
 
 @pytest.fixture
 def ctx(db_url: str):
-    from center.services.context import open_context
+    from center.context import open_context
 
     c = open_context(db_url)
     yield c
@@ -152,7 +152,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     skipped = [r for r in reporter.stats.get("skipped", []) if "[pg" in r.nodeid]
     passed = [r for r in reporter.stats.get("passed", []) if "[pg" in r.nodeid]
     if not passed and os.environ.get("CI"):
-        reporter.write_line("ERROR: no PostgreSQL test passed with CENTER_TEST_PG_URL set", red=True)
+        reporter.write_line(
+            "ERROR: no PostgreSQL test passed with CENTER_TEST_PG_URL set", red=True
+        )
         session.exitstatus = 1
     if skipped:
         reporter.write_line(

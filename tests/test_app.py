@@ -14,16 +14,16 @@ from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QPushButton
 from test_wall_service import T, build_wall_street
 
-from center.windows.qtenv import prepare_environment
+from center.windows.runtime.qtenv import prepare_environment
 
 prepare_environment()
 
-from center.services.context import AppContext, open_context
-from center.services.pii import PiiKeyError
-from center.windows import texts
-from center.windows.i18n import install_translators
-from center.windows.main_window import MainWindow
-from center.windows.startup import AppStarter, describe_error
+from center.context import AppContext, open_context
+from center.core.pii import PiiKeyError
+from center.windows.app.main_window import MainWindow
+from center.windows.app.startup import AppStarter, describe_error
+from center.windows.runtime.i18n import install_translators
+from center.windows.wall import texts
 from center.windows.wall.controller import WallController
 from db.engine import DatabaseError, open_database
 
@@ -36,12 +36,13 @@ def _flush_deletes() -> None:
 
 
 @pytest.fixture
-def window(qtbot: Any, db_url: str, monkeypatch: pytest.MonkeyPatch,
-           tmp_path: Path) -> Iterator[MainWindow]:
+def window(
+    qtbot: Any, db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Iterator[MainWindow]:
     monkeypatch.setenv("CENTER_WALL_PIN", "4321")
     provider = tmp_path / "fake_menu_provider.py"
     provider.write_text(
-        "from center.windows.menus import MenuEntry\n"
+        "from center.windows.app.menus import MenuEntry\n"
         "calls = []\n"
         "def menu_entries():\n"
         "    return [MenuEntry('tools', 'Fake tool', calls.append, order=5)]\n",
@@ -53,7 +54,7 @@ def window(qtbot: Any, db_url: str, monkeypatch: pytest.MonkeyPatch,
     engine.dispose()
     ctx = open_context(db_url)
     controller = WallController(ctx.engine, clock=lambda: T, live=False, full_refresh_ms=0)
-    win = MainWindow(ctx, controller, providers=["fake_menu_provider", "center.windows.nothing"])
+    win = MainWindow(ctx, controller, providers=["fake_menu_provider"])
     qtbot.addWidget(win)
     win.show()
     with qtbot.waitSignal(win.wall.settled, timeout=90_000):
@@ -156,9 +157,12 @@ class CancellingStarter(AppStarter):
 @sqlite_only
 def test_cancelled_demo_writes_nothing(qtbot: Any, db_url: str):
     got: dict[str, Any] = {}
-    starter = CancellingStarter(db_url, on_ready=lambda c, x: got.update(ctx=c, cancelled=x),
-                                on_error=lambda e: got.update(error=e),
-                                demo_options={"households_per_grid": 5})
+    starter = CancellingStarter(
+        db_url,
+        on_ready=lambda c, x: got.update(ctx=c, cancelled=x),
+        on_error=lambda e: got.update(error=e),
+        demo_options={"households_per_grid": 5},
+    )
     starter.start()
     qtbot.waitUntil(lambda: bool(got), timeout=120_000)
     assert got["cancelled"] is True
@@ -188,8 +192,10 @@ def test_chinese_is_the_default_translation(qapp: Any):
         assert any(Path(f).name == "wall_zh_CN.qm" for f in loaded)
         assert texts.kpi_name("coverage") == "走访覆盖率"
         assert texts.kpi_name("closure_15wd") == "按期办结率"
-        assert QCoreApplication.translate("Wall", "Data feed interrupted since %1") == \
-            "数据中断 自 %1 起"
+        assert (
+            QCoreApplication.translate("Wall", "Data feed interrupted since %1")
+            == "数据中断 自 %1 起"
+        )
         assert texts.money(586_400) == "58.64万元"
     finally:
         install_translators(qapp, "en")
@@ -223,9 +229,8 @@ class Closer:
 
 
 @sqlite_only
-def test_run_app_opens_the_main_window(qapp: Any, db_url: str,
-                                       monkeypatch: pytest.MonkeyPatch):
-    from center.windows.startup import run_app
+def test_run_app_opens_the_main_window(qapp: Any, db_url: str, monkeypatch: pytest.MonkeyPatch):
+    from center.windows.app.startup import run_app
 
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     engine = open_database(db_url)
@@ -243,7 +248,7 @@ def test_run_app_opens_the_main_window(qapp: Any, db_url: str,
 
 
 def test_run_app_reports_an_unreachable_database(qapp: Any, monkeypatch: pytest.MonkeyPatch):
-    from center.windows.startup import run_app
+    from center.windows.app.startup import run_app
 
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     closer = Closer()
@@ -274,7 +279,11 @@ def test_wall_refuses_a_screen_that_does_not_exist(db_url: str):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     done = subprocess.run(
         [sys.executable, "-m", "center", "wall", "--db", db_url, "--screen", "7"],
-        capture_output=True, text=True, env=env, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 2, done.stderr
     assert "screen 7 does not exist: this machine has 1 screen(s)" in done.stderr

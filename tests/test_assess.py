@@ -9,7 +9,8 @@ from fractions import Fraction
 import pytest
 from builders import Builder, at
 
-from center.services.assess import (
+from center.core.kpis import DEPARTMENT_KPIS, KPI_KEYS
+from center.kpi.assess import (
     Assessment,
     assess,
     attainment,
@@ -17,7 +18,7 @@ from center.services.assess import (
     grade_for,
     score_snapshot,
 )
-from center.services.kpi import DEPARTMENT_KPIS, KPI_KEYS, KpiSnapshot, KpiValue, UnitKpis
+from center.kpi.compute import KpiSnapshot, KpiValue, UnitKpis
 from db.seed import DEFAULT_TARGETS
 
 T = at(2026, 10, 1)

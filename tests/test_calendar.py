@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import insert
 
-from center.services.calendar import WorkCalendar, load_calendar, package_covers
+from center.kpi.calendar import WorkCalendar, load_calendar, package_covers
 from db.models import HolidayOverride
 from db.types import CST
 

@@ -16,10 +16,11 @@ import pytest
 from builders import Builder, at
 from sqlalchemy import insert, select, update
 
-from center.services import cases as cs
-from center.services import interchange as ix
-from center.services.cases import Actor, IntakeRequest
-from center.services.kpi import compute_kpis
+from center.cases import lifecycle as cs
+from center.cases.lifecycle import IntakeRequest
+from center.core.access import Actor
+from center.interchange import service as ix
+from center.kpi.compute import compute_kpis
 from db.engine import downgrade, make_engine, upgrade
 from db.models import Case, Grid, Household
 

@@ -11,8 +11,11 @@ from builders import Builder, at
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from center.services import cases as cs
-from center.services.cases import Actor, IntakeRequest
+from center.cases import lifecycle as cs
+from center.cases.lifecycle import IntakeRequest
+from center.core.access import Actor, resolve_actor
+from center.core.clock import now
+from center.core.errors import InvalidInput, NotFound, PermissionDenied, UnknownUser
 from db.models import AgendaItem, AuditLog, Case, CaseEvent, ChangeCounter
 
 COORD = Actor("alice", "coordinator")
@@ -110,21 +113,21 @@ def test_intake_with_assignment_and_on_the_spot(world, engine):
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_intake_refuses_bad_input_and_writes_nothing(world, engine):
-    with pytest.raises(cs.NotFound, match="household with code 'NOPE'"):
+    with pytest.raises(NotFound, match="household with code 'NOPE'"):
         _intake(engine, household="NOPE")
-    with pytest.raises(cs.NotFound, match="subcategory"):
+    with pytest.raises(NotFound, match="subcategory"):
         _intake(engine, sub="Z99")
-    with pytest.raises(cs.InvalidInput, match="^source:"):
+    with pytest.raises(InvalidInput, match="^source:"):
         _intake(engine, source="fax")
-    with pytest.raises(cs.InvalidInput, match="^priority:"):
+    with pytest.raises(InvalidInput, match="^priority:"):
         _intake(engine, priority="soon")
-    with pytest.raises(cs.InvalidInput, match="^assign_to:"):
+    with pytest.raises(InvalidInput, match="^assign_to:"):
         _intake(engine, on_the_spot=True, assign_to="D01")
-    with pytest.raises(cs.NotFound, match="department"):
+    with pytest.raises(NotFound, match="department"):
         _intake(engine, assign_to="D99")
-    with pytest.raises(cs.InvalidInput, match="^received_at: .* is in the future"):
-        _intake(engine, when=cs.now() + timedelta(hours=1))
-    with pytest.raises(cs.PermissionDenied):
+    with pytest.raises(InvalidInput, match="^received_at: .* is in the future"):
+        _intake(engine, when=now() + timedelta(hours=1))
+    with pytest.raises(PermissionDenied):
         cs.intake(engine, Actor("v", "viewer"), IntakeRequest("H1", "visit", "L01"))
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(Case)) == 0
@@ -291,7 +294,7 @@ def test_every_legal_and_illegal_transition(world, engine):
             later = when + timedelta(hours=1)
             if action == "respond" and status != "received":
                 # legal from this status, but these paths already stamped the response
-                with pytest.raises(cs.InvalidInput, match="already responded"):
+                with pytest.raises(InvalidInput, match="already responded"):
                     _do(engine, action, ch.code, ch.version, later)
                 continue
             res = _do(engine, action, ch.code, ch.version, later, dept="D02")
@@ -342,7 +345,7 @@ def test_reassign_restarts_the_department_clock(world, engine):
     assert c.assigned_at == T0 + timedelta(hours=5) and c.accepted_at is None
     assert c.accept_due_at == T0 + timedelta(hours=7)
     assert c.first_response_at == T0 and c.escalated is True
-    with pytest.raises(cs.InvalidInput, match="already assigned to D06"):
+    with pytest.raises(InvalidInput, match="already assigned to D06"):
         cs.assign(engine, COORD, ch.code, ch.version, "D06", at=T0 + timedelta(hours=6))
 
 
@@ -367,7 +370,7 @@ def test_escalation_creates_an_agenda_item(world, engine):
     assert item[0] == f"{ch.code} 停车管理" and item[1] == "pending" and item[2] == c.id
     assert item[3] == c.dept_id
     assert _counter(engine, "meetings") == before + 1
-    with pytest.raises(cs.InvalidInput, match="^note: a reason is required"):
+    with pytest.raises(InvalidInput, match="^note: a reason is required"):
         cs.not_our_remit(engine, COORD, ch.code, res.version, note="  ")
 
 
@@ -403,7 +406,7 @@ def test_low_rating_asks_for_callback_and_reopen_links_a_new_case(world, engine)
     detail = cs.case_detail(engine, ch.code)
     assert detail.reopened_by == (reopened.created,)
     assert cs.case_detail(engine, reopened.created).reopened_from == ch.code
-    with pytest.raises(cs.InvalidInput, match="already reopened as"):
+    with pytest.raises(InvalidInput, match="already reopened as"):
         cs.reopen(engine, COORD, ch.code, reopened.version, note="再次")
     other = cs.rate(engine, COORD, _case_in(engine, "confirmed", 1)[0].code, 5, 4)
     assert other.callback_needed is False
@@ -412,7 +415,7 @@ def test_low_rating_asks_for_callback_and_reopen_links_a_new_case(world, engine)
 def test_failed_spot_check_reopens(world, engine):
     ch, when = _case_in(engine, "resolved", 0)
     sup = Actor("sup", "assessor")
-    with pytest.raises(cs.InvalidInput, match="^note:"):
+    with pytest.raises(InvalidInput, match="^note:"):
         cs.spot_check(engine, sup, ch.code, ch.version, False)
     res = cs.spot_check(
         engine, sup, ch.code, ch.version, False, note="回访未解决", at=when + timedelta(days=1)
@@ -426,15 +429,15 @@ def test_failed_spot_check_reopens(world, engine):
 def test_rating_and_time_validation(world, engine):
     ch, when = _case_in(engine, "confirmed", 0)
     for bad in (0, 6, True):
-        with pytest.raises(cs.InvalidInput, match="^satisfaction:"):
+        with pytest.raises(InvalidInput, match="^satisfaction:"):
             cs.rate(engine, COORD, ch.code, ch.version, bad)
-    with pytest.raises(cs.InvalidInput, match="earlier than received_at"):
+    with pytest.raises(InvalidInput, match="earlier than received_at"):
         cs.rate(engine, COORD, ch.code, ch.version, 4, at=T0 - timedelta(days=1))
-    with pytest.raises(cs.InvalidInput, match="earlier than the confirmation"):
+    with pytest.raises(InvalidInput, match="earlier than the confirmation"):
         cs.rate(engine, COORD, ch.code, ch.version, 4, at=when - timedelta(minutes=1))
-    with pytest.raises(cs.InvalidInput, match="in the future"):
-        cs.rate(engine, COORD, ch.code, ch.version, 4, at=cs.now() + timedelta(days=1))
-    with pytest.raises(cs.NotFound, match="case with code 'C0'"):
+    with pytest.raises(InvalidInput, match="in the future"):
+        cs.rate(engine, COORD, ch.code, ch.version, 4, at=now() + timedelta(days=1))
+    with pytest.raises(NotFound, match="case with code 'C0'"):
         cs.rate(engine, COORD, "C0", 1, 4)
     assert _row(engine, ch.code).version == ch.version
 
@@ -444,9 +447,9 @@ def test_permissions(world, engine):
     ch = _intake(engine, assign_to="D01")
     d01 = _row(engine, ch.code).dept_id
     other = Actor("dept2", "department", dept_id=d01 + 1, dept_code="D02")
-    with pytest.raises(cs.PermissionDenied, match="not assigned to your department"):
+    with pytest.raises(PermissionDenied, match="not assigned to your department"):
         cs.accept(engine, other, ch.code, ch.version)
-    with pytest.raises(cs.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         cs.assign(engine, Actor("s", "assessor"), ch.code, ch.version, "D02")
     mine = Actor("dept1", "department", dept_id=d01, dept_code="D01")
     res = cs.accept(engine, mine, ch.code, ch.version, at=T0 + timedelta(minutes=30))
@@ -459,15 +462,15 @@ def test_resolve_actor(engine):
     from db.engine import transaction
     from db.models import AppUser
 
-    assert cs.resolve_actor(engine, "anyone") == Actor("anyone", "admin")
+    assert resolve_actor(engine, "anyone") == Actor("anyone", "admin")
     with transaction(engine) as s:
         s.add(AppUser(username="bob", display_name="Bob", role="coordinator"))
         s.add(AppUser(username="old", display_name="Old", role="admin", active=False))
-    assert cs.resolve_actor(engine, "bob") == Actor("bob", "coordinator", None, None)
-    with pytest.raises(cs.UnknownUser):
-        cs.resolve_actor(engine, "old")
-    with pytest.raises(cs.UnknownUser):
-        cs.resolve_actor(engine, "anyone")
+    assert resolve_actor(engine, "bob") == Actor("bob", "coordinator", None, None)
+    with pytest.raises(UnknownUser):
+        resolve_actor(engine, "old")
+    with pytest.raises(UnknownUser):
+        resolve_actor(engine, "anyone")
 
 
 def test_update_case_recomputes_repeat_and_keeps_text_out_of_audit(world, engine):
@@ -486,7 +489,7 @@ def test_update_case_recomputes_repeat_and_keeps_text_out_of_audit(world, engine
     detail = _audit(engine, second.code)[-1][1]
     assert "张三" not in detail and json.loads(detail)["changes"]["subcategory"] == ["L03", "L02"]
     assert first.code != second.code
-    with pytest.raises(cs.InvalidInput, match="^status:"):
+    with pytest.raises(InvalidInput, match="^status:"):
         cs.update_case(engine, COORD, second.code, 2, {"status": "rated"})
 
 
@@ -522,9 +525,9 @@ def test_repeat_candidates_and_flags(world, engine):
     row = _row(engine, new.code)
     assert row.is_repeat is True and row.repeat_of_id == _row(engine, closed_near).id
     other_hh = _intake(engine, household="H2", sub="P01", when=at(2025, 9, 6, 9)).code
-    with pytest.raises(cs.InvalidInput, match="another household"):
+    with pytest.raises(InvalidInput, match="another household"):
         _intake(engine, repeat_of=other_hh)
-    with pytest.raises(cs.NotFound):
+    with pytest.raises(NotFound):
         cs.repeat_candidates(engine, "H9", "L01")
 
 

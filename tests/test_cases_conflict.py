@@ -10,8 +10,10 @@ import pytest
 from builders import Builder, at
 from sqlalchemy import func, select, text
 
-from center.services import cases as cs
-from center.services.cases import Actor, IntakeRequest
+from center.cases import lifecycle as cs
+from center.cases.lifecycle import IntakeRequest
+from center.core.access import Actor
+from center.core.errors import ConflictError
 from db.engine import make_engine
 from db.models import AuditLog, Case, CaseEvent
 
@@ -44,7 +46,7 @@ def test_second_save_is_refused_with_the_first_ones_changes(two_engines):
 
     cs.assign(a_eng, alice, code, seen_by_a.version, "D06", at=at(2025, 9, 1, 9), note="城管处理")
     before = _counts(b_eng)
-    with pytest.raises(cs.ConflictError) as err:
+    with pytest.raises(ConflictError) as err:
         cs.assign(
             b_eng,
             bob,
@@ -89,7 +91,7 @@ def test_sqlite_writers_are_serialised_and_the_later_one_is_refused(two_engines)
         try:
             cs.update_case(b_eng, bob, code, 1, {"summary": "bob"})
             outcome["result"] = "written"
-        except cs.ConflictError as exc:
+        except ConflictError as exc:
             outcome["result"] = exc
 
     with a_eng.connect() as conn:
@@ -107,7 +109,7 @@ def test_sqlite_writers_are_serialised_and_the_later_one_is_refused(two_engines)
     worker.join(timeout=60)
     assert not worker.is_alive()
     err = outcome["result"]
-    assert isinstance(err, cs.ConflictError)
+    assert isinstance(err, ConflictError)
     assert (err.expected_version, err.current_version) == (1, 2)
     assert cs.case_detail(a_eng, code).summary == "alice"
 
@@ -126,7 +128,7 @@ def test_concurrent_transactions_on_postgresql(two_engines):
         try:
             cs.assign(b_eng, bob, code, 1, "D04", at=at(2025, 9, 1, 10))
             outcome["result"] = "written"
-        except cs.ConflictError as exc:
+        except ConflictError as exc:
             outcome["result"] = exc
 
     with a_eng.connect() as conn:
@@ -144,7 +146,7 @@ def test_concurrent_transactions_on_postgresql(two_engines):
     worker.join(timeout=60)
     assert not worker.is_alive()
     err = outcome["result"]
-    assert isinstance(err, cs.ConflictError)
+    assert isinstance(err, ConflictError)
     assert (err.expected_version, err.current_version) == (1, 2)
     with a_eng.connect() as conn:
         row = conn.execute(select(Case.dept_id, Case.version).where(Case.code == code)).one()

@@ -11,9 +11,9 @@ import pytest
 from builders import Builder, at
 from sqlalchemy import select
 
-from center.services import cases as cs
-from center.services import spotcheck as sc
-from center.services.cases import Actor
+from center.cases import spotcheck as sc
+from center.core.access import Actor
+from center.core.errors import InvalidInput, PermissionDenied
 from db.models import AuditLog, Case
 
 SUP = Actor("sup", "assessor")
@@ -157,12 +157,12 @@ def test_pending_checks_and_results(closed, engine):
 def test_draw_refuses_bad_input(closed, engine):
     kw = {"closed_from": date(2025, 10, 1), "closed_to": date(2025, 10, 31)}
     for bad in (0, -5, 101):
-        with pytest.raises(cs.InvalidInput, match="^percent:"):
+        with pytest.raises(InvalidInput, match="^percent:"):
             sc.draw_sample(engine, SUP, percent=bad, **kw)
-    with pytest.raises(cs.InvalidInput, match="^closed_from:"):
+    with pytest.raises(InvalidInput, match="^closed_from:"):
         sc.draw_sample(
             engine, SUP, percent=5, closed_from=date(2025, 11, 1), closed_to=date(2025, 10, 1)
         )
-    with pytest.raises(cs.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         sc.draw_sample(engine, Actor("c", "coordinator"), percent=5, **kw)
     assert sc.recent_draws(engine) == []

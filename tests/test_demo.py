@@ -17,12 +17,12 @@ from shapely.strtree import STRtree
 from sqlalchemy import Engine, func, insert, inspect, select
 
 from center.cli import main as cli_main
-from center.services.budget import budget_summary
-from center.services.context import open_context
-from center.services.demo import DemoError, build_demo
-from center.services.demo_geo import group_tiles, tessellate
-from center.services.demo_people import id_check_digit, id_number_valid
-from center.services.derive import recompute_repeats
+from center.context import open_context
+from center.demo.build import DemoError, build_demo
+from center.demo.geo import group_tiles, tessellate
+from center.demo.people import id_check_digit, id_number_valid
+from center.kpi.derive import recompute_repeats
+from center.office.budget import budget_summary
 from db.models import (
     SPECIAL_GROUPS,
     AgendaItem,
@@ -127,8 +127,9 @@ def _check_geography(engine: Engine, summary) -> None:
         for j in range(i + 1, len(plist)):
             assert plist[i].intersection(plist[j]).area < 1e-14
     assert shapely.union_all(plist).geom_type == "Polygon"
-    homes = _rows(engine, Household, Household.grid_id, Household.lon, Household.lat,
-                  Household.address)
+    homes = _rows(
+        engine, Household, Household.grid_id, Household.lon, Household.lat, Household.address
+    )
     for gid, lon, lat, address in homes:
         assert polys[gid].contains(shapely.Point(lon, lat))
         assert re.fullmatch(r"\w+\d+幢\d单元\d{3,4}室", address), address
@@ -139,8 +140,16 @@ def _check_geography(engine: Engine, summary) -> None:
 
 def _check_households_and_residents(ctx, summary) -> None:
     engine = ctx.engine
-    homes = _rows(engine, Household, Household.id, Household.members, Household.special_groups,
-                  Household.is_special, Household.moved_out_on, Household.is_floating)
+    homes = _rows(
+        engine,
+        Household,
+        Household.id,
+        Household.members,
+        Household.special_groups,
+        Household.is_special,
+        Household.moved_out_on,
+        Household.is_floating,
+    )
     assert len(homes) == summary.households
     assert 384 <= len(homes) <= 576
     special = [h for h in homes if h.is_special]
@@ -157,9 +166,18 @@ def _check_households_and_residents(ctx, summary) -> None:
     assert any(h.special_groups.count(";") == 1 for h in homes)  # some with two tags
     assert 0 < sum(1 for h in homes if h.is_floating) < len(homes) / 3
     assert 0 < sum(1 for h in homes if h.moved_out_on) < len(homes) / 10
-    residents = _rows(engine, Resident, Resident.household_id, Resident.name_enc,
-                      Resident.name_hash, Resident.id_number_enc, Resident.birth_date,
-                      Resident.gender, Resident.phone_enc, Resident.phone_hash)
+    residents = _rows(
+        engine,
+        Resident,
+        Resident.household_id,
+        Resident.name_enc,
+        Resident.name_hash,
+        Resident.id_number_enc,
+        Resident.birth_date,
+        Resident.gender,
+        Resident.phone_enc,
+        Resident.phone_hash,
+    )
     assert len(residents) == summary.residents
     assert 2.0 <= len(residents) / len(homes) <= 2.7
     per_home = Counter(r.household_id for r in residents)
@@ -191,8 +209,15 @@ def _check_households_and_residents(ctx, summary) -> None:
 
 
 def _check_visits(engine: Engine, summary) -> None:
-    visits = _rows(engine, Visit, Visit.household_id, Visit.visited_at, Visit.recorded_at,
-                   Visit.lag_hours, Visit.outcome)
+    visits = _rows(
+        engine,
+        Visit,
+        Visit.household_id,
+        Visit.visited_at,
+        Visit.recorded_at,
+        Visit.lag_hours,
+        Visit.outcome,
+    )
     assert len(visits) == summary.visits
     outcomes = Counter(v.outcome for v in visits)
     assert outcomes["met"] > 0.8 * len(visits) and outcomes["not_home"] and outcomes["refused"]
@@ -209,10 +234,15 @@ def _check_visits(engine: Engine, summary) -> None:
     met = defaultdict(list)
     for v in visits:
         if v.outcome == "met":
-            met[(v.household_id, v.visited_at.year * 100 + v.visited_at.month)].append(
-                v.visited_at)
-    months = _rows(engine, HouseholdMonth, HouseholdMonth.household_id, HouseholdMonth.ym,
-                   HouseholdMonth.first_met_at, HouseholdMonth.second_met_at)
+            met[(v.household_id, v.visited_at.year * 100 + v.visited_at.month)].append(v.visited_at)
+    months = _rows(
+        engine,
+        HouseholdMonth,
+        HouseholdMonth.household_id,
+        HouseholdMonth.ym,
+        HouseholdMonth.first_met_at,
+        HouseholdMonth.second_met_at,
+    )
     assert len(months) == len(met)
     for hh, ym, first, second in months:
         times = sorted(met[(hh, ym)])
@@ -224,13 +254,27 @@ def _check_cadence(engine: Engine, summary) -> None:
     grid_of = dict(_rows(engine, Grid, Grid.id, Grid.code))
     special = {
         hid: grid_of[gid]
-        for hid, gid, sp, moved in _rows(engine, Household, Household.id, Household.grid_id,
-                                          Household.is_special, Household.moved_out_on)
+        for hid, gid, sp, moved in _rows(
+            engine,
+            Household,
+            Household.id,
+            Household.grid_id,
+            Household.is_special,
+            Household.moved_out_on,
+        )
         if sp and moved is None
     }
-    full = {(hh, ym) for hh, ym, second in _rows(
-        engine, HouseholdMonth, HouseholdMonth.household_id, HouseholdMonth.ym,
-        HouseholdMonth.second_met_at) if second is not None}
+    full = {
+        (hh, ym)
+        for hh, ym, second in _rows(
+            engine,
+            HouseholdMonth,
+            HouseholdMonth.household_id,
+            HouseholdMonth.ym,
+            HouseholdMonth.second_met_at,
+        )
+        if second is not None
+    }
     months = [202606, 202607, 202608, 202609, 202610]
     share: dict[str, list[int]] = defaultdict(list)
     for hid, code in special.items():
@@ -256,8 +300,16 @@ def _check_cases(engine: Engine, summary) -> None:
         assert c.response_due_at == c.received_at + timedelta(hours=24)
         assert c.deadline_at is not None and c.deadline_at > c.received_at
         assert c.received_at <= AS_OF
-        for col in ("first_response_at", "assigned_at", "accepted_at", "closed_at",
-                    "confirmed_at", "rated_at", "spot_checked_at", "escalated_at"):
+        for col in (
+            "first_response_at",
+            "assigned_at",
+            "accepted_at",
+            "closed_at",
+            "confirmed_at",
+            "rated_at",
+            "spot_checked_at",
+            "escalated_at",
+        ):
             value = getattr(c, col)
             assert value is None or c.received_at <= value <= AS_OF, (c.code, col)
         assert (c.dept_id is None) == (c.assigned_at is None)
@@ -288,8 +340,13 @@ def _check_cases(engine: Engine, summary) -> None:
     assert any(c.reopened_from_id for c in rows) and any(c.is_repeat for c in rows)
     assert any(c.escalated for c in rows)
     assert {c.status for c in rows} >= {"received", "accepted", "rated", "resolved"}
-    fresh = [c for c in rows if subs[c.subcategory_id][0] == "E" and c.status in OPEN
-             and AS_OF - c.received_at <= timedelta(hours=6)]
+    fresh = [
+        c
+        for c in rows
+        if subs[c.subcategory_id][0] == "E"
+        and c.status in OPEN
+        and AS_OF - c.received_at <= timedelta(hours=6)
+    ]
     assert len(fresh) >= 3
     with engine.begin() as conn:  # is_repeat is exactly what derive computes
         assert recompute_repeats(conn, None) == 0

@@ -11,8 +11,9 @@ from builders import Builder, at
 from sqlalchemy import update
 
 from center import config
-from center.services import inbox as ib
-from center.services.inbox import InboxFilter, InboxSort
+from center.cases import inbox as ib
+from center.cases.inbox import InboxFilter, InboxSort
+from center.windows.workstation import filters as saved
 from db.models import Case
 
 T = at(2025, 11, 20, 10, 0)
@@ -297,25 +298,25 @@ def test_saved_filters_round_trip():
         clock_kinds=("accept",),
         text="送餐",
     )
-    ib.save_filter("alice", "我的网格", f)
-    ib.save_filter("alice", "超时", InboxFilter(clock="overdue"))
-    ib.save_filter("bob", "全部", InboxFilter())
-    assert ib.saved_filters("alice") == {"我的网格": f, "超时": InboxFilter(clock="overdue")}
-    ib.delete_filter("alice", "超时")
-    assert list(ib.saved_filters("alice")) == ["我的网格"]
-    assert list(ib.saved_filters("bob")) == ["全部"]
-    assert ib.saved_filters("carol") == {}
+    saved.save_filter("alice", "我的网格", f)
+    saved.save_filter("alice", "超时", InboxFilter(clock="overdue"))
+    saved.save_filter("bob", "全部", InboxFilter())
+    assert saved.saved_filters("alice") == {"我的网格": f, "超时": InboxFilter(clock="overdue")}
+    saved.delete_filter("alice", "超时")
+    assert list(saved.saved_filters("alice")) == ["我的网格"]
+    assert list(saved.saved_filters("bob")) == ["全部"]
+    assert saved.saved_filters("carol") == {}
     # entries this version cannot read are skipped, not fatal
     path = config.config_dir() / "workstation-filters.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     data["alice"]["old"] = {"statuses": ["lost"]}
     data["alice"]["broken"] = {"received_from": "yesterday"}
     path.write_text(json.dumps(data), encoding="utf-8")
-    assert list(ib.saved_filters("alice")) == ["我的网格"]
+    assert list(saved.saved_filters("alice")) == ["我的网格"]
     with pytest.raises(ValueError, match="needs a name"):
-        ib.save_filter("alice", " ", f)
+        saved.save_filter("alice", " ", f)
     with pytest.raises(ValueError, match="unknown clock filter"):
-        ib.save_filter("alice", "x", InboxFilter(clock="soon"))
+        saved.save_filter("alice", "x", InboxFilter(clock="soon"))
 
 
 def test_closing_a_case_stops_all_its_clocks(engine):

@@ -17,8 +17,8 @@ import openpyxl
 import pytest
 from sqlalchemy import Engine, func, select
 
-from center.services import interchange as ix
-from center.services.derive import rebuild_household_months
+from center.interchange import service as ix
+from center.kpi.derive import rebuild_household_months
 from db.changes import counters
 from db.models import (
     AuditLog,
@@ -1235,7 +1235,7 @@ def _index_sql(engine: Engine) -> list[tuple[str, str]]:
 
 
 def test_bulk_insert_rebuilds_indexes_and_a_cancel_keeps_them(ctx, tmp_path, monkeypatch):
-    from center.services import interchange_base
+    from center.interchange import base as interchange_base
 
     monkeypatch.setattr(interchange_base, "DEFER_INDEXES_MIN", 3)
     monkeypatch.setattr(interchange_base, "CHUNK", 2)
@@ -1292,7 +1292,7 @@ def test_an_import_that_loses_a_race_says_to_run_it_again(ctx, tmp_path, monkeyp
     import psycopg
     from sqlalchemy.exc import OperationalError
 
-    from center.services import interchange as module
+    from center.interchange import service as module
 
     seed_base(ctx, tmp_path)
     before = counts(ctx.engine)

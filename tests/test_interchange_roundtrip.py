@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from test_interchange import CASE_HEADER, feature, geojson, make_id, put, square
 
-from center.services import interchange as ix
+from center.interchange import service as ix
 from db.models import (
     Case,
     Community,

@@ -16,15 +16,8 @@ import pytest
 from builders import Builder, at
 from sqlalchemy import create_engine, select
 
-from center.services.kpi import (
-    DEPARTMENT_KPIS,
-    KPI_KEYS,
-    KpiValue,
-    compute_all_scopes,
-    compute_kpis,
-    parse_period,
-    trend,
-)
+from center.core.kpis import DEPARTMENT_KPIS, KPI_KEYS
+from center.kpi.compute import KpiValue, compute_all_scopes, compute_kpis, parse_period, trend
 from db.models import Case
 
 T_NOV5 = at(2026, 11, 5, 9)
@@ -736,7 +729,7 @@ def test_entry_lag_medians_are_the_stored_lags_bit_for_bit(engine, b):
     is the mean of the two stored middle values, exactly (no rounding on the way)."""
     import statistics
 
-    from center.services.derive import visit_lag_hours
+    from center.kpi.derive import visit_lag_hours
 
     b.household("H1", "G01")
     b.household("H2", "G02")
@@ -809,7 +802,7 @@ def test_empty_units_are_listed_with_null_values(engine, b):
 
 
 def test_json_shape_and_targets_from_the_database(engine, b):
-    from center.services.targets import set_target
+    from center.kpi.targets import set_target
 
     b.household("H1", "G01")
     b.case("H1", at(2026, 10, 5, 9), first_response_at=at(2026, 10, 5, 21, 30))
@@ -894,7 +887,7 @@ def test_trend_months(engine, b):
 
 
 def test_set_target_validates_audits_and_bumps_the_change_feed(engine):
-    from center.services.targets import list_targets, set_target
+    from center.kpi.targets import list_targets, set_target
     from db.changes import counters
     from db.models import AuditLog
 
@@ -948,8 +941,13 @@ def _street_for_parallel(b):
     b.household("H2", "G03")
     _visits(b, "H1", at(2026, 10, 3, 9), at(2026, 10, 9, 9))
     _visits(b, "H2", at(2026, 10, 4, 9))
-    b.case("H1", at(2026, 10, 5, 9), dept="D02", assigned_at=at(2026, 10, 5, 10),
-           first_response_at=at(2026, 10, 5, 11))
+    b.case(
+        "H1",
+        at(2026, 10, 5, 9),
+        dept="D02",
+        assigned_at=at(2026, 10, 5, 10),
+        first_response_at=at(2026, 10, 5, 11),
+    )
     b.case("H2", at(2026, 10, 6, 9), closed_at=at(2026, 10, 8, 9), satisfaction=3)
 
 
@@ -957,7 +955,7 @@ def test_visit_statements_run_beside_the_case_statements_on_one_snapshot(engine,
     """With PARALLEL some statements run on helper connections that read the same
     snapshot (PostgreSQL: an exported snapshot; SQLite: checked
     with the change counters); the result is the one-thread result."""
-    from center.services import kpi as kpi_module
+    from center.kpi import compute as kpi_module
 
     _street_for_parallel(b)
     helped: list[int] = []
@@ -980,7 +978,9 @@ def test_visit_statements_run_beside_the_case_statements_on_one_snapshot(engine,
     assert helped == [0, 0, 3, 1]  # cadence, entry lag, closed cases; the trend's lags
     # an engine view can keep a caller's computations on its own thread (the wall)
     alone_engine = engine.execution_options(**{kpi_module.HELPERS_OPTION: False})
-    both = {s: v.to_json_dict() for s, v in compute_all_scopes(alone_engine, "2026Q4", T_NOV5).items()}
+    both = {
+        s: v.to_json_dict() for s, v in compute_all_scopes(alone_engine, "2026Q4", T_NOV5).items()
+    }
     assert both == alone
     assert helped[-1] == 0
     assert [t.name for t in threading.enumerate() if t.name == "kpi-side"] == []
@@ -993,7 +993,7 @@ def test_a_write_between_the_two_snapshots_sends_the_work_back_to_one_connection
     """SQLite cannot hand a snapshot to another connection: when a write commits
     between the reader's first read and the helper's, the helper sees other change
     counters and the visit statements run on the reader's own connection."""
-    from center.services import kpi as kpi_module
+    from center.kpi import compute as kpi_module
     from db.changes import bump
 
     _street_for_parallel(b)
@@ -1024,7 +1024,7 @@ def test_a_write_between_the_two_snapshots_sends_the_work_back_to_one_connection
 def test_a_failing_refresh_leaves_no_helper_running(engine, b, monkeypatch):
     """When a statement of a refresh fails, the error reaches the caller and every
     helper has finished before the read transaction ends."""
-    from center.services import kpi as kpi_module
+    from center.kpi import compute as kpi_module
     from db import kpi_queries
 
     _street_for_parallel(b)

@@ -9,7 +9,7 @@ import pytest
 from builders import Builder, at
 
 from center.cli import main
-from center.services.kpi import DEPARTMENT_KPIS, KPI_KEYS
+from center.core.kpis import DEPARTMENT_KPIS, KPI_KEYS
 from db.engine import open_database
 
 

@@ -14,7 +14,8 @@ from sqlalchemy import delete
 from test_kpi_property import GRIDS, RawData, expected_units, scenarios
 
 from center.cli import main
-from center.services.kpi import DEPARTMENT_KPIS, KPI_KEYS, Period
+from center.core.kpis import DEPARTMENT_KPIS, KPI_KEYS
+from center.kpi.compute import Period
 from db.engine import open_database
 from db.models import (
     Case,

@@ -21,16 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete
 
-from center.services.calendar import WorkCalendar
-from center.services.kpi import (
-    DEPARTMENT_KPIS,
-    KPI_KEYS,
-    Period,
-    compute_all_scopes,
-    month_period,
-    quarter_period,
-    year_period,
-)
+from center.core.kpis import DEPARTMENT_KPIS, KPI_KEYS
+from center.kpi.calendar import WorkCalendar
+from center.kpi.compute import Period, compute_all_scopes, month_period, quarter_period, year_period
 from db.models import (
     Case,
     Community,
@@ -458,7 +451,7 @@ def test_kpis_equal_the_reference(engine):
 def test_trend_equals_one_computation_per_month(engine):
     """``trend`` computes its months together (one pass per kind of row, grouped by
     month); every point must equal that month computed on its own, in every scope."""
-    from center.services.kpi import compute_kpis, trend
+    from center.kpi.compute import compute_kpis, trend
 
     pg = engine.dialect.name == "postgresql"
 

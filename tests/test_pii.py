@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-from center.services.pii import (
+from center.core.pii import (
     PiiCipher,
     PiiKeyError,
     load_master_key,
@@ -65,7 +65,7 @@ def test_missing_or_malformed_key(tmp_path, monkeypatch):
 
 def test_database_remembers_its_key(ctx, monkeypatch):
     assert ctx.cipher  # records the key check value
-    from center.services.context import open_context
+    from center.context import open_context
 
     monkeypatch.setenv("CENTER_PII_KEY", base64.b64encode(b"z" * 32).decode())
     other = open_context(str(ctx.engine.url.render_as_string(hide_password=False)))

@@ -57,8 +57,14 @@ CHILD = textwrap.dedent(
 
 def test_many_signals_and_paint_calls_survive():
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    proc = subprocess.run([sys.executable, "-c", CHILD], check=False, capture_output=True,
-                          text=True, timeout=300, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
     assert proc.returncode == 0, f"child died with {proc.returncode}: {proc.stderr[-2000:]}"
     emitted, red, alive = proc.stdout.split()
     assert int(emitted) == EMITS

@@ -26,9 +26,11 @@ from pypdf import PdfReader
 from sqlalchemy import insert, select
 
 from center.cli import main as cli_main
-from center.services import reports as svc
-from center.services.assess import assess, score_snapshot
-from center.services.kpi import KPI_KEYS, KPI_NAMES, compute_kpis
+from center.core.kpis import KPI_KEYS, KPI_NAMES
+from center.core.vocab import SCOPE_NAMES
+from center.kpi.assess import assess, score_snapshot
+from center.kpi.compute import compute_kpis
+from center.reporting import snapshots as svc
 from db.models import (
     AgendaItem,
     AuditLog,
@@ -393,7 +395,7 @@ def test_annual_review_matches_assess(engine, tmp_path):
             for n in range(1, 5)
         ]
         section = {"grid": "三", "community": "四", "department": "五"}[scope]
-        start = lines.index(f"{section}、{svc.SCOPE_NAMES[scope]}年度考核得分及排名")
+        start = lines.index(f"{section}、{SCOPE_NAMES[scope]}年度考核得分及排名")
         for code, unit in year.items():
             name = unit["name"] + (
                 "（东园社区）"

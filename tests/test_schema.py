@@ -62,8 +62,9 @@ def _street_with_household(s):
     g = Grid(code="G01", name="一网格", community_id=com.id, geometry='{"type":"Polygon"}')
     s.add(g)
     s.flush()
-    h = Household(code="H1", grid_id=g.id, address="1号楼101", special_groups="solo_elderly",
-                  is_special=True)
+    h = Household(
+        code="H1", grid_id=g.id, address="1号楼101", special_groups="solo_elderly", is_special=True
+    )
     s.add(h)
     s.flush()
     return h
@@ -74,11 +75,28 @@ def test_round_trip_aware_datetimes_and_money(engine):
     with transaction(engine) as s:
         h = _street_with_household(s)
         sub = s.scalar(select(Subcategory).where(Subcategory.code == "L01"))
-        s.add(Case(code="K1", household_id=h.id, source="visit", subcategory_id=sub.id,
-                   priority="24h", received_at=received, response_due_at=received,
-                   deadline_at=received, status="received"))
-        s.add(BudgetLine(code="B1", year=2026, category="personnel", source="fiscal",
-                         amount=Decimal("12345.60")))
+        s.add(
+            Case(
+                code="K1",
+                household_id=h.id,
+                source="visit",
+                subcategory_id=sub.id,
+                priority="24h",
+                received_at=received,
+                response_due_at=received,
+                deadline_at=received,
+                status="received",
+            )
+        )
+        s.add(
+            BudgetLine(
+                code="B1",
+                year=2026,
+                category="personnel",
+                source="fiscal",
+                amount=Decimal("12345.60"),
+            )
+        )
     with transaction(engine) as s:
         k = s.scalar(select(Case).where(Case.code == "K1"))
         assert k.received_at == received and k.received_at.utcoffset().total_seconds() == 8 * 3600
@@ -91,8 +109,18 @@ def test_check_constraint_refuses_unknown_source(engine):
         h = _street_with_household(s)
         sub = s.scalar(select(Subcategory).where(Subcategory.code == "L01"))
         now = datetime(2026, 10, 1, tzinfo=CST)
-        s.add(Case(code="K1", household_id=h.id, source="fax", subcategory_id=sub.id,
-                   priority="24h", received_at=now, response_due_at=now, deadline_at=now))
+        s.add(
+            Case(
+                code="K1",
+                household_id=h.id,
+                source="fax",
+                subcategory_id=sub.id,
+                priority="24h",
+                received_at=now,
+                response_due_at=now,
+                deadline_at=now,
+            )
+        )
 
 
 def test_audit_log_is_append_only(engine):

@@ -12,8 +12,8 @@ import pytest
 from builders import Builder, at
 from sqlalchemy import insert, select, update
 
-from center.services import interchange as ix
-from center.services.kpi import compute_kpis
+from center.interchange import service as ix
+from center.kpi.compute import compute_kpis
 from db.engine import downgrade, make_engine, upgrade
 from db.models import Grid, Household, Visit
 
@@ -55,7 +55,9 @@ def test_a_household_moving_grid_takes_its_visits_along(engine):
     b = Builder(engine)
     street(b)
     with engine.begin() as conn:
-        conn.execute(update(Household).where(Household.code == "H2").values(grid_id=b.id("grid", "G01")))
+        conn.execute(
+            update(Household).where(Household.code == "H2").values(grid_id=b.id("grid", "G01"))
+        )
     assert grids_of_visits(engine) == {"V1": "G01", "V2": "G01", "V3": "G01"}
     assert lag_by_grid(engine) == {"G01": 4.0, "G02": None}
 
@@ -114,9 +116,14 @@ def test_a_household_moved_while_a_visit_is_being_written_takes_it_along(engine,
             tx = conn.begin()
             conn.execute(
                 insert(Visit).values(
-                    code="V4", household_id=b.id("household", "H1"), staff_id=b.id("staff", "S001"),
-                    visited_at=at(2026, 10, 6, 9), outcome="met", recorded_at=at(2026, 10, 6, 9),
-                    recorded_is_default=True, lag_hours=0.0,
+                    code="V4",
+                    household_id=b.id("household", "H1"),
+                    staff_id=b.id("staff", "S001"),
+                    visited_at=at(2026, 10, 6, 9),
+                    outcome="met",
+                    recorded_at=at(2026, 10, 6, 9),
+                    recorded_is_default=True,
+                    lag_hours=0.0,
                 )
             )
 

@@ -11,9 +11,15 @@ import pytest
 from builders import Builder, at
 from sqlalchemy import func, insert, select
 
-from center.services import cases as cs
-from center.services import visits as vs
-from center.services.cases import Actor, IntakeRequest
+from center.cases import lifecycle as cs
+from center.cases.lifecycle import IntakeRequest
+from center.core.access import Actor
+from center.core.clock import now
+from center.core.errors import InvalidInput, NotFound, PermissionDenied
+from center.visits import cadence as vs_cadence
+from center.visits import households as vs_households
+from center.visits import planning as vs_planning
+from center.visits import records as vs_records
 from db.models import AuditLog, HouseholdMonth, Resident, Visit
 
 T = at(2025, 11, 20, 10, 0)  # evaluation instant: November, Q4
@@ -63,7 +69,7 @@ def street(engine):
 def test_cadence_status(street, engine):
     ids = {code: street.id("household", code) for code in "ABCDG"}
     with engine.connect() as conn:
-        cad = vs.cadence_status(
+        cad = vs_cadence.cadence_status(
             conn,
             [
                 (ids["A"], True),
@@ -92,8 +98,8 @@ def test_cadence_status(street, engine):
 
 
 def test_plan_orders_by_urgency_and_building(street, engine):
-    plan = vs.plan_for_staff(engine, "S1", as_of=T)
-    assert plan.staff == vs.StaffInfo("S1", "工作人员S1", "grid_worker", "G01", "G01网格")
+    plan = vs_planning.plan_for_staff(engine, "S1", as_of=T)
+    assert plan.staff == vs_planning.StaffInfo("S1", "工作人员S1", "grid_worker", "G01", "G01网格")
     got = [(r.order, r.household_code, r.building, r.cadence.state) for r in plan.rows]
     assert got == [
         (1, "C", "幸福小区2号楼", "overdue"),
@@ -105,36 +111,38 @@ def test_plan_orders_by_urgency_and_building(street, engine):
     by_code = {r.household_code: r for r in plan.rows}
     assert by_code["C"].special_groups == ("disabled", "low_income")
     assert by_code["C"].others == (
-        vs.OtherVisit("S2", "工作人员S2", "building_leader", at(2025, 11, 12, 15), "not_home"),
+        vs_planning.OtherVisit(
+            "S2", "工作人员S2", "building_leader", at(2025, 11, 12, 15), "not_home"
+        ),
     )
     assert by_code["D"].others == ()  # 14 days + 1 h ago: outside the window
     assert by_code["A"].others == ()  # S1's own visits are not "others"
 
-    full = vs.plan_for_staff(engine, "S1", as_of=T, include_ok=True)
+    full = vs_planning.plan_for_staff(engine, "S1", as_of=T, include_ok=True)
     assert [r.household_code for r in full.rows] == ["C", "D", "A", "G", "B"]
     assert "E" not in [r.household_code for r in full.rows]  # moved out before Q4 ends
 
     # the window is (as_of - 14 d, as_of]: the D visit of 2025-11-06 09:00 is inside at
     # 2025-11-20 08:59 and outside at 09:00, when it is exactly 14 days old
-    inside = vs.plan_for_staff(engine, "S1", as_of=at(2025, 11, 20, 8, 59))
+    inside = vs_planning.plan_for_staff(engine, "S1", as_of=at(2025, 11, 20, 8, 59))
     assert [o.staff_code for o in {r.household_code: r for r in inside.rows}["D"].others] == ["S3"]
-    edge = vs.plan_for_staff(engine, "S1", as_of=at(2025, 11, 20, 9, 0))
+    edge = vs_planning.plan_for_staff(engine, "S1", as_of=at(2025, 11, 20, 9, 0))
     assert {r.household_code: r for r in edge.rows}["D"].others == ()
 
 
 def test_plan_errors(street, engine):
-    with pytest.raises(cs.NotFound, match="staff"):
-        vs.plan_for_staff(engine, "S9", as_of=T)
+    with pytest.raises(NotFound, match="staff"):
+        vs_planning.plan_for_staff(engine, "S9", as_of=T)
     street.staff("S4", None, role="volunteer")
-    with pytest.raises(cs.InvalidInput, match="no grid"):
-        vs.plan_for_staff(engine, "S4", as_of=T)
-    assert [s.code for s in vs.grid_workers(engine)] == ["S1", "S2", "S3"]
+    with pytest.raises(InvalidInput, match="no grid"):
+        vs_planning.plan_for_staff(engine, "S4", as_of=T)
+    assert [s.code for s in vs_planning.grid_workers(engine)] == ["S1", "S2", "S3"]
 
 
 def test_route_csv(street, engine, tmp_path):
-    plan = vs.plan_for_staff(engine, "S1", as_of=T)
+    plan = vs_planning.plan_for_staff(engine, "S1", as_of=T)
     path = tmp_path / "route.csv"
-    assert vs.write_route_csv(plan, path) == 4
+    assert vs_planning.write_route_csv(plan, path) == 4
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
@@ -159,9 +167,9 @@ def test_route_csv(street, engine, tmp_path):
 
 
 def test_record_visit_updates_cadence_and_reports_others(street, engine):
-    before = vs.recent_visits_by_others(engine, "C", "S1", as_of=at(2025, 11, 14, 9))
+    before = vs_records.recent_visits_by_others(engine, "C", "S1", as_of=at(2025, 11, 14, 9))
     assert [o.staff_code for o in before] == ["S2"]
-    ch = vs.record_visit(
+    ch = vs_records.record_visit(
         engine,
         COORD,
         household_code="C",
@@ -192,11 +200,11 @@ def test_record_visit_updates_cadence_and_reports_others(street, engine):
     assert tuple(month) == (at(2025, 11, 14, 9), None)
     assert audit[0] == "visit.record" and "身体" not in audit[1]
     assert json.loads(audit[1])["outcome"] == "met"
-    plan = vs.plan_for_staff(engine, "S1", as_of=T)
+    plan = vs_planning.plan_for_staff(engine, "S1", as_of=T)
     c = {r.household_code: r for r in plan.rows}["C"]
     assert (c.cadence.done, c.cadence.remaining) == (1, 1)
 
-    vs.record_visit(
+    vs_records.record_visit(
         engine,
         COORD,
         household_code="C",
@@ -204,7 +212,7 @@ def test_record_visit_updates_cadence_and_reports_others(street, engine):
         visited_at=at(2025, 11, 18, 9),
         outcome="met",
     )
-    plan = vs.plan_for_staff(engine, "S1", as_of=T)
+    plan = vs_planning.plan_for_staff(engine, "S1", as_of=T)
     assert "C" not in [r.household_code for r in plan.rows]
 
 
@@ -216,16 +224,16 @@ def test_record_visit_refuses_bad_input(street, engine):
         "visited_at": at(2025, 11, 1, 9),
         "outcome": "met",
     }
-    with pytest.raises(cs.InvalidInput, match="^outcome:"):
-        vs.record_visit(engine, COORD, **{**kw, "outcome": "maybe"})
-    with pytest.raises(cs.NotFound, match="household"):
-        vs.record_visit(engine, COORD, **{**kw, "household_code": "Z"})
-    with pytest.raises(cs.NotFound, match="staff"):
-        vs.record_visit(engine, COORD, **{**kw, "staff_code": "S9"})
-    with pytest.raises(cs.InvalidInput, match="in the future"):
-        vs.record_visit(engine, COORD, **{**kw, "visited_at": cs.now() + timedelta(days=2)})
-    with pytest.raises(cs.PermissionDenied):
-        vs.record_visit(engine, Actor("x", "viewer"), **kw)
+    with pytest.raises(InvalidInput, match="^outcome:"):
+        vs_records.record_visit(engine, COORD, **{**kw, "outcome": "maybe"})
+    with pytest.raises(NotFound, match="household"):
+        vs_records.record_visit(engine, COORD, **{**kw, "household_code": "Z"})
+    with pytest.raises(NotFound, match="staff"):
+        vs_records.record_visit(engine, COORD, **{**kw, "staff_code": "S9"})
+    with pytest.raises(InvalidInput, match="in the future"):
+        vs_records.record_visit(engine, COORD, **{**kw, "visited_at": now() + timedelta(days=2)})
+    with pytest.raises(PermissionDenied):
+        vs_records.record_visit(engine, Actor("x", "viewer"), **kw)
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(Visit)) == 9
 
@@ -258,29 +266,31 @@ def _residents(ctx, street):
 
 def test_find_households(ctx, street):
     _residents(ctx, street)
-    hits = vs.find_households(ctx, "张三")
+    hits = vs_households.find_households(ctx, "张三")
     assert [(h.code, h.matched_by, h.resident) for h in hits] == [("A", "name", "张*")]
-    assert [(h.code, h.matched_by) for h in vs.find_households(ctx, "13812345678")] == [
+    assert [(h.code, h.matched_by) for h in vs_households.find_households(ctx, "13812345678")] == [
         ("A", "phone")
     ]
-    assert [(h.code, h.matched_by) for h in vs.find_households(ctx, "110101195001011234")] == [
-        ("A", "id_number")
-    ]
-    by_addr = vs.find_households(ctx, "2号楼")
+    assert [
+        (h.code, h.matched_by) for h in vs_households.find_households(ctx, "110101195001011234")
+    ] == [("A", "id_number")]
+    by_addr = vs_households.find_households(ctx, "2号楼")
     assert [(h.code, h.matched_by, h.resident) for h in by_addr] == [
         ("C", "address", "欧***"),
         ("E", "address", ""),
     ]
-    assert [(h.code, h.matched_by) for h in vs.find_households(ctx, "C")] == [("C", "code")]
-    assert vs.find_households(ctx, "  ") == []
-    assert vs.find_households(ctx, "100%") == []  # wildcards are literal
+    assert [(h.code, h.matched_by) for h in vs_households.find_households(ctx, "C")] == [
+        ("C", "code")
+    ]
+    assert vs_households.find_households(ctx, "  ") == []
+    assert vs_households.find_households(ctx, "100%") == []  # wildcards are literal
 
 
 def test_household_profile_and_reveal(ctx, street):
     _residents(ctx, street)
     eng = ctx.engine
     cs.intake(eng, COORD, IntakeRequest("A", "visit", "L01", received_at=at(2025, 11, 3, 9)))
-    p = vs.household_profile(ctx, "A", as_of=T)
+    p = vs_households.household_profile(ctx, "A", as_of=T)
     assert (p.code, p.grid_code, p.community_name, p.special_groups) == (
         "A",
         "G01",
@@ -301,8 +311,10 @@ def test_household_profile_and_reveal(ctx, street):
     ]
     assert (p.cadence.done, p.cadence.next_due) == (1, at(2025, 12, 1))
 
-    clear = vs.reveal_resident(ctx, COORD, "R1", "回访核实身份")
-    assert clear == vs.RevealedResident("R1", "张三", "110101195001011234", "13812345678")
+    clear = vs_households.reveal_resident(ctx, COORD, "R1", "回访核实身份")
+    assert clear == vs_households.RevealedResident(
+        "R1", "张三", "110101195001011234", "13812345678"
+    )
     with eng.connect() as conn:
         row = conn.execute(
             select(AuditLog.actor, AuditLog.action, AuditLog.entity, AuditLog.detail).where(
@@ -311,19 +323,23 @@ def test_household_profile_and_reveal(ctx, street):
         ).one()
     assert row[:3] == ("alice", "pii.reveal", "resident")
     assert "张三" not in row[3] and "1381234" not in row[3]
-    with pytest.raises(cs.PermissionDenied):
-        vs.reveal_resident(ctx, Actor("d", "department", 1, "D01"), "R1", "想看")
-    with pytest.raises(cs.InvalidInput, match="^reason:"):
-        vs.reveal_resident(ctx, COORD, "R1", " ")
-    with pytest.raises(cs.NotFound):
-        vs.reveal_resident(ctx, COORD, "R9", "核实")
+    with pytest.raises(PermissionDenied):
+        vs_households.reveal_resident(ctx, Actor("d", "department", 1, "D01"), "R1", "想看")
+    with pytest.raises(InvalidInput, match="^reason:"):
+        vs_households.reveal_resident(ctx, COORD, "R1", " ")
+    with pytest.raises(NotFound):
+        vs_households.reveal_resident(ctx, COORD, "R9", "核实")
 
 
 def test_building_key_and_natural_order():
-    assert vs.building_key("幸福小区3号楼2单元501") == "幸福小区3号楼"
-    assert vs.building_key("和平路12号幸福小区3号楼1单元") == "和平路12号幸福小区3号楼"
-    assert vs.building_key("和平路12号") == "和平路12号"
-    assert vs.building_key("B栋301") == "B栋"
-    assert vs.building_key("某村") == "某村"
+    assert vs_planning.building_key("幸福小区3号楼2单元501") == "幸福小区3号楼"
+    assert vs_planning.building_key("和平路12号幸福小区3号楼1单元") == "和平路12号幸福小区3号楼"
+    assert vs_planning.building_key("和平路12号") == "和平路12号"
+    assert vs_planning.building_key("B栋301") == "B栋"
+    assert vs_planning.building_key("某村") == "某村"
     addrs = ["10号楼1单元", "2号楼10单元", "2号楼2单元"]
-    assert sorted(addrs, key=vs.natural_key) == ["2号楼2单元", "2号楼10单元", "10号楼1单元"]
+    assert sorted(addrs, key=vs_planning.natural_key) == [
+        "2号楼2单元",
+        "2号楼10单元",
+        "10号楼1单元",
+    ]

@@ -1,4 +1,4 @@
-"""The wall's Qt-free data side (center.services.dashboard) on a fixture street with
+"""The wall's Qt-free data side (center.wall.model) on a fixture street with
 hand-computed KPIs, on SQLite and PostgreSQL.
 
 The fixture (``build_wall_street``), evaluated for October 2026 as of
@@ -31,7 +31,7 @@ from builders import Builder, at
 from shapely.geometry import Point, shape
 from sqlalchemy import Engine, update
 
-from center.services import dashboard as d
+from center.wall import model as d
 from db.models import Grid, Household, KpiTarget
 
 T = at(2026, 10, 20, 12)
@@ -51,39 +51,85 @@ def build_wall_street(engine: Engine) -> Builder:
     with engine.begin() as conn:
         conn.execute(update(Grid).where(Grid.code == "G01").values(geometry=square(120.0, 30.0)))
         conn.execute(update(Grid).where(Grid.code == "G02").values(geometry=square(120.01, 30.0)))
-    spots = {"H1": (30.002, 120.002), "H2": (30.004, 120.004), "H3": (30.006, 120.006),
-             "H4": (30.008, 120.008), "H5": (30.003, 120.013), "H6": (30.007, 120.017)}
+    spots = {
+        "H1": (30.002, 120.002),
+        "H2": (30.004, 120.004),
+        "H3": (30.006, 120.006),
+        "H4": (30.008, 120.008),
+        "H5": (30.003, 120.013),
+        "H6": (30.007, 120.017),
+    }
     for code, (lat, lon) in spots.items():
         grid = "G01" if code in ("H1", "H2", "H3", "H4") else "G02"
-        b.household(code, grid, special_groups="solo_elderly" if code == "H1" else "",
-                    lat=lat, lon=lon)
-    b.visits([
-        {"household": "H1", "visited_at": at(2026, 10, 3, 9), "staff": "S001"},
-        {"household": "H1", "visited_at": at(2026, 10, 10, 9), "staff": "S001"},
-        {"household": "H2", "visited_at": at(2026, 10, 5, 9), "staff": "S001"},
-        {"household": "H3", "visited_at": at(2026, 10, 6, 9), "staff": "S001"},
-        {"household": "H5", "visited_at": at(2026, 10, 7, 9), "staff": "S002"},
-        {"household": "H6", "visited_at": at(2026, 10, 8, 9), "staff": "S002"},
-    ])
-    b.cases([
-        {"code": "K1", "household": "H2", "received_at": at(2026, 10, 8, 9), "source": "visit",
-         "on_the_spot": True, "first_response_at": at(2026, 10, 8, 10),
-         "closed_at": at(2026, 10, 9, 9), "satisfaction": 5, "subcategory": "L01"},
-        {"code": "K2", "household": "H3", "received_at": at(2026, 10, 9, 9), "source": "visit",
-         "on_the_spot": False, "first_response_at": at(2026, 10, 10, 12),
-         "closed_at": at(2026, 10, 12, 9), "satisfaction": 3, "subcategory": "L03"},
-        {"code": "K3", "household": "H5", "received_at": at(2026, 10, 19, 10),
-         "subcategory": "E01", "priority": "immediate", "dept": "D03",
-         "assigned_at": at(2026, 10, 20, 9), "status": "assigned"},
-        {"code": "K4", "household": "H6", "received_at": at(2026, 10, 19, 14),
-         "subcategory": "L08", "dept": "D03", "assigned_at": at(2026, 10, 20, 10, 20),
-         "status": "assigned"},
-        {"code": "K5", "household": "H2", "received_at": at(2026, 10, 15, 9),
-         "subcategory": "L01", "first_response_at": at(2026, 10, 15, 10)},
-    ])
+        b.household(
+            code, grid, special_groups="solo_elderly" if code == "H1" else "", lat=lat, lon=lon
+        )
+    b.visits(
+        [
+            {"household": "H1", "visited_at": at(2026, 10, 3, 9), "staff": "S001"},
+            {"household": "H1", "visited_at": at(2026, 10, 10, 9), "staff": "S001"},
+            {"household": "H2", "visited_at": at(2026, 10, 5, 9), "staff": "S001"},
+            {"household": "H3", "visited_at": at(2026, 10, 6, 9), "staff": "S001"},
+            {"household": "H5", "visited_at": at(2026, 10, 7, 9), "staff": "S002"},
+            {"household": "H6", "visited_at": at(2026, 10, 8, 9), "staff": "S002"},
+        ]
+    )
+    b.cases(
+        [
+            {
+                "code": "K1",
+                "household": "H2",
+                "received_at": at(2026, 10, 8, 9),
+                "source": "visit",
+                "on_the_spot": True,
+                "first_response_at": at(2026, 10, 8, 10),
+                "closed_at": at(2026, 10, 9, 9),
+                "satisfaction": 5,
+                "subcategory": "L01",
+            },
+            {
+                "code": "K2",
+                "household": "H3",
+                "received_at": at(2026, 10, 9, 9),
+                "source": "visit",
+                "on_the_spot": False,
+                "first_response_at": at(2026, 10, 10, 12),
+                "closed_at": at(2026, 10, 12, 9),
+                "satisfaction": 3,
+                "subcategory": "L03",
+            },
+            {
+                "code": "K3",
+                "household": "H5",
+                "received_at": at(2026, 10, 19, 10),
+                "subcategory": "E01",
+                "priority": "immediate",
+                "dept": "D03",
+                "assigned_at": at(2026, 10, 20, 9),
+                "status": "assigned",
+            },
+            {
+                "code": "K4",
+                "household": "H6",
+                "received_at": at(2026, 10, 19, 14),
+                "subcategory": "L08",
+                "dept": "D03",
+                "assigned_at": at(2026, 10, 20, 10, 20),
+                "status": "assigned",
+            },
+            {
+                "code": "K5",
+                "household": "H2",
+                "received_at": at(2026, 10, 15, 9),
+                "subcategory": "L01",
+                "first_response_at": at(2026, 10, 15, 10),
+            },
+        ]
+    )
     with engine.begin() as conn:
-        conn.execute(update(KpiTarget).where(KpiTarget.key == "on_the_spot_rate")
-                     .values(value=0.55))
+        conn.execute(
+            update(KpiTarget).where(KpiTarget.key == "on_the_spot_rate").values(value=0.55)
+        )
     return b
 
 
@@ -123,7 +169,13 @@ def test_domains_reload_only_their_parts():
     assert d.parts_for({"meetings"}) == {"meetings"}
     assert d.parts_for({"visits"}) == {"kpis", "ranking"}
     assert d.parts_for({"cases", "budget"}) == {
-        "kpis", "incidents", "alerts", "meetings", "ranking", "budget"}
+        "kpis",
+        "incidents",
+        "alerts",
+        "meetings",
+        "ranking",
+        "budget",
+    }
     assert d.parts_for({"something-new"}) == set(d.PARTS)
 
 
@@ -195,7 +247,8 @@ def test_alert_clocks(street: Engine):
     assert part.clocks["response"] == d.ClockCounts(1, 1)
     assert part.clocks["closure"] == d.ClockCounts(0, 0)
     assert [a.severity for a in part.alerts] == sorted(
-        (a.severity for a in part.alerts), key=lambda s: s != "bad")
+        (a.severity for a in part.alerts), key=lambda s: s != "bad"
+    )
     # five minutes earlier K4's acceptance clock is not yet at 80 %
     early = d.load_alerts(street, at(2026, 10, 20, 11, 50))
     assert ("clock_due_soon", "accept") not in {(a.kind, a.clock) for a in early.alerts}
@@ -210,8 +263,9 @@ def test_closure_clock_counts_working_days(street: Engine):
     assert ("clock_due_soon", "closure") not in {(a.kind, a.clock) for a in before.alerts}
     assert due[("clock_due_soon", "closure")] == ("K5",)
     late = d.load_alerts(street, at(2026, 11, 6, 0, 0))
-    assert {(a.kind, a.clock): a.cases for a in late.alerts}[
-        ("clock_breached", "closure")] == ("K5",)
+    assert {(a.kind, a.clock): a.cases for a in late.alerts}[("clock_breached", "closure")] == (
+        "K5",
+    )
 
 
 def test_missing_holiday_calendar_is_an_alert(engine: Engine):
@@ -226,7 +280,10 @@ def test_incidents(street: Engine):
     assert [(e.code, e.grid, e.subcategory) for e in part.emergencies] == [("K3", "G02", "E01")]
     assert (part.emergencies[0].lat, part.emergencies[0].lon) == (30.003, 120.013)
     assert sorted(part.heat) == [
-        (30.003, 120.013, 1), (30.004, 120.004, 2), (30.006, 120.006, 1), (30.007, 120.017, 1)
+        (30.003, 120.013, 1),
+        (30.004, 120.004, 2),
+        (30.006, 120.006, 1),
+        (30.007, 120.017, 1),
     ]
     # 30 days on, none of these cases is in the density window any more
     assert d.load_incidents(street, at(2026, 12, 1, 12)).heat == ()
@@ -261,6 +318,7 @@ def test_load_part_rejects_unknown_parts(engine: Engine):
 
 def test_moved_out_household_leaves_coverage(street: Engine):
     with street.begin() as conn:
-        conn.execute(update(Household).where(Household.code == "H4")
-                     .values(moved_out_on=date(2026, 10, 1)))
+        conn.execute(
+            update(Household).where(Household.code == "H4").values(moved_out_on=date(2026, 10, 1))
+        )
     assert d.load_kpis(street, T).tile("coverage").value == pytest.approx(1.0)

@@ -25,9 +25,25 @@ def test_snapshot_writes_the_wall_as_png(db_url: str, tmp_path: Path):
     engine.dispose()
     out = tmp_path / "shots" / "wall.png"
     proc = subprocess.run(
-        [sys.executable, "-m", "center", "snapshot", "wall", "--db", db_url,
-         "--size", "1280x720", "-o", str(out), "--as-of", "2026-10-20T12:00:00+08:00"],
-        check=False, capture_output=True, text=True, timeout=240,
+        [
+            sys.executable,
+            "-m",
+            "center",
+            "snapshot",
+            "wall",
+            "--db",
+            db_url,
+            "--size",
+            "1280x720",
+            "-o",
+            str(out),
+            "--as-of",
+            "2026-10-20T12:00:00+08:00",
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=240,
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -49,14 +65,15 @@ def test_snapshot_writes_the_wall_as_png(db_url: str, tmp_path: Path):
 
 def _blend(top: str, bottom: str, alpha: float) -> QColor:
     t, b = QColor(top), QColor(bottom)
-    mix = [round(alpha * x + (1 - alpha) * y) for x, y in
-           zip(t.getRgb()[:3], b.getRgb()[:3], strict=True)]
+    mix = [
+        round(alpha * x + (1 - alpha) * y)
+        for x, y in zip(t.getRgb()[:3], b.getRgb()[:3], strict=True)
+    ]
     return QColor(*mix)
 
 
 def _near(c: QColor, target: QColor, tol: int = 8) -> bool:
-    return all(abs(a - b) <= tol for a, b in zip(c.getRgb()[:3], target.getRgb()[:3],
-                                                 strict=True))
+    return all(abs(a - b) <= tol for a, b in zip(c.getRgb()[:3], target.getRgb()[:3], strict=True))
 
 
 def test_snapshot_refuses_a_bad_size(tmp_path: Path, capsys: pytest.CaptureFixture[str]):

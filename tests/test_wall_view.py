@@ -25,7 +25,7 @@ from PySide6.QtWebEngineCore import (
 from sqlalchemy import Engine, text
 from test_wall_service import EXPECTED, T, build_wall_street
 
-from center.windows.qtenv import prepare_environment
+from center.windows.runtime.qtenv import prepare_environment
 
 prepare_environment()
 
@@ -64,8 +64,9 @@ def recorder() -> Iterator[Recorder]:
 @pytest.fixture
 def wall(qtbot: Any, engine: Engine, recorder: Recorder) -> Iterator[WallView]:
     build_wall_street(engine)
-    controller = WallController(engine, clock=lambda: T, poll_s=0.2, backoff=(0.2, 0.5),
-                                full_refresh_ms=0)
+    controller = WallController(
+        engine, clock=lambda: T, poll_s=0.2, backoff=(0.2, 0.5), full_refresh_ms=0
+    )
     view = WallView(controller)
     qtbot.addWidget(view)
     view.ticker.set_running(False)
@@ -74,7 +75,7 @@ def wall(qtbot: Any, engine: Engine, recorder: Recorder) -> Iterator[WallView]:
     with qtbot.waitSignal(view.settled, timeout=90_000):
         controller.start()
     yield view
-    gc.unfreeze()  # the wall froze the heap when it settled (center.windows.heap)
+    gc.unfreeze()  # the wall froze the heap when it settled (center.windows.runtime.heap)
     view.shutdown()
     controller.stop()
     assert controller.feed is not None and not controller.feed.is_running()
@@ -157,8 +158,11 @@ def test_tiles_come_from_the_configured_internal_server(
     url = QUrl.fromLocalFile(str(tmp_path)).toString() + "/tiles/{z}/{x}/{y}.png"
     wall.map_panel.set_tiles(url)
     qtbot.waitUntil(lambda: any("/tiles/" in u for u in recorder.urls), timeout=10_000)
-    assert all(u.startswith(QUrl.fromLocalFile(str(tmp_path)).toString())
-               for u in recorder.urls if "/tiles/" in u)
+    assert all(
+        u.startswith(QUrl.fromLocalFile(str(tmp_path)).toString())
+        for u in recorder.urls
+        if "/tiles/" in u
+    )
 
 
 @sqlite_only
@@ -198,8 +202,10 @@ def _drop_and_restore(engine: Engine, feed_name: str) -> tuple[Any, Any]:
     def cut() -> None:
         with engine.begin() as conn:
             conn.execute(
-                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                     "WHERE application_name = :name"),
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE application_name = :name"
+                ),
                 {"name": feed_name},
             )
 
@@ -210,16 +216,18 @@ def test_outage_shows_the_banner_and_recovers(wall: WallView, engine: Engine, qt
     controller = wall.controller
     assert controller.feed is not None
     cut, restore = _drop_and_restore(engine, controller.feed.application_name)
-    with qtbot.waitSignal(controller.connection_changed, timeout=10_000,
-                          check_params_cb=lambda s: s == "down"):
+    with qtbot.waitSignal(
+        controller.connection_changed, timeout=10_000, check_params_cb=lambda s: s == "down"
+    ):
         cut()
     assert wall.header.banner.isVisible()
     assert wall.header.banner.text().startswith("Data feed interrupted since ")
     assert wall.header.connection.property("state") == "bad"
     # the last data stays on screen
     assert wall.kpi_panel.cards["coverage"].gauge.value() == pytest.approx(5 / 6)
-    with qtbot.waitSignal(controller.connection_changed, timeout=10_000,
-                          check_params_cb=lambda s: s == "live"):
+    with qtbot.waitSignal(
+        controller.connection_changed, timeout=10_000, check_params_cb=lambda s: s == "live"
+    ):
         restore()
     assert not wall.header.banner.isVisible()
     assert wall.header.connection.property("state") == "ok"

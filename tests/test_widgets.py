@@ -112,7 +112,9 @@ def test_ticker_colours_items_by_state(qtbot):
     t.set_items([("█████", "bad")])
     img = _image(t, QSize(600, 60))
     reds = sum(
-        1 for x in range(0, 120, 2) for y in range(10, 50, 2)
+        1
+        for x in range(0, 120, 2)
+        for y in range(10, 50, 2)
         if _close(img.pixelColor(x, y), WALL.state("bad"), tol=20)
     )
     assert reds > 20

@@ -16,9 +16,11 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from center.services import cases as cs
-from center.services.cases import Actor, IntakeRequest
-from center.services.inbox import InboxFilter
+from center.cases import lifecycle as cs
+from center.cases.inbox import InboxFilter
+from center.cases.lifecycle import IntakeRequest
+from center.core.access import Actor
+from center.core.clock import now
 from center.windows.workstation.dialogs import ConflictDialog
 from center.windows.workstation.main_window import WorkstationWindow
 from db.models import AuditLog, Case, CaseEvent, Resident
@@ -97,7 +99,7 @@ def test_closed_loop_walkthrough(qtbot, window, ctx, monkeypatch):
         ctx.engine,
         ALICE,
         IntakeRequest(
-            "H1", "hotline", "L01", "上周也反映过", received_at=cs.now() - timedelta(days=3)
+            "H1", "hotline", "L01", "上周也反映过", received_at=now() - timedelta(days=3)
         ),
     ).code
     window.inbox.refresh()
@@ -316,7 +318,7 @@ def test_snapshot_renders_every_view(qtbot, ctx, street, view):
 def test_chinese_translation_is_complete_and_loads(qapp):
     import xml.etree.ElementTree as ET
 
-    from center.windows.i18n import I18N_DIR, install_translators
+    from center.windows.runtime.i18n import I18N_DIR, install_translators
     from center.windows.workstation import texts as tx
 
     tree = ET.parse(I18N_DIR / "workstation_zh_CN.ts")
@@ -375,7 +377,9 @@ def test_a_department_users_inbox_holds_only_their_departments_cases(qtbot, ctx,
     dora = Actor("dora", "department", dept_code="D01")
     w = _open(qtbot, ctx, dora)
     try:
-        qtbot.waitUntil(lambda: w.inbox.model.is_loaded() and w.inbox.model.total == 1, timeout=WAIT)
+        qtbot.waitUntil(
+            lambda: w.inbox.model.is_loaded() and w.inbox.model.total == 1, timeout=WAIT
+        )
         assert w.inbox.model.row_at(0).code == mine.code
         assert not w.inbox.dept.isEnabled()
         w.inbox.clear()  # clearing the filter keeps the department

@@ -95,8 +95,7 @@ class GroupedBars(QWidget):
                 x += sw + 6 * u
                 p.setPen(pal.color("muted"))
                 tw = fm.horizontalAdvance(name)
-                p.drawText(QRectF(x, y, tw + 4, text_px * 1.4), Qt.AlignmentFlag.AlignVCenter,
-                           name)
+                p.drawText(QRectF(x, y, tw + 4, text_px * 1.4), Qt.AlignmentFlag.AlignVCenter, name)
                 x += tw + 18 * u
             y += text_px * 1.6
         if not self._rows:
@@ -127,7 +126,10 @@ class GroupedBars(QWidget):
                 p.drawRect(QRectF(bar_x, by + i * bar_h + bar_h * 0.1, length, bar_h * 0.8))
             if r.note:
                 p.setPen(pal.state(r.state) if r.state != "none" else pal.color("text"))
-                p.drawText(QRectF(w - note_w, y, note_w, row_h),
-                           Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, r.note)
+                p.drawText(
+                    QRectF(w - note_w, y, note_w, row_h),
+                    Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                    r.note,
+                )
             y += row_h
         p.end()

@@ -180,6 +180,7 @@ class Gauge(QWidget):
             p.setPen(pal.color("text"))
             top = rect.center().y() + rect.height() / 2 * 0.5 + width * 0.6
             box = QRectF(0, top, float(self.width()), max(tp * 1.8, self.height() - top))
-            p.drawText(box, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter,
-                       self._title)
+            p.drawText(
+                box, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, self._title
+            )
         p.end()

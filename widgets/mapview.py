@@ -49,8 +49,16 @@ RETRY_MS = (2_000, 5_000, 15_000, 60_000)
 
 # Replay order on a new page: what a call builds on comes first.
 REPLAY_ORDER = (
-    "setTheme", "setTexts", "setScale", "setTiles", "setBase", "setKpis", "setKpi",
-    "setLegend", "setIncidents", "focus",
+    "setTheme",
+    "setTexts",
+    "setScale",
+    "setTiles",
+    "setBase",
+    "setKpis",
+    "setKpi",
+    "setLegend",
+    "setIncidents",
+    "focus",
 )
 
 
@@ -170,8 +178,11 @@ class _Bridge(QObject):
 
 class _Page(QWebEnginePage):
     def javaScriptConsoleMessage(
-        self, level: QWebEnginePage.JavaScriptConsoleMessageLevel, message: str,
-        line: int, source: str,
+        self,
+        level: QWebEnginePage.JavaScriptConsoleMessageLevel,
+        message: str,
+        line: int,
+        source: str,
     ) -> None:
         if level == QWebEnginePage.JavaScriptConsoleMessageLevel.ErrorMessageLevel:
             log.warning("map page: %s (%s:%s)", message, source, line)

@@ -135,8 +135,9 @@ class Ticker(QWidget):
         h = float(self.height())
         if not self._items:
             p.setPen(pal.color("muted"))
-            p.drawText(QRectF(0, 0, self.width(), h), Qt.AlignmentFlag.AlignVCenter,
-                       self._empty_text)
+            p.drawText(
+                QRectF(0, 0, self.width(), h), Qt.AlignmentFlag.AlignVCenter, self._empty_text
+            )
             p.end()
             return
         x = -self._offset
@@ -152,8 +153,7 @@ class Ticker(QWidget):
                 sep = fm.horizontalAdvance(SEPARATOR)
                 if x + sep > 0:
                     p.setPen(pal.color("accent"))
-                    p.drawText(QRectF(x, 0, sep + 2, h), Qt.AlignmentFlag.AlignVCenter,
-                               SEPARATOR)
+                    p.drawText(QRectF(x, 0, sep + 2, h), Qt.AlignmentFlag.AlignVCenter, SEPARATOR)
                 x += sep
                 if x >= limit:
                     break

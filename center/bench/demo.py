@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, bindparam, text
 
-from center.services.pii import PiiCipher, generate_key_text
+from center.core.pii import PiiCipher, generate_key_text
 from db.types import CST, LocalDateTime
 
 
@@ -88,8 +88,8 @@ def _realism(engine: Engine, as_of: datetime) -> list[tuple[str, float]]:
 
 
 def _run(url: str, scale: float, seed: int, replace: bool) -> None:
-    from center.services.context import open_context
-    from center.services.demo import PHASE_LABELS, build_demo
+    from center.context import open_context
+    from center.demo.build import PHASE_LABELS, build_demo
 
     ctx = open_context(url, auto_upgrade=True)
     try:
@@ -97,8 +97,10 @@ def _run(url: str, scale: float, seed: int, replace: bool) -> None:
         s = build_demo(ctx, seed=seed, scale=scale, replace=replace)
         cpu = time.process_time() - cpu0
         backend = ctx.engine.dialect.name
-        print(f"\n{backend}, scale {scale:g}, seed {seed}: {s.elapsed_s:.1f} s in total "
-              f"({cpu:.1f} s CPU in this process)")
+        print(
+            f"\n{backend}, scale {scale:g}, seed {seed}: {s.elapsed_s:.1f} s in total "
+            f"({cpu:.1f} s CPU in this process)"
+        )
         print(f"{'phase':<20}{'seconds':>10}")
         for phase, seconds in s.phases.items():
             print(f"{phase:<20}{seconds:>10.2f}   {PHASE_LABELS[phase]}")
@@ -114,8 +116,10 @@ def _run(url: str, scale: float, seed: int, replace: bool) -> None:
         for label, value in _realism(ctx.engine, s.as_of):
             print(f"{label:<56}{value:>8.3f}")
         per_field = _encryption_rate()
-        print(f"\nencryption: {per_field:.1f} µs per field (AES-GCM + HMAC); "
-              f"{s.residents * 3:,} resident fields ≈ {per_field * s.residents * 3 / 1e6:.1f} s")
+        print(
+            f"\nencryption: {per_field:.1f} µs per field (AES-GCM + HMAC); "
+            f"{s.residents * 3:,} resident fields ≈ {per_field * s.residents * 3 / 1e6:.1f} s"
+        )
     finally:
         ctx.close()
 
@@ -126,11 +130,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--pg", metavar="URL", help="also build on this PostgreSQL database")
     parser.add_argument("--pg-scale", type=float, default=10.0, help="PostgreSQL scale (10)")
-    parser.add_argument("--replace", action="store_true",
-                        help="replace the business data already in the PostgreSQL database")
+    parser.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace the business data already in the PostgreSQL database",
+    )
     args = parser.parse_args(argv)
-    from center.services.demo import DemoError
-    from center.services.pii import PiiKeyError
+    from center.core.pii import PiiKeyError
+    from center.demo.build import DemoError
     from db.engine import DatabaseError
 
     with tempfile.TemporaryDirectory(prefix="center-bench-demo-") as tmp:

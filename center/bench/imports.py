@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sqlalchemy import insert, select
 
-from center.services.context import open_context
+from center.context import open_context
 from db.models import Community, Grid, Household, Staff, Street, Subcategory
 
 SQUARE = (
@@ -164,7 +164,7 @@ def _cases_csv(path: Path, n: int, households: int, subs: list[str], rnd: random
 
 
 def main(argv: list[str]) -> int:
-    from center.services.interchange import import_file
+    from center.interchange.service import import_file
 
     ap = argparse.ArgumentParser(prog="python -m center.bench imports")
     ap.add_argument("--visits", type=int, default=400_000)

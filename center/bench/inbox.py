@@ -25,8 +25,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from center.services.context import open_context
-from center.services.inbox import (
+from center.cases.inbox import (
     InboxFilter,
     InboxSort,
     count_cases,
@@ -34,6 +33,7 @@ from center.services.inbox import (
     filter_choices,
     query_inbox,
 )
+from center.context import open_context
 from db.models import Case, Street
 from db.types import CST, to_local
 
@@ -119,7 +119,7 @@ def main(argv: list[str]) -> int:
         with ctx.engine.connect() as conn:
             has_street = conn.scalar(select(func.count()).select_from(Street))
         if not has_street:
-            from center.services.demo import build_demo
+            from center.demo.build import build_demo
 
             t = time.perf_counter()
             summary = build_demo(ctx, scale=args.scale)

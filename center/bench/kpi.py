@@ -23,9 +23,9 @@ from typing import Any
 
 from sqlalchemy import Engine, func, insert, select
 
-from center.services import kpi
-from center.services.calendar import load_calendar
-from center.services.derive import (
+from center.kpi import compute as kpi
+from center.kpi.calendar import load_calendar
+from center.kpi.derive import (
     derive_case,
     rebuild_household_months,
     recompute_repeats,

@@ -22,9 +22,9 @@ from typing import Any
 
 from pypdf import PdfReader
 
-from center.services import reports as svc
-from center.services.context import open_context
-from center.services.kpi import parse_as_of
+from center.context import open_context
+from center.kpi.compute import parse_as_of
+from center.reporting import snapshots as svc
 from db.types import CST
 from reports import annual, build, monthly, quarterly
 from reports.base import register_fonts
@@ -53,7 +53,7 @@ def main(argv: list[str]) -> int:
     if args.db:
         ctx = open_context(args.db)
     else:
-        from center.services.demo import build_demo
+        from center.demo.build import build_demo
 
         ctx = open_context(f"sqlite:///{workdir / 'demo.sqlite3'}")
         as_of = as_of or datetime(2026, 11, 5, 9, 0, tzinfo=CST)

@@ -80,18 +80,19 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--size", default="1920x1080")
     parser.add_argument("--cycles", type=int, default=2000)
     parser.add_argument("--changes", type=int, default=5, help="refresh measurements")
-    parser.add_argument("--poll", type=float, default=0.25,
-                        help="SQLite change-feed poll interval in seconds")
+    parser.add_argument(
+        "--poll", type=float, default=0.25, help="SQLite change-feed poll interval in seconds"
+    )
     args = parser.parse_args(argv)
 
-    from center.windows.qtenv import prepare_environment
+    from center.windows.runtime.qtenv import prepare_environment
 
     prepare_environment(offscreen=True)
     from PySide6.QtCore import QEventLoop, QObject, QTimer
 
-    from center.services import dashboard
-    from center.services.context import open_context
-    from center.windows.qtenv import application
+    from center.context import open_context
+    from center.wall import model as dashboard
+    from center.windows.runtime.qtenv import application
     from center.windows.wall.controller import WallController
     from center.windows.wall.view import WallView
 
@@ -165,23 +166,27 @@ def main(argv: list[str]) -> int:
     for part in dashboard.PARTS:
         at = controller.last_delivery.get(part)
         if at is not None:
-            rows.append((f"  part {part}: load / shown at",
-                         f"{controller.timings[part]:.3f} s / {at - T0:.2f} s"))
+            rows.append(
+                (
+                    f"  part {part}: load / shown at",
+                    f"{controller.timings[part]:.3f} s / {at - T0:.2f} s",
+                )
+            )
     rows.append(("  longest GUI stall during cold start", f"{cold_stall * 1000:.0f} ms"))
-    rows.append(("memory (PSS) of the process tree after start",
-                 f"{pss_tree_kb() / 1024:.0f} MB"))
+    rows.append(("memory (PSS) of the process tree after start", f"{pss_tree_kb() / 1024:.0f} MB"))
 
     # -- refresh after a change --------------------------------------------------------
     from sqlalchemy import select, update
 
-    from center.services.derive import MICROSECOND
+    from center.kpi.derive import MICROSECOND
     from db.changes import bump
     from db.models import Case
 
     with ctx.engine.connect() as conn:
         found = conn.execute(
-            select(Case.code, Case.received_at).where(Case.first_response_at.is_(None),
-                                                      Case.eff_closed_at.is_(None)).limit(1)
+            select(Case.code, Case.received_at)
+            .where(Case.first_response_at.is_(None), Case.eff_closed_at.is_(None))
+            .limit(1)
         ).first()
     code, received = found if found is not None else (None, None)
     refreshes: list[tuple[float, float, float]] = []
@@ -190,24 +195,35 @@ def main(argv: list[str]) -> int:
     # the slow parts (ranking, trend) reload at most once per interval after a burst
     # of changes; the end-to-end figure is for the parts that reload at once
     wanted = dashboard.parts_for({"cases"}) - set(controller.slow_parts)
-    for i in range(args.changes if code else 0):
+    for _ in range(args.changes if code else 0):
         for undo in (False, True):
             # let a previous refresh finish first
-            wait(lambda: not controller.busy() and mapview.is_painted(),
-                 [controller.runner.idle, mapview.painted], 60)
+            wait(
+                lambda: not controller.busy() and mapview.is_painted(),
+                [controller.runner.idle, mapview.painted],
+                60,
+            )
             now = controller.now()
             with ctx.engine.begin() as conn:
-                conn.execute(update(Case).where(Case.code == code).values(
-                    first_response_at=None if undo else now,
-                    eff_response_at=None if undo else now,
-                    response_micros=None if undo else (now - received) // MICROSECOND))
+                conn.execute(
+                    update(Case)
+                    .where(Case.code == code)
+                    .values(
+                        first_response_at=None if undo else now,
+                        eff_response_at=None if undo else now,
+                        response_micros=None if undo else (now - received) // MICROSECOND,
+                    )
+                )
                 bump(conn, "cases")
             t_commit = time.perf_counter()
             heartbeat.arm()
 
             def done(t: float = t_commit) -> bool:
-                return (all(controller.last_delivery.get(p, 0) > t for p in wanted)
-                        and not controller.busy() and mapview.is_painted())
+                return (
+                    all(controller.last_delivery.get(p, 0) > t for p in wanted)
+                    and not controller.busy()
+                    and mapview.is_painted()
+                )
 
             ok = wait(done, [controller.part_updated, mapview.painted], 120)
             stall = heartbeat.disarm()
@@ -217,27 +233,43 @@ def main(argv: list[str]) -> int:
             if not undo:
                 end = max(controller.last_delivery[p] for p in wanted)
                 # the feed's detection ends where the first task of the refresh starts
-                refreshes.append((end - t_commit, max(controller.timings[p] for p in wanted),
-                                  stall))
+                refreshes.append(
+                    (end - t_commit, max(controller.timings[p] for p in wanted), stall)
+                )
     if refreshes:
         e2e = sorted(r[0] for r in refreshes)
-        rows.append(((f"refresh after a change, end to end (median of {len(e2e)}; "
-                     f"{', '.join(sorted(wanted))})"),
-                     (f"{e2e[len(e2e) // 2] * 1000:.0f} ms (min {e2e[0] * 1000:.0f}, "
-                      f"max {e2e[-1] * 1000:.0f})")))
-        rows.append(("  slowest part of that refresh (worker thread)",
-                     f"{max(r[1] for r in refreshes) * 1000:.0f} ms"))
+        rows.append(
+            (
+                (
+                    f"refresh after a change, end to end (median of {len(e2e)}; "
+                    f"{', '.join(sorted(wanted))})"
+                ),
+                (
+                    f"{e2e[len(e2e) // 2] * 1000:.0f} ms (min {e2e[0] * 1000:.0f}, "
+                    f"max {e2e[-1] * 1000:.0f})"
+                ),
+            )
+        )
+        rows.append(
+            (
+                "  slowest part of that refresh (worker thread)",
+                f"{max(r[1] for r in refreshes) * 1000:.0f} ms",
+            )
+        )
         rows.append(("  change-feed poll interval (SQLite)", f"{args.poll * 1000:.0f} ms"))
-        rows.append(("longest GUI stall during a refresh",
-                     f"{max(r[2] for r in refreshes) * 1000:.0f} ms"))
+        rows.append(
+            ("longest GUI stall during a refresh", f"{max(r[2] for r in refreshes) * 1000:.0f} ms")
+        )
 
     # -- time-compressed refresh cycles -------------------------------------------------
     now = controller.now()
     from center.windows.wall.mappanel import incidents_json
 
     a = {p: controller.value(p) for p in ("kpis", "incidents", "alerts")}
-    b = {p: dashboard.load_part(controller.engine, p, now - timedelta(days=7))
-         for p in ("kpis", "incidents", "alerts")}
+    b = {
+        p: dashboard.load_part(controller.engine, p, now - timedelta(days=7))
+        for p in ("kpis", "incidents", "alerts")
+    }
     ready = {id(v): incidents_json(v) for v in (a["incidents"], b["incidents"])}
     controller.stop()  # no feed and no tasks from here on: only the GUI path runs
     baseline = 0
@@ -255,11 +287,21 @@ def main(argv: list[str]) -> int:
     elapsed = time.perf_counter() - t_cycles
     final = pss_tree_kb()
     if args.cycles:
-        rows.append((f"{args.cycles} time-compressed refresh cycles",
-                     f"{elapsed:.1f} s ({elapsed / args.cycles * 1000:.1f} ms a cycle)"))
-        rows.append(("  PSS after cycle 100 / at the end",
-                     (f"{baseline / 1024:.0f} MB / {final / 1024:.0f} MB "
-                      f"({(final - baseline) / max(baseline, 1) * 100:+.1f} %)")))
+        rows.append(
+            (
+                f"{args.cycles} time-compressed refresh cycles",
+                f"{elapsed:.1f} s ({elapsed / args.cycles * 1000:.1f} ms a cycle)",
+            )
+        )
+        rows.append(
+            (
+                "  PSS after cycle 100 / at the end",
+                (
+                    f"{baseline / 1024:.0f} MB / {final / 1024:.0f} MB "
+                    f"({(final - baseline) / max(baseline, 1) * 100:+.1f} %)"
+                ),
+            )
+        )
         rows.append(("  longest GUI stall during the cycles", f"{cycle_stall * 1000:.0f} ms"))
 
     # CPU while the wall just shows (clock, ticker, pulsing markers)

@@ -18,7 +18,7 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from center.services.dashboard import MAP_KPIS
+from center.wall.model import MAP_KPIS
 
 LANGS = ("zh_CN", "en")
 PAGE_NAMES = ("overview", "lagging", "ranking")
@@ -29,41 +29,68 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     lang.add_argument("--lang", choices=LANGS, help="user-interface language (default zh_CN)")
 
     p = sub.add_parser(
-        "app", parents=[common, lang],
+        "app",
+        parents=[common, lang],
         help="open the command center (builds the demo street into an empty database)",
     )
     p.set_defaults(func=run_app)
 
-    w = sub.add_parser("wall", parents=[common, lang],
-                       help="full-screen command-center wall for the video wall")
-    w.add_argument("--screen", type=int, default=0, metavar="N",
-                   help="screen number, 0 = primary (default 0)")
-    w.add_argument("--kpi", choices=MAP_KPIS, default="coverage",
-                   help="KPI that shades the map (default coverage)")
-    w.add_argument("--rotate", type=int, default=0, metavar="SECONDS",
-                   help="rotate the focus pages every SECONDS (default: no rotation)")
-    w.add_argument("--pages", default="overview,lagging,ranking", metavar="LIST",
-                   help="focus pages to rotate, comma-separated from "
-                        + ", ".join(PAGE_NAMES))
-    w.add_argument("--windowed", action="store_true",
-                   help="a normal window instead of full screen (for trying it out)")
+    w = sub.add_parser(
+        "wall", parents=[common, lang], help="full-screen command-center wall for the video wall"
+    )
+    w.add_argument(
+        "--screen", type=int, default=0, metavar="N", help="screen number, 0 = primary (default 0)"
+    )
+    w.add_argument(
+        "--kpi",
+        choices=MAP_KPIS,
+        default="coverage",
+        help="KPI that shades the map (default coverage)",
+    )
+    w.add_argument(
+        "--rotate",
+        type=int,
+        default=0,
+        metavar="SECONDS",
+        help="rotate the focus pages every SECONDS (default: no rotation)",
+    )
+    w.add_argument(
+        "--pages",
+        default="overview,lagging,ranking",
+        metavar="LIST",
+        help="focus pages to rotate, comma-separated from " + ", ".join(PAGE_NAMES),
+    )
+    w.add_argument(
+        "--windowed",
+        action="store_true",
+        help="a normal window instead of full screen (for trying it out)",
+    )
     w.set_defaults(func=run_wall)
 
     s = sub.add_parser("snapshot", help="render a view to a PNG file")
     ssub = s.add_subparsers(dest="snapshot_what", metavar="VIEW", required=True)
     sw = ssub.add_parser("wall", parents=[common, lang], help="the wall, offscreen")
-    sw.add_argument("--size", default="1920x1080", metavar="WxH",
-                    help="image size in pixels (default 1920x1080)")
+    sw.add_argument(
+        "--size",
+        default="1920x1080",
+        metavar="WxH",
+        help="image size in pixels (default 1920x1080)",
+    )
     sw.add_argument("-o", "--output", required=True, metavar="FILE.png", type=Path)
-    sw.add_argument("--kpi", choices=MAP_KPIS, default="coverage",
-                    help="KPI that shades the map (default coverage)")
-    sw.add_argument("--as-of", metavar="ISO8601",
-                    help="evaluation instant (default now; naive = +08:00)")
+    sw.add_argument(
+        "--kpi",
+        choices=MAP_KPIS,
+        default="coverage",
+        help="KPI that shades the map (default coverage)",
+    )
+    sw.add_argument(
+        "--as-of", metavar="ISO8601", help="evaluation instant (default now; naive = +08:00)"
+    )
     sw.set_defaults(func=run_snapshot)
 
 
 def parse_size(text: str) -> tuple[int, int]:
-    from center.cli import UserError
+    from center.core.errors import UserError
 
     m = re.fullmatch(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*", text)
     if not m:
@@ -75,20 +102,19 @@ def parse_size(text: str) -> tuple[int, int]:
 
 
 def parse_pages(text: str) -> tuple[str, ...]:
-    from center.cli import UserError
+    from center.core.errors import UserError
 
     pages = tuple(p.strip() for p in text.split(",") if p.strip())
     unknown = [p for p in pages if p not in PAGE_NAMES]
     if unknown:
-        raise UserError(f"--pages: unknown page {', '.join(unknown)}: use "
-                        + ", ".join(PAGE_NAMES))
+        raise UserError(f"--pages: unknown page {', '.join(unknown)}: use " + ", ".join(PAGE_NAMES))
     return pages
 
 
 def _as_of(text: str | None) -> datetime | None:
     if not text:
         return None
-    from center.cli import UserError
+    from center.core.errors import UserError
     from db.types import to_local
 
     try:
@@ -102,55 +128,65 @@ def _lang(args: argparse.Namespace) -> str:
 
     lang = config.get("lang", getattr(args, "lang", None)) or "zh_CN"
     if lang not in LANGS:
-        from center.cli import UserError
+        from center.core.errors import UserError
 
         raise UserError(f"language {lang!r} (setting lang): use one of {', '.join(LANGS)}")
     return lang
 
 
 def run_app(args: argparse.Namespace) -> int:
-    from center.windows.startup import run_app as start
+    from center.windows.app.startup import run_app as start
 
     return start(args.db, _lang(args))
 
 
 def run_wall(args: argparse.Namespace) -> int:
-    from center.cli import UserError
+    from center.core.errors import UserError
 
     if args.rotate and args.rotate < 3:
         raise UserError(f"--rotate {args.rotate}: at least 3 seconds")
     pages = parse_pages(args.pages) if args.rotate else ()
-    from center.windows.startup import run_wall as start
+    from center.windows.app.startup import run_wall as start
 
     return start(
-        args.db, _lang(args), screen=args.screen, map_kpi=args.kpi,
-        rotate=args.rotate, pages=pages, windowed=args.windowed,
+        args.db,
+        _lang(args),
+        screen=args.screen,
+        map_kpi=args.kpi,
+        rotate=args.rotate,
+        pages=pages,
+        windowed=args.windowed,
     )
 
 
 def run_snapshot(args: argparse.Namespace) -> int:
-    from center.cli import UserError
+    from center.core.errors import UserError
 
     width, height = parse_size(args.size)
     as_of = _as_of(args.as_of)
     if args.output.suffix.lower() != ".png":
         raise UserError(f"-o {args.output}: the snapshot is a PNG file (use .png)")
-    from center.windows.qtenv import prepare_environment
+    from center.windows.runtime.qtenv import prepare_environment
 
     prepare_environment(offscreen=True)
     from PySide6.QtCore import QSize
 
+    from center.context import open_context
     from center.logs import setup_logging
-    from center.services.context import open_context
-    from center.windows.qtenv import application
-    from center.windows.snapshot import SnapshotError, render_wall, save_png
+    from center.windows.runtime.qtenv import application
+    from center.windows.wall.snapshot import SnapshotError, render_wall, save_png
 
     setup_logging()
     ctx = open_context(args.db)
     app = application(_lang(args))
     try:
-        image = render_wall(ctx.engine, QSize(width, height), as_of=as_of, map_kpi=args.kpi,
-                            tile_url=ctx.settings.tile_url)
+        image = render_wall(
+            ctx.engine,
+            QSize(width, height),
+            as_of=as_of,
+            map_kpi=args.kpi,
+            tile_url=ctx.settings.tile_url,
+        )
         save_png(image, args.output)
     except SnapshotError as exc:
         raise UserError(str(exc)) from exc

@@ -6,9 +6,9 @@ import argparse
 import sys
 from datetime import datetime
 
-from center.cli import UserError
-from center.services.context import open_context
-from center.services.demo import DemoError, DemoSummary, build_demo
+from center.context import open_context
+from center.core.errors import UserError
+from center.demo.build import DemoError, DemoSummary, build_demo
 from db.types import to_local
 
 
@@ -107,7 +107,11 @@ def run(args: argparse.Namespace) -> int:
     line = _ProgressLine()
     try:
         summary = build_demo(
-            ctx, seed=args.seed, scale=args.scale, as_of=as_of, progress=line,
+            ctx,
+            seed=args.seed,
+            scale=args.scale,
+            as_of=as_of,
+            progress=line,
             replace=args.replace,
         )
     except DemoError as exc:

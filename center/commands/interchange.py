@@ -7,9 +7,9 @@ import sys
 import time
 from collections.abc import Callable
 
-from center.cli import UserError
-from center.services import interchange as ix
-from center.services.context import open_context
+from center.context import open_context
+from center.core.errors import UserError
+from center.interchange import service as ix
 
 PROGRESS_MIN_ROWS = 20_000  # files smaller than this import without a progress line
 

@@ -13,11 +13,13 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
 
-from center.cli import UserError
-from center.services import assess as assess_service
-from center.services import kpi as kpi_service
-from center.services import targets as targets_service
-from center.services.context import open_context
+from center.context import open_context
+from center.core.errors import UserError
+from center.core.kpis import DEPARTMENT_KPIS, HOUR_KPIS, KPI_KEYS, KPI_NAMES
+from center.core.vocab import ASSESS_SCOPES, GRADE_NAMES, SCOPE_NAMES, SCOPES
+from center.kpi import assess as assess_service
+from center.kpi import compute as kpi_service
+from center.kpi import targets as targets_service
 from db.seed import DEFAULT_TARGETS
 
 
@@ -114,7 +116,7 @@ def _table(header: list[str], rows: list[list[str]], right_from: int = 2) -> str
 def _fmt_value(key: str, value: float | None) -> str:
     if value is None:
         return "—"
-    if key in kpi_service.HOUR_KPIS:
+    if key in HOUR_KPIS:
         return f"{value:.1f}h"
     return f"{value * 100:.1f}%"
 
@@ -134,7 +136,7 @@ def _fmt_target(key: str, target: float, higher: bool) -> str:
 
 
 def run_kpi(args: argparse.Namespace) -> int:
-    scope = _scope(args.scope, kpi_service.SCOPES)
+    scope = _scope(args.scope, SCOPES)
     as_of = _as_of(args)
     if args.trend:
         if args.period:
@@ -154,17 +156,15 @@ def run_kpi(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(snap.to_json_dict())
         return 0
-    keys = kpi_service.DEPARTMENT_KPIS if scope == "department" else kpi_service.KPI_KEYS
-    header = ["代码", "名称", *(kpi_service.KPI_NAMES[k] for k in keys)]
+    keys = DEPARTMENT_KPIS if scope == "department" else KPI_KEYS
+    header = ["代码", "名称", *(KPI_NAMES[k] for k in keys)]
     rows = [[u.code, u.name, *(_fmt_kpi(u.kpis[k]) for k in keys)] for u in snap.units]
     if snap.units:
         first = snap.units[0].kpis
         rows.append(
             ["目标", "", *(_fmt_target(k, first[k].target, DEFAULT_TARGETS[k][1]) for k in keys)]
         )
-    print(
-        f"{kpi_service.SCOPE_NAMES[scope]}指标  周期 {snap.period}  截至 {snap.as_of.isoformat()}"
-    )
+    print(f"{SCOPE_NAMES[scope]}指标  周期 {snap.period}  截至 {snap.as_of.isoformat()}")
     print(_table(header, rows))
     return 0
 
@@ -187,8 +187,7 @@ def _run_trend(args: argparse.Namespace, scope: str, as_of: datetime | None) -> 
         months = [label for label, _ in next(iter(kpis.values()))]
         header = ["指标", *(m[2:] for m in months)]
         rows = [
-            [kpi_service.KPI_NAMES[k], *(_fmt_value(k, v) for _, v in points)]
-            for k, points in kpis.items()
+            [KPI_NAMES[k], *(_fmt_value(k, v) for _, v in points)] for k, points in kpis.items()
         ]
         print(f"{code}  近{len(months)}个月趋势")
         print(_table(header, rows, right_from=1))
@@ -201,7 +200,7 @@ def _run_trend(args: argparse.Namespace, scope: str, as_of: datetime | None) -> 
 
 
 def run_assess(args: argparse.Namespace) -> int:
-    scope = _scope(args.scope, assess_service.ASSESS_SCOPES)
+    scope = _scope(args.scope, ASSESS_SCOPES)
     as_of = _as_of(args)
     if (args.quarter is None) == (args.year is None):
         raise UserError("give exactly one of --quarter YYYYQn or --year YYYY")
@@ -237,7 +236,7 @@ def run_assess(args: argparse.Namespace) -> int:
         "得分",
         "等级",
         "排名",
-        *(f"{kpi_service.KPI_NAMES[k]}({w})" for k, w in weights),
+        *(f"{KPI_NAMES[k]}({w})" for k, w in weights),
     ]
     rows = []
     for u in sorted(result.units, key=lambda u: (u.rank is None, u.rank or 0, u.code)):
@@ -245,7 +244,7 @@ def run_assess(args: argparse.Namespace) -> int:
             u.code,
             u.name,
             "—" if u.score is None else f"{u.score:.2f}",
-            "—" if u.grade is None else assess_service.GRADE_NAMES[u.grade],
+            "—" if u.grade is None else GRADE_NAMES[u.grade],
             "—" if u.rank is None else str(u.rank),
         ]
         for k, _ in weights:
@@ -258,7 +257,7 @@ def run_assess(args: argparse.Namespace) -> int:
         rows.append(cells)
     label = f"{result.period}季度考核" if result.kind == "quarter" else f"{result.period}年度评优"
     print(
-        f"{label}  {kpi_service.SCOPE_NAMES[scope]}  截至 {result.as_of.isoformat()}  "
+        f"{label}  {SCOPE_NAMES[scope]}  截至 {result.as_of.isoformat()}  "
         "（指标值，括号内为达成度）"
     )
     print(_table(header, rows))

@@ -18,10 +18,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from center.cli import UserError
-from center.services import reports as svc
-from center.services.context import open_context
-from center.services.kpi import parse_as_of
+from center.context import open_context
+from center.core.errors import UserError
+from center.kpi.compute import parse_as_of
+from center.reporting import snapshots as svc
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

@@ -67,7 +67,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def _lang(args: argparse.Namespace) -> str:
     from center import config
-    from center.cli import UserError
+    from center.core.errors import UserError
 
     lang = config.get("lang", getattr(args, "lang", None)) or "zh_CN"
     if lang not in LANGS:

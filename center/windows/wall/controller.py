@@ -1,8 +1,8 @@
 """The wall's data side: which parts to load, when, and the connection state.
 
 One controller can feed several wall views (the main window's and a full-screen
-one). It loads the parts of :mod:`center.services.dashboard` on a
-:class:`~center.windows.workers.TaskRunner` and emits ``part_updated(name, value)``
+one). It loads the parts of :mod:`center.wall.model` on a
+:class:`~center.windows.runtime.workers.TaskRunner` and emits ``part_updated(name, value)``
 on the GUI thread; the views only paint. Triggers:
 
 * the change feed: a commit in any connection reloads the parts its domains feed;
@@ -28,10 +28,10 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from center.services import dashboard
-from center.services import kpi as kpi_service
-from center.windows.changefeed import BACKOFF, ChangeFeed
-from center.windows.workers import TaskResult, TaskRunner
+from center.kpi import compute as kpi_service
+from center.wall import model as dashboard
+from center.windows.runtime.changefeed import BACKOFF, ChangeFeed
+from center.windows.runtime.workers import TaskResult, TaskRunner
 from db.types import CST
 
 log = logging.getLogger("center.wall")
@@ -137,8 +137,9 @@ class WallController(QObject):
         """Reload ``parts`` (all, slow ones included, when None), in :data:`PARTS`
         order so the cheap parts that matter most are not queued behind slow ones."""
         full = parts is None
-        wanted = sorted(set(self._parts if full else parts) & set(self._parts),
-                        key=self._parts.index)
+        wanted = sorted(
+            set(self._parts if full else parts) & set(self._parts), key=self._parts.index
+        )
         for part in wanted:
             interval = self.slow_parts.get(part)
             last = self._last_submit.get(part)
@@ -214,8 +215,9 @@ class WallController(QObject):
         self._last_submit[part] = perf_counter()
         self.runner.submit(part, self._load, part, self._clock(), self._preparers.get(part))
 
-    def _load(self, part: str, as_of: datetime,
-              prepare: Callable[[Any], Any] | None) -> tuple[Any, Any]:
+    def _load(
+        self, part: str, as_of: datetime, prepare: Callable[[Any], Any] | None
+    ) -> tuple[Any, Any]:
         value = dashboard.load_part(self.engine, part, as_of)
         return value, prepare(value) if prepare is not None else None
 
@@ -242,8 +244,11 @@ class WallController(QObject):
         part = result.key
         self._failed.add(part)
         if is_connection_error(result.error):
-            log.warning("wall part %s: database unreachable: %s", part,
-                        str(result.error).splitlines()[0] if str(result.error) else "")
+            log.warning(
+                "wall part %s: database unreachable: %s",
+                part,
+                str(result.error).splitlines()[0] if str(result.error) else "",
+            )
             self._set_state("down")
         else:
             log.error("wall part %s failed:\n%s", part, result.traceback)

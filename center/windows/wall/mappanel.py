@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
 
-from center.services.dashboard import (
+from center.wall.model import (
     HEAT_DAYS,
     MAP_KPIS,
     IncidentPart,
@@ -16,13 +16,12 @@ from center.services.dashboard import (
     MapBase,
     amber_limit,
 )
-from center.windows import texts
+from center.windows.wall import texts
 from widgets.mapview import LeafletView, RawJson, encode
 from widgets.panel import Panel
 from widgets.theme import Palette, font
 
 translate = QCoreApplication.translate
-
 
 
 def base_payload(base: MapBase) -> dict[str, Any]:
@@ -54,8 +53,9 @@ def kpi_payload(part: KpiPart, key: str) -> dict[str, Any]:
         "grids": {
             g.code: {
                 "states": dict(g.states),
-                "texts": {k: texts.kpi_value(k, v) if v is not None else None
-                          for k, v in g.values.items()},
+                "texts": {
+                    k: texts.kpi_value(k, v) if v is not None else None for k, v in g.values.items()
+                },
             }
             for g in part.grids
         },
@@ -69,16 +69,27 @@ def legend_payload(key: str, target: float, higher: bool) -> dict[str, Any]:
         return texts.kpi_value(key, v)
 
     if higher:
-        bands = [("ok", f"≥ {fmt(target)}"), ("warn", f"{fmt(amber)} – {fmt(target)}"),
-                 ("bad", f"< {fmt(amber)}")]
+        bands = [
+            ("ok", f"≥ {fmt(target)}"),
+            ("warn", f"{fmt(amber)} – {fmt(target)}"),
+            ("bad", f"< {fmt(amber)}"),
+        ]
     else:
-        bands = [("ok", f"≤ {fmt(target)}"), ("warn", f"{fmt(target)} – {fmt(amber)}"),
-                 ("bad", f"> {fmt(amber)}")]
+        bands = [
+            ("ok", f"≤ {fmt(target)}"),
+            ("warn", f"{fmt(target)} – {fmt(amber)}"),
+            ("bad", f"> {fmt(amber)}"),
+        ]
     items: list[dict[str, str]] = [{"state": s, "text": t} for s, t in bands]
     items.append({"state": "none", "text": translate("Wall", "No data")})
     items.append({"kind": "pulse", "state": "bad", "text": translate("Wall", "Open emergency")})
-    items.append({"kind": "heat", "state": "bad",
-                  "text": translate("Wall", "Cases, last %1 days").replace("%1", str(HEAT_DAYS))})
+    items.append(
+        {
+            "kind": "heat",
+            "state": "bad",
+            "text": translate("Wall", "Cases, last %1 days").replace("%1", str(HEAT_DAYS)),
+        }
+    )
     return {"title": texts.kpi_name(key), "items": items}
 
 
@@ -94,8 +105,7 @@ def incidents_json(part: IncidentPart) -> RawJson:
 def incidents_payload(part: IncidentPart) -> dict[str, Any]:
     return {
         "emergencies": [
-            {"code": e.code, "grid": e.grid, "lat": e.lat, "lon": e.lon}
-            for e in part.emergencies
+            {"code": e.code, "grid": e.grid, "lat": e.lat, "lon": e.lon} for e in part.emergencies
         ],
         "heat": [list(p) for p in part.heat],
     }
@@ -115,7 +125,9 @@ class MapPanel(Panel):
         self.caption.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)
         self.caption.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.caption.hide()
-        self.empty = QLabel(translate("Wall", "No grids yet: run `center demo` or import grids"), holder)
+        self.empty = QLabel(
+            translate("Wall", "No grids yet: run `center demo` or import grids"), holder
+        )
         self.empty.setObjectName("EmptyState")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.hide()
@@ -124,15 +136,27 @@ class MapPanel(Panel):
         self._holder = holder
         self._key = "coverage"
         self._kpis: KpiPart | None = None
-        self.map.call("setTheme", {
-            "ok": palette.ok, "warn": palette.warn, "bad": palette.bad, "none": palette.none,
-            "accent": palette.accent, "text": palette.text, "muted": palette.muted,
-            "background": palette.background,
-        })
-        self.map.call("setTexts", {
-            "worker": translate("Wall", "Grid worker"), "community": translate("Wall", "Community"),
-            "noData": translate("Wall", "No data"),
-        })
+        self.map.call(
+            "setTheme",
+            {
+                "ok": palette.ok,
+                "warn": palette.warn,
+                "bad": palette.bad,
+                "none": palette.none,
+                "accent": palette.accent,
+                "text": palette.text,
+                "muted": palette.muted,
+                "background": palette.background,
+            },
+        )
+        self.map.call(
+            "setTexts",
+            {
+                "worker": translate("Wall", "Grid worker"),
+                "community": translate("Wall", "Community"),
+                "noData": translate("Wall", "No data"),
+            },
+        )
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)

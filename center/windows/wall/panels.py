@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from center.services.dashboard import (
+from center.office.meetings import ITEM_STATUSES
+from center.wall.model import (
     HEADLINE_KPIS,
     SECONDARY_KPIS,
     BudgetPart,
@@ -30,8 +31,7 @@ from center.services.dashboard import (
     TrendPart,
     trend_points,
 )
-from center.services.meetings import ITEM_STATUSES
-from center.windows import texts
+from center.windows.wall import texts
 from widgets.bars import BarRow, GroupedBars
 from widgets.gauge import Gauge
 from widgets.panel import Panel
@@ -39,7 +39,6 @@ from widgets.sparkline import Sparkline
 from widgets.theme import font
 
 translate = QCoreApplication.translate
-
 
 
 def set_state(label: QLabel, state: str) -> None:
@@ -104,7 +103,9 @@ class HeaderBar(QWidget):
         if at is None:
             self.updated.setText(translate("Wall", "Waiting for data…"))
         else:
-            self.updated.setText(translate("Wall", "Data updated at %1").replace("%1", texts.clock_time(at)))
+            self.updated.setText(
+                translate("Wall", "Data updated at %1").replace("%1", texts.clock_time(at))
+            )
 
     def set_connection(self, state: str, since: datetime | None) -> None:
         if state == "live":
@@ -118,7 +119,9 @@ class HeaderBar(QWidget):
             set_state(self.connection, "warn")
         if state == "down":
             when = since.strftime("%H:%M") if since else "--:--"
-            self.banner.setText(translate("Wall", "Data feed interrupted since %1").replace("%1", when))
+            self.banner.setText(
+                translate("Wall", "Data feed interrupted since %1").replace("%1", when)
+            )
             self.banner.show()
         else:
             self.banner.hide()
@@ -151,8 +154,9 @@ class KpiCard(QWidget):
         hours = self.key in texts.HOUR_KPIS
         self.gauge.set_maximum(max(48.0, (tile.value or 0) * 1.2) if hours else 1.0)
         self.gauge.set_value(tile.value, texts.kpi_value(self.key, tile.value))
-        self.gauge.set_target(tile.target,
-                              texts.kpi_target(self.key, tile.target, tile.higher_is_better))
+        self.gauge.set_target(
+            tile.target, texts.kpi_target(self.key, tile.target, tile.higher_is_better)
+        )
         self.gauge.set_state(tile.state)
         self.spark.set_target(tile.target)
         self.spark.set_state(tile.state)
@@ -261,12 +265,16 @@ class MeetingPanel(Panel):
         board = part.board
         for status, (number, _caption) in self.counts.items():
             number.setText(str(board.counts.get(status, 0)))
-        self.overdue.setText(translate("Wall", "Overdue items: %1").replace("%1", str(board.overdue)))
+        self.overdue.setText(
+            translate("Wall", "Overdue items: %1").replace("%1", str(board.overdue))
+        )
         set_state(self.overdue, "bad" if board.overdue else "ok")
         if board.next_meeting is not None:
-            text = translate("Wall", "Next meeting: %1 %2").replace(
-                "%1", texts.short_date(board.next_meeting)
-            ).replace("%2", board.next_meeting_title or "")
+            text = (
+                translate("Wall", "Next meeting: %1 %2")
+                .replace("%1", texts.short_date(board.next_meeting))
+                .replace("%2", board.next_meeting_title or "")
+            )
         else:
             text = translate("Wall", "Next meeting: none scheduled")
         self.next_meeting.setText(text)
@@ -317,26 +325,34 @@ class BudgetPanel(Panel):
             .replace("%2", texts.money(max(s.gap, Decimal(0))))
         )
         set_state(self.execution, gap_state)
-        self.by_category.set_series([translate("Wall", "Standard"), translate("Wall", "Funded"), translate("Wall", "Spent")])
-        self.by_category.set_rows([
-            BarRow(
-                texts.category_name(r.key),
-                (float(r.standard or 0), float(r.funded), float(r.spent)),
-                texts.percent(r.execution, 0),
-                "bad" if r.overspent else "none",
-            )
-            for r in s.by_category
-        ])
-        self.by_source.set_series([translate("Wall", "Funded"), translate("Wall", "Spent")], legend=False)
-        self.by_source.set_rows([
-            BarRow(
-                texts.source_name(r.key),
-                (float(r.funded), float(r.spent)),
-                texts.percent(r.execution, 0),
-                "bad" if r.overspent else "none",
-            )
-            for r in s.by_source
-        ])
+        self.by_category.set_series(
+            [translate("Wall", "Standard"), translate("Wall", "Funded"), translate("Wall", "Spent")]
+        )
+        self.by_category.set_rows(
+            [
+                BarRow(
+                    texts.category_name(r.key),
+                    (float(r.standard or 0), float(r.funded), float(r.spent)),
+                    texts.percent(r.execution, 0),
+                    "bad" if r.overspent else "none",
+                )
+                for r in s.by_category
+            ]
+        )
+        self.by_source.set_series(
+            [translate("Wall", "Funded"), translate("Wall", "Spent")], legend=False
+        )
+        self.by_source.set_rows(
+            [
+                BarRow(
+                    texts.source_name(r.key),
+                    (float(r.funded), float(r.spent)),
+                    texts.percent(r.execution, 0),
+                    "bad" if r.overspent else "none",
+                )
+                for r in s.by_source
+            ]
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -362,6 +378,9 @@ class RankingPanel(Panel):
             rank = f"{r.rank}. " if r.rank is not None else "— "
             score = f"{r.score:.1f}" if r.score is not None else "—"
             note = f"{score} {texts.grade_name(r.grade)}"
-            rows.append(BarRow(rank + r.name, (r.score,),
-                               note, texts.GRADE_STATES.get(r.grade or "", "none")))
+            rows.append(
+                BarRow(
+                    rank + r.name, (r.score,), note, texts.GRADE_STATES.get(r.grade or "", "none")
+                )
+            )
         self.bars.set_rows(rows)

@@ -20,8 +20,8 @@ from PySide6.QtCore import QCoreApplication, QSize, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
-from center.services import dashboard
-from center.services.dashboard import (
+from center.wall import model as dashboard
+from center.wall.model import (
     AlertPart,
     BudgetPart,
     IncidentPart,
@@ -31,8 +31,8 @@ from center.services.dashboard import (
     RankingPart,
     TrendPart,
 )
-from center.windows import texts
-from center.windows.heap import settle_heap
+from center.windows.runtime.heap import settle_heap
+from center.windows.wall import texts
 from center.windows.wall.controller import WallController
 from center.windows.wall.mappanel import MapPanel, base_json, incidents_json
 from center.windows.wall.panels import (
@@ -51,7 +51,6 @@ translate = QCoreApplication.translate
 PAGES = ("overview", "lagging", "ranking")
 WIDE_ASPECT = 2.4
 MIN_UNIT = 0.45
-
 
 
 @dataclass(frozen=True)
@@ -137,7 +136,7 @@ class WallView(QWidget):
         self.map_panel.map.painted.connect(self._check_settled)
         self.map_panel.map.ready.connect(self._check_settled)
         # long-lived objects out of the collector's reach once the wall is up and
-        # again after each map rebuild (see center.windows.heap)
+        # again after each map rebuild (see center.windows.runtime.heap)
         self._heap_settled_at = -1  # map.rebuilds when the heap was last settled
         self.settled.connect(self._settle_heap)
         self.map_panel.map.ready.connect(self._settle_heap)
@@ -218,8 +217,12 @@ class WallView(QWidget):
             self.centre.setCurrentWidget(self.map_panel)
         if page == "lagging":
             codes = self.lagging_grids()
-            self.map_panel.focus(codes, translate("Wall", "Lagging grids: %1").replace(
-                "%1", texts.kpi_name(self.map_panel.key())))
+            self.map_panel.focus(
+                codes,
+                translate("Wall", "Lagging grids: %1").replace(
+                    "%1", texts.kpi_name(self.map_panel.key())
+                ),
+            )
         else:
             self.map_panel.focus(None)
         self.page_changed.emit(page)
@@ -262,8 +265,12 @@ class WallView(QWidget):
             extra.addWidget(self.ranking_panel)
             self.ranking_panel.show()
             self.extra.show()
-            for w, s in ((self.kpi_panel, 17), (self.centre, 43), (self.right, 20),
-                         (self.extra, 20)):
+            for w, s in (
+                (self.kpi_panel, 17),
+                (self.centre, 43),
+                (self.right, 20),
+                (self.extra, 20),
+            ):
                 self.columns.setStretchFactor(w, s)
             if self._page == "ranking":
                 self.show_page("overview")
@@ -271,8 +278,12 @@ class WallView(QWidget):
             extra.removeWidget(self.ranking_panel)
             self.centre.addWidget(self.ranking_panel)
             self.extra.hide()
-            for w, s in ((self.kpi_panel, 22), (self.centre, 52), (self.right, 26),
-                         (self.extra, 0)):
+            for w, s in (
+                (self.kpi_panel, 22),
+                (self.centre, 52),
+                (self.right, 26),
+                (self.extra, 0),
+            ):
                 self.columns.setStretchFactor(w, s)
             self.centre.setCurrentWidget(
                 self.ranking_panel if self._page == "ranking" else self.map_panel
@@ -288,8 +299,14 @@ class WallView(QWidget):
         self._root.setContentsMargins(m, round(4 * unit), m, m)
         self._root.setSpacing(m)
         self.columns.setSpacing(m)
-        for w in (self.header, self.kpi_panel, self.map_panel, self.meeting_panel,
-                  self.budget_panel, self.ranking_panel):
+        for w in (
+            self.header,
+            self.kpi_panel,
+            self.map_panel,
+            self.meeting_panel,
+            self.budget_panel,
+            self.ranking_panel,
+        ):
             w.set_unit(unit)
         self.right.layout().setSpacing(m)
         self.extra.layout().setSpacing(m)

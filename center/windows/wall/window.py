@@ -32,7 +32,6 @@ EXIT_KEYS = "Ctrl+Alt+Q"
 DEFAULT_PIN = "0000"
 
 
-
 class PinDialog(QDialog):
     """Asks for the operator PIN; large enough to read on a wall."""
 
@@ -81,8 +80,9 @@ class WallWindow(QWidget):
         self.setCursor(Qt.CursorShape.BlankCursor)
         self._pin = pin or DEFAULT_PIN
         self._may_close = False
-        self.view = WallView(controller, self, map_kpi=map_kpi, rotation=rotation,
-                             tile_url=tile_url)
+        self.view = WallView(
+            controller, self, map_kpi=map_kpi, rotation=rotation, tile_url=tile_url
+        )
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.view)

@@ -4,29 +4,28 @@ from __future__ import annotations
 
 import logging
 
-from center.services.cases import Actor
+from center.core.access import Actor
 
 log = logging.getLogger("center.workstation")
 
 
 def run_workstation(db_url: str | None, lang: str, actor_name: str) -> int:
     """Open the database, resolve the user, show the window and run the event loop."""
-    from center.windows.qtenv import application, prepare_environment
+    from center.windows.runtime.qtenv import application, prepare_environment
 
     prepare_environment()
-    from center.cli import UserError
+    from center.context import open_context
+    from center.core.access import resolve_actor
     from center.logs import setup_logging
-    from center.services.cases import CaseError, resolve_actor
-    from center.services.context import open_context
     from center.windows.workstation.main_window import WorkstationWindow
 
     setup_logging()
     ctx = open_context(db_url)
     try:
         actor: Actor = resolve_actor(ctx.engine, actor_name)
-    except CaseError as exc:
+    except BaseException:
         ctx.close()
-        raise UserError(str(exc)) from None
+        raise
     app = application(lang)
     window = WorkstationWindow(ctx, actor)
     window.resize(1600, 960)

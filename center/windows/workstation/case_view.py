@@ -35,17 +35,12 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import Engine
 
-from center.services import cases as cs
-from center.services.cases import (
-    Actor,
-    CaseChange,
-    CaseDetail,
-    CategoryInfo,
-    ConflictError,
-    DepartmentInfo,
-)
-from center.services.inbox import clock, stopped
-from center.windows.workers import TaskResult, TaskRunner
+from center.cases import lifecycle as cs
+from center.cases.inbox import clock, stopped
+from center.cases.lifecycle import CaseChange, CaseDetail, CategoryInfo, DepartmentInfo
+from center.core.access import Actor
+from center.core.errors import ConflictError, InvalidInput, NotFound, PermissionDenied
+from center.windows.runtime.workers import TaskResult, TaskRunner
 from center.windows.workstation import texts as tx
 from center.windows.workstation.dialogs import (
     ConflictDialog,
@@ -114,14 +109,14 @@ def error_text(exc: BaseException) -> str:
             .replace("%2", tx.name(tx.STATUS_NAMES, exc.status))
             .replace("%3", tx.plain(tx.name(tx.ACTION_NAMES, exc.action)))
         )
-    if isinstance(exc, cs.PermissionDenied):
+    if isinstance(exc, PermissionDenied):
         return translate("Workstation", "Your role may not do this: %1").replace(
             "%1", tx.plain(tx.name(tx.ACTION_NAMES, exc.action))
         )
-    if isinstance(exc, cs.InvalidInput):
+    if isinstance(exc, InvalidInput):
         known = INPUT_MESSAGES.get(exc.field)
         return tx.tr(known) if known else str(exc)
-    if isinstance(exc, cs.NotFound):
+    if isinstance(exc, NotFound):
         return translate("Workstation", "Not found: %1").replace("%1", exc.code)
     return translate("Workstation", "The change could not be saved: %1").replace(
         "%1", str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -595,7 +590,7 @@ class CaseView(QWidget):
                 self.reload()
             self.failed.emit(str(exc))
             return
-        if not isinstance(exc, cs.CaseError):
+        if not isinstance(exc, cs.UserError):
             log.error(
                 "case write failed with %s:\n%s", type(exc).__name__, frames_only(result.traceback)
             )

@@ -10,9 +10,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from sqlalchemy import Engine
 
-from center.services.cases import Actor
-from center.services.inbox import DeptQueueSummary, FilterChoices, InboxFilter, dept_queue_summary
-from center.windows.workers import TaskResult, TaskRunner
+from center.cases.inbox import DeptQueueSummary, FilterChoices, InboxFilter, dept_queue_summary
+from center.core.access import Actor
+from center.windows.runtime.workers import TaskResult, TaskRunner
 from center.windows.workstation import texts as tx
 from center.windows.workstation.inbox_view import InboxView
 

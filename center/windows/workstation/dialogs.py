@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from center.services.cases import ChangeRecord, ConflictError, DepartmentInfo
+from center.cases.lifecycle import DepartmentInfo
+from center.core.errors import ChangeRecord, ConflictError
 from center.windows.workstation import texts as tx
 
 translate = tx.translate

@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from center.services import visits as vs
-from center.services.cases import Actor
-from center.services.context import AppContext
-from center.services.visits import HouseholdHit, HouseholdProfile, RevealedResident
-from center.windows.workers import TaskResult, TaskRunner
+from center.context import AppContext
+from center.core.access import Actor
+from center.visits import households as vs_households
+from center.visits.households import HouseholdHit, HouseholdProfile, RevealedResident
+from center.windows.runtime.workers import TaskResult, TaskRunner
 from center.windows.workstation import texts as tx
 from center.windows.workstation.case_view import error_text
 from center.windows.workstation.dialogs import ReasonDialog
@@ -218,11 +218,11 @@ class HouseholdView(QWidget):
     def find(self) -> None:
         text = self.search.text().strip()
         if text:
-            self._runner.submit("find", vs.find_households, self._ctx, text)
+            self._runner.submit("find", vs_households.find_households, self._ctx, text)
 
     def load(self, code: str) -> None:
         as_of = self._now() if self._now else None
-        self._runner.submit("profile", vs.household_profile, self._ctx, code, as_of)
+        self._runner.submit("profile", vs_households.household_profile, self._ctx, code, as_of)
 
     def reload(self) -> None:
         if self.profile is not None:
@@ -357,7 +357,7 @@ class HouseholdView(QWidget):
             reason = dlg.text()
         self._runner.submit(
             "reveal",
-            vs.reveal_resident,
+            vs_households.reveal_resident,
             self._ctx,
             self._actor,
             str(item.data(Qt.ItemDataRole.UserRole)),

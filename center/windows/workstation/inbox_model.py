@@ -26,7 +26,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QFont
 from sqlalchemy import Engine
 
-from center.services.inbox import (
+from center.cases.inbox import (
     Clock,
     InboxFilter,
     InboxPage,
@@ -36,7 +36,7 @@ from center.services.inbox import (
     fetch_page,
     query_inbox,
 )
-from center.windows.workers import TaskResult, TaskRunner
+from center.windows.runtime.workers import TaskResult, TaskRunner
 from center.windows.workstation import texts as tx
 from db.types import CST
 

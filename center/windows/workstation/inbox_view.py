@@ -1,6 +1,6 @@
 """The inbox: a filter bar over a paged case table.
 
-Every filter runs in the database (see :mod:`center.services.inbox`); typing in the
+Every filter runs in the database (see :mod:`center.cases.inbox`); typing in the
 search box waits 300 ms before it asks. Filters can be saved by name per user.
 """
 
@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import Engine
 
-from center.services import inbox as ib
-from center.services.inbox import FilterChoices, InboxFilter
+from center.cases.inbox import FilterChoices, InboxFilter
+from center.windows.workstation import filters as saved
 from center.windows.workstation import texts as tx
 from center.windows.workstation.inbox_model import COLUMN_KEYS, COLUMNS, InboxModel
 
@@ -405,7 +405,7 @@ class InboxView(QWidget):
     def _load_saved(self) -> None:
         menu = self.saved_menu
         menu.clear()
-        names = list(ib.saved_filters(self._user))
+        names = list(saved.saved_filters(self._user))
         for name in names:
             menu.addAction(name, lambda n=name: self.apply_saved(n))
         if names:
@@ -417,18 +417,18 @@ class InboxView(QWidget):
                 delete.addAction(name, lambda n=name: self.delete_saved(n))
 
     def apply_saved(self, name: str) -> bool:
-        f = ib.saved_filters(self._user).get(name)
+        f = saved.saved_filters(self._user).get(name)
         if f is None:
             return False
         self.show_filter(f)
         return True
 
     def save_current(self, name: str) -> None:
-        ib.save_filter(self._user, name, self.current_filter())
+        saved.save_filter(self._user, name, self.current_filter())
         self._load_saved()
 
     def delete_saved(self, name: str) -> None:
-        ib.delete_filter(self._user, name)
+        saved.delete_filter(self._user, name)
         self._load_saved()
 
     def _ask_save(self) -> None:

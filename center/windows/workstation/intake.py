@@ -33,18 +33,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from center.services import cases as cs
-from center.services.cases import (
-    Actor,
+from center.cases import lifecycle as cs
+from center.cases.lifecycle import (
     CategoryInfo,
     DepartmentInfo,
     IntakeRequest,
     RepeatCandidate,
     SubcategoryInfo,
 )
-from center.services.context import AppContext
-from center.services.visits import HouseholdHit, find_households
-from center.windows.workers import TaskResult, TaskRunner
+from center.context import AppContext
+from center.core.access import Actor
+from center.visits.households import HouseholdHit, find_households
+from center.windows.runtime.workers import TaskResult, TaskRunner
 from center.windows.workstation import texts as tx
 from center.windows.workstation.case_view import error_text
 from db.types import CST

@@ -17,10 +17,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QWidget
 
-from center.services.cases import Actor, CaseChange
-from center.services.context import AppContext
-from center.services.inbox import FilterChoices, InboxFilter, filter_choices
-from center.windows.workers import TaskResult, TaskRunner
+from center.cases.inbox import FilterChoices, InboxFilter, filter_choices
+from center.cases.lifecycle import CaseChange
+from center.context import AppContext
+from center.core.access import Actor
+from center.windows.runtime.workers import TaskResult, TaskRunner
 from center.windows.workstation import texts as tx
 from center.windows.workstation.case_view import CaseView
 from center.windows.workstation.dept_view import DepartmentView
@@ -146,7 +147,7 @@ class WorkstationWindow(QMainWindow):
 
         self.feed = None
         if live:
-            from center.windows.changefeed import ChangeFeed
+            from center.windows.runtime.changefeed import ChangeFeed
 
             self.feed = ChangeFeed(engine, self)
             self.feed.changed.connect(self._on_changed)

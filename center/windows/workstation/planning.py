@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,14 +34,16 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import Engine
 
-from center.services import visits as vs
-from center.services.cases import Actor
-from center.services.visits import OtherVisit, StaffInfo, VisitChange, VisitPlan
-from center.windows.workers import TaskResult, TaskRunner
+from center.core.access import Actor
+from center.visits import planning as vs_planning
+from center.visits import records as vs_records
+from center.visits.planning import OtherVisit, StaffInfo, VisitPlan
+from center.visits.records import VisitChange
+from center.windows.runtime.workers import TaskResult, TaskRunner
 from center.windows.workstation import texts as tx
 from center.windows.workstation.case_view import error_text
-from center.windows.workstation.route_sheet import write_route_pdf
 from db.types import CST
+from reports.route_sheet import RouteSheetText, write_route_pdf
 
 translate = tx.translate
 
@@ -123,7 +125,7 @@ class VisitDialog(QDialog):
     def _check_others(self) -> None:
         self._runner.submit(
             "others",
-            vs.recent_visits_by_others,
+            vs_records.recent_visits_by_others,
             self._engine,
             self._household,
             self.staff.currentData(),
@@ -186,7 +188,7 @@ def _record(
     outcome: str,
     notes: str,
 ) -> VisitChange:
-    return vs.record_visit(
+    return vs_records.record_visit(
         engine,
         actor,
         household_code=household,
@@ -291,7 +293,7 @@ class PlanningView(QWidget):
         layout.addLayout(bottom)
 
     def start(self) -> None:
-        self._runner.submit("staff", vs.grid_workers, self._engine)
+        self._runner.submit("staff", vs_planning.grid_workers, self._engine)
 
     def select_staff(self, code: str) -> None:
         self.staff.setCurrentIndex(max(self.staff.findData(code), 0))
@@ -434,12 +436,44 @@ _DAY = timedelta(days=1)
 
 
 def _plan(engine: Engine, code: str, as_of: datetime | None, include_ok: bool) -> VisitPlan:
-    return vs.plan_for_staff(engine, code, as_of, include_ok=include_ok)
+    return vs_planning.plan_for_staff(engine, code, as_of, include_ok=include_ok)
 
 
 def _csv(plan: VisitPlan, path: Path) -> tuple[Path, int]:
-    return path, vs.write_route_csv(plan, path)
+    return path, vs_planning.write_route_csv(plan, path)
+
+
+def route_sheet_text() -> RouteSheetText:
+    """The route sheet's words in the interface language."""
+
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("Workstation", text)
+
+    return RouteSheetText(
+        title=tr("Visit route sheet"),
+        meta=tr("Grid %1 · %2 · as of %3 · overdue %4, due %5"),
+        headers=[
+            "#",
+            tr("Building"),
+            tr("Address"),
+            tr("Household"),
+            tr("Special groups"),
+            tr("Progress"),
+            tr("Due by"),
+            tr("State"),
+            tr("Last met"),
+            tr("Others, last 14 days"),
+            tr("Met / not home / refused"),
+            tr("Note"),
+        ],
+        nobody_due=tr("No household is due."),
+        when=tx.when,
+        day=tx.day,
+        outcome=lambda key: tx.name(tx.OUTCOME_NAMES, key),
+        group=lambda key: tx.name(tx.GROUP_NAMES, key),
+        cadence=lambda key: tx.name(tx.CADENCE_NAMES, key),
+    )
 
 
 def _pdf(plan: VisitPlan, path: Path, street: str) -> tuple[Path, int]:
-    return path, write_route_pdf(plan, path, street)
+    return path, write_route_pdf(plan, path, route_sheet_text(), street)

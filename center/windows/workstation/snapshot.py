@@ -21,10 +21,10 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QSize, QTimer
 from PySide6.QtGui import QImage
 
-from center.services.cases import Actor, CaseError, resolve_actor
-from center.services.context import AppContext
-from center.services.inbox import InboxFilter, InboxSort, fetch_page
-from center.services.visits import grid_workers, plan_for_staff
+from center.cases.inbox import InboxFilter, InboxSort, fetch_page
+from center.context import AppContext
+from center.core.access import Actor, resolve_actor
+from center.visits.planning import grid_workers, plan_for_staff
 from center.windows.workstation.main_window import WorkstationWindow
 
 VIEWS = ("inbox", "case", "household", "planning")
@@ -149,9 +149,9 @@ def parse_size(text: str) -> tuple[int, int]:
 def render(args: argparse.Namespace) -> int:
     """Entry point of ``center snapshot workstation`` (arguments: ``db``, ``view``,
     ``size`` "WxH", ``output``, and optional ``lang``, ``as_of``, ``user``)."""
-    from center.cli import UserError
-    from center.services.context import open_context
-    from center.windows.qtenv import application, prepare_environment
+    from center.context import open_context
+    from center.core.errors import UserError
+    from center.windows.runtime.qtenv import application, prepare_environment
     from db.types import to_local
 
     try:
@@ -179,7 +179,7 @@ def render(args: argparse.Namespace) -> int:
         # a snapshot writes nothing: without --user it shows a coordinator's screen
         try:
             actor = resolve_actor(ctx.engine, user) if user else Actor("coordinator", "coordinator")
-        except CaseError as exc:
+        except UserError as exc:
             raise UserError(str(exc)) from None
         image = render_workstation(ctx, actor, view, QSize(width, height), as_of=as_of)
         output.parent.mkdir(parents=True, exist_ok=True)

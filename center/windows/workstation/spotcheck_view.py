@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import Engine
 
-from center.services import spotcheck as sc
-from center.services.cases import Actor, CaseChange
-from center.services.spotcheck import PendingCheck, SampleDraw
-from center.windows.workers import TaskResult, TaskRunner
+from center.cases import spotcheck as sc
+from center.cases.lifecycle import CaseChange
+from center.cases.spotcheck import PendingCheck, SampleDraw
+from center.core.access import Actor
+from center.windows.runtime.workers import TaskResult, TaskRunner
 from center.windows.workstation import texts as tx
 from center.windows.workstation.case_view import error_text
 from center.windows.workstation.dialogs import ReasonDialog

@@ -22,36 +22,56 @@ depends_on = None
 
 _SQLITE_TRIGGERS = (
     # a writer that leaves grid_id NULL (a single visit from the workstation)
-    ("CREATE TRIGGER visit_grid_on_insert AFTER INSERT ON visit WHEN NEW.grid_id IS NULL "
-    "BEGIN UPDATE visit SET grid_id = (SELECT grid_id FROM household "
-    "WHERE household.id = NEW.household_id) WHERE id = NEW.id; END"),
-    ("CREATE TRIGGER visit_grid_on_household AFTER UPDATE OF household_id, grid_id ON visit "
-    "WHEN NEW.grid_id IS NOT (SELECT grid_id FROM household WHERE household.id = "
-    "NEW.household_id) BEGIN UPDATE visit SET grid_id = (SELECT grid_id FROM household "
-    "WHERE household.id = NEW.household_id) WHERE id = NEW.id; END"),
-    ("CREATE TRIGGER household_grid_to_visits AFTER UPDATE OF grid_id ON household "
-    "WHEN NEW.grid_id IS NOT OLD.grid_id "
-    "BEGIN UPDATE visit SET grid_id = NEW.grid_id WHERE household_id = NEW.id; END"),
+    (
+        "CREATE TRIGGER visit_grid_on_insert AFTER INSERT ON visit WHEN NEW.grid_id IS NULL "
+        "BEGIN UPDATE visit SET grid_id = (SELECT grid_id FROM household "
+        "WHERE household.id = NEW.household_id) WHERE id = NEW.id; END"
+    ),
+    (
+        "CREATE TRIGGER visit_grid_on_household AFTER UPDATE OF household_id, grid_id ON visit "
+        "WHEN NEW.grid_id IS NOT (SELECT grid_id FROM household WHERE household.id = "
+        "NEW.household_id) BEGIN UPDATE visit SET grid_id = (SELECT grid_id FROM household "
+        "WHERE household.id = NEW.household_id) WHERE id = NEW.id; END"
+    ),
+    (
+        "CREATE TRIGGER household_grid_to_visits AFTER UPDATE OF grid_id ON household "
+        "WHEN NEW.grid_id IS NOT OLD.grid_id "
+        "BEGIN UPDATE visit SET grid_id = NEW.grid_id WHERE household_id = NEW.id; END"
+    ),
 )
-_SQLITE_TRIGGER_NAMES = ("visit_grid_on_insert", "visit_grid_on_household", "household_grid_to_visits")
+_SQLITE_TRIGGER_NAMES = (
+    "visit_grid_on_insert",
+    "visit_grid_on_household",
+    "household_grid_to_visits",
+)
 
 _PG_FUNCTIONS = (
     # FOR SHARE: a concurrent change of the household's grid waits for this visit's
     # transaction (and then moves the visit too), or this waits for that change
-    ("CREATE FUNCTION visit_grid_fill() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-    "SELECT grid_id INTO NEW.grid_id FROM household WHERE household.id = NEW.household_id "
-    "FOR SHARE; RETURN NEW; END $$"),
-    ("CREATE FUNCTION household_grid_to_visits() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-    "UPDATE visit SET grid_id = NEW.grid_id WHERE household_id = NEW.id; RETURN NULL; END $$"),
+    (
+        "CREATE FUNCTION visit_grid_fill() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "SELECT grid_id INTO NEW.grid_id FROM household WHERE household.id = NEW.household_id "
+        "FOR SHARE; RETURN NEW; END $$"
+    ),
+    (
+        "CREATE FUNCTION household_grid_to_visits() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "UPDATE visit SET grid_id = NEW.grid_id WHERE household_id = NEW.id; RETURN NULL; END $$"
+    ),
 )
 _PG_TRIGGERS = (
-    ("CREATE TRIGGER visit_grid_on_insert BEFORE INSERT ON visit FOR EACH ROW "
-    "WHEN (NEW.grid_id IS NULL) EXECUTE FUNCTION visit_grid_fill()"),
-    ("CREATE TRIGGER visit_grid_on_household BEFORE UPDATE OF household_id, grid_id ON visit "
-    "FOR EACH ROW EXECUTE FUNCTION visit_grid_fill()"),
-    ("CREATE TRIGGER household_grid_to_visits AFTER UPDATE OF grid_id ON household "
-    "FOR EACH ROW WHEN (NEW.grid_id IS DISTINCT FROM OLD.grid_id) "
-    "EXECUTE FUNCTION household_grid_to_visits()"),
+    (
+        "CREATE TRIGGER visit_grid_on_insert BEFORE INSERT ON visit FOR EACH ROW "
+        "WHEN (NEW.grid_id IS NULL) EXECUTE FUNCTION visit_grid_fill()"
+    ),
+    (
+        "CREATE TRIGGER visit_grid_on_household BEFORE UPDATE OF household_id, grid_id ON visit "
+        "FOR EACH ROW EXECUTE FUNCTION visit_grid_fill()"
+    ),
+    (
+        "CREATE TRIGGER household_grid_to_visits AFTER UPDATE OF grid_id ON household "
+        "FOR EACH ROW WHEN (NEW.grid_id IS DISTINCT FROM OLD.grid_id) "
+        "EXECUTE FUNCTION household_grid_to_visits()"
+    ),
 )
 
 

@@ -1,0 +1,1161 @@
+"""Case lifecycle (闭环): the explicit state machine and every case write.
+
+A case moves ``received → assigned (department) → accepted (started) → resolved
+(closed) → confirmed (on site, by the grid worker) → rated (by the resident) →
+spot_checked (by a supervisor)``. Beside that chain a case can be escalated to the
+joint meeting, closed as *not our remit* or *no action needed* with a reason, and a
+closed case can be reopened, which creates a new case linked by ``reopened_from``.
+
+Every write here is one transaction that
+
+* checks the caller's ``expected_version`` of the case (optimistic locking; on
+  PostgreSQL the row is also locked with ``FOR UPDATE`` while it is changed). A
+  stale edit raises :class:`ConflictError` carrying what the other person changed;
+  nothing is written;
+* refuses an illegal transition with :class:`TransitionError` and an action the
+  actor's role may not take with :class:`PermissionDenied`;
+* fills the derived columns (:func:`center.kpi.derive.derive_case`,
+  :func:`~center.kpi.derive.recompute_repeats`);
+* appends a :class:`~db.models.CaseEvent` (who, when, note) and an
+  :class:`~db.models.AuditLog` row (who, when, which fields changed; never
+  personal information, never free text), and bumps the ``cases`` change domain.
+
+Errors carry structured attributes so the workstation can word them in the
+user's language; ``str(error)`` is an English sentence for the command line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm.exc import StaleDataError
+
+from center.core.access import DEPARTMENT_BOUND, Actor, require_role
+from center.core.audit import jsonable, write_audit
+from center.core.clock import checked_instant, now
+from center.core.errors import (
+    ChangeRecord,
+    ConflictError,
+    InvalidInput,
+    NotFound,
+    UserError,
+)
+from center.core.vocab import CLOSED_STATUSES, OPEN_STATUSES
+from center.kpi.calendar import load_calendar
+from center.kpi.derive import REPEAT_WINDOW, derive_case, recompute_repeats
+from db.changes import bump
+from db.engine import transaction
+from db.models import (
+    CASE_SOURCES,
+    PRIORITIES,
+    AgendaItem,
+    AuditLog,
+    Case,
+    CaseEvent,
+    Category,
+    Department,
+    Grid,
+    Household,
+    Subcategory,
+)
+from db.types import CST, to_local
+
+# ------------------------------------------------------------------ the state machine
+
+# action -> (statuses it may start from, status it leads to; None = status unchanged)
+TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
+    "respond": (frozenset({"received", "assigned", "escalated"}), None),
+    "assign": (frozenset({"received", "assigned", "escalated"}), "assigned"),
+    "accept": (frozenset({"assigned"}), "accepted"),
+    "resolve": (frozenset({"accepted", "escalated"}), "resolved"),
+    "confirm": (frozenset({"resolved"}), "confirmed"),
+    "rate": (frozenset({"confirmed"}), "rated"),
+    "spot_check": (frozenset({"resolved", "confirmed", "rated"}), "spot_checked"),
+    "escalate": (frozenset({"received", "assigned", "accepted"}), "escalated"),
+    "not_our_remit": (frozenset({"received", "assigned", "escalated"}), "not_our_remit"),
+    "no_action_needed": (
+        frozenset({"received", "assigned", "accepted", "escalated"}),
+        "no_action_needed",
+    ),
+    "reopen": (CLOSED_STATUSES, None),
+    "edit": (OPEN_STATUSES | CLOSED_STATUSES, None),
+}
+LIFECYCLE_ACTIONS = tuple(a for a in TRANSITIONS if a != "edit")
+
+REASON_REQUIRED = frozenset({"not_our_remit", "no_action_needed", "reopen", "escalate"})
+
+CALLBACK_MAX_RATING = 2
+EDITABLE_FIELDS = ("summary", "priority", "subcategory_code", "address_note")
+
+
+# ------------------------------------------------------------------ errors
+
+
+class TransitionError(UserError):
+    """An illegal transition: ``action`` is not allowed while the case is ``status``."""
+
+    def __init__(self, code: str, action: str, status: str) -> None:
+        allowed = sorted(TRANSITIONS.get(action, (frozenset(), None))[0])
+        super().__init__(
+            f"case {code}: cannot {action.replace('_', ' ')} a case that is {status} "
+            f"(allowed from: {', '.join(allowed) or 'nowhere'})"
+        )
+        self.code = code
+        self.action = action
+        self.status = status
+
+
+# ------------------------------------------------------------------ results
+
+
+@dataclass(frozen=True)
+class CaseChange:
+    """What a write did (the change set views refresh on)."""
+
+    code: str
+    action: str
+    version: int
+    status: str
+    created: str | None = None  # code of a case this write created (intake, reopen)
+    callback_needed: bool = False  # a rating of 1-2: call the resident back
+    domains: tuple[str, ...] = ("cases",)
+
+
+# ------------------------------------------------------------------ reference data
+
+
+@dataclass(frozen=True)
+class SubcategoryInfo:
+    code: str
+    name: str
+    name_en: str
+    default_priority: str
+    default_dept_code: str | None
+
+
+@dataclass(frozen=True)
+class CategoryInfo:
+    code: str
+    name: str
+    name_en: str
+    subcategories: tuple[SubcategoryInfo, ...]
+
+
+@dataclass(frozen=True)
+class DepartmentInfo:
+    code: str
+    name: str
+    name_en: str | None
+
+
+def taxonomy(engine: Engine) -> list[CategoryInfo]:
+    """Categories with their subcategories, default priority and department."""
+    with engine.connect() as conn:
+        cats = conn.execute(
+            select(Category.id, Category.code, Category.name, Category.name_en).order_by(
+                Category.sort_order, Category.code
+            )
+        ).all()
+        subs = conn.execute(
+            select(
+                Subcategory.category_id,
+                Subcategory.code,
+                Subcategory.name,
+                Subcategory.name_en,
+                Subcategory.default_priority,
+                Department.code,
+            )
+            .outerjoin(Department, Department.id == Subcategory.default_dept_id)
+            .order_by(Subcategory.code)
+        ).all()
+    by_cat: dict[int, list[SubcategoryInfo]] = {}
+    for cat_id, code, name, name_en, prio, dept in subs:
+        by_cat.setdefault(cat_id, []).append(SubcategoryInfo(code, name, name_en, prio, dept))
+    return [
+        CategoryInfo(code, name, name_en, tuple(by_cat.get(cid, [])))
+        for cid, code, name, name_en in cats
+    ]
+
+
+def departments(engine: Engine) -> list[DepartmentInfo]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(Department.code, Department.name, Department.name_en).order_by(Department.code)
+        ).all()
+    return [DepartmentInfo(*r) for r in rows]
+
+
+def proposal(engine: Engine, subcategory_code: str) -> tuple[str, str | None]:
+    """Default priority and department code that triage proposes for a subcategory."""
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(Subcategory.default_priority, Department.code)
+            .outerjoin(Department, Department.id == Subcategory.default_dept_id)
+            .where(Subcategory.code == subcategory_code)
+        ).first()
+    if row is None:
+        raise NotFound("subcategory", subcategory_code)
+    return row[0], row[1]
+
+
+# ------------------------------------------------------------------ reads
+
+
+@dataclass(frozen=True)
+class EventRow:
+    at: datetime
+    actor: str
+    kind: str
+    from_status: str | None
+    to_status: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    id: int
+    code: str
+    version: int
+    status: str
+    status_reason: str | None
+    household_code: str
+    address: str
+    grid_code: str
+    grid_name: str
+    source: str
+    category_code: str
+    category_name: str
+    category_name_en: str
+    subcategory_code: str
+    subcategory_name: str
+    subcategory_name_en: str
+    priority: str
+    dept_code: str | None
+    dept_name: str | None
+    dept_name_en: str | None
+    received_at: datetime
+    first_response_at: datetime | None
+    assigned_at: datetime | None
+    accepted_at: datetime | None
+    closed_at: datetime | None
+    confirmed_at: datetime | None
+    rated_at: datetime | None
+    spot_checked_at: datetime | None
+    spot_check_ok: bool | None
+    satisfaction: int | None
+    on_the_spot: bool
+    escalated: bool
+    escalated_at: datetime | None
+    summary: str | None
+    address_note: str | None
+    eff_response_at: datetime | None
+    eff_closed_at: datetime | None
+    response_due_at: datetime
+    accept_due_at: datetime | None
+    deadline_at: datetime
+    deadline_provisional: bool
+    is_repeat: bool
+    reopened_from: str | None
+    repeat_of: str | None
+    reopened_by: tuple[str, ...]
+    events: tuple[EventRow, ...] = field(default=())
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+def case_detail(engine: Engine, code: str) -> CaseDetail:
+    """Everything the case view shows, including the event timeline (oldest first)."""
+    with Session(engine) as session:
+        return _detail(session, code)
+
+
+def _detail(conn: Session, code: str) -> CaseDetail:
+    origin = aliased(Case)
+    repeat = aliased(Case)
+    row = conn.execute(
+        select(
+            Case,
+            Household.code,
+            Household.address,
+            Grid.code,
+            Grid.name,
+            Category.code,
+            Category.name,
+            Category.name_en,
+            Subcategory.code,
+            Subcategory.name,
+            Subcategory.name_en,
+            Department.code,
+            Department.name,
+            Department.name_en,
+            origin.code,
+            repeat.code,
+        )
+        .join(Household, Household.id == Case.household_id)
+        .join(Grid, Grid.id == Household.grid_id)
+        .join(Subcategory, Subcategory.id == Case.subcategory_id)
+        .join(Category, Category.id == Subcategory.category_id)
+        .outerjoin(Department, Department.id == Case.dept_id)
+        .outerjoin(origin, origin.id == Case.reopened_from_id)
+        .outerjoin(repeat, repeat.id == Case.repeat_of_id)
+        .where(Case.code == code)
+    ).first()
+    if row is None:
+        raise NotFound("case", code)
+    c = row[0]
+    (hh, addr, gcode, gname, ccode, cname, cname_en, scode, sname, sname_en) = row[1:11]
+    (dcode, dname, dname_en, origin_code, repeat_code) = row[11:16]
+    children = tuple(
+        conn.scalars(
+            select(Case.code).where(Case.reopened_from_id == c.id).order_by(Case.received_at)
+        )
+    )
+    events = tuple(
+        EventRow(*e)
+        for e in conn.execute(
+            select(
+                CaseEvent.at,
+                CaseEvent.actor,
+                CaseEvent.kind,
+                CaseEvent.from_status,
+                CaseEvent.to_status,
+                CaseEvent.note,
+            )
+            .where(CaseEvent.case_id == c.id)
+            .order_by(CaseEvent.at, CaseEvent.id)
+        )
+    )
+    return CaseDetail(
+        id=c.id,
+        code=c.code,
+        version=c.version,
+        status=c.status,
+        status_reason=c.status_reason,
+        household_code=hh,
+        address=addr,
+        grid_code=gcode,
+        grid_name=gname,
+        source=c.source,
+        category_code=ccode,
+        category_name=cname,
+        category_name_en=cname_en,
+        subcategory_code=scode,
+        subcategory_name=sname,
+        subcategory_name_en=sname_en,
+        priority=c.priority,
+        dept_code=dcode,
+        dept_name=dname,
+        dept_name_en=dname_en,
+        received_at=c.received_at,
+        first_response_at=c.first_response_at,
+        assigned_at=c.assigned_at,
+        accepted_at=c.accepted_at,
+        closed_at=c.closed_at,
+        confirmed_at=c.confirmed_at,
+        rated_at=c.rated_at,
+        spot_checked_at=c.spot_checked_at,
+        spot_check_ok=c.spot_check_ok,
+        satisfaction=c.satisfaction,
+        on_the_spot=bool(c.on_the_spot),
+        escalated=bool(c.escalated),
+        escalated_at=c.escalated_at,
+        summary=c.summary,
+        address_note=c.address_note,
+        eff_response_at=c.eff_response_at,
+        eff_closed_at=c.eff_closed_at,
+        response_due_at=c.response_due_at,
+        accept_due_at=c.accept_due_at,
+        deadline_at=c.deadline_at,
+        deadline_provisional=bool(c.deadline_provisional),
+        is_repeat=bool(c.is_repeat),
+        reopened_from=origin_code,
+        repeat_of=repeat_code,
+        reopened_by=children,
+        events=events,
+    )
+
+
+def allowed_actions(status: str, actor: Actor, dept_code: str | None = None) -> list[str]:
+    """Lifecycle actions the actor may take on a case in ``status`` assigned to
+    ``dept_code`` (for the UI; the writes check the same rules)."""
+    out = []
+    for action in LIFECYCLE_ACTIONS:
+        starts, _ = TRANSITIONS[action]
+        if status not in starts or not actor.may(action):
+            continue
+        if (
+            actor.role == "department"
+            and action in DEPARTMENT_BOUND
+            and (dept_code is None or dept_code != actor.dept_code)
+        ):
+            continue
+        out.append(action)
+    return out
+
+
+# ------------------------------------------------------------------ repeat suggestion
+
+
+@dataclass(frozen=True)
+class RepeatCandidate:
+    code: str
+    received_at: datetime
+    status: str
+    summary: str | None
+    is_open: bool
+
+
+def repeat_candidates(
+    engine: Engine, household_code: str, subcategory_code: str, as_of: datetime | None = None
+) -> list[RepeatCandidate]:
+    """The household's cases of the same subcategory that are open, or were received in
+    the 30 days (720 h) up to ``as_of``: shown before a new case is saved, newest first."""
+    as_of = to_local(as_of) if as_of else datetime.now(CST)
+    with engine.connect() as conn:
+        hh = conn.scalar(select(Household.id).where(Household.code == household_code))
+        if hh is None:
+            raise NotFound("household", household_code)
+        sub = conn.scalar(select(Subcategory.id).where(Subcategory.code == subcategory_code))
+        if sub is None:
+            raise NotFound("subcategory", subcategory_code)
+        rows = conn.execute(
+            select(Case.code, Case.received_at, Case.status, Case.summary)
+            .where(
+                Case.household_id == hh,
+                Case.subcategory_id == sub,
+                Case.received_at <= as_of,
+                Case.status.in_(OPEN_STATUSES) | (Case.received_at >= as_of - REPEAT_WINDOW),
+            )
+            .order_by(Case.received_at.desc(), Case.id.desc())
+        ).all()
+    return [RepeatCandidate(c, r, s, m, s in OPEN_STATUSES) for c, r, s, m in rows]
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _fill_derived(s: Session, case: Case) -> None:
+    row = {
+        "received_at": case.received_at,
+        "on_the_spot": case.on_the_spot,
+        "first_response_at": case.first_response_at,
+        "closed_at": case.closed_at,
+        "assigned_at": case.assigned_at,
+    }
+    derive_case(row, load_calendar(s.connection()))
+    for key in (
+        "eff_response_at",
+        "eff_closed_at",
+        "response_micros",
+        "response_due_at",
+        "accept_due_at",
+        "deadline_at",
+        "deadline_provisional",
+    ):
+        if getattr(case, key) != row[key]:
+            setattr(case, key, row[key])
+
+
+_TRACKED = (
+    "status",
+    "status_reason",
+    "priority",
+    "subcategory_id",
+    "dept_id",
+    "first_response_at",
+    "assigned_at",
+    "accepted_at",
+    "closed_at",
+    "confirmed_at",
+    "rated_at",
+    "satisfaction",
+    "spot_checked_at",
+    "spot_check_ok",
+    "escalated",
+    "escalated_at",
+    "summary",
+    "address_note",
+    "repeat_of_id",
+)
+_TEXT_FIELDS = frozenset({"summary", "address_note", "status_reason"})
+
+
+def _snapshot(case: Case) -> dict[str, Any]:
+    return {k: getattr(case, k) for k in _TRACKED}
+
+
+def _diff(s: Session, before: Mapping[str, Any], case: Case) -> dict[str, Any]:
+    """Changed fields as ``{name: [old, new]}``; ids become codes, free text is not copied."""
+    out: dict[str, Any] = {}
+    for key in _TRACKED:
+        old, new = before[key], getattr(case, key)
+        if old == new:
+            continue
+        if key in _TEXT_FIELDS:
+            out[key] = ["…", "…"]  # changed; the text itself stays out of the audit log
+        elif key == "dept_id":
+            out["dept"] = [_code_of(s, Department, old), _code_of(s, Department, new)]
+        elif key == "subcategory_id":
+            out["subcategory"] = [_code_of(s, Subcategory, old), _code_of(s, Subcategory, new)]
+        elif key == "repeat_of_id":
+            out["repeat_of"] = [_code_of(s, Case, old), _code_of(s, Case, new)]
+        else:
+            out[key] = [jsonable(old), jsonable(new)]
+    return out
+
+
+def _code_of(s: Session, model: Any, ident: int | None) -> str | None:
+    if ident is None:
+        return None
+    return s.scalar(select(model.code).where(model.id == ident))
+
+
+def _load(s: Session, code: str) -> Case:
+    q = select(Case).where(Case.code == code)
+    if s.get_bind().dialect.name == "postgresql":
+        q = q.with_for_update()
+    case = s.scalars(q).first()
+    if case is None:
+        raise NotFound("case", code)
+    return case
+
+
+class _Stale(Exception):
+    def __init__(self, current: int) -> None:
+        super().__init__(current)
+        self.current = current
+
+
+def changes_since(engine: Engine, code: str, version: int) -> list[ChangeRecord]:
+    """The writes recorded in the audit log that took the case past ``version``."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(AuditLog.at, AuditLog.actor, AuditLog.action, AuditLog.detail)
+            .where(AuditLog.entity == "case", AuditLog.entity_code == code)
+            .order_by(AuditLog.id)
+        ).all()
+    out = []
+    for at, actor, action, detail in rows:
+        data = json.loads(detail or "{}")
+        v = int(data.get("version", 0))
+        if v <= version:
+            continue
+        fields = {k: (pair[0], pair[1]) for k, pair in data.get("changes", {}).items()}
+        out.append(ChangeRecord(at, actor, action, v, data.get("from"), data.get("to"), fields))
+    return out
+
+
+def _conflict(engine: Engine, code: str, expected: int) -> ConflictError:
+    with engine.connect() as conn:
+        current = conn.scalar(select(Case.version).where(Case.code == code))
+    return ConflictError(code, expected, int(current or 0), changes_since(engine, code, expected))
+
+
+def _write_case(
+    engine: Engine,
+    actor: Actor,
+    code: str,
+    expected_version: int,
+    action: str,
+    at: datetime | None,
+    note: str | None,
+    apply: Callable[[Session, Case, datetime], str | None],
+) -> CaseChange:
+    """Run one transition: lock and version-check, role and state checks, ``apply``
+    (which changes the case and may return the code of a case it created), derived
+    columns, event, audit row, change feed."""
+    created: str | None = None
+    try:
+        with transaction(engine) as s:
+            case = _load(s, code)
+            if case.version != expected_version:
+                raise _Stale(case.version)
+            require_role(actor, action, case)
+            starts, target = TRANSITIONS[action]
+            if case.status not in starts:
+                raise TransitionError(code, action, case.status)
+            if action in REASON_REQUIRED and not (note or "").strip():
+                raise InvalidInput("note", f"a reason is required to {action.replace('_', ' ')}")
+            when = checked_instant(
+                at, "at", not_before=case.received_at, not_before_name="received_at"
+            )
+            before = _snapshot(case)
+            from_status = case.status
+            with s.no_autoflush:  # one UPDATE per transition: the version grows by one
+                created = apply(s, case, when)
+                if target is not None:
+                    case.status = target
+                case.updated_at = now()
+                _fill_derived(s, case)
+            s.add(
+                CaseEvent(
+                    case_id=case.id,
+                    at=when,
+                    actor=actor.name,
+                    kind=action,
+                    from_status=from_status,
+                    to_status=case.status,
+                    note=(note or "").strip() or None,
+                )
+            )
+            s.flush()  # bumps the version (UPDATE … WHERE version = old)
+            if before["subcategory_id"] != case.subcategory_id:
+                recompute_repeats(s.connection(), [case.household_id])
+            detail: dict[str, Any] = {
+                "version": case.version,
+                "from": from_status,
+                "to": case.status,
+                "event_at": when,
+                "changes": _diff(s, before, case),
+            }
+            if created:
+                detail["created"] = created
+            write_audit(s, actor, f"case.{action}", code, now(), detail)
+            domains = ("cases", "meetings") if action == "escalate" else ("cases",)
+            bump(s.connection(), *domains)
+            result = CaseChange(
+                code,
+                action,
+                case.version,
+                case.status,
+                created=created,
+                callback_needed=(
+                    action == "rate"
+                    and case.satisfaction is not None
+                    and case.satisfaction <= CALLBACK_MAX_RATING
+                ),
+                domains=domains,
+            )
+    except (_Stale, StaleDataError):
+        raise _conflict(engine, code, expected_version) from None
+    return result
+
+
+def _with_retry(fn: Callable[[], CaseChange], attempts: int = 4) -> CaseChange:
+    """Retry a write that generates a code when another workstation took the same one."""
+    for i in range(attempts):
+        try:
+            return fn()
+        except IntegrityError:
+            if i == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+_CODE_DIGITS = 4
+
+
+def next_code(conn: Connection, model: Any, prefix: str, day: date) -> str:
+    """Next free code ``<prefix><yyyymmdd>-<nnnn>`` for ``model`` (cases, visits)."""
+    stem = f"{prefix}{day:%Y%m%d}-"
+    codes = conn.scalars(select(model.code).where(model.code.like(stem + "%"))).all()
+    pattern = re.compile(re.escape(stem) + r"(\d+)$")
+    used = [int(m.group(1)) for c in codes if (m := pattern.match(c))]
+    return f"{stem}{(max(used) + 1) if used else 1:0{_CODE_DIGITS}d}"
+
+
+# ------------------------------------------------------------------ intake
+
+
+@dataclass(frozen=True)
+class IntakeRequest:
+    """A new case as the intake dialog collects it."""
+
+    household_code: str
+    source: str
+    subcategory_code: str
+    summary: str = ""
+    priority: str | None = None  # None: the subcategory's default
+    received_at: datetime | None = None  # None: now
+    on_the_spot: bool = False  # resolved when received, in one step
+    assign_to: str | None = None  # department code: assign in the same step
+    repeat_of: str | None = None  # coordinator links the case as a repeat of this one
+    address_note: str | None = None
+    note: str | None = None
+
+
+def intake(engine: Engine, actor: Actor, req: IntakeRequest) -> CaseChange:
+    """Create a case (status ``received``; ``assigned`` with ``assign_to``; ``resolved``
+    when ``on_the_spot``)."""
+    require_role(actor, "intake")
+    if req.source not in CASE_SOURCES:
+        raise InvalidInput("source", f"{req.source!r} is not one of {', '.join(CASE_SOURCES)}")
+    if req.priority is not None and req.priority not in PRIORITIES:
+        raise InvalidInput("priority", f"{req.priority!r} is not one of {', '.join(PRIORITIES)}")
+    if req.on_the_spot and req.assign_to:
+        raise InvalidInput("assign_to", "a case resolved on the spot is not assigned")
+    received = checked_instant(req.received_at, "received_at")
+
+    def run() -> CaseChange:
+        with transaction(engine) as s:
+            hh = s.scalar(select(Household.id).where(Household.code == req.household_code))
+            if hh is None:
+                raise NotFound("household", req.household_code)
+            sub = s.execute(
+                select(Subcategory.id, Subcategory.default_priority).where(
+                    Subcategory.code == req.subcategory_code
+                )
+            ).first()
+            if sub is None:
+                raise NotFound("subcategory", req.subcategory_code)
+            dept_id = None
+            if req.assign_to:
+                dept_id = s.scalar(select(Department.id).where(Department.code == req.assign_to))
+                if dept_id is None:
+                    raise NotFound("department", req.assign_to)
+            repeat_id = None
+            if req.repeat_of:
+                rep = s.execute(
+                    select(Case.id, Case.household_id).where(Case.code == req.repeat_of)
+                ).first()
+                if rep is None:
+                    raise NotFound("case", req.repeat_of)
+                if rep[1] != hh:
+                    raise InvalidInput("repeat_of", f"case {req.repeat_of} is another household's")
+                repeat_id = rep[0]
+            code = next_code(s.connection(), Case, "C", received.date())
+            stamp = now()
+            case = Case(
+                code=code,
+                household_id=hh,
+                source=req.source,
+                subcategory_id=sub[0],
+                priority=req.priority or sub[1],
+                priority_is_default=req.priority is None,
+                received_at=received,
+                on_the_spot=req.on_the_spot,
+                on_the_spot_given=True,
+                escalated=False,
+                escalated_given=False,
+                summary=req.summary.strip() or None,
+                address_note=(req.address_note or "").strip() or None,
+                repeat_of_id=repeat_id,
+                status="received",
+                created_at=stamp,
+                updated_at=stamp,
+            )
+            events = [("intake", None, "received", req.note)]
+            if req.on_the_spot:
+                case.first_response_at = received
+                case.closed_at = received
+                case.status = "resolved"
+                events.append(("resolve", "received", "resolved", None))
+            elif dept_id is not None:
+                case.dept_id = dept_id
+                case.first_response_at = received
+                case.assigned_at = received
+                case.status = "assigned"
+                events.append(("assign", "received", "assigned", None))
+            _fill_derived(s, case)
+            s.add(case)
+            s.flush()
+            for kind, frm, to, note in events:
+                s.add(
+                    CaseEvent(
+                        case_id=case.id,
+                        at=received,
+                        actor=actor.name,
+                        kind=kind,
+                        from_status=frm,
+                        to_status=to,
+                        note=(note or "").strip() or None,
+                    )
+                )
+            recompute_repeats(s.connection(), [hh])
+            write_audit(
+                s,
+                actor,
+                "case.intake",
+                code,
+                now(),
+                {
+                    "version": case.version,
+                    "from": None,
+                    "to": case.status,
+                    "event_at": received,
+                    "changes": {
+                        "source": [None, req.source],
+                        "subcategory": [None, req.subcategory_code],
+                        "priority": [None, case.priority],
+                        "dept": [None, req.assign_to],
+                        "on_the_spot": [None, req.on_the_spot],
+                        "repeat_of": [None, req.repeat_of],
+                    },
+                },
+            )
+            bump(s.connection(), "cases")
+            return CaseChange(code, "intake", case.version, case.status, created=code)
+
+    return _with_retry(run)
+
+
+# ------------------------------------------------------------------ transitions
+
+
+def respond(
+    engine: Engine,
+    actor: Actor,
+    code: str,
+    expected_version: int,
+    *,
+    note: str | None = None,
+    at: datetime | None = None,
+) -> CaseChange:
+    """Record the first response (the resident was contacted) without changing status."""
+
+    def apply(s: Session, case: Case, when: datetime) -> None:
+        if case.first_response_at is not None:
+            raise InvalidInput("first_response_at", "the case was already responded to")
+        case.first_response_at = when
+
+    return _write_case(engine, actor, code, expected_version, "respond", at, note, apply)
+
+
+def assign(
+    engine: Engine,
+    actor: Actor,
+    code: str,
+    expected_version: int,
+    dept_code: str,
+    *,
+    note: str | None = None,
+    at: datetime | None = None,
+) -> CaseChange:
+    """Route the case to a department (again, if it was assigned or escalated): the
+    department's 2 h start clock begins now."""
+
+    def apply(s: Session, case: Case, when: datetime) -> None:
+        dept = s.scalar(select(Department.id).where(Department.code == dept_code))
+        if dept is None:
+            raise NotFound("department", dept_code)
+        if case.status == "assigned" and case.dept_id == dept:
+            raise InvalidInput("dept", f"the case is already assigned to {dept_code}")
+        case.dept_id = dept
+        case.assigned_at = when
+        case.accepted_at = None
+        if case.first_response_at is None:
+            case.first_response_at = when
+
+    return _write_case(engine, actor, code, expected_version, "assign", at, note, apply)
+
+
+def accept(
+    engine: Engine,
+    actor: Actor,
+    code: str,
+    expected_version: int,
+    *,
+    note: str | None = None,
+    at: datetime | None = None,
+) -> CaseChange:
+    """The department starts work (首接启动)."""
+
+    def apply(s: Session, case: Case, when: datetime) -> None:
+        if case.assigned_at is not None and when < case.assigned_at:
+            raise InvalidInput("at", "the acceptance is earlier than the assignment")
+        case.accepted_at = when
+
+    return _write_case(engine, actor, code, expected_version, "accept", at, note, apply)
+
+
+def resolve(
+    engine: Engine,
+    actor: Actor,
+    code: str,
+    expected_version: int,
+    *,
+    note: str | None = None,
+    at: datetime | None = None,
+) -> CaseChange:
+    """The work is done: the case is closed (closure clock stops)."""
+
+    def apply(s: Session, case: Case, when: datetime) -> None:
+        if case.accepted_at is not None and when < case.accepted_at:
+            raise InvalidInput("at", "the closure is earlier than the acceptance")
+        case.closed_at = when
+        if case.first_response_at is None:
+            case.first_response_at = when
+
+    return _write_case(engine, actor, code, expected_version, "resolve", at, note, apply)
+
+
+def confirm(
+    engine: Engine,
+    actor: Actor,
+    code: str,
+    expected_version: int,
+    *,
+    note: str | None = None,
+    at: datetime | None = None,
+) -> CaseChange:
+    """The grid worker confirmed the result on site."""
+
+    def apply(s: Session, case: Case, when: datetime) -> None:
+        if case.closed_at is not None and when < case.closed_at:
+            raise InvalidInput("at", "the confirmation is earlier than the closure")
+        case.confirmed_at = when
+
+    return _write_case(engine, actor, code, expected_version, "confirm", at, note, apply)
+
+
+def rate(
+    engine: Engine,
+    actor: Actor,
+    code: str,
+    expected_version: int,
+    rating: int,
+    *,
+    note: str | None = None,
+    at: datetime | None = None,
+) -> CaseChange:
+    """The resident's satisfaction 1-5; 1-2 sets ``callback_needed`` in the result."""
+    if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
+        raise InvalidInput("satisfaction", f"{rating!r} is not a rating from 1 to 5")
+
+    def apply(s: Session, case: Case, when: datetime) -> None:
+        if case.confirmed_at is not None and when < case.confirmed_at:
+            raise InvalidInput("at", "the rating is earlier than the confirmation")
+        case.satisfaction = rating
+        case.rated_at = when
+
+    return _write_case(engine, actor, code, expected_version, "rate", at, note, apply)
+
+
+def escalate(
+    engine: Engine,
+    actor: Actor,
+    code: str,
+    expected_version: int,
+    *,
+    note: str,
+    at: datetime | None = None,
+) -> CaseChange:
+    """Refer the case to the joint meeting (联席会议): a pending agenda item is created."""
+
+    def apply(s: Session, case: Case, when: datetime) -> None:
+        case.escalated = True
+        case.escalated_given = True
+        case.escalated_at = when
+        if case.first_response_at is None:
+            case.first_response_at = when
+        sub_name = s.scalar(select(Subcategory.name).where(Subcategory.id == case.subcategory_id))
+        s.add(
+            AgendaItem(
+                case_id=case.id,
+                title=f"{case.code} {sub_name}",
+                status="pending",
+                lead_dept_id=case.dept_id,
+                created_at=when,
+            )
+        )
+
+    return _write_case(engine, actor, code, expected_version, "escalate", at, note, apply)
+
+
+def _close_with_reason(action: str) -> Callable[..., CaseChange]:
+    def run(
+        engine: Engine,
+        actor: Actor,
+        code: str,
+        expected_version: int,
+        *,
+        note: str,
+        at: datetime | None = None,
+    ) -> CaseChange:
+        def apply(s: Session, case: Case, when: datetime) -> None:
+            case.status_reason = note.strip()
+            case.closed_at = when
+            if case.first_response_at is None:
+                case.first_response_at = when
+
+        return _write_case(engine, actor, code, expected_version, action, at, note, apply)
+
+    run.__name__ = action
+    return run
+
+
+not_our_remit = _close_with_reason("not_our_remit")
+not_our_remit.__doc__ = (
+    "Close the case as outside the street's remit (不属于职责范围); reason required."
+)
+no_action_needed = _close_with_reason("no_action_needed")
+no_action_needed.__doc__ = "Close the case as needing no action (无需处理); reason required."
+
+
+def _create_reopen(s: Session, actor: Actor, case: Case, when: datetime, note: str) -> str:
+    open_child = s.scalar(
+        select(Case.code).where(Case.reopened_from_id == case.id, Case.status.in_(OPEN_STATUSES))
+    )
+    if open_child is not None:
+        raise InvalidInput("reopen", f"the case is already reopened as {open_child}, still open")
+    conn = s.connection()
+    code = next_code(conn, Case, "C", when.date())
+    stamp = now()
+    row: dict[str, Any] = {
+        "code": code,
+        "household_id": case.household_id,
+        "source": case.source,
+        "subcategory_id": case.subcategory_id,
+        "priority": case.priority,
+        "priority_is_default": case.priority_is_default,
+        "received_at": when,
+        "on_the_spot": False,
+        "on_the_spot_given": True,
+        "escalated": False,
+        "escalated_given": False,
+        "summary": case.summary,
+        "address_note": case.address_note,
+        "reopened_from_id": case.id,
+        "status": "received",
+        "created_at": stamp,
+        "updated_at": stamp,
+        "version": 1,
+    }
+    derive_case(row, load_calendar(conn))
+    # Core insert: no autoflush of the original case, whose one UPDATE comes later
+    new_id = conn.execute(insert(Case).values(**row).returning(Case.id)).scalar_one()
+    s.add(
+        CaseEvent(
+            case_id=new_id,
+            at=when,
+            actor=actor.name,
+            kind="intake",
+            from_status=None,
+            to_status="received",
+            note=f"reopened from {case.code}: {note.strip()}",
+        )
+    )
+    recompute_repeats(s.connection(), [case.household_id])
+    write_audit(
+        s,
+        actor,
+        "case.intake",
+        code,
+        now(),
+        {
+            "version": 1,
+            "from": None,
+            "to": "received",
+            "event_at": when,
+            "changes": {"reopened_from": [None, case.code]},
+        },
+    )
+    return code
+
+
+def reopen(
+    engine: Engine,
+    actor: Actor,
+    code: str,
+    expected_version: int,
+    *,
+    note: str,
+    at: datetime | None = None,
+) -> CaseChange:
+    """Reopen a closed case: a new case (status ``received``) linked by ``reopened_from``;
+    the result's ``created`` is its code. The closed case keeps its status."""
+
+    def run() -> CaseChange:
+        return _write_case(
+            engine,
+            actor,
+            code,
+            expected_version,
+            "reopen",
+            at,
+            note,
+            lambda s, case, when: _create_reopen(s, actor, case, when, note),
+        )
+
+    return _with_retry(run)
+
+
+def spot_check(
+    engine: Engine,
+    actor: Actor,
+    code: str,
+    expected_version: int,
+    ok: bool,
+    *,
+    note: str | None = None,
+    at: datetime | None = None,
+) -> CaseChange:
+    """A supervisor's verification call. A failed check reopens the case (``created``)."""
+    if not ok and not (note or "").strip():
+        raise InvalidInput("note", "say why the spot check failed")
+
+    def apply(s: Session, case: Case, when: datetime) -> str | None:
+        if case.closed_at is not None and when < case.closed_at:
+            raise InvalidInput("at", "the spot check is earlier than the closure")
+        case.spot_checked_at = when
+        case.spot_check_ok = ok
+        if not ok:
+            return _create_reopen(s, actor, case, when, note or "")
+        return None
+
+    return _with_retry(
+        lambda: _write_case(engine, actor, code, expected_version, "spot_check", at, note, apply)
+    )
+
+
+def update_case(
+    engine: Engine,
+    actor: Actor,
+    code: str,
+    expected_version: int,
+    changes: Mapping[str, Any],
+    *,
+    note: str | None = None,
+) -> CaseChange:
+    """Edit descriptive fields (``summary``, ``priority``, ``subcategory_code``,
+    ``address_note``) under the same optimistic lock as the transitions."""
+    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise InvalidInput(unknown[0], "this field cannot be edited here")
+    if not changes:
+        raise InvalidInput("changes", "nothing to change")
+    if "priority" in changes and changes["priority"] not in PRIORITIES:
+        raise InvalidInput("priority", f"{changes['priority']!r} is not one of {PRIORITIES}")
+
+    def apply(s: Session, case: Case, when: datetime) -> None:
+        if "subcategory_code" in changes:
+            sub = s.scalar(
+                select(Subcategory.id).where(Subcategory.code == changes["subcategory_code"])
+            )
+            if sub is None:
+                raise NotFound("subcategory", str(changes["subcategory_code"]))
+            case.subcategory_id = sub
+        if "priority" in changes:
+            case.priority = changes["priority"]
+            case.priority_is_default = False
+        if "summary" in changes:
+            case.summary = (changes["summary"] or "").strip() or None
+        if "address_note" in changes:
+            case.address_note = (changes["address_note"] or "").strip() or None
+
+    return _write_case(engine, actor, code, expected_version, "edit", None, note, apply)
+
+
+ACTION_FUNCTIONS: dict[str, Callable[..., CaseChange]] = {
+    "respond": respond,
+    "assign": assign,
+    "accept": accept,
+    "resolve": resolve,
+    "confirm": confirm,
+    "rate": rate,
+    "spot_check": spot_check,
+    "escalate": escalate,
+    "not_our_remit": not_our_remit,
+    "no_action_needed": no_action_needed,
+    "reopen": reopen,
+}

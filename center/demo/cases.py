@@ -1,0 +1,355 @@
+"""Cases (residents' requests) of the demo street and their life cycles.
+
+A case is generated as its *true* timeline (when it would be responded, assigned,
+accepted, closed, confirmed, rated, spot-checked), then cut at the as-of instant:
+whatever would happen after it has not happened yet, and the status says how far the
+case has come. Escalated cases are closed by the joint meeting
+(:mod:`center.demo.office`), which settles them afterwards.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import math
+import random
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from center.demo import data as vocab
+from center.demo import people as people
+from center.demo.people import Home
+from center.demo.visits import GridTraits
+from center.kpi.calendar import WorkCalendar
+from db.types import CST
+
+SUB_CODES = tuple(vocab.SUB_WEIGHTS)
+TIMELINE = (
+    "first_response_at",
+    "assigned_at",
+    "accepted_at",
+    "closed_at",
+    "confirmed_at",
+    "rated_at",
+    "spot_checked_at",
+    "escalated_at",
+)
+HOTLINE_HOURS = (0.2,) * 7 + (0.6, 1.6, 1.6, 1.6, 1.6, 1.0, 1.0, 1.5, 1.5, 1.5, 1.5,
+                              0.9, 0.9, 0.9, 0.9, 0.4, 0.4)  # fmt: skip
+ONLINE_HOURS = (0.15,) * 7 + (0.8, 0.8) + (1.2,) * 14 + (0.5,)
+SAT_NORMAL = (2, 3, 7, 26, 62)
+SAT_LATE = (6, 8, 16, 35, 35)
+SAT_LAGGING = (3, 4, 10, 30, 53)
+ASSIGN_P = {"P": 0.7, "L": 0.8, "M": 0.85, "E": 0.95}
+
+
+def sub_weights(profile: int, month: int) -> list[float]:
+    """Relative weight of each subcategory for a household profile in a month."""
+    special = profile & (people.SOLO | people.DISABLED | people.LOW_INCOME | people.CHILD_DIFF)
+    elderly = profile & (people.SOLO | people.ELDERLY)
+    out = []
+    for code in SUB_CODES:
+        w = vocab.SUB_WEIGHTS[code] * vocab.SEASONAL.get(code, {}).get(month, 1.0)
+        if code == "L01":
+            w *= 4.0 if elderly else 0.25
+        elif code == "L04":
+            w *= 3.0 if profile & (people.SOLO | people.DISABLED) else 0.3
+        elif code == "L03":
+            w *= 2.0 if elderly or profile & people.DISABLED else 1.0
+        elif code == "L05":
+            w *= 5.0 if profile & people.DISABLED else (1.5 if elderly else 0.2)
+        elif code == "L06":
+            w *= (4.0 if profile & people.CHILD_DIFF else 3.0) if profile & people.CHILD else 0.0
+        elif code == "P04":
+            school = profile & people.SCHOOL_CHILD
+            w *= (6.0 if profile & people.FLOATING else 3.0) if school else 0.0
+        elif code == "P03":
+            w *= 6.0 if profile & people.FLOATING else 0.15
+        elif code == "P05":
+            w *= 2.0 if profile & people.LOW_INCOME else (0.3 if profile & people.SOLO else 1.0)
+        elif code == "P01":
+            w *= 2.0 if special else 1.0
+        elif code == "M04":
+            w *= 3.0 if profile & people.FLOATING else (0.1 if profile & people.SOLO else 1.0)
+        elif code == "M03":
+            w *= 0.0 if profile & people.SOLO else 1.0
+        elif code == "E03":
+            w *= 5.0 if profile & people.SOLO else 0.0
+        elif code == "E01":
+            w *= 2.0 if elderly else 1.0
+        out.append(w)
+    return out
+
+
+def _at(day: date, minute: float) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=CST) + timedelta(minutes=minute)
+
+
+class CaseMaker:
+    def __init__(
+        self,
+        rng: random.Random,
+        cal: WorkCalendar,
+        as_of: datetime,
+        homes: Sequence[Home],
+        traits: Sequence[GridTraits],
+        default_dept: dict[str, str],
+        default_priority: dict[str, str],
+    ) -> None:
+        self.rng = rng
+        self.cal = cal
+        self.as_of = as_of
+        self.homes = homes
+        self.traits = traits
+        self.default_dept = default_dept
+        self.default_priority = default_priority
+        self._weights: dict[tuple[int, int], list[float]] = {}
+        self._seq = itertools.count()
+        # Working days around the data window, so that day counting needs no package call.
+        first = as_of.date() - timedelta(days=400)
+        last = as_of.date() + timedelta(days=120)
+        self.workdays = [
+            first + timedelta(days=i)
+            for i in range((last - first).days + 1)
+            if cal.is_workday(first + timedelta(days=i))
+        ]
+        self._workday_set = frozenset(self.workdays)
+
+    def is_workday(self, d: date) -> bool:
+        if self.workdays[0] <= d <= self.workdays[-1]:
+            return d in self._workday_set
+        return self.cal.is_workday(d)
+
+    def add_workdays(self, d: date, n: int) -> date:
+        """The n-th working day strictly after ``d`` (as :meth:`WorkCalendar.add_workdays`)."""
+        i = bisect.bisect_right(self.workdays, d) + n - 1
+        if self.workdays[0] <= d and i < len(self.workdays):
+            return self.workdays[i]
+        return self.cal.add_workdays(d, n)
+
+    # ------------------------------------------------------------------ helpers
+
+    def subcategory(self, home: Home, month: int) -> str:
+        key = (home.profile, month)
+        cum = self._weights.get(key)
+        if cum is None:
+            cum = list(itertools.accumulate(sub_weights(home.profile, month)))
+            self._weights[key] = cum
+        return self.rng.choices(SUB_CODES, cum_weights=cum)[0]
+
+    def allows(self, home: Home, sub: str) -> bool:
+        return sub_weights(home.profile, 6)[SUB_CODES.index(sub)] > 0
+
+    def _office(self, dt: datetime, start_min: int, end_min: int) -> datetime:
+        """``dt`` moved into the daily office window [start_min, end_min] (minutes)."""
+        minute = dt.hour * 60 + dt.minute
+        if start_min <= minute <= end_min:
+            return dt
+        day = dt.date() if minute < start_min else dt.date() + timedelta(days=1)
+        return _at(day, start_min + self.rng.randint(0, 45))
+
+    def _lognormal_hours(self, median: float, sigma: float) -> timedelta:
+        return timedelta(hours=math.exp(math.log(median) + self.rng.gauss(0, sigma)))
+
+    def _office_time(self, day: date) -> datetime:
+        return _at(day, self.rng.randint(9 * 60, 17 * 60 + 30))
+
+    def received_time(self, day: date, source: str) -> datetime:
+        rng = self.rng
+        if source == "hotline":
+            hour = rng.choices(range(24), weights=HOTLINE_HOURS)[0]
+        elif source == "online":
+            hour = rng.choices(range(24), weights=ONLINE_HOURS)[0]
+        else:
+            return _at(day, rng.randint(8 * 60 + 30, 17 * 60 + 30))
+        return _at(day, hour * 60 + rng.randint(0, 59))
+
+    # --------------------------------------------------------------- life cycle
+
+    def make(
+        self,
+        home_idx: int,
+        received: datetime,
+        source: str,
+        sub: str | None = None,
+        parent: int | None = None,
+    ) -> dict[str, Any]:
+        """The true timeline of one case (not yet cut at the as-of instant)."""
+        rng = self.rng
+        home = self.homes[home_idx]
+        t = self.traits[home.grid]
+        if sub is None:
+            sub = self.subcategory(home, received.month)
+        prio = self.default_priority[sub]
+        if prio == "3wd" and home.special and rng.random() < 0.1:
+            prio = "24h"
+        c: dict[str, Any] = {
+            "_key": next(self._seq),
+            "_home": home_idx,
+            "_sub": sub,
+            "_dept": None,
+            "_parent": parent,
+            "_esc": False,
+            "source": source,
+            "priority": prio,
+            "received_at": received,
+            "first_response_at": None,
+            "assigned_at": None,
+            "accepted_at": None,
+            "closed_at": None,
+            "confirmed_at": None,
+            "rated_at": None,
+            "spot_checked_at": None,
+            "spot_check_ok": None,
+            "on_the_spot": False,
+            "satisfaction": None,
+            "escalated": False,
+            "escalated_at": None,
+            "summary": rng.choice(vocab.SUMMARIES[sub]),
+            "status": "received",
+            "status_reason": None,
+        }
+        if source == "visit" and rng.random() < vocab.ON_THE_SPOT[sub] * t.spot_factor:
+            done = received + timedelta(minutes=rng.randint(5, 40))
+            c["on_the_spot"] = True
+            c["first_response_at"] = received if rng.random() < 0.7 else None
+            c["closed_at"] = done if rng.random() < 0.7 else None
+            c["confirmed_at"] = done
+            if rng.random() < 0.85:
+                c["rated_at"] = done + timedelta(minutes=rng.randint(1, 30))
+                c["satisfaction"] = self._rating(t, late=False)
+            return c
+        immediate = prio == "immediate"
+        if source == "visit":
+            first = received + timedelta(minutes=rng.randint(0, 30))
+        elif source == "proactive":
+            first = received + timedelta(minutes=rng.randint(0, 60))
+        elif immediate:
+            first = received + timedelta(minutes=rng.randint(2, 30))
+        elif rng.random() < t.late_response:
+            first = received + timedelta(hours=rng.uniform(24.5, 96))
+        else:
+            first = self._office(received + self._lognormal_hours(2.5, 0.9), 8 * 60, 21 * 60)
+        c["first_response_at"] = first
+        if rng.random() < 0.012:  # closed without action: out of remit / nothing to do
+            status = "not_our_remit" if rng.random() < 0.5 else "no_action_needed"
+            c["status"] = status
+            c["status_reason"] = rng.choice(vocab.STATUS_REASONS[status])
+            c["closed_at"] = first + timedelta(hours=rng.uniform(1, 48))
+            return c
+        start = first
+        dept = None
+        if rng.random() < ASSIGN_P[sub[0]]:
+            dept = self.default_dept[sub]
+            if rng.random() < 0.12:
+                dept = rng.choice(vocab.ALT_DEPT[sub])
+            if immediate:
+                assigned = first + timedelta(minutes=rng.randint(2, 20))
+            else:
+                assigned = self._office(
+                    first + self._lognormal_hours(1.2, 0.8), 8 * 60 + 30, 17 * 60 + 30
+                )
+            if rng.random() < vocab.DEPT_ON_TIME.get(dept, 0.95):
+                accepted = assigned + timedelta(minutes=rng.randint(5, 115))
+            else:
+                accepted = assigned + timedelta(hours=rng.uniform(2.05, 30))
+            c["_dept"] = dept
+            c["assigned_at"] = assigned
+            c["accepted_at"] = accepted
+            start = accepted
+        if rng.random() < vocab.ESCALATE.get(sub, 0.0) * (1.5 if t.lagging else 1.0):
+            c["_esc"] = True
+            c["escalated"] = True
+            esc_day = start.date() + timedelta(days=rng.randint(1, 8))
+            c["escalated_at"] = self._office_time(esc_day)
+            return c  # closed by the joint meeting
+        deadline, _ = self.cal.closure_deadline(received.date())
+        p_late = 0.035 + t.late_close + vocab.DEPT_LATE.get(dept or "", 0.0)
+        r = rng.random()
+        p_stuck = 0.0 if sub[0] == "E" else 0.006
+        if r < p_stuck:
+            return c  # stuck: never closed
+        kind, lo, hi = vocab.CLOSURE[sub]
+        if r < p_stuck + p_late and kind == "h" and sub[0] == "E":
+            # a late emergency drags on for days, not past the 15-working-day deadline
+            closed = received + timedelta(hours=rng.uniform(hi, 3 * hi))
+        elif r < p_stuck + p_late:
+            closed = self._office_time((deadline + timedelta(days=rng.uniform(0.3, 18))).date())
+        else:
+            if kind == "h":
+                closed = received + timedelta(hours=rng.uniform(lo, hi))
+            else:
+                day = self.add_workdays(received.date(), rng.randint(int(lo), int(hi)))
+                closed = self._office_time(day)
+            closed = min(
+                max(closed, start + timedelta(minutes=rng.randint(10, 90))),
+                deadline - timedelta(minutes=rng.randint(30, 600)),
+            )
+        closed = max(closed, start + timedelta(minutes=10))
+        self.close(c, closed, late=closed > deadline)
+        return c
+
+    def _rating(self, t: GridTraits, late: bool) -> int:
+        weights = SAT_LATE if late else (SAT_LAGGING if t.lagging else SAT_NORMAL)
+        return self.rng.choices((1, 2, 3, 4, 5), weights=weights)[0]
+
+    def close(self, c: dict[str, Any], closed: datetime, late: bool) -> None:
+        """Closure and the steps after it: confirmation, rating, spot check."""
+        rng = self.rng
+        t = self.traits[self.homes[c["_home"]].grid]
+        c["closed_at"] = closed
+        if rng.random() < 0.92:
+            confirmed = closed + timedelta(hours=rng.uniform(0.5, 48))
+            c["confirmed_at"] = confirmed
+            if rng.random() < 0.85:
+                rated = confirmed + timedelta(hours=rng.uniform(0.2, 72))
+                c["rated_at"] = rated
+                c["satisfaction"] = self._rating(t, late)
+                if rng.random() < 0.08:
+                    c["spot_checked_at"] = rated + timedelta(days=rng.uniform(1, 10))
+                    c["spot_check_ok"] = rng.random() < 0.95
+
+    # ------------------------------------------------------------ as-of cut
+
+    def settle(self, c: dict[str, Any]) -> None:
+        """Forget what happens after the as-of instant and set the status."""
+        as_of = self.as_of
+        for col in TIMELINE:
+            value = c[col]
+            if value is not None:
+                c[col] = None if value > as_of else value.replace(microsecond=0)
+        if c["assigned_at"] is None:
+            c["_dept"] = None
+            c["accepted_at"] = None
+        if c["rated_at"] is None:
+            c["satisfaction"] = None
+        if c["spot_checked_at"] is None:
+            c["spot_check_ok"] = None
+        if c["escalated_at"] is None:
+            c["escalated"] = False
+        if c["on_the_spot"]:
+            c["status"] = self._closed_status(c)
+        elif c["status"] in ("not_our_remit", "no_action_needed"):
+            if c["closed_at"] is None:
+                c["status"], c["status_reason"] = "received", None
+        elif c["closed_at"] is not None:
+            c["status"] = self._closed_status(c)
+        elif c["escalated"]:
+            c["status"] = "escalated"
+        elif c["accepted_at"] is not None:
+            c["status"] = "accepted"
+        elif c["assigned_at"] is not None:
+            c["status"] = "assigned"
+        else:
+            c["status"] = "received"
+
+    @staticmethod
+    def _closed_status(c: dict[str, Any]) -> str:
+        if c["spot_checked_at"] is not None:
+            return "spot_checked"
+        if c["rated_at"] is not None:
+            return "rated"
+        if c["confirmed_at"] is not None:
+            return "confirmed"
+        return "resolved"

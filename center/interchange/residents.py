@@ -1,0 +1,175 @@
+"""The ``residents`` kind: the members of each household; names, identity
+numbers and phones are stored encrypted with a look-up hash.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from center.core.pii import PiiCipher
+from center.interchange.base import (
+    Col,
+    Job,
+    Kind,
+    Plan,
+    code_ids,
+    fetch_existing,
+    same_secret,
+)
+from center.interchange.files import (
+    Table,
+    parse_date,
+)
+from center.interchange.rules import (
+    by_code,
+    code_col,
+    id_birth_date,
+    parse_gender,
+    parse_id_number,
+    parse_phone,
+    parse_tags,
+    text_col,
+)
+from db.models import (
+    Household,
+    Resident,
+)
+
+
+class Residents(Kind):
+    model = Resident
+    name = "residents"
+    title = "residents"
+    code_column = "resident_code"
+    domains = ("households",)
+    needs_cipher = True
+    columns = (
+        code_col("resident_code", True),
+        code_col("household_code", True),
+        text_col("name", 100, True),
+        Col("id_number", parse_id_number),
+        Col("phone", parse_phone),
+        Col("birth_date", parse_date),
+        Col("gender", parse_gender),
+        Col("tags", parse_tags),
+    )
+
+    def plan(self, conn: Connection, table: Table, job: Job, cipher: PiiCipher | None) -> Plan:
+        assert cipher is not None
+        households = code_ids(conn, Household.code, Household.id)
+        rows: list[dict[str, Any]] = []
+        id_lines: dict[str, int] = {}
+        for line, v, ok in self.rows(table, job):
+            hh = None
+            if v["household_code"] is not None:
+                hh = households.get(v["household_code"])
+                if hh is None:
+                    job.problems.add(
+                        line,
+                        "household_code",
+                        f"no household {v['household_code']!r} in the database",
+                    )
+                    ok = False
+            number = v["id_number"]
+            if number is not None:
+                first = id_lines.setdefault(number, line)
+                if first != line:
+                    job.warn(line, "id_number", f"the same number as on line {first}")
+                born = id_birth_date(number)
+                if v["birth_date"] is not None and born != v["birth_date"]:
+                    job.warn(line, "birth_date", "differs from the birth date in id_number")
+                id_gender = "M" if int(number[16]) % 2 else "F"
+                if v["gender"] is not None and v["gender"] != id_gender:
+                    job.warn(line, "gender", "differs from the gender encoded in id_number")
+            if ok:
+                rows.append(
+                    {
+                        "code": v["resident_code"],
+                        "household_id": hh,
+                        "name": v["name"],
+                        "id_number": number,
+                        "phone": v["phone"],
+                        "birth_date": v["birth_date"],
+                        "gender": v["gender"],
+                        "tags": v["tags"],
+                    }
+                )
+        plan = Plan()
+        if job.problems:
+            return plan
+        r = Resident
+        stmt = select(
+            r.code,
+            r.id,
+            r.household_id,
+            r.birth_date,
+            r.gender,
+            r.tags,
+            r.name_hash,
+            r.name_enc,
+            r.id_number_hash,
+            r.id_number_enc,
+            r.phone_hash,
+            r.phone_enc,
+        )
+        existing = fetch_existing(conn, stmt, r.code, {row["code"] for row in rows})
+        for row in rows:
+            plain = {f: row.pop(f) for f in ("name", "id_number", "phone")}
+            for f, value in plain.items():
+                row[f"{f}_enc"] = cipher.encrypt(f, value) if value else None
+                row[f"{f}_hash"] = cipher.lookup_hash(f, value) if value else None
+            old = existing.get(row["code"])
+            if old is None:
+                plan.insert_list().append(row)
+            elif (old.household_id, old.birth_date, old.gender, old.tags) == (
+                row["household_id"],
+                row["birth_date"],
+                row["gender"],
+                row["tags"],
+            ) and all(
+                same_secret(
+                    cipher, f, plain[f], getattr(old, f"{f}_hash"), getattr(old, f"{f}_enc")
+                )
+                for f in plain
+            ):
+                plan.unchanged += 1
+            else:
+                upd = {"id": old.id, **row}
+                del upd["code"]
+                plan.updates.append(upd)
+        return plan
+
+    def export_rows(self, conn: Connection, cipher: PiiCipher | None) -> list[list[Any]]:
+        assert cipher is not None
+        r = Resident
+        stmt = select(
+            r.code,
+            Household.code,
+            r.name_enc,
+            r.id_number_enc,
+            r.phone_enc,
+            r.birth_date,
+            r.gender,
+            r.tags,
+        ).join(Household, Household.id == r.household_id)
+
+        def plain(f: str, blob: Any) -> str | None:
+            return cipher.decrypt(f, bytes(blob)) if blob is not None else None
+
+        return by_code(
+            [
+                [
+                    code,
+                    hh,
+                    plain("name", name),
+                    plain("id_number", idn),
+                    plain("phone", phone),
+                    born,
+                    gender,
+                    tags,
+                ]
+                for code, hh, name, idn, phone, born, gender, tags in conn.execute(stmt)
+            ]
+        )

@@ -1,0 +1,345 @@
+"""The ``visits`` kind: door-knocking visits, with the per-household month and
+quarter tables (``household_month``, ``household_quarter``) kept up to date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Text, delete, select, type_coerce
+
+from center.core.pii import PiiCipher
+from center.interchange.base import (
+    Columns,
+    Job,
+    Kind,
+    Plan,
+    bulk_insert,
+    bulk_update,
+    code_ids,
+    fetch_existing,
+    table_of,
+)
+from center.interchange.files import (
+    Table,
+    date_of,
+    time_of,
+)
+from center.interchange.rules import (
+    by_code,
+    code_col,
+    diff_rows,
+    enum_col,
+    text_col,
+    ts_col,
+)
+from center.kpi.derive import (
+    rebuild_household_quarters,
+    visit_lag_hours,
+)
+from db.models import (
+    VISIT_OUTCOMES,
+    Household,
+    HouseholdMonth,
+    Staff,
+    Visit,
+)
+from db.types import CST
+
+
+class Visits(Kind):
+    name = "visits"
+    title = "visits"
+    code_column = "visit_code"
+    domains = ("visits",)
+    columns = (
+        code_col("visit_code", True),
+        code_col("household_code", True),
+        code_col("staff_code", True),
+        ts_col("visited_at", True),
+        enum_col("outcome", VISIT_OUTCOMES, True),
+        ts_col("recorded_at"),
+        text_col("notes", None),
+    )
+    compare = (
+        "household_id",
+        "staff_id",
+        "visited_at",
+        "outcome",
+        "recorded_at",
+        "recorded_is_default",
+        "notes",
+    )
+
+    def plan(self, conn: Connection, table: Table, job: Job, cipher: PiiCipher | None) -> Plan:
+        households: dict[str, int] = {}
+        grid_of: dict[int, int] = {}
+        # the grids written with the visits stay the households' until this commits:
+        # on PostgreSQL a concurrent move of a household waits (SQLite serialises
+        # writers anyway, and renders no lock clause)
+        hh = select(Household.code, Household.id, Household.grid_id).with_for_update(read=True)
+        for code, hid, gid in conn.execute(hh):
+            households[code] = hid
+            grid_of[hid] = gid
+        staff = code_ids(conn, Staff.code, Staff.id)
+        add = job.problems.add
+        parsed = self.parse_columns(table, job)
+        cols, lines, ok = parsed.columns, parsed.lines, parsed.ok
+        hh_codes, st_codes = cols["household_code"], cols["staff_code"]
+        hh_ids = list(map(households.get, hh_codes))
+        st_ids = list(map(staff.get, st_codes))
+        visited, recorded = cols["visited_at"], cols["recorded_at"]
+        if None in hh_ids:
+            for i, (code, hid) in enumerate(zip(hh_codes, hh_ids, strict=True)):
+                if hid is None and code is not None:
+                    add(lines[i], "household_code", f"no household {code!r} in the database")
+                    ok[i] = False
+        if None in st_ids:
+            for i, (code, sid) in enumerate(zip(st_codes, st_ids, strict=True)):
+                if sid is None and code is not None:
+                    add(lines[i], "staff_code", f"no staff member {code!r} in the database")
+                    ok[i] = False
+        for i, (v, r) in enumerate(zip(visited, recorded, strict=True)):
+            if r is not None and v is not None and r < v:
+                add(lines[i], "recorded_at", "earlier than visited_at")
+                ok[i] = False
+        plan = Plan()
+        if job.problems:
+            return plan
+        columns = {
+            "code": cols["visit_code"],
+            "household_id": hh_ids,
+            "staff_id": st_ids,
+            "visited_at": visited,
+            "outcome": cols["outcome"],
+            "recorded_at": [v if r is None else r for v, r in zip(visited, recorded, strict=True)],
+            "recorded_is_default": [r is None for r in recorded],
+            "lag_hours": [
+                0.0 if r is None else visit_lag_hours(v, r)
+                for v, r in zip(visited, recorded, strict=True)
+            ],
+            "notes": cols["notes"],
+        }
+        vt = Visit
+        raw_ts = conn.dialect.name == "sqlite"  # stored text, converted column-wise
+        visited_col = type_coerce(vt.visited_at, Text) if raw_ts else vt.visited_at
+        recorded_col = type_coerce(vt.recorded_at, Text) if raw_ts else vt.recorded_at
+        stmt = select(
+            vt.code,
+            vt.id,
+            vt.household_id,
+            vt.staff_id,
+            visited_col,
+            vt.outcome,
+            recorded_col,
+            vt.recorded_is_default,
+            vt.notes,
+        )
+        existing = fetch_existing(conn, stmt, vt.code, set(cols["visit_code"]), raw=raw_ts)
+        if raw_ts and existing:
+            existing = _decode_rows(conn, stmt, existing, {4: vt.visited_at, 6: vt.recorded_at})
+        plan.extra["replaced"] = []
+        # the household's grid, derived (the database's trigger would otherwise fill it
+        # row by row: visit.grid_id, migration 0002)
+        columns["grid_id"] = list(map(grid_of.get, hh_ids))
+        if not existing:  # all new: keep them column-wise, no dict per row
+            plan.inserts = Columns(columns)
+            return plan
+        diff_rows(plan, existing, Columns(columns), self.compare, also=("lag_hours", "grid_id"))
+        old = {row[1]: (row[2], row[4]) for row in existing.values()}
+        plan.extra["replaced"] = [old[u["id"]] for u in plan.updates]
+        return plan
+
+    def write(self, conn: Connection, plan: Plan, job: Job) -> None:
+        inserted = _pairs(plan.inserts)
+        updated = _pairs(plan.updates)
+        ranges = _month_ranges(
+            [(h, at) for h, at, _o in inserted + updated] + plan.extra["replaced"]
+        )
+        stored_met = _stored_met_visits(conn, ranges, {u["id"] for u in plan.updates})
+        memo: dict[int, Any] = {}  # shared: plan rows keep every timestamp alive
+        bulk_insert(conn, table_of(Visit), plan.inserts, job, memo)
+        bulk_update(conn, table_of(Visit), plan.updates, job)
+        file_met = [(h, at) for h, at, outcome in inserted + updated if outcome == "met"]
+        _write_household_months(conn, ranges, stored_met + file_met, job, memo)
+
+    def export_rows(self, conn: Connection, cipher: PiiCipher | None) -> list[list[Any]]:
+        vt = Visit
+        stmt = (
+            select(
+                vt.code,
+                Household.code,
+                Staff.code,
+                vt.visited_at,
+                vt.outcome,
+                vt.recorded_at,
+                vt.recorded_is_default,
+                vt.notes,
+            )
+            .join(Household, Household.id == vt.household_id)
+            .join(Staff, Staff.id == vt.staff_id)
+        )
+        out = []
+        for code, hh, st, visited, outcome, recorded, default, notes in conn.execute(stmt):
+            shown = None if default and recorded == visited else recorded
+            out.append([code, hh, st, visited, outcome, shown, notes])
+        return by_code(out)
+
+
+def _decode_rows(
+    conn: Connection, stmt: Any, rows: dict[str, Any], stamps: dict[int, Any]
+) -> dict[str, tuple[Any, ...]]:
+    """Driver rows of ``stmt`` (by code) as SQLAlchemy would return them, column-wise.
+
+    The cells at the positions of ``stamps`` hold the SQLite storage text of that
+    LocalDateTime column (selected as text); they get the values the column type
+    returns, computed without its per-value ``replace`` (checked on the first value).
+    """
+    dialect = conn.dialect
+    columns = list(zip(*rows.values(), strict=True))
+    for pos, sel in enumerate(stmt.selected_columns):
+        col_type = stamps[pos].type if pos in stamps else sel.type
+        proc = col_type.dialect_impl(dialect).result_processor(dialect, None)
+        if pos not in stamps:
+            if proc is not None:
+                columns[pos] = [proc(v) for v in columns[pos]]
+            continue
+        texts = columns[pos]
+        values: list[Any] | None = None
+        try:  # combine(...) is .replace(tzinfo=CST), see with_cst
+            fromiso, combine = datetime.fromisoformat, datetime.combine
+            parsed = [None if t is None else fromiso(t) for t in texts]
+            values = [None if d is None else combine(date_of(d), time_of(d), CST) for d in parsed]
+        except (ValueError, TypeError):
+            values = None
+        if values is not None and proc is not None:
+            for text, value in zip(texts, values, strict=True):
+                if text is not None:  # the fast path must give what the type gives
+                    expected = proc(text)
+                    if value != expected or value.tzinfo is not expected.tzinfo:
+                        values = None
+                    break
+        if values is None:
+            values = [proc(t) for t in texts] if proc is not None else list(texts)
+        columns[pos] = values
+    return dict(zip(rows, zip(*columns, strict=True), strict=True))
+
+
+# ---------------------------------------------------------------- household_month
+#
+# After a visits import only the months a changed visit falls in (its new and, for an
+# updated visit, its old household and month) can change. They are recomputed per
+# chunk of households over one month range, from the met-visits already stored in that
+# range (read before the write, without the stale versions of updated visits) plus
+# the met-visits of the file, so a large import never reads its own rows back.
+
+HM_CHUNK = 500
+
+
+def _month_start(at: datetime) -> datetime:
+    return datetime(at.year, at.month, 1, tzinfo=CST)
+
+
+def _next_month(at: datetime) -> datetime:
+    return datetime(at.year + at.month // 12, at.month % 12 + 1, 1, tzinfo=CST)
+
+
+def _pairs(rows: Sequence[dict[str, Any]]) -> list[tuple[int, datetime, str]]:
+    """``(household_id, visited_at, outcome)`` of visit rows (dicts or Columns)."""
+    if isinstance(rows, Columns):
+        c = rows.columns
+        return list(zip(c["household_id"], c["visited_at"], c["outcome"], strict=True))
+    return [(r["household_id"], r["visited_at"], r["outcome"]) for r in rows]
+
+
+def _month_ranges(pairs: list[tuple[int, datetime]]) -> list[tuple[list[int], datetime, datetime]]:
+    """Chunks of household ids with the month range ``[lo, hi)`` covering their pairs."""
+    lo: dict[int, datetime] = {}
+    hi: dict[int, datetime] = {}
+    for hh, at in pairs:
+        if hh not in lo:
+            lo[hh] = hi[hh] = at
+        elif at < lo[hh]:
+            lo[hh] = at
+        elif at > hi[hh]:
+            hi[hh] = at
+    ids = sorted(lo)
+    out = []
+    for i in range(0, len(ids), HM_CHUNK):
+        chunk = ids[i : i + HM_CHUNK]
+        first = min(lo[h] for h in chunk)
+        last = max(hi[h] for h in chunk)
+        out.append((chunk, _month_start(first), _next_month(last)))
+    return out
+
+
+def _stored_met_visits(
+    conn: Connection, ranges: list[tuple[list[int], datetime, datetime]], skip_ids: set[int]
+) -> list[tuple[int, datetime]]:
+    out: list[tuple[int, datetime]] = []
+    if conn.scalar(select(Visit.id).limit(1)) is None:
+        return out
+    for chunk, lo, hi in ranges:
+        stmt = select(Visit.id, Visit.household_id, Visit.visited_at).where(
+            Visit.outcome == "met",
+            Visit.household_id.in_(chunk),
+            Visit.visited_at >= lo,
+            Visit.visited_at < hi,
+        )
+        out.extend((hh, at) for vid, hh, at in conn.execute(stmt) if vid not in skip_ids)
+    return out
+
+
+def _write_household_months(
+    conn: Connection,
+    ranges: list[tuple[list[int], datetime, datetime]],
+    met: list[tuple[int, datetime]],
+    job: Job,
+    memo: dict[int, Any],
+) -> None:
+    for chunk, lo, hi in ranges:
+        conn.execute(
+            delete(HouseholdMonth).where(
+                HouseholdMonth.household_id.in_(chunk),
+                HouseholdMonth.ym >= lo.year * 100 + lo.month,
+                HouseholdMonth.ym < hi.year * 100 + hi.month,
+            )
+        )
+    # every pair lies in its household's range: stored ones by the query, the file's
+    # by construction of the ranges
+    bulk_insert(conn, table_of(HouseholdMonth), _household_month_columns(met), job, memo)
+    for chunk, lo, hi in ranges:
+        last = _month_start(hi - timedelta(days=1))
+        rebuild_household_quarters(
+            conn, chunk, (lo.year * 100 + lo.month, last.year * 100 + last.month)
+        )
+
+
+def _household_month_columns(met: list[tuple[int, datetime]]) -> Columns:
+    """:func:`~center.kpi.derive.household_month_rows`, column-wise: the same rows
+    in the same order (first and second earliest met-visit per household and month)."""
+    first: dict[tuple[int, int], datetime] = {}
+    second: dict[tuple[int, int], datetime] = {}
+    for hh, at in met:
+        key = (hh, at.year * 100 + at.month)
+        f = first.get(key)
+        if f is None:
+            first[key] = at
+        elif at < f:
+            second[key] = f
+            first[key] = at
+        else:
+            s = second.get(key)
+            if s is None or at < s:
+                second[key] = at
+    keys = list(first)
+    return Columns(
+        {
+            "household_id": [k[0] for k in keys],
+            "ym": [k[1] for k in keys],
+            "first_met_at": list(first.values()),
+            "second_met_at": list(map(second.get, keys)),
+        }
+    )

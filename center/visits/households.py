@@ -1,0 +1,335 @@
+"""Households (一户一档): look-up by code, address or name, the household profile,
+and revealing a resident's personal information to a permitted user with a
+recorded reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import or_, select
+
+from center.core.access import Actor, require_role
+from center.core.audit import write_audit
+from center.core.clock import now
+from center.core.context import ServiceContext
+from center.core.errors import InvalidInput, NotFound
+from center.core.pii import mask_id_number, mask_name, mask_phone
+from center.visits.cadence import Cadence, cadence_status
+from db.engine import transaction
+from db.models import (
+    Case,
+    Community,
+    Grid,
+    Household,
+    Resident,
+    Staff,
+    Subcategory,
+    Visit,
+)
+from db.types import to_local
+
+# ------------------------------------------------------------------ look-up
+
+
+@dataclass(frozen=True)
+class HouseholdHit:
+    code: str
+    address: str
+    grid_code: str
+    grid_name: str
+    special_groups: tuple[str, ...]
+    matched_by: str  # code | name | phone | id_number | address
+    resident: str  # a masked resident name ("" when the household has none)
+
+
+def find_households(ctx: ServiceContext, text: str, limit: int = 20) -> list[HouseholdHit]:
+    """Households by code (exact or prefix), by a resident's full name, phone or ID number
+    (exact, through the keyed look-up hash; nothing is decrypted to search) or by a part
+    of the address. Resident names come back masked."""
+    text = text.strip()
+    if not text:
+        return []
+    cipher = ctx.cipher
+    found: dict[int, str] = {}
+    masked_for: dict[int, str] = {}
+    with ctx.engine.connect() as conn:
+        for hid in conn.scalars(select(Household.id).where(Household.code == text)):
+            found.setdefault(hid, "code")
+        for fld, col in (
+            ("name", Resident.name_hash),
+            ("phone", Resident.phone_hash),
+            ("id_number", Resident.id_number_hash),
+        ):
+            h = cipher.lookup_hash(fld, text)
+            for hid, name_enc in conn.execute(
+                select(Resident.household_id, Resident.name_enc).where(col == h).limit(limit)
+            ):
+                found.setdefault(hid, fld)
+                masked_for.setdefault(hid, mask_name(cipher.decrypt("name", name_enc)))
+        if len(found) < limit:
+            like = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            for hid, code in conn.execute(
+                select(Household.id, Household.code)
+                .where(
+                    or_(
+                        Household.code.like(like + "%", escape="\\"),
+                        Household.address.like("%" + like + "%", escape="\\"),
+                    )
+                )
+                .order_by(Household.code)
+                .limit(limit)
+            ):
+                found.setdefault(hid, "code" if code.startswith(text) else "address")
+        ids = list(found)[:limit]
+        rows = {
+            r[0]: r
+            for r in conn.execute(
+                select(
+                    Household.id,
+                    Household.code,
+                    Household.address,
+                    Grid.code,
+                    Grid.name,
+                    Household.special_groups,
+                )
+                .join(Grid, Grid.id == Household.grid_id)
+                .where(Household.id.in_(ids))
+            )
+        }
+        need = [h for h in ids if h not in masked_for]
+        if need:
+            first_res: dict[int, bytes] = {}
+            for hid, enc in conn.execute(
+                select(Resident.household_id, Resident.name_enc)
+                .where(Resident.household_id.in_(need))
+                .order_by(Resident.household_id, Resident.code)
+            ):
+                first_res.setdefault(hid, enc)
+            for hid, enc in first_res.items():
+                masked_for[hid] = mask_name(cipher.decrypt("name", enc))
+    order = {"code": 0, "name": 1, "phone": 1, "id_number": 1, "address": 2}
+    hits = [
+        HouseholdHit(
+            rows[h][1],
+            rows[h][2],
+            rows[h][3],
+            rows[h][4],
+            tuple(g for g in (rows[h][5] or "").split(";") if g),
+            found[h],
+            masked_for.get(h, ""),
+        )
+        for h in ids
+        if h in rows
+    ]
+    hits.sort(key=lambda x: (order[x.matched_by], x.code))
+    return hits
+
+
+# ------------------------------------------------------------------ profile
+
+
+@dataclass(frozen=True)
+class ResidentRow:
+    code: str
+    name: str  # masked
+    id_number: str  # masked
+    phone: str  # masked
+    birth_year: int | None
+    gender: str | None
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class VisitRow:
+    code: str
+    visited_at: datetime
+    recorded_at: datetime
+    staff_code: str
+    staff_name: str
+    outcome: str
+    notes: str | None
+
+
+@dataclass(frozen=True)
+class HouseholdCaseRow:
+    code: str
+    received_at: datetime
+    subcategory_code: str
+    subcategory_name: str
+    subcategory_name_en: str
+    status: str
+    satisfaction: int | None
+
+
+@dataclass(frozen=True)
+class HouseholdProfile:
+    code: str
+    address: str
+    grid_code: str
+    grid_name: str
+    community_name: str
+    members: int | None
+    special_groups: tuple[str, ...]
+    is_floating: bool | None
+    moved_out_on: date | None
+    residents: tuple[ResidentRow, ...]
+    visits: tuple[VisitRow, ...]  # newest first
+    cases: tuple[HouseholdCaseRow, ...]  # newest first
+    cadence: Cadence
+    as_of: datetime
+
+
+def household_profile(
+    ctx: ServiceContext,
+    code: str,
+    as_of: datetime | None = None,
+    *,
+    visit_limit: int = 100,
+    case_limit: int = 200,
+) -> HouseholdProfile:
+    """The 一户一档 view: members (masked), special groups, visits, cases, next visit due."""
+    as_of = to_local(as_of) if as_of else now()
+    cipher = ctx.cipher
+    with ctx.engine.connect() as conn:
+        hh = conn.execute(
+            select(
+                Household.id,
+                Household.code,
+                Household.address,
+                Grid.code,
+                Grid.name,
+                Community.name,
+                Household.members,
+                Household.special_groups,
+                Household.is_special,
+                Household.is_floating,
+                Household.moved_out_on,
+            )
+            .join(Grid, Grid.id == Household.grid_id)
+            .join(Community, Community.id == Grid.community_id)
+            .where(Household.code == code)
+        ).first()
+        if hh is None:
+            raise NotFound("household", code)
+        residents = tuple(
+            ResidentRow(
+                rcode,
+                mask_name(cipher.decrypt("name", name_enc)),
+                mask_id_number(cipher.decrypt("id_number", id_enc)) if id_enc else "",
+                mask_phone(cipher.decrypt("phone", phone_enc)) if phone_enc else "",
+                birth.year if birth else None,
+                gender,
+                tuple(t for t in (tags or "").split(";") if t),
+            )
+            for rcode, name_enc, id_enc, phone_enc, birth, gender, tags in conn.execute(
+                select(
+                    Resident.code,
+                    Resident.name_enc,
+                    Resident.id_number_enc,
+                    Resident.phone_enc,
+                    Resident.birth_date,
+                    Resident.gender,
+                    Resident.tags,
+                )
+                .where(Resident.household_id == hh[0])
+                .order_by(Resident.code)
+            )
+        )
+        visits = tuple(
+            VisitRow(*r)
+            for r in conn.execute(
+                select(
+                    Visit.code,
+                    Visit.visited_at,
+                    Visit.recorded_at,
+                    Staff.code,
+                    Staff.name,
+                    Visit.outcome,
+                    Visit.notes,
+                )
+                .join(Staff, Staff.id == Visit.staff_id)
+                .where(Visit.household_id == hh[0], Visit.visited_at <= as_of)
+                .order_by(Visit.visited_at.desc(), Visit.id.desc())
+                .limit(visit_limit)
+            )
+        )
+        cases = tuple(
+            HouseholdCaseRow(*r)
+            for r in conn.execute(
+                select(
+                    Case.code,
+                    Case.received_at,
+                    Subcategory.code,
+                    Subcategory.name,
+                    Subcategory.name_en,
+                    Case.status,
+                    Case.satisfaction,
+                )
+                .join(Subcategory, Subcategory.id == Case.subcategory_id)
+                .where(Case.household_id == hh[0], Case.received_at <= as_of)
+                .order_by(Case.received_at.desc(), Case.id.desc())
+                .limit(case_limit)
+            )
+        )
+        cadence = cadence_status(conn, [(hh[0], bool(hh[8]))], as_of)[hh[0]]
+    return HouseholdProfile(
+        code=hh[1],
+        address=hh[2],
+        grid_code=hh[3],
+        grid_name=hh[4],
+        community_name=hh[5],
+        members=hh[6],
+        special_groups=tuple(g for g in (hh[7] or "").split(";") if g),
+        is_floating=hh[9],
+        moved_out_on=hh[10],
+        residents=residents,
+        visits=visits,
+        cases=cases,
+        cadence=cadence,
+        as_of=as_of,
+    )
+
+
+@dataclass(frozen=True)
+class RevealedResident:
+    code: str
+    name: str
+    id_number: str | None
+    phone: str | None
+
+
+def reveal_resident(
+    ctx: ServiceContext, actor: Actor, resident_code: str, reason: str
+) -> RevealedResident:
+    """One resident's personal information in clear, for admins and coordinators only;
+    every reveal is written to the audit log (who, when, which record, why)."""
+    require_role(actor, "reveal_pii")
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput("reason", "say why the personal information is needed")
+    cipher = ctx.cipher
+    with transaction(ctx.engine) as s:
+        row = s.execute(
+            select(Resident.name_enc, Resident.id_number_enc, Resident.phone_enc, Household.code)
+            .join(Household, Household.id == Resident.household_id)
+            .where(Resident.code == resident_code)
+        ).first()
+        if row is None:
+            raise NotFound("resident", resident_code)
+        write_audit(
+            s,
+            actor,
+            "pii.reveal",
+            resident_code,
+            now(),
+            {"household": row[3], "reason": reason[:200]},
+            entity="resident",
+        )
+    return RevealedResident(
+        resident_code,
+        cipher.decrypt("name", row[0]),
+        cipher.decrypt("id_number", row[1]) if row[1] else None,
+        cipher.decrypt("phone", row[2]) if row[2] else None,
+    )

@@ -1,0 +1,662 @@
+"""What the command-center wall shows, assembled Qt-free from the domain services.
+
+The wall is made of *parts* that refresh independently: a change in one data
+domain (see :data:`db.seed.CHANGE_DOMAINS`) reloads only the parts that read it
+(:data:`DOMAIN_PARTS`). Every loader takes the engine and the evaluation instant
+and returns a frozen dataclass; the windows call them on worker threads and hand
+the result to the widgets on the GUI thread.
+
+* ``base``: street name, grid polygons with label points, grid workers (static).
+* ``kpis``: the street's KPIs of the current month with 12-month trends, every
+  grid's and community's KPIs (one :func:`center.kpi.compute.compute_all_scopes`).
+* ``incidents``: open emergencies and the 30-day case density for the map.
+* ``alerts``: response / acceptance / closure clocks breached or about to be,
+  open emergencies, missing holiday calendars.
+* ``meetings`` and ``budget``: the joint-meeting board and the year's budget.
+* ``ranking``: the communities' scorecard of the current quarter.
+
+Colour states follow one rule everywhere (a DHIS2-like legend set): ``ok`` when
+the KPI meets its target, ``warn`` when it attains at least :data:`AMBER_BAND` of
+it, ``bad`` below that, ``none`` without a value.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+from shapely.geometry import mapping, shape
+from shapely.ops import polylabel, unary_union
+from sqlalchemy import Engine, and_, func, or_, select
+
+from center.core.vocab import DISMISSED_STATUSES
+from center.kpi import compute as kpi_service
+from center.kpi.calendar import load_calendar
+from center.office.budget import BudgetSummary, budget_summary
+from center.office.meetings import MeetingBoard, meeting_board
+from db.models import Case, Category, Community, Grid, Household, Staff, Street, Subcategory
+from db.seed import DEFAULT_TARGETS
+from db.types import CST, to_local
+
+HEADLINE_KPIS: tuple[str, ...] = ("coverage", "response_24h", "closure_15wd", "repeat_rate")
+SECONDARY_KPIS: tuple[str, ...] = (
+    "special_care",
+    "satisfaction",
+    "on_the_spot_rate",
+    "avg_response_hours",
+)
+WALL_KPIS: tuple[str, ...] = HEADLINE_KPIS + SECONDARY_KPIS
+# KPIs that can shade the map (every grid-level KPI of the wall).
+MAP_KPIS: tuple[str, ...] = WALL_KPIS
+AMBER_BAND = 0.9  # attainment of the target from which a KPI is amber rather than red
+DUE_SOON = 0.8  # share of a clock's window after which a case is "about to breach"
+HEAT_DAYS = 30
+MAX_LISTED = 5  # case codes / grids named per alert
+STATES = ("ok", "warn", "bad", "none")
+
+# In loading order: what the wall needs first; the 12-month trend (twelve KPI
+# computations) last.
+PARTS: tuple[str, ...] = (
+    "base",
+    "kpis",
+    "incidents",
+    "alerts",
+    "meetings",
+    "budget",
+    "ranking",
+    "trend",
+)
+DOMAIN_PARTS: dict[str, frozenset[str]] = {
+    "cases": frozenset({"kpis", "incidents", "alerts", "meetings", "ranking"}),
+    "visits": frozenset({"kpis", "ranking"}),
+    "households": frozenset({"base", "kpis", "trend", "incidents", "budget", "ranking"}),
+    "meetings": frozenset({"meetings"}),
+    "budget": frozenset({"budget"}),
+    "calendar": frozenset({"kpis", "trend", "alerts", "ranking"}),
+    "targets": frozenset({"kpis", "ranking"}),
+}
+
+
+def parts_for(domains: Iterable[str]) -> frozenset[str]:
+    """The parts to reload after ``domains`` changed (unknown domains reload all)."""
+    out: set[str] = set()
+    for d in domains:
+        out |= DOMAIN_PARTS.get(d, frozenset(PARTS))
+    return frozenset(out)
+
+
+# ---------------------------------------------------------------------------
+# Colour states
+
+
+def higher_is_better(key: str) -> bool:
+    return DEFAULT_TARGETS[key][1]
+
+
+def kpi_state(value: float | None, target: float, higher: bool) -> str:
+    """``ok`` / ``warn`` / ``bad`` / ``none`` for a value against its target."""
+    if value is None:
+        return "none"
+    if higher:
+        if value >= target:
+            return "ok"
+        attainment = value / target if target else 1.0
+    else:
+        if value <= target:
+            return "ok"
+        attainment = target / value if value else 1.0
+    return "warn" if attainment >= AMBER_BAND else "bad"
+
+
+def amber_limit(target: float, higher: bool) -> float:
+    """The value where amber turns red (the legend's middle boundary)."""
+    return target * AMBER_BAND if higher else target / AMBER_BAND
+
+
+def _state_of(kv: kpi_service.KpiValue, higher: bool) -> str:
+    state = kpi_state(kv.value, kv.target, higher)
+    # The KPI engine's exact-fraction verdict wins at the boundary.
+    if kv.ok is True:
+        return "ok"
+    if state == "ok" and kv.ok is False:
+        return "warn"
+    return state
+
+
+# ---------------------------------------------------------------------------
+# Base: street and grids
+
+
+@dataclass(frozen=True)
+class GridShape:
+    code: str
+    name: str
+    community_code: str
+    community_name: str
+    worker: str | None  # the grid's full-time worker (staff name, not resident data)
+    geometry: dict[str, Any]  # GeoJSON geometry
+    label_lat: float
+    label_lon: float
+
+
+@dataclass(frozen=True)
+class MapBase:
+    street: str | None
+    grids: tuple[GridShape, ...]
+    outline: dict[str, Any] | None  # GeoJSON of the street (union of the grids)
+    bounds: tuple[float, float, float, float] | None  # south, west, north, east
+
+
+def load_base(engine: Engine) -> MapBase:
+    with engine.connect() as conn:
+        street = conn.scalar(select(Street.name).order_by(Street.id).limit(1))
+        rows = conn.execute(
+            select(Grid.code, Grid.name, Grid.geometry, Community.code, Community.name)
+            .join(Community, Community.id == Grid.community_id)
+            .order_by(Grid.code)
+        ).all()
+        workers: dict[str, str] = {}
+        for gcode, name in conn.execute(
+            select(Grid.code, Staff.name)
+            .join(Staff, Staff.grid_id == Grid.id)
+            .where(Staff.role == "grid_worker", Staff.active.is_(True))
+            .order_by(Staff.code.desc())
+        ):
+            workers[gcode] = name  # lowest staff code wins
+    grids = []
+    geoms = []
+    for code, name, geometry, ccode, cname in rows:
+        try:
+            geo = shape(json.loads(geometry))
+        except (ValueError, TypeError, KeyError, AttributeError):
+            continue  # a grid without a usable polygon is left off the map
+        if geo.is_empty:
+            continue
+        if not geo.is_valid:
+            geo = geo.buffer(0)
+        part = max(geo.geoms, key=lambda g: g.area) if geo.geom_type == "MultiPolygon" else geo
+        try:
+            label = polylabel(part, tolerance=1e-5) if part.geom_type == "Polygon" else None
+        except Exception:  # noqa: BLE001 - degenerate polygons fall back below
+            label = None
+        if label is None or label.is_empty:
+            label = part.representative_point()
+        geoms.append(geo)
+        grids.append(
+            GridShape(
+                code=code,
+                name=name,
+                community_code=ccode,
+                community_name=cname,
+                worker=workers.get(code),
+                geometry=mapping(geo),
+                label_lat=round(label.y, 6),
+                label_lon=round(label.x, 6),
+            )
+        )
+    outline = None
+    bounds = None
+    if geoms:
+        union = unary_union(geoms)
+        outline = mapping(union.simplify(1e-6))
+        minx, miny, maxx, maxy = union.bounds
+        bounds = (miny, minx, maxy, maxx)
+    return MapBase(street=street, grids=tuple(grids), outline=outline, bounds=bounds)
+
+
+# ---------------------------------------------------------------------------
+# KPIs
+
+
+@dataclass(frozen=True)
+class KpiTile:
+    key: str
+    value: float | None
+    target: float
+    higher_is_better: bool
+    state: str
+    numerator: int | None
+    denominator: int | None
+
+
+@dataclass(frozen=True)
+class UnitValues:
+    """One grid's or community's KPI values and states (keys of :data:`MAP_KPIS`)."""
+
+    code: str
+    name: str
+    values: Mapping[str, float | None]
+    states: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class KpiPart:
+    as_of: datetime
+    period: str  # YYYY-MM
+    street: str | None
+    tiles: tuple[KpiTile, ...]  # WALL_KPIS order
+    grids: tuple[UnitValues, ...]
+    communities: tuple[UnitValues, ...]
+    targets: Mapping[str, tuple[float, bool]]  # key -> (target, higher is better)
+
+    def tile(self, key: str) -> KpiTile:
+        for t in self.tiles:
+            if t.key == key:
+                return t
+        raise KeyError(key)
+
+    def grid(self, code: str) -> UnitValues:
+        for g in self.grids:
+            if g.code == code:
+                return g
+        raise KeyError(code)
+
+
+def month_label(as_of: datetime) -> str:
+    t = to_local(as_of)
+    return f"{t.year:04d}-{t.month:02d}"
+
+
+def _unit_values(unit: kpi_service.UnitKpis) -> UnitValues:
+    values = {k: unit.kpis[k].value for k in MAP_KPIS if k in unit.kpis}
+    states = {k: _state_of(unit.kpis[k], higher_is_better(k)) for k in MAP_KPIS if k in unit.kpis}
+    return UnitValues(unit.code, unit.name, values, states)
+
+
+def load_kpis(engine: Engine, as_of: datetime) -> KpiPart:
+    """The wall's KPIs of the month of ``as_of``: street, every community, every grid
+    (one :func:`center.kpi.compute.compute_all_scopes`)."""
+    period = month_label(as_of)
+    scopes = kpi_service.compute_all_scopes(engine, period, as_of)
+    street_units = scopes["street"].units
+    street = street_units[0] if street_units else None
+    targets: dict[str, tuple[float, bool]] = {}
+    tiles = []
+    for key in WALL_KPIS:
+        higher = higher_is_better(key)
+        kv = street.kpis.get(key) if street is not None else None
+        target = kv.target if kv is not None else DEFAULT_TARGETS[key][0]
+        targets[key] = (target, higher)
+        tiles.append(
+            KpiTile(
+                key=key,
+                value=kv.value if kv is not None else None,
+                target=target,
+                higher_is_better=higher,
+                state=_state_of(kv, higher) if kv is not None else "none",
+                numerator=kv.numerator if kv is not None else None,
+                denominator=kv.denominator if kv is not None else None,
+            )
+        )
+    return KpiPart(
+        as_of=as_of,
+        period=period,
+        street=street.name if street is not None else None,
+        tiles=tuple(tiles),
+        grids=tuple(_unit_values(u) for u in scopes["grid"].units),
+        communities=tuple(_unit_values(u) for u in scopes["community"].units),
+        targets=targets,
+    )
+
+
+@dataclass(frozen=True)
+class TrendPart:
+    """The street's wall KPIs for the 12 months up to the month of ``as_of``.
+
+    Twelve KPI computations: loaded at start, by the slow full refresh and when the
+    calendar or the households change; between those the current month's point
+    comes from the (cheap, change-driven) :class:`KpiPart`, see :func:`trend_points`.
+    """
+
+    as_of: datetime
+    series: Mapping[str, tuple[tuple[str, float | None], ...]]  # key -> (YYYY-MM, value)
+
+
+def load_trend(engine: Engine, as_of: datetime, months: int = 12) -> TrendPart:
+    series = kpi_service.trend(engine, "street", as_of, months=months)
+    street = next(iter(series.values()), {})
+    return TrendPart(as_of, {k: tuple(street.get(k, ())) for k in WALL_KPIS})
+
+
+def trend_points(
+    trend: TrendPart | None, kpis: KpiPart, key: str, months: int = 12
+) -> list[float | None]:
+    """The sparkline of ``key``: earlier months from ``trend``, the current from ``kpis``."""
+    earlier = [v for ym, v in (trend.series.get(key, ()) if trend else ()) if ym < kpis.period]
+    return [*earlier[-(months - 1) :], kpis.tile(key).value]
+
+
+# ---------------------------------------------------------------------------
+# Incidents: emergencies and case density
+
+
+@dataclass(frozen=True)
+class Emergency:
+    code: str
+    subcategory: str  # code, e.g. E01
+    received_at: datetime
+    grid: str
+    lat: float | None
+    lon: float | None
+
+
+@dataclass(frozen=True)
+class IncidentPart:
+    as_of: datetime
+    emergencies: tuple[Emergency, ...]
+    heat: tuple[tuple[float, float, int], ...]  # (lat, lon, cases) per household
+    heat_days: int = HEAT_DAYS
+
+
+def _open_at(t: datetime) -> Any:
+    return and_(
+        Case.received_at <= t,
+        or_(Case.eff_closed_at.is_(None), Case.eff_closed_at > t),
+        Case.status.not_in(sorted(DISMISSED_STATUSES)),
+    )
+
+
+def load_incidents(engine: Engine, as_of: datetime) -> IncidentPart:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                Case.code,
+                Subcategory.code,
+                Case.received_at,
+                Grid.code,
+                Household.lat,
+                Household.lon,
+            )
+            .join(Subcategory, Subcategory.id == Case.subcategory_id)
+            .join(Category, Category.id == Subcategory.category_id)
+            .join(Household, Household.id == Case.household_id)
+            .join(Grid, Grid.id == Household.grid_id)
+            .where(Category.code == "emergency", _open_at(as_of))
+            .order_by(Case.received_at, Case.code)
+        ).all()
+        since = as_of - timedelta(days=HEAT_DAYS)
+        heat = conn.execute(
+            select(Household.lat, Household.lon, func.count())
+            .select_from(Case)
+            .join(Household, Household.id == Case.household_id)
+            .where(
+                Case.received_at > since,
+                Case.received_at <= as_of,
+                Household.lat.is_not(None),
+                Household.lon.is_not(None),
+            )
+            .group_by(Household.id, Household.lat, Household.lon)
+        ).all()
+    return IncidentPart(
+        as_of=as_of,
+        emergencies=tuple(Emergency(c, s, r, g, la, lo) for c, s, r, g, la, lo in rows),
+        heat=tuple((round(la, 6), round(lo, 6), int(n)) for la, lo, n in heat),
+    )
+
+
+# ---------------------------------------------------------------------------
+# Alerts
+
+
+ALERT_KINDS = (
+    "clock_breached",  # clock, count, cases
+    "clock_due_soon",  # clock, count, cases
+    "emergency_open",  # count, cases, at (oldest)
+    "grids_below",  # kpi, count, grids, target
+    "calendar_missing",  # year
+)
+CLOCKS = ("response", "accept", "closure")
+
+
+@dataclass(frozen=True)
+class Alert:
+    kind: str
+    severity: str  # bad | warn
+    count: int = 0
+    clock: str | None = None
+    cases: tuple[str, ...] = ()
+    kpi: str | None = None
+    target: float | None = None
+    grids: tuple[tuple[str, float | None], ...] = ()  # (grid name, value), worst first
+    year: int | None = None
+    at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ClockCounts:
+    breached: int = 0
+    due_soon: int = 0
+
+
+@dataclass(frozen=True)
+class AlertPart:
+    as_of: datetime
+    alerts: tuple[Alert, ...]
+    clocks: Mapping[str, ClockCounts] = field(default_factory=dict)
+    open_emergencies: int = 0
+
+
+def _clock_alerts(
+    clock: str, items: Sequence[tuple[datetime, datetime, str]], as_of: datetime
+) -> tuple[list[Alert], ClockCounts]:
+    """items: (warn_at, due_at, case code) of the cases whose clock is running."""
+    breached = sorted((due, code) for warn, due, code in items if due <= as_of)
+    soon = sorted((due, code) for warn, due, code in items if warn <= as_of < due)
+    out = []
+    if breached:
+        out.append(
+            Alert(
+                "clock_breached",
+                "bad",
+                len(breached),
+                clock,
+                tuple(c for _, c in breached[:MAX_LISTED]),
+                at=breached[0][0],
+            )
+        )
+    if soon:
+        out.append(
+            Alert(
+                "clock_due_soon",
+                "warn",
+                len(soon),
+                clock,
+                tuple(c for _, c in soon[:MAX_LISTED]),
+                at=soon[0][0],
+            )
+        )
+    return out, ClockCounts(len(breached), len(soon))
+
+
+def load_alerts(engine: Engine, as_of: datetime) -> AlertPart:
+    """Clocks breached or past :data:`DUE_SOON` of their window, open emergencies and
+    missing holiday calendars, as of ``as_of``.
+
+    The 24 h and 2 h windows are elapsed time; the closure window is 15 working days,
+    so "about to breach" starts after the 12th working day after the receiving date.
+    """
+    with engine.connect() as conn:
+        cal = load_calendar(conn)
+        rows = conn.execute(
+            select(
+                Case.code,
+                Case.received_at,
+                Case.response_due_at,
+                Case.eff_response_at,
+                Case.assigned_at,
+                Case.accept_due_at,
+                Case.accepted_at,
+                Case.deadline_at,
+                Category.code,
+            )
+            .join(Subcategory, Subcategory.id == Case.subcategory_id)
+            .join(Category, Category.id == Subcategory.category_id)
+            .where(_open_at(as_of))
+        ).all()
+    response: list[tuple[datetime, datetime, str]] = []
+    accept: list[tuple[datetime, datetime, str]] = []
+    closure: list[tuple[datetime, datetime, str]] = []
+    emergencies: list[tuple[datetime, str]] = []
+    soon_workdays = int(15 * DUE_SOON)
+    warn_dates: dict[Any, datetime] = {}
+    workday = lru_cache(maxsize=None)(cal.is_workday)  # the package's check is slow
+
+    def add_workdays(start: date, n: int) -> date:
+        day, count = start, 0
+        while count < n:
+            day += timedelta(days=1)
+            count += workday(day)
+        return day
+
+    for code, received, resp_due, responded, assigned, acc_due, accepted, deadline, cat in rows:
+        if responded is None or responded > as_of:
+            response.append((received + (resp_due - received) * DUE_SOON, resp_due, code))
+        accepting = assigned is not None and assigned <= as_of and acc_due is not None
+        if accepting and (accepted is None or accepted > as_of):
+            accept.append((assigned + (acc_due - assigned) * DUE_SOON, acc_due, code))
+        received_on = to_local(received).date()
+        warn_at = warn_dates.get(received_on)
+        if warn_at is None:
+            day = add_workdays(received_on, soon_workdays) + timedelta(days=1)
+            warn_at = datetime(day.year, day.month, day.day, tzinfo=CST)
+            warn_dates[received_on] = warn_at
+        closure.append((min(warn_at, deadline), deadline, code))
+        if cat == "emergency":
+            emergencies.append((received, code))
+    alerts: list[Alert] = []
+    counts: dict[str, ClockCounts] = {}
+    emergencies.sort()
+    if emergencies:
+        alerts.append(
+            Alert(
+                "emergency_open",
+                "bad",
+                len(emergencies),
+                cases=tuple(c for _, c in emergencies[:MAX_LISTED]),
+                at=emergencies[0][0],
+            )
+        )
+    for clock, items in (("response", response), ("accept", accept), ("closure", closure)):
+        found, counts[clock] = _clock_alerts(clock, items, as_of)
+        alerts.extend(found)
+    today = to_local(as_of).date()
+    years = [today.year] + ([today.year + 1] if today.month >= 11 else [])
+    for y in years:
+        if cal.year_missing(y):
+            alerts.append(Alert("calendar_missing", "warn", year=y))
+    alerts.sort(key=lambda a: a.severity != "bad")  # stable: red first
+    return AlertPart(as_of, tuple(alerts), counts, len(emergencies))
+
+
+def grid_alerts(part: KpiPart, keys: Sequence[str] = HEADLINE_KPIS) -> tuple[Alert, ...]:
+    """One alert per headline KPI that some grids miss, naming the worst grids."""
+    out = []
+    for key in keys:
+        target, higher = part.targets[key]
+        below = [g for g in part.grids if g.states.get(key) in ("warn", "bad")]
+        if not below:
+            continue
+
+        def badness(g: UnitValues, k: str = key, hib: bool = higher) -> float:
+            v = g.values.get(k)
+            return (v if hib else -v) if v is not None else 0.0
+
+        below.sort(key=lambda g: (badness(g), g.code))
+        red = any(g.states.get(key) == "bad" for g in below)
+        out.append(
+            Alert(
+                "grids_below",
+                "bad" if red else "warn",
+                len(below),
+                kpi=key,
+                target=target,
+                grids=tuple((g.name, g.values.get(key)) for g in below[:MAX_LISTED]),
+            )
+        )
+    return tuple(out)
+
+
+# ---------------------------------------------------------------------------
+# Meetings, budget, ranking
+
+
+@dataclass(frozen=True)
+class MeetingPart:
+    as_of: datetime
+    board: MeetingBoard
+
+
+def load_meetings(engine: Engine, as_of: datetime) -> MeetingPart:
+    return MeetingPart(as_of, meeting_board(engine, as_of, limit=20))
+
+
+@dataclass(frozen=True)
+class BudgetPart:
+    as_of: datetime
+    summary: BudgetSummary
+
+
+def load_budget(engine: Engine, as_of: datetime) -> BudgetPart:
+    return BudgetPart(as_of, budget_summary(engine, to_local(as_of).year, as_of))
+
+
+@dataclass(frozen=True)
+class RankRow:
+    code: str
+    name: str
+    score: float | None
+    grade: str | None
+    rank: int | None
+
+
+@dataclass(frozen=True)
+class RankingPart:
+    as_of: datetime
+    quarter: str
+    rows: tuple[RankRow, ...]  # best first; units without a score last
+
+
+def quarter_label(as_of: datetime) -> str:
+    t = to_local(as_of)
+    return f"{t.year}Q{(t.month - 1) // 3 + 1}"
+
+
+def load_ranking(engine: Engine, as_of: datetime) -> RankingPart:
+    from center.kpi.assess import assess
+
+    quarter = quarter_label(as_of)
+    doc = assess(engine, quarter=quarter, scope="community", as_of=as_of).to_json_dict()
+    rows = [RankRow(u["code"], u["name"], u["score"], u["grade"], u["rank"]) for u in doc["units"]]
+    rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.code))
+    return RankingPart(as_of, quarter, tuple(rows))
+
+
+# ---------------------------------------------------------------------------
+# Everything at once (the snapshot command, reports)
+
+LOADERS = {
+    "kpis": load_kpis,
+    "trend": load_trend,
+    "incidents": load_incidents,
+    "alerts": load_alerts,
+    "meetings": load_meetings,
+    "budget": load_budget,
+    "ranking": load_ranking,
+}
+
+
+def load_part(engine: Engine, part: str, as_of: datetime) -> Any:
+    """Load one part of :data:`PARTS` as of ``as_of``."""
+    if part == "base":
+        return load_base(engine)
+    try:
+        loader = LOADERS[part]
+    except KeyError:
+        raise ValueError(
+            f"unknown wall part {part!r}: expected one of {', '.join(PARTS)}"
+        ) from None
+    return loader(engine, as_of)

@@ -1,0 +1,110 @@
+"""Creating the QApplication: QtWebEngine flags, the Chinese font, translations.
+
+Call :func:`prepare_environment` before any QApplication exists and
+:func:`application` to get the (single) application object set up.
+
+* **QtWebEngine flags.** Chromium refuses to start its sandbox as root and has no
+  GPU on an offscreen platform; ``--no-sandbox`` is added when running as root or
+  offscreen, ``--disable-gpu`` offscreen; V8's semi-spaces are capped at 1 MB to keep
+  the long-running map page small. Flags already in ``QTWEBENGINE_CHROMIUM_FLAGS``
+  are kept.
+* **Chinese font.** The Python package ``pylopdf-fonts-zh-cn`` (a dependency) ships
+  Noto Sans SC (SIL OFL); it is registered with QFontDatabase so Chinese renders on
+  a machine with no system CJK font. A system Noto Sans CJK / WenQuanYi is used as
+  fallback. The map page loads the same file through CSS ``@font-face``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+
+log = logging.getLogger("center.qt")
+APP_NAME = "door-knocking-center"
+FALLBACK_FAMILIES = (
+    "Noto Sans SC",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+    "Microsoft YaHei",
+    "PingFang SC",
+)
+
+
+def _add_flags(*flags: str) -> None:
+    current = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "").split()
+    for f in flags:
+        if f not in current:
+            current.append(f)
+    os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join(current)
+
+
+def prepare_environment(*, offscreen: bool = False) -> None:
+    """Environment that must be set before the QApplication and the web engine start."""
+    if offscreen:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    is_offscreen = os.environ.get("QT_QPA_PLATFORM", "") == "offscreen"
+    is_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    if is_root or is_offscreen:
+        _add_flags("--no-sandbox")
+    if is_offscreen:
+        _add_flags("--disable-gpu")
+    # V8's young generation grows to 16 MB semi-spaces by default and the map page
+    # (restyled in place for weeks) then keeps ~60 MB more in its renderer; with 1 MB
+    # semi-spaces the short-lived restyle payloads are scavenged early (wall bench:
+    # renderer 193 -> 149 MB PSS after 300 refresh cycles)
+    _add_flags("--js-flags=--max-semi-space-size=1")
+    # QtWebEngine needs shared GL contexts, set before the application exists.
+    import PySide6.QtWebEngineWidgets  # noqa: F401
+
+    if QCoreApplication.instance() is None:
+        QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts, True)
+
+
+_font_family: list[str | None] = []
+
+
+def install_fonts() -> str | None:
+    """Register the bundled Chinese font (once) and make it the application font."""
+    from widgets.mapview import font_file
+
+    if _font_family:
+        return _font_family[0]
+    family = None
+    path = font_file()
+    if path is not None:
+        fid = QFontDatabase.addApplicationFont(str(path))
+        fams = QFontDatabase.applicationFontFamilies(fid) if fid >= 0 else []
+        family = fams[0] if fams else None
+    if family is None:
+        log.warning(
+            "bundled Chinese font not found (package pylopdf-fonts-zh-cn); relying on system fonts"
+        )
+    f = QFont(QGuiApplication.font())
+    families = ([family] if family else []) + [x for x in FALLBACK_FAMILIES if x != family]
+    f.setFamilies(families)
+    QGuiApplication.setFont(f)
+    _font_family.append(family)
+    return family
+
+
+def application(lang: str = "zh_CN", argv: list[str] | None = None) -> QGuiApplication:
+    """The QApplication (created if needed) with fonts and translators installed."""
+    from PySide6.QtWidgets import QApplication
+
+    from center.windows.runtime.i18n import install_translators
+
+    app = QApplication.instance()
+    if app is None:
+        prepare_environment()
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+        app.setApplicationName(APP_NAME)
+        app.setOrganizationName(APP_NAME)
+    assert isinstance(app, QGuiApplication)
+    install_fonts()
+    install_translators(app, lang)
+    return app

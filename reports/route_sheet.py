@@ -1,0 +1,118 @@
+"""The printable route sheet (走访路线单) of one grid worker: A4 landscape PDF.
+
+One row per household in route order, with the cadence progress, who else knocked in
+the last 14 days, and empty boxes for the outcome and a note. Personal information
+is not printed (the sheet lists households, not residents). The Chinese font is the
+reports' font (:func:`reports.base.register_fonts`). The caller passes the words
+(:class:`RouteSheetText`) in the user's language, so this module needs no Qt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+
+from center.visits.planning import VisitPlan
+from reports.base import escape, font_name
+
+_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class RouteSheetText:
+    """The sheet's words and formats in the reader's language."""
+
+    title: str
+    #: "%1 grid, %2 staff, %3 as of, %4 overdue, %5 due"
+    meta: str
+    headers: Sequence[str]  # the twelve column headings
+    nobody_due: str
+    when: Callable[[datetime | None], str]  # date and time
+    day: Callable[[datetime | None], str]  # date
+    outcome: Callable[[str], str]  # visit outcome name
+    group: Callable[[str], str]  # special-group name
+    cadence: Callable[[str], str]  # cadence state name
+
+
+def write_route_pdf(plan: VisitPlan, path: Path, text: RouteSheetText, street: str = "") -> int:
+    """Write the route sheet; returns the number of households on it."""
+    font = font_name()
+    title_style = ParagraphStyle("t", fontName=font, fontSize=15, leading=19)
+    meta_style = ParagraphStyle(
+        "m", fontName=font, fontSize=9, leading=12, textColor=colors.HexColor("#555555")
+    )
+    cell = ParagraphStyle("c", fontName=font, fontSize=8.5, leading=10.5)
+    head = ParagraphStyle("h", parent=cell, textColor=colors.white)
+    s = plan.staff
+    title = text.title
+    meta = (
+        text.meta.replace("%1", f"{s.grid_code or ''} {s.grid_name or ''}")
+        .replace("%2", f"{s.code} {s.name}")
+        .replace("%3", text.when(plan.as_of))
+        .replace("%4", str(plan.counts["overdue"]))
+        .replace("%5", str(plan.counts["due"]))
+    )
+    headers = list(text.headers)
+    rows: list[list[object]] = [[Paragraph(escape(h), head) for h in headers]]
+    style = [
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#2F5597")),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9AA7B5")),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("FONTNAME", (0, 0), (-1, -1), font),
+        ("FONTSIZE", (0, 0), (-1, -1), 8.5),
+    ]
+    for i, r in enumerate(plan.rows, start=1):
+        c = r.cadence
+        others = "; ".join(
+            f"{o.staff_name} {o.visited_at:%m-%d} {text.outcome(o.outcome)}" for o in r.others
+        )
+        groups = "、".join(text.group(g) for g in r.special_groups)
+        values = [
+            str(r.order),
+            r.building,
+            r.address,
+            r.household_code,
+            groups,
+            f"{c.done}/{c.needed}",
+            text.day(c.due_by - _DAY),
+            text.cadence(c.state),
+            text.day(c.last_met_at),
+            others,
+            "□ □ □",
+            "",
+        ]
+        rows.append([Paragraph(escape(v), cell) for v in values])
+        if c.state == "overdue":
+            style.append(("BACKGROUND", (7, i), (7, i), colors.HexColor("#FDE2E1")))
+        if r.others:
+            style.append(("BACKGROUND", (9, i), (9, i), colors.HexColor("#FFF1D6")))
+    widths = [8, 26, 46, 20, 24, 12, 19, 14, 19, 40, 22, 27]
+    table = LongTable(rows, colWidths=[w * mm for w in widths], repeatRows=1)
+    table.setStyle(TableStyle(style))
+    doc = SimpleDocTemplate(
+        str(path),
+        pagesize=landscape(A4),
+        leftMargin=10 * mm,
+        rightMargin=10 * mm,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
+        title=title,
+    )
+    story = [
+        Paragraph(escape(f"{street} {title}".strip()), title_style),
+        Paragraph(escape(meta), meta_style),
+        Spacer(1, 4 * mm),
+        table,
+    ]
+    if not plan.rows:
+        story.append(Paragraph(escape(text.nobody_due), cell))
+    doc.build(story)
+    return len(plan.rows)
