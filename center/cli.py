@@ -2,16 +2,18 @@
 
 Subcommands live in :mod:`center.commands`; each module has ``register(subparsers,
 common)`` that adds its parser with ``func`` set to a ``run(args) -> int``.
+
+Building the parser imports only the standard library: the command modules import
+the services, the database and Qt inside their ``run`` functions, so ``--help`` and
+argument errors come back at once and a command loads only what it uses
+(``tests/test_cli_start.py``; ``python -m center.bench cli``).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import sys
-
-from center.core.errors import USER_ERRORS
 
 COMMAND_MODULES = [
     "center.commands.app",
@@ -55,15 +57,20 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args) or 0)
-    except USER_ERRORS as exc:
-        print(f"center: error: {exc}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
         print("center: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
-    except Exception:
+    except Exception as exc:
+        # imported here: center.core.errors loads the database layer
+        from center.core.errors import USER_ERRORS
+
+        if isinstance(exc, USER_ERRORS):
+            print(f"center: error: {exc}", file=sys.stderr)
+            return 2
+        import logging
+
         from center.logs import setup_logging
 
         path = setup_logging()

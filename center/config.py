@@ -11,8 +11,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 from center.core.errors import ConfigError
 
 APP = "door-knocking-center"
@@ -26,15 +24,30 @@ DEFAULTS: dict[str, str] = {
 
 
 def config_dir() -> Path:
-    return Path(os.environ.get("CENTER_CONFIG_DIR") or platformdirs.user_config_dir(APP))
+    env = os.environ.get("CENTER_CONFIG_DIR")
+    if env:
+        return Path(env)
+    import platformdirs  # only when a default path is needed
+
+    return Path(platformdirs.user_config_dir(APP))
 
 
 def data_dir() -> Path:
-    return Path(os.environ.get("CENTER_DATA_DIR") or platformdirs.user_data_dir(APP))
+    env = os.environ.get("CENTER_DATA_DIR")
+    if env:
+        return Path(env)
+    import platformdirs  # only when a default path is needed
+
+    return Path(platformdirs.user_data_dir(APP))
 
 
 def log_dir() -> Path:
-    return Path(os.environ.get("CENTER_LOG_DIR") or platformdirs.user_log_dir(APP))
+    env = os.environ.get("CENTER_LOG_DIR")
+    if env:
+        return Path(env)
+    import platformdirs  # only when a default path is needed
+
+    return Path(platformdirs.user_log_dir(APP))
 
 
 def config_file() -> Path:

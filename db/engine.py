@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -115,20 +117,57 @@ def alembic_config(engine: Engine) -> Any:
     return cfg
 
 
+#: Alembic's table of the applied revision (its default name and schema).
+VERSION_TABLE = "alembic_version"
+
+
+def _read_revision(conn: Connection) -> str | None:
+    if not inspect(conn).has_table(VERSION_TABLE):
+        return None
+    rows = conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars().all()
+    if len(rows) > 1:
+        raise DatabaseError(
+            f"the database is at several schema revisions at once ({', '.join(rows)}): "
+            "it was not migrated by this program"
+        )
+    return rows[0] if rows else None
+
+
 def current_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
+    """The schema revision the database is at (``None``: no schema yet).
 
+    Read with one query, as Alembic's ``MigrationContext.get_current_revision`` does,
+    without importing Alembic (tests/test_schema.py checks that the two agree)."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return _read_revision(conn)
 
 
+_ASSIGNMENT = re.compile(
+    r"^(revision|down_revision)\s*(?::[^=]*)?=\s*(.*?)\s*(?:#.*)?$", re.MULTILINE
+)
+_QUOTED = re.compile(r"""["']([^"']+)["']""")
+
+
+@functools.cache
 def head_revision() -> str:
-    from alembic.script import ScriptDirectory
+    """The newest revision of ``db/migrations/versions``: the one no other revision
+    names as its ``down_revision``.
 
-    cfg = alembic_config(create_engine("sqlite://"))
-    head = ScriptDirectory.from_config(cfg).get_current_head()
-    assert head is not None
-    return head
+    Read from the assignments at the top of each migration file, without importing
+    Alembic (tests/test_schema.py checks it against Alembic's ``ScriptDirectory``)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in sorted((MIGRATIONS / "versions").glob("*.py")):
+        found = {m[1]: m[2] for m in _ASSIGNMENT.finditer(path.read_text("utf-8"))}
+        if "revision" not in found:
+            continue
+        (revision,) = _QUOTED.findall(found["revision"])
+        revisions.add(revision)
+        parents.update(_QUOTED.findall(found.get("down_revision", "None")))
+    heads = sorted(revisions - parents)
+    if len(heads) != 1:
+        raise DatabaseError(f"the migrations have {len(heads)} head revisions: {heads}")
+    return heads[0]
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

@@ -14,15 +14,17 @@ same representation the columns use.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import heapq
+import sys
+from collections.abc import Iterable, Sequence, Sized
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-import numpy as np
 from sqlalchemy import (
     Connection,
     Integer,
+    Select,
     and_,
     bindparam,
     case,
@@ -333,13 +335,13 @@ def _quarter_coverage_by_grid(
                 and_(hq.first_met_at <= t, hq.first_met_at < _instant(f"next{i}", next_month))
             )
     meets = case((h.is_special, _flag(and_(*special_ok))), else_=_flag(and_(*ordinary_ok)))
-    stmt = (
+    counted = (
         stmt.add_columns(func.sum(meets))
         .where(or_(h.moved_out_on.is_(None), h.moved_out_on >= moved_out_before))
         .group_by(h.grid_id, h.is_special)
     )
     acc: dict[int, list[int]] = {}
-    for grid_id, special, total, ok in conn.execute(stmt).all():
+    for grid_id, special, total, ok in conn.execute(counted).all():
         slot = acc.setdefault(grid_id, [0, 0, 0, 0])
         at = 0 if special else 2
         slot[at] += int(total)
@@ -573,7 +575,8 @@ def entry_lag_medians(
     ]
     key_cols = [col for _, col in keys]
     middles: Any = literal_column("ARRAY[0.5, 0.500000000001]::float8[]")
-    q = base.with_only_columns(
+    # as many key columns as levels asked for: the row's layout is known at run time
+    q: Select[*tuple[Any, ...]] = base.with_only_columns(
         *key_cols,
         func.grouping(*key_cols) if key_cols else literal_column("0"),
         func.count(),
@@ -611,9 +614,9 @@ def _sqlite_lag_medians(
     """Each grid's lags of the period come from one range of ix_visit_at as one text of
     whole microseconds, built by the library (one step per grid, which releases the
     GIL, instead of one per visit): ``round(lag_hours * 3.6e9)`` is exact for any lag
-    under 40 years, and the order of the integers is the order of the lags. numpy
-    parses them and selects the middle values (street quarter: 26 -> 7 ms against
-    lists of Python ints), which are turned back into the stored hours."""
+    under 40 years, and the order of the integers is the order of the lags. The middle
+    values are selected from them (Python ints, or numpy for large periods: see
+    :data:`_PYTHON_MEDIAN_MAX`) and turned back into the stored hours."""
     # the stored text of an instant (the dialect's processor: microseconds always)
     stamp = LocalDateTime().dialect_impl(conn.dialect).bind_processor(conn.dialect)
     assert stamp is not None
@@ -626,35 +629,95 @@ def _sqlite_lag_medians(
         f"FROM visit WHERE grid_id = ? AND visited_at >= ? AND {upper}"
     )
     grids = conn.execute(select(Grid.id, Grid.community_id).order_by(Grid.id)).all()
-    by_grid: dict[int, np.ndarray] = {}
+    texts: dict[int, tuple[int, str]] = {}
     cursor = conn.connection.cursor()
     try:
         for grid_id, _ in grids:
             n, text = cursor.execute(sql, (grid_id, *bounds)).fetchone()
             if n:
-                lags = np.fromstring(text, dtype=np.int64, sep=",")
-                if len(lags) != n:
-                    raise ValueError(f"grid {grid_id}: {len(lags)} of {n} entry lags were read")
-                by_grid[grid_id] = lags
+                texts[grid_id] = (n, text)
     finally:
         cursor.close()
+    members: dict[int, list[int]] = {}
+    for grid_id, community_id in grids:
+        if grid_id in texts:
+            members.setdefault(community_id, []).append(grid_id)
+    total = sum(n for n, _ in texts.values())
+    if _use_numpy(total):
+        return _numpy_middles(texts, members, levels)
+    return _python_middles(texts, members, levels)
 
-    def median(values: np.ndarray) -> LagMedian:
+
+#: Up to this many lags a refresh parses and sorts them as Python ints: importing numpy
+#: costs a one-shot command (``center kpi``) more than it saves there (~90 ms against
+#: ~10 ms for a street month). A process that has numpy loaded already (the wall: pyqtgraph)
+#: or a larger period takes numpy's parse and partial sort.
+_PYTHON_MEDIAN_MAX = 200_000
+
+
+def _use_numpy(total: int) -> bool:
+    return total > _PYTHON_MEDIAN_MAX or "numpy" in sys.modules
+
+
+def _lag_median(low_micros: int, high_micros: int, n: int) -> LagMedian:
+    return LagMedian(n, (_hours_of_micros(low_micros) + _hours_of_micros(high_micros)) / 2)
+
+
+def _parsed(grid_id: int, n: int, values: Sized) -> None:
+    if len(values) != n:
+        raise ValueError(f"grid {grid_id}: {len(values)} of {n} entry lags were read")
+
+
+def _python_middles(
+    texts: dict[int, tuple[int, str]], members: dict[int, list[int]], levels: Sequence[str]
+) -> dict[str, dict[int | None, LagMedian]]:
+    by_grid: dict[int, list[int]] = {}
+    for grid_id, (n, text) in texts.items():
+        values = sorted(map(int, text.split(",")))
+        _parsed(grid_id, n, values)
+        by_grid[grid_id] = values
+
+    def median(values: list[int]) -> LagMedian:
         n = len(values)
-        low, high = (n - 1) // 2, n // 2
-        middle = np.partition(values, [low, high])
-        micros = int(middle[low]), int(middle[high])
-        return LagMedian(n, (_hours_of_micros(micros[0]) + _hours_of_micros(micros[1])) / 2)
+        return _lag_median(values[(n - 1) // 2], values[n // 2], n)
+
+    def merged(grid_ids: Iterable[int]) -> list[int]:
+        return list(heapq.merge(*(by_grid[g] for g in grid_ids)))
 
     out: dict[str, dict[int | None, LagMedian]] = {}
     if "grid" in levels:
         out["grid"] = {g: median(v) for g, v in by_grid.items()}
     if "community" in levels:
-        members: dict[int, list[np.ndarray]] = {}
-        for grid_id, community_id in grids:
-            if grid_id in by_grid:
-                members.setdefault(community_id, []).append(by_grid[grid_id])
-        out["community"] = {c: median(np.concatenate(v)) for c, v in members.items()}
+        out["community"] = {c: median(merged(ids)) for c, ids in members.items()}
+    if "street" in levels:
+        out["street"] = {None: median(merged(by_grid))} if by_grid else {}
+    return out
+
+
+def _numpy_middles(
+    texts: dict[int, tuple[int, str]], members: dict[int, list[int]], levels: Sequence[str]
+) -> dict[str, dict[int | None, LagMedian]]:
+    import numpy as np
+
+    by_grid: dict[int, np.ndarray] = {}
+    for grid_id, (n, text) in texts.items():
+        lags = np.fromstring(text, dtype=np.int64, sep=",")
+        _parsed(grid_id, n, lags)
+        by_grid[grid_id] = lags
+
+    def median(values: np.ndarray) -> LagMedian:
+        n = len(values)
+        low, high = (n - 1) // 2, n // 2
+        middle = np.partition(values, [low, high])
+        return _lag_median(int(middle[low]), int(middle[high]), n)
+
+    out: dict[str, dict[int | None, LagMedian]] = {}
+    if "grid" in levels:
+        out["grid"] = {g: median(v) for g, v in by_grid.items()}
+    if "community" in levels:
+        out["community"] = {
+            c: median(np.concatenate([by_grid[g] for g in ids])) for c, ids in members.items()
+        }
     if "street" in levels:
         values = list(by_grid.values())
         out["street"] = {None: median(np.concatenate(values))} if values else {}

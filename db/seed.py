@@ -93,7 +93,9 @@ CHANGE_DOMAINS = ("cases", "visits", "households", "meetings", "budget", "calend
 def seed_reference(conn: Connection) -> None:
     """Insert the shipped reference rows that are missing (idempotent)."""
     have = set(conn.scalars(select(Department.code)))
-    rows = [{"code": c, "name": n, "name_en": e} for c, n, e in DEPARTMENTS if c not in have]
+    rows: list[dict[str, object]] = [
+        {"code": c, "name": n, "name_en": e} for c, n, e in DEPARTMENTS if c not in have
+    ]
     if rows:
         conn.execute(insert(Department), rows)
     have = set(conn.scalars(select(Category.code)))

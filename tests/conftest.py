@@ -5,15 +5,22 @@
   on SQLite and, where ``CENTER_TEST_PG_URL`` is set, on PostgreSQL (in a schema of
   its own, ``center_test_<pid>``, dropped at the end). With that variable set, a
   skipped PostgreSQL test fails the run.
+* A GUI test (marked ``gui``) fails when, after its teardown, it left behind a Python
+  thread, pool work or an active QTimer (see :func:`leftovers`); a test that cannot
+  help it says why with ``@pytest.mark.allow_leaks(reason=...)``.
 """
 
 from __future__ import annotations
 
 import base64
+import gc
 import os
 import shutil
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,6 +31,164 @@ PG_URL = os.environ.get("CENTER_TEST_PG_URL", "")
 # one schema per test process, so parallel runs on one server never collide
 PG_SCHEMA = f"center_test_{os.getpid()}"
 BACKENDS = ["sqlite", pytest.param("pg", marks=pytest.mark.pg)]
+# how long threads and pool work that are finishing get after a GUI test's teardown
+LEAK_GRACE_S = 5.0
+# a GUI test's threads and active timers (their ids) before its setup
+_BEFORE = pytest.StashKey[tuple[list[threading.Thread], set[int]]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "allow_leaks(reason): this GUI test may leave threads or timers running "
+        "(say which product code leaks, and why it cannot be stopped)",
+    )
+
+
+# -- GUI tests leave no thread, pool work or timer running ----------------------
+
+
+def _qt_objects() -> list[Any]:
+    """The live QObjects a leftover can hang on: the application, every widget and
+    every object Python has a wrapper for (controllers, runners), with their children."""
+    import shiboken6
+    from PySide6.QtCore import QCoreApplication, QObject
+    from PySide6.QtWidgets import QApplication
+
+    app = QCoreApplication.instance()
+    if app is None:
+        return []
+    todo: list[Any] = [app]
+    if isinstance(app, QApplication):
+        todo += QApplication.allWidgets()
+    todo += [o for o in shiboken6.getAllValidWrappers() if isinstance(o, QObject)]
+    seen: dict[int, Any] = {}
+    while todo:
+        obj = todo.pop()
+        if id(obj) in seen or not shiboken6.isValid(obj):
+            continue
+        seen[id(obj)] = obj
+        todo += obj.children()
+    return list(seen.values())
+
+
+def _describe(obj: Any) -> str:
+    """``QTimer 'name' in WallController > QWidget 'wall'``: the object and its parents."""
+    import shiboken6
+
+    parts = []
+    while obj is not None and shiboken6.isValid(obj):
+        name = obj.objectName()
+        parts.append(type(obj).__name__ + (f" {name!r}" if name else ""))
+        obj = obj.parent()
+    return parts[0] + (" in " + " > ".join(parts[1:]) if len(parts) > 1 else "")
+
+
+def _flush_deletes() -> None:
+    """Carry out pending deleteLater() calls."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    if QCoreApplication.instance() is not None:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def active_timers(objects: Iterable[Any] | None = None) -> list[Any]:
+    from PySide6.QtCore import QTimer
+
+    objects = _qt_objects() if objects is None else objects
+    return [o for o in objects if isinstance(o, QTimer) and o.isActive()]
+
+
+def _new_threads(before: Iterable[threading.Thread]) -> list[threading.Thread]:
+    old = set(before)
+    return [
+        t
+        for t in threading.enumerate()
+        # a Dummy-N thread is a Qt pool thread that ran Python: never joined or
+        # removed; the pool check covers it
+        if t not in old and t.is_alive() and not isinstance(t, threading._DummyThread)
+    ]
+
+
+def _running(
+    threads_before: list[threading.Thread], timers_before: set[int], deadline: float
+) -> list[str]:
+    from PySide6.QtCore import QThread, QThreadPool
+
+    found = [
+        f"thread {t.name!r} ({'daemon' if t.daemon else 'non-daemon'}, target "
+        f"{getattr(getattr(t, '_target', None), '__qualname__', '?')})"
+        for t in _new_threads(threads_before)
+    ]
+    objects = _qt_objects()
+    pools = [QThreadPool.globalInstance()] + [o for o in objects if isinstance(o, QThreadPool)]
+    for pool in pools:
+        if not pool.waitForDone(max(0, int((deadline - time.monotonic()) * 1000))):
+            which = "the global QThreadPool" if pool is pools[0] else _describe(pool)
+            found.append(f"{which}: {pool.activeThreadCount()} task(s) still running")
+    found += [
+        f"{_describe(o)} still running" for o in objects if isinstance(o, QThread) and o.isRunning()
+    ]
+    found += [
+        f"active {_describe(t)} (interval {t.interval()} ms)"
+        for t in active_timers(objects)
+        if id(t) not in timers_before
+    ]
+    return found
+
+
+def leftovers(
+    threads_before: Iterable[threading.Thread],
+    timers_before: Iterable[int] = (),
+    grace_s: float = LEAK_GRACE_S,
+) -> list[str]:
+    """What is still running that was not before: Python threads (after up to
+    ``grace_s`` to finish), work on the global or any live QThreadPool (after the
+    same grace), running QThreads, and active QTimers on live objects (other than
+    the ``id``s in ``timers_before``). Objects let go are deleted first."""
+    threads_before = list(threads_before)
+    timers_before = set(timers_before)
+    deadline = time.monotonic() + grace_s
+    for t in _new_threads(threads_before):
+        t.join(max(0.0, deadline - time.monotonic()))
+    _flush_deletes()
+    found = _running(threads_before, timers_before, deadline)
+    if found:  # is it only garbage not collected yet? (a full collection is slow)
+        gc.collect()
+        _flush_deletes()
+        found = _running(threads_before, timers_before, deadline)
+    return found
+
+
+def _checks_leaks(item: pytest.Item) -> bool:
+    return item.get_closest_marker("gui") is not None and not item.get_closest_marker("allow_leaks")
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    if _checks_leaks(item):
+        item.stash[_BEFORE] = (threading.enumerate(), {id(t) for t in active_timers()})
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """Runs around every other teardown (the test's fixtures, pytest-qt closing the
+    widgets it was given): the check sees what they left."""
+    result = yield
+    before = item.stash.get(_BEFORE, None)
+    if before is None:
+        return result
+    found = leftovers(*before)
+    if found:
+        for timer in active_timers():  # so the next tests are not blamed for them
+            if id(timer) not in before[1]:
+                timer.stop()
+        pytest.fail(
+            "the test left running after its teardown:\n  " + "\n  ".join(found),
+            pytrace=False,
+        )
+    return result
 
 
 @pytest.fixture(autouse=True)

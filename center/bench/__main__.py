@@ -1,3 +1,6 @@
+"""``python -m center.bench NAME``: run one benchmark (benchmarks print figures; they
+are never part of the test suite)."""
+
 import importlib
 import pkgutil
 import sys

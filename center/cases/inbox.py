@@ -13,6 +13,7 @@ a case stops all three (a case closed without acceptance no longer waits for one
 from __future__ import annotations
 
 import re
+import typing
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
@@ -483,6 +484,15 @@ _DETAIL_COLUMNS = (
     Case.eff_closed_at,
     Case.deadline_at,
 )
+# the types of a row of _DETAIL_COLUMNS: the first InboxRow fields, then the clock times
+_DetailHead = tuple[
+    int, str, int, str, datetime, str, str, str, str, str, str, str, str,
+    str, str, str, str, str, str | None, str | None, str | None, bool, bool, str | None, bool,
+]  # fmt: skip
+_DetailTimes = tuple[
+    datetime | None, datetime, datetime | None, datetime | None, datetime | None,
+    datetime | None, datetime,
+]  # fmt: skip
 
 
 SELECTIVE = 3000  # matches below which a scan beats walking the received_at index
@@ -546,11 +556,13 @@ def fetch_page(
     out = []
     for cid in ids:
         r = detail[cid]
-        (resp_at, resp_due, assigned, accepted, acc_due, closed, deadline) = r[25:32]
-        received = r[4]
+        head = typing.cast(_DetailHead, r[:25])
+        times = typing.cast(_DetailTimes, r[25:32])
+        (resp_at, resp_due, assigned, accepted, acc_due, closed, deadline) = times
+        received = head[4]
         out.append(
             InboxRow(
-                *r[:25],
+                *head,
                 response=clock("response", received, resp_due, stopped(resp_at, closed), as_of),
                 accept=clock("accept", assigned, acc_due, stopped(accepted, closed), as_of),
                 closure=clock("closure", received, deadline, closed, as_of),

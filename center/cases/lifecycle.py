@@ -31,7 +31,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -48,11 +48,10 @@ from center.core.errors import (
     NotFound,
     UserError,
 )
+from center.core.tx import signal_change, transaction
 from center.core.vocab import CLOSED_STATUSES, OPEN_STATUSES
 from center.kpi.calendar import load_calendar
 from center.kpi.derive import REPEAT_WINDOW, derive_case, recompute_repeats
-from db.changes import bump
-from db.engine import transaction
 from db.models import (
     CASE_SOURCES,
     PRIORITIES,
@@ -313,8 +312,12 @@ def _detail(conn: Session, code: str) -> CaseDetail:
     if row is None:
         raise NotFound("case", code)
     c = row[0]
-    (hh, addr, gcode, gname, ccode, cname, cname_en, scode, sname, sname_en) = row[1:11]
-    (dcode, dname, dname_en, origin_code, repeat_code) = row[11:16]
+    (hh, addr, gcode, gname, ccode, cname, cname_en, scode, sname, sname_en) = cast(
+        "tuple[str, str, str, str, str, str, str, str, str, str]", row[1:11]
+    )
+    (dcode, dname, dname_en, origin_code, repeat_code) = cast(
+        "tuple[str | None, str | None, str | None, str | None, str | None]", row[11:16]
+    )
     children = tuple(
         conn.scalars(
             select(Case.code).where(Case.reopened_from_id == c.id).order_by(Case.received_at)
@@ -622,7 +625,7 @@ def _write_case(
                 detail["created"] = created
             write_audit(s, actor, f"case.{action}", code, now(), detail)
             domains = ("cases", "meetings") if action == "escalate" else ("cases",)
-            bump(s.connection(), *domains)
+            signal_change(s.connection(), *domains)
             result = CaseChange(
                 code,
                 action,
@@ -744,7 +747,9 @@ def intake(engine: Engine, actor: Actor, req: IntakeRequest) -> CaseChange:
                 created_at=stamp,
                 updated_at=stamp,
             )
-            events = [("intake", None, "received", req.note)]
+            events: list[tuple[str, str | None, str, str | None]] = [
+                ("intake", None, "received", req.note)
+            ]
             if req.on_the_spot:
                 case.first_response_at = received
                 case.closed_at = received
@@ -793,7 +798,7 @@ def intake(engine: Engine, actor: Actor, req: IntakeRequest) -> CaseChange:
                     },
                 },
             )
-            bump(s.connection(), "cases")
+            signal_change(s.connection(), "cases")
             return CaseChange(code, "intake", case.version, case.status, created=code)
 
     return _with_retry(run)

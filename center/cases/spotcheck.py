@@ -24,7 +24,7 @@ from center.core.access import Actor, require_role
 from center.core.audit import write_audit
 from center.core.clock import now
 from center.core.errors import InvalidInput
-from db.engine import transaction
+from center.core.tx import transaction
 from db.models import AuditLog, Case, Household, Subcategory
 from db.types import period_instant, to_local
 

@@ -1,0 +1,1 @@
+"""One module per ``center`` subcommand group: ``register(subparsers, common)`` adds the parsers."""

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from center import config
-from db import engine as dbe
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -21,11 +22,16 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     cur.set_defaults(func=run_current)
 
 
-def _engine(args: argparse.Namespace):
+def _engine(args: argparse.Namespace) -> Engine:
+    from center import config
+    from db import engine as dbe
+
     return dbe.make_engine(config.load(db_url=args.db).db_url)
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
+    from db import engine as dbe
+
     engine = _engine(args)
     dbe.upgrade(engine, args.revision)
     print(f"database at revision {dbe.current_revision(engine)}")
@@ -33,6 +39,8 @@ def run_upgrade(args: argparse.Namespace) -> int:
 
 
 def run_downgrade(args: argparse.Namespace) -> int:
+    from db import engine as dbe
+
     engine = _engine(args)
     dbe.downgrade(engine, args.revision)
     print(f"database at revision {dbe.current_revision(engine) or 'base'}")
@@ -40,6 +48,8 @@ def run_downgrade(args: argparse.Namespace) -> int:
 
 
 def run_current(args: argparse.Namespace) -> int:
+    from db import engine as dbe
+
     engine = _engine(args)
     print(dbe.current_revision(engine) or "base (empty)")
     return 0

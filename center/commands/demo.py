@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from center.context import open_context
-from center.core.errors import UserError
-from center.demo.build import DemoError, DemoSummary, build_demo
-from db.types import to_local
+if TYPE_CHECKING:
+    from center.demo.build import DemoSummary
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -46,6 +45,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def parse_as_of(text: str | None) -> datetime | None:
+    from center.core.errors import UserError
+    from db.types import to_local
+
     if text is None:
         return None
     try:
@@ -102,6 +104,10 @@ def summary_text(s: DemoSummary) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from center.context import open_context
+    from center.core.errors import UserError
+    from center.demo.build import DemoError, build_demo
+
     as_of = parse_as_of(args.as_of)
     ctx = open_context(args.db)
     line = _ProgressLine()

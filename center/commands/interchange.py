@@ -1,4 +1,7 @@
-"""`center import KIND FILE`, `center export KIND FILE`, `center holidays import|list`."""
+"""`center import KIND FILE`, `center export KIND FILE`, `center holidays import|list`.
+
+Only the standard library at module level: the services load when a command runs.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +9,27 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from center.context import open_context
-from center.core.errors import UserError
-from center.interchange import service as ix
+if TYPE_CHECKING:
+    from center.interchange.service import ImportResult
 
 PROGRESS_MIN_ROWS = 20_000  # files smaller than this import without a progress line
+#: :data:`center.interchange.service.KINDS`, here so that building the parser loads
+#: no service (tests/test_cli_start.py checks that the two agree).
+KINDS: tuple[str, ...] = (
+    "grids",
+    "departments",
+    "staff",
+    "households",
+    "residents",
+    "visits",
+    "cases",
+)
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    kinds = ", ".join(ix.KINDS)
+    kinds = ", ".join(KINDS)
     p = sub.add_parser(
         "import",
         parents=[common],
@@ -23,7 +37,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         description=f"Import FILE of KIND ({kinds}). Grids are GeoJSON, the others CSV "
         "(UTF-8 or GB18030) or XLSX. Nothing is written unless every row is valid.",
     )
-    p.add_argument("kind", metavar="KIND", choices=ix.KINDS, help=kinds)
+    p.add_argument("kind", metavar="KIND", choices=KINDS, help=kinds)
     p.add_argument("file", metavar="FILE")
     p.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
     p.set_defaults(func=run_import)
@@ -35,7 +49,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         description=f"Export KIND ({kinds}) to FILE: .csv (UTF-8 with BOM) or .xlsx; grids "
         "to .geojson.",
     )
-    p.add_argument("kind", metavar="KIND", choices=ix.KINDS, help=kinds)
+    p.add_argument("kind", metavar="KIND", choices=KINDS, help=kinds)
     p.add_argument("file", metavar="FILE")
     p.set_defaults(func=run_export)
 
@@ -92,7 +106,7 @@ def _rows_hint(path: str) -> int:
         return 0
 
 
-def _report(result: ix.ImportResult) -> None:
+def _report(result: ImportResult) -> None:
     for w in result.warnings:
         print(f"warning: {w}", file=sys.stderr)
     counts = f"{result.inserted} inserted, {result.updated} updated, {result.unchanged} unchanged"
@@ -110,7 +124,11 @@ def _report(result: ix.ImportResult) -> None:
         print(f"recomputed case deadlines: {result.deadlines_changed} changed")
 
 
-def _import(args: argparse.Namespace, call: Callable[..., ix.ImportResult], label: str) -> int:
+def _import(args: argparse.Namespace, call: Callable[..., ImportResult], label: str) -> int:
+    from center.context import open_context
+    from center.core.errors import UserError
+    from center.interchange import service as ix
+
     ctx = open_context(args.db)
     bar = _ProgressLine(label) if _rows_hint(args.file) >= PROGRESS_MIN_ROWS else None
     try:
@@ -133,17 +151,25 @@ def _import(args: argparse.Namespace, call: Callable[..., ix.ImportResult], labe
 
 
 def run_import(args: argparse.Namespace) -> int:
-    def call(ctx: object, path: str, **kw: object) -> ix.ImportResult:
+    from center.interchange import service as ix
+
+    def call(ctx: object, path: str, **kw: object) -> ImportResult:
         return ix.import_file(ctx, args.kind, path, **kw)  # type: ignore[arg-type]
 
     return _import(args, call, f"importing {args.kind}")
 
 
 def run_holidays_import(args: argparse.Namespace) -> int:
+    from center.interchange import service as ix
+
     return _import(args, ix.import_holidays, "importing holidays")
 
 
 def run_export(args: argparse.Namespace) -> int:
+    from center.context import open_context
+    from center.core.errors import UserError
+    from center.interchange import service as ix
+
     ctx = open_context(args.db)
     try:
         n = ix.export_file(ctx, args.kind, args.file)
@@ -167,6 +193,10 @@ _STATUS_TEXT = {
 
 
 def run_holidays_list(args: argparse.Namespace) -> int:
+    from center.context import open_context
+    from center.core.errors import UserError
+    from center.interchange import service as ix
+
     if not 1900 <= args.year <= 2100:
         raise UserError(f"year {args.year} is out of range (1900–2100)")
     ctx = open_context(args.db)

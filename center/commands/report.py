@@ -3,6 +3,8 @@
 Building a report registers it as a draft (once per kind, period and scope) so an
 assessor can approve it with ``center report approve ID --by NAME``; building it
 again after the approval prints the document number.
+
+Only the standard library at module level: the services load when a command runs.
 """
 
 from __future__ import annotations
@@ -15,13 +17,15 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
-from center.context import open_context
-from center.core.errors import UserError
-from center.kpi.compute import parse_as_of
-from center.reporting import snapshots as svc
+#: :data:`center.reporting.snapshots.KINDS` and ``QUARTER_SCOPES``, here so that
+#: building the parser loads no service (tests/test_cli_start.py checks they agree).
+KINDS: tuple[str, ...] = ("monthly", "quarterly", "annual")
+QUARTER_SCOPES: tuple[str, ...] = ("grid", "community", "department", "all")
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -54,7 +58,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     q = rsub.add_parser("quarterly", parents=[common], help="quarterly scorecards (季考核)")
     q.add_argument("--quarter", required=True, metavar="YYYYQn")
-    q.add_argument("--scope", choices=svc.QUARTER_SCOPES, default="all")
+    q.add_argument("--scope", choices=QUARTER_SCOPES, default="all")
     q.add_argument(
         "--split",
         action="store_true",
@@ -69,7 +73,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     a.set_defaults(func=run_annual)
 
     ls = rsub.add_parser("list", parents=[common], help="saved reports and their status")
-    ls.add_argument("--kind", choices=svc.KINDS)
+    ls.add_argument("--kind", choices=KINDS)
     ls.add_argument("--json", action="store_true", help="print JSON")
     ls.set_defaults(func=run_list)
 
@@ -113,6 +117,9 @@ class _Progress:
 
 
 def _as_of(args: argparse.Namespace) -> datetime | None:
+    from center.core.errors import UserError
+    from center.kpi.compute import parse_as_of
+
     if not args.as_of:
         return None
     try:
@@ -137,6 +144,9 @@ def _build(
     scope: str,
     call: Callable[[Engine, datetime | None, _Progress], list[Path]],
 ) -> int:
+    from center.context import open_context
+    from center.core.errors import UserError
+    from center.reporting import snapshots as svc
     from reports.base import ReportError
 
     as_of = _as_of(args)
@@ -210,6 +220,9 @@ def run_annual(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    from center.context import open_context
+    from center.reporting import snapshots as svc
+
     ctx = open_context(args.db)
     try:
         records = svc.list_reports(ctx.engine, kind=args.kind)
@@ -237,6 +250,10 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_approve(args: argparse.Namespace) -> int:
+    from center.context import open_context
+    from center.core.errors import UserError
+    from center.reporting import snapshots as svc
+
     ctx = open_context(args.db)
     try:
         record = svc.approve(ctx.engine, args.id, args.by)

@@ -5,12 +5,17 @@ service reads the app's configuration."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, select
 
-from center.core.pii import PiiCipher, PiiKeyError, load_master_key
 from db.engine import transaction
 from db.models import Setting
+
+if TYPE_CHECKING:
+    # imported on first use: commands that never read personal information (kpi)
+    # do not load the cryptography library
+    from center.core.pii import PiiCipher
 
 
 class ServiceContext:
@@ -25,6 +30,8 @@ class ServiceContext:
     def cipher(self) -> PiiCipher:
         """The PII cipher, loaded on first use and checked against this database."""
         if self._cipher is None:
+            from center.core.pii import PiiCipher, load_master_key
+
             cipher = PiiCipher.from_master(load_master_key(self.pii_key_file))
             check_or_record_key(self.engine, cipher)
             self._cipher = cipher
@@ -37,6 +44,8 @@ class ServiceContext:
 def check_or_record_key(engine: Engine, cipher: PiiCipher) -> None:
     """Refuse a key the database was not written with; record the key's check value
     in a database that has none yet (only then is the write lock taken)."""
+    from center.core.pii import PiiKeyError
+
     with engine.connect() as conn:
         stored = conn.scalar(select(Setting.value).where(Setting.key == "pii.key_check"))
     if stored is None:

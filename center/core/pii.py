@@ -11,6 +11,7 @@ read or written.
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
 import os
@@ -73,7 +74,7 @@ class PiiCipher:
 def _decode_key(text: str, where: str) -> bytes:
     try:
         raw = base64.b64decode(text.strip(), validate=True)
-    except (ValueError, base64.binascii.Error) as exc:
+    except (ValueError, binascii.Error) as exc:
         raise PiiKeyError(f"{where}: the personal-information key is not valid base64") from exc
     if len(raw) != 32:
         raise PiiKeyError(f"{where}: the personal-information key must be 32 bytes (base64)")

@@ -39,6 +39,7 @@ from sqlalchemy import (
 from center.core.context import ServiceContext
 from center.core.errors import UserError
 from center.core.pii import PiiCipher
+from center.core.tx import signal_change
 from center.demo import data as vocab
 from center.demo.cases import CaseMaker
 from center.demo.geo import PointSampler, Tile, group_tiles, tessellate
@@ -58,7 +59,6 @@ from center.kpi.derive import (
     recompute_repeats,
     visit_lag_hours,
 )
-from db.changes import bump
 from db.engine import writer
 from db.models import (
     AgendaItem,
@@ -1105,7 +1105,7 @@ class _Builder:
         recompute_repeats(self.conn, None)
 
     def finish(self, replaced: bool) -> None:
-        bump(self.conn, *CHANGE_DOMAINS)
+        signal_change(self.conn, *CHANGE_DOMAINS)
         detail = {
             "seed": self.seed,
             "scale": self.scale,

@@ -241,7 +241,7 @@ def fetch_existing(
     conn: Connection,
     stmt: Select,
     code_col: Any,
-    codes: Collection[str],  # type: ignore[type-arg]
+    codes: Collection[str],
     raw: bool = False,
 ) -> dict[str, Any]:
     """Rows of ``stmt`` (whose first column is the code) for ``codes``, keyed by code.
@@ -251,7 +251,7 @@ def fetch_existing(
     processing (the caller converts them, see the kind modules).
     """
 
-    def run(query: Select) -> Any:  # type: ignore[type-arg]
+    def run(query: Select) -> Any:
         result = conn.execute(query)
         if not raw:
             return result.all()

@@ -124,8 +124,8 @@ class Cases(Kind):
         grid_of: dict[int, int] = {}
         # the grids written with the cases stay the households' until this commits (as
         # for visits: a concurrent move of a household waits on PostgreSQL)
-        hh = select(Household.code, Household.id, Household.grid_id).with_for_update(read=True)
-        for hh_code, hid, gid in conn.execute(hh):
+        hh_stmt = select(Household.code, Household.id, Household.grid_id).with_for_update(read=True)
+        for hh_code, hid, gid in conn.execute(hh_stmt):
             households[hh_code] = hid
             grid_of[hid] = gid
         depts = code_ids(conn, Department.code, Department.id)

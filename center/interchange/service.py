@@ -32,6 +32,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from center.core.context import ServiceContext
 from center.core.errors import UserError
+from center.core.tx import signal_change, transaction
 from center.interchange.base import ImportCancelled, Job, Kind, Plan
 from center.interchange.cases import Cases
 from center.interchange.departments import Departments
@@ -47,8 +48,6 @@ from center.interchange.households import Households
 from center.interchange.residents import Residents
 from center.interchange.staff import StaffKind
 from center.interchange.visits import Visits
-from db.changes import bump
-from db.engine import transaction
 from db.models import AuditLog
 from db.types import CST
 
@@ -180,7 +179,7 @@ def _apply(
     spec.write(conn, plan, job)
     if "deadlines_changed" in plan.extra:
         result.deadlines_changed = plan.extra["deadlines_changed"]
-    bump(conn, *spec.domains)
+    signal_change(conn, *spec.domains)
     detail: dict[str, Any] = {
         "file": file_name,
         "rows": result.rows,

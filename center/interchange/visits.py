@@ -75,7 +75,7 @@ class Visits(Kind):
 
     def plan(self, conn: Connection, table: Table, job: Job, cipher: PiiCipher | None) -> Plan:
         households: dict[str, int] = {}
-        grid_of: dict[int, int] = {}
+        grid_of: dict[int | None, int] = {}  # looked up with hh_ids (None: no household)
         # the grids written with the visits stay the households' until this commits:
         # on PostgreSQL a concurrent move of a household waits (SQLite serialises
         # writers anyway, and renders no lock clause)
@@ -92,8 +92,8 @@ class Visits(Kind):
         st_ids = list(map(staff.get, st_codes))
         visited, recorded = cols["visited_at"], cols["recorded_at"]
         if None in hh_ids:
-            for i, (code, hid) in enumerate(zip(hh_codes, hh_ids, strict=True)):
-                if hid is None and code is not None:
+            for i, (code, hh_id) in enumerate(zip(hh_codes, hh_ids, strict=True)):
+                if hh_id is None and code is not None:
                     add(lines[i], "household_code", f"no household {code!r} in the database")
                     ok[i] = False
         if None in st_ids:
@@ -198,7 +198,7 @@ def _decode_rows(
     returns, computed without its per-value ``replace`` (checked on the first value).
     """
     dialect = conn.dialect
-    columns = list(zip(*rows.values(), strict=True))
+    columns: list[Sequence[Any]] = list(zip(*rows.values(), strict=True))
     for pos, sel in enumerate(stmt.selected_columns):
         col_type = stamps[pos].type if pos in stamps else sel.type
         proc = col_type.dialect_impl(dialect).result_processor(dialect, None)

@@ -309,11 +309,11 @@ def _fetch(reader: _Reader, period: Period, as_of: datetime, scopes: Iterable[st
             c, start=start, end=end, as_of=as_of, levels=levels
         )
     groups = [[name for name in group if name in works] for group in _LAYOUT]
-    sides = [
-        (group, reader.beside(lambda c, g=tuple(group): [works[n](c) for n in g]))
-        for group in groups[1:]
-        if group
-    ]
+
+    def run_all(names: tuple[str, ...]) -> Callable[[Connection], list[Any]]:
+        return lambda c: [works[n](c) for n in names]
+
+    sides = [(group, reader.beside(run_all(tuple(group)))) for group in groups[1:] if group]
     conn = reader.conn
     found = {name: works[name](conn) for name in groups[0]}
     units, targets = q.load_units(conn), _targets(conn)

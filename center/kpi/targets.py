@@ -10,8 +10,7 @@ from datetime import datetime
 from sqlalchemy import Engine, select
 
 from center.core.kpis import HOUR_KPIS, KPI_KEYS, KPI_NAMES
-from db.changes import bump
-from db.engine import transaction
+from center.core.tx import signal_change, transaction
 from db.kpi_queries import load_targets
 from db.models import AuditLog, KpiTarget
 from db.seed import DEFAULT_TARGETS
@@ -83,6 +82,6 @@ def set_target(engine: Engine, key: str, value: float, actor: str) -> Target:
             )
         )
         s.flush()
-        bump(s.connection(), "targets")
+        signal_change(s.connection(), "targets")
         higher = row.higher_is_better
     return Target(key, KPI_NAMES[key], number, higher, now)

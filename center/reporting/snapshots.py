@@ -36,13 +36,13 @@ from sqlalchemy.exc import IntegrityError
 
 from center.core.errors import UserError
 from center.core.kpis import KPI_KEYS, KPI_NAMES
+from center.core.tx import transaction
 from center.core.vocab import ASSESS_SCOPES, GRADE_NAMES
 from center.kpi import compute as kpi_service
 from center.kpi.assess import score_snapshot
 from center.kpi.calendar import load_calendar
 from center.office.budget import BudgetSummary, budget_summary
 from center.office.meetings import MeetingBoard, meeting_board
-from db.engine import transaction
 from db.models import AuditLog, Case, Community, Department, Grid, ReportDoc, Street
 from db.types import CST, to_local
 

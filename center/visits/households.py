@@ -16,8 +16,8 @@ from center.core.clock import now
 from center.core.context import ServiceContext
 from center.core.errors import InvalidInput, NotFound
 from center.core.pii import mask_id_number, mask_name, mask_phone
+from center.core.tx import transaction
 from center.visits.cadence import Cadence, cadence_status
-from db.engine import transaction
 from db.models import (
     Case,
     Community,

@@ -15,10 +15,9 @@ from center.core.access import Actor, require_role
 from center.core.audit import write_audit
 from center.core.clock import checked_instant, now
 from center.core.errors import InvalidInput, NotFound
+from center.core.tx import signal_change, transaction
 from center.kpi.derive import rebuild_household_months, visit_lag_hours
 from center.visits.planning import OtherVisit, others_visited
-from db.changes import bump
-from db.engine import transaction
 from db.models import (
     VISIT_OUTCOMES,
     Household,
@@ -116,7 +115,7 @@ def record_visit(
                     },
                     entity="visit",
                 )
-                bump(s.connection(), "visits")
+                signal_change(s.connection(), "visits")
             return VisitChange(code, household_code, outcome, tuple(others))
         except IntegrityError:  # the code was taken by another workstation meanwhile
             if attempt == 3:

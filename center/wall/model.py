@@ -23,11 +23,11 @@ it, ``bad`` below that, ``none`` without a value.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from shapely.geometry import mapping, shape
 from shapely.ops import polylabel, unary_union
@@ -379,18 +379,22 @@ def load_incidents(engine: Engine, as_of: datetime) -> IncidentPart:
             .order_by(Case.received_at, Case.code)
         ).all()
         since = as_of - timedelta(days=HEAT_DAYS)
-        heat = conn.execute(
-            select(Household.lat, Household.lon, func.count())
-            .select_from(Case)
-            .join(Household, Household.id == Case.household_id)
-            .where(
-                Case.received_at > since,
-                Case.received_at <= as_of,
-                Household.lat.is_not(None),
-                Household.lon.is_not(None),
-            )
-            .group_by(Household.id, Household.lat, Household.lon)
-        ).all()
+        # lat and lon are not NULL here (the where clause)
+        heat = cast(
+            "Sequence[tuple[float, float, int]]",
+            conn.execute(
+                select(Household.lat, Household.lon, func.count())
+                .select_from(Case)
+                .join(Household, Household.id == Case.household_id)
+                .where(
+                    Case.received_at > since,
+                    Case.received_at <= as_of,
+                    Household.lat.is_not(None),
+                    Household.lon.is_not(None),
+                )
+                .group_by(Household.id, Household.lat, Household.lon)
+            ).all(),
+        )
     return IncidentPart(
         as_of=as_of,
         emergencies=tuple(Emergency(c, s, r, g, la, lo) for c, s, r, g, la, lo in rows),
@@ -515,8 +519,12 @@ def load_alerts(engine: Engine, as_of: datetime) -> AlertPart:
     for code, received, resp_due, responded, assigned, acc_due, accepted, deadline, cat in rows:
         if responded is None or responded > as_of:
             response.append((received + (resp_due - received) * DUE_SOON, resp_due, code))
-        accepting = assigned is not None and assigned <= as_of and acc_due is not None
-        if accepting and (accepted is None or accepted > as_of):
+        if (
+            assigned is not None
+            and assigned <= as_of
+            and acc_due is not None
+            and (accepted is None or accepted > as_of)
+        ):
             accept.append((assigned + (acc_due - assigned) * DUE_SOON, acc_due, code))
         received_on = to_local(received).date()
         warn_at = warn_dates.get(received_on)
@@ -638,7 +646,7 @@ def load_ranking(engine: Engine, as_of: datetime) -> RankingPart:
 # ---------------------------------------------------------------------------
 # Everything at once (the snapshot command, reports)
 
-LOADERS = {
+LOADERS: dict[str, Callable[[Engine, datetime], Any]] = {
     "kpis": load_kpis,
     "trend": load_trend,
     "incidents": load_incidents,

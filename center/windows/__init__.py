@@ -1,0 +1,1 @@
+"""The Qt windows: the wall, the workstation, the application shell and the runtime they share."""

@@ -2,13 +2,17 @@
 
 from alembic import context
 from sqlalchemy import create_engine
+from sqlalchemy.exc import ArgumentError
 
 from db.models import Base
 
 config = context.config
 engine = config.attributes.get("engine")
 if engine is None:  # `alembic` command line: take the URL from the config
-    engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:  # what create_engine(None) raised
+        raise ArgumentError("Expected string or URL object, got None")
+    engine = create_engine(url)
 
 with engine.connect() as connection:
     context.configure(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import fields, replace
+
 import pytest
 from PySide6.QtCore import QPoint, QSize
 from PySide6.QtGui import QColor, QImage
@@ -27,10 +29,12 @@ def _close(a: QColor, b: QColor, tol: int = 12) -> bool:
 
 def test_palette_and_style_sheet_scale():
     pal = load_palette("wall")
-    assert pal.background == "#0A1628"
-    assert pal.state("bad").name() == "#ff4d4f"
-    assert pal.state("unknown").name() == QColor(pal.none).name()
-    qss = render_qss("wall", pal, 2.0)
+    assert all(QColor(getattr(pal, f.name)).isValid() for f in fields(pal) if f.name != "series")
+    mine = replace(pal, bad="#123456", none="#654321")
+    assert mine.state("bad").name() == "#123456"
+    assert mine.state("unknown").name() == "#654321"  # an unknown state is shown as none
+    qss = render_qss("wall", mine, 2.0)
+    assert 'QLabel[state="bad"] { color: #123456; }' in qss  # the palette's colours
     assert "font-size: 40px" in qss  # u20 at twice the 1080p height
     assert "$" not in qss
 

@@ -684,7 +684,17 @@ def test_year_cadence(engine, b):
 # Entry lag
 
 
-def test_entry_lag_median_per_level(engine, b):
+@pytest.fixture(params=["python", "numpy"])
+def lag_middles(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways SQLite's entry-lag medians are selected (Python ints or numpy) must give
+    the same, exact values; on PostgreSQL the database computes them."""
+    from db import kpi_queries
+
+    monkeypatch.setattr(kpi_queries, "_use_numpy", lambda total: request.param == "numpy")
+    return str(request.param)
+
+
+def test_entry_lag_median_per_level(engine, b, lag_middles):
     b.household("H1", "G01")
     b.household("H2", "G02", moved_out_on=date(2026, 10, 2))  # moved out: still counted
     b.household("H3", "G03")
@@ -724,7 +734,7 @@ def test_entry_lag_median_per_level(engine, b):
     assert units(engine, "2026-11", "grid", T)["G03"]["entry_lag_hours"].value is None
 
 
-def test_entry_lag_medians_are_the_stored_lags_bit_for_bit(engine, b):
+def test_entry_lag_medians_are_the_stored_lags_bit_for_bit(engine, b, lag_middles):
     """Lags with microseconds, a lag of most of a year, and an even count: the median
     is the mean of the two stored middle values, exactly (no rounding on the way)."""
     import statistics
@@ -1024,7 +1034,6 @@ def test_a_write_between_the_two_snapshots_sends_the_work_back_to_one_connection
 def test_a_failing_refresh_leaves_no_helper_running(engine, b, monkeypatch):
     """When a statement of a refresh fails, the error reaches the caller and every
     helper has finished before the read transaction ends."""
-    from center.kpi import compute as kpi_module
     from db import kpi_queries
 
     _street_for_parallel(b)
@@ -1033,8 +1042,10 @@ def test_a_failing_refresh_leaves_no_helper_running(engine, b, monkeypatch):
         raise RuntimeError("intake statement failed")
 
     real_lags = kpi_queries.entry_lag_medians
+    lag_threads: list[str] = []
 
     def slow_lags(*a, **k):  # still running when the intake statement fails
+        lag_threads.append(threading.current_thread().name)
         time.sleep(0.3)
         return real_lags(*a, **k)
 
@@ -1042,5 +1053,5 @@ def test_a_failing_refresh_leaves_no_helper_running(engine, b, monkeypatch):
     monkeypatch.setattr(kpi_queries, "entry_lag_medians", slow_lags)
     with pytest.raises(RuntimeError, match="intake statement failed"):
         compute_all_scopes(engine, "2026Q4", T_NOV5)
+    assert "kpi-side" in lag_threads  # the refresh failed while a helper was working
     assert [t.name for t in threading.enumerate() if t.name == "kpi-side"] == []
-    assert kpi_module.PARALLEL

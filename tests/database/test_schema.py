@@ -52,6 +52,38 @@ def test_downgrade_to_base_and_up_again(engine):
         assert c.scalar(select(func.count()).select_from(Subcategory)) == 20
 
 
+def _alembic_revision(engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def test_head_revision_without_alembic_is_alembics():
+    from alembic.script import ScriptDirectory
+
+    from db.engine import alembic_config, make_engine
+
+    scripts = ScriptDirectory.from_config(alembic_config(make_engine("sqlite://")))
+    assert head_revision() == scripts.get_current_head()
+
+
+def test_current_revision_without_alembic_is_alembics(engine):
+    assert current_revision(engine) == _alembic_revision(engine) == head_revision()
+    downgrade(engine, "0002")
+    assert current_revision(engine) == _alembic_revision(engine) == "0002"
+    upgrade(engine)
+    assert current_revision(engine) == _alembic_revision(engine) == head_revision()
+
+
+def test_current_revision_of_an_empty_database(tmp_path):
+    from db.engine import make_engine
+
+    eng = make_engine(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    assert current_revision(eng) is None
+    eng.dispose()
+
+
 def _street_with_household(s):
     st = Street(name="测试街道")
     s.add(st)

@@ -248,14 +248,17 @@ def test_viewer_sees_no_actions_and_no_reveal(qtbot, ctx, street):
     w = WorkstationWindow(ctx, Actor("v", "viewer"), live=False)
     qtbot.addWidget(w)
     w.start()
-    cs.intake(ctx.engine, ALICE, IntakeRequest("H2", "online", "P01", "咨询"))
-    qtbot.waitUntil(lambda: w.choices is not None, timeout=WAIT)
-    w.inbox.refresh()
-    qtbot.waitUntil(lambda: w.case.detail is not None, timeout=WAIT)
-    assert not any(b.isVisibleTo(w.case) for b in w.case.buttons.values())
-    assert not w.new_action.isEnabled() and not w.household.reveal_btn.isVisibleTo(w.household)
-    assert w.new_case() is None
-    w.shutdown()
+    try:
+        cs.intake(ctx.engine, ALICE, IntakeRequest("H2", "online", "P01", "咨询"))
+        qtbot.waitUntil(lambda: w.choices is not None, timeout=WAIT)
+        w.inbox.refresh()
+        qtbot.waitUntil(lambda: w.case.detail is not None, timeout=WAIT)
+        assert not any(b.isVisibleTo(w.case) for b in w.case.buttons.values())
+        assert not w.new_action.isEnabled()
+        assert not w.household.reveal_btn.isVisibleTo(w.household)
+        assert w.new_case() is None
+    finally:
+        w.shutdown()
 
 
 def test_planning_exports(qtbot, window, street, tmp_path):
@@ -290,20 +293,22 @@ def test_spot_check_view(qtbot, street, ctx):
         ]
     )
     window = _open(qtbot, ctx, Actor("sup", "assessor"))
-    sv = window.spotcheck
-    assert not window.new_action.isEnabled()
-    sv.percent.setValue(100)
-    sv.closed_from.setDate(date(2025, 9, 1))
-    sv.closed_to.setDate(date(2025, 9, 30))
-    sv.seed.setText("7")
-    sv.draw()
-    qtbot.waitUntil(lambda: [p.code for p in sv.pending] == ["K1"], timeout=WAIT)
-    assert "seed 7" in sv.last.text()
-    sv.table.selectRow(0)
-    sv.record(True)
-    qtbot.waitUntil(lambda: sv.pending == [], timeout=WAIT)
-    assert _status(ctx, "K1") == "spot_checked"
-    window.shutdown()
+    try:
+        sv = window.spotcheck
+        assert not window.new_action.isEnabled()
+        sv.percent.setValue(100)
+        sv.closed_from.setDate(date(2025, 9, 1))
+        sv.closed_to.setDate(date(2025, 9, 30))
+        sv.seed.setText("7")
+        sv.draw()
+        qtbot.waitUntil(lambda: [p.code for p in sv.pending] == ["K1"], timeout=WAIT)
+        assert "seed 7" in sv.last.text()
+        sv.table.selectRow(0)
+        sv.record(True)
+        qtbot.waitUntil(lambda: sv.pending == [], timeout=WAIT)
+        assert _status(ctx, "K1") == "spot_checked"
+    finally:
+        window.shutdown()
 
 
 @pytest.mark.parametrize("view", ["inbox", "case", "household", "planning"])
