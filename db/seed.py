@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, insert, select
 
+from db.kpi_defaults import DEFAULT_TARGETS
 from db.models import Category, ChangeCounter, Department, KpiTarget, Setting, Subcategory
 
 CATEGORIES = [
@@ -66,21 +67,6 @@ PRIORITY_NAMES = {
     "3wd": ("3个工作日", "3 working days"),
 }
 
-# key: (default target, higher is better)
-DEFAULT_TARGETS: dict[str, tuple[float, bool]] = {
-    "coverage": (0.95, True),
-    "special_care": (1.00, True),
-    "response_24h": (0.90, True),
-    "avg_response_hours": (24.0, False),
-    "dept_start_2h": (0.95, True),
-    "closure_15wd": (0.90, True),
-    "repeat_rate": (0.10, False),
-    "second_complaint_rate": (0.05, False),
-    "on_the_spot_rate": (0.60, True),
-    "satisfaction": (0.85, True),
-    "proactive_share": (0.30, True),
-    "entry_lag_hours": (24.0, False),
-}
 
 DEFAULT_SETTINGS = {
     "budget.yuan_per_household": "20",

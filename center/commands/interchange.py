@@ -11,21 +11,13 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from center.core.vocab import INTERCHANGE_KINDS
+
 if TYPE_CHECKING:
     from center.interchange.service import ImportResult
 
 PROGRESS_MIN_ROWS = 20_000  # files smaller than this import without a progress line
-#: :data:`center.interchange.service.KINDS`, here so that building the parser loads
-#: no service (tests/test_cli_start.py checks that the two agree).
-KINDS: tuple[str, ...] = (
-    "grids",
-    "departments",
-    "staff",
-    "households",
-    "residents",
-    "visits",
-    "cases",
-)
+KINDS = INTERCHANGE_KINDS
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

@@ -19,13 +19,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from center.core.vocab import QUARTER_SCOPES, REPORT_KINDS
+
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-#: :data:`center.reporting.snapshots.KINDS` and ``QUARTER_SCOPES``, here so that
-#: building the parser loads no service (tests/test_cli_start.py checks they agree).
-KINDS: tuple[str, ...] = ("monthly", "quarterly", "annual")
-QUARTER_SCOPES: tuple[str, ...] = ("grid", "community", "department", "all")
+KINDS = REPORT_KINDS
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

@@ -2,7 +2,7 @@
 the scopes it applies to. ``center kpi``, ``assess``, ``targets``, the wall and the
 reports all read it; the definitions themselves are `spec/kpi.md`.
 
-Default targets and directions are the seed data of :data:`db.seed.DEFAULT_TARGETS`
+Default targets and directions are the seed data of :data:`db.kpi_defaults.DEFAULT_TARGETS`
 (what a new database starts with); the stored targets are in ``kpi_target``.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from db.seed import DEFAULT_TARGETS
+from db.kpi_defaults import DEFAULT_TARGETS
 
 
 def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - lupdate's marker
@@ -103,6 +103,17 @@ DEPARTMENT_KPIS: tuple[str, ...] = (
 if set(DEPARTMENT_KPIS) != {k.key for k in KPIS if "department" in k.scopes}:
     raise RuntimeError("DEPARTMENT_KPIS is out of step with the catalogue")
 KPI_NAMES: dict[str, str] = {k.key: k.zh for k in KPIS}
+
+
+#: the wall's four headline gauges and four smaller KPIs; any of them can shade the map
+WALL_HEADLINE_KPIS: tuple[str, ...] = ("coverage", "response_24h", "closure_15wd", "repeat_rate")
+WALL_SECONDARY_KPIS: tuple[str, ...] = (
+    "special_care",
+    "satisfaction",
+    "on_the_spot_rate",
+    "avg_response_hours",
+)
+MAP_KPIS: tuple[str, ...] = WALL_HEADLINE_KPIS + WALL_SECONDARY_KPIS
 
 
 def higher_is_better(key: str) -> bool:

@@ -1,15 +1,15 @@
 """The product's vocabulary: case statuses and priorities, scopes and grades.
 
 The database stores these as plain strings (``db.models`` keeps the tuples its
-CHECK constraints use); the enums here are the names code uses. Sets of statuses
-are frozensets of plain strings, so they bind as text in any SQL driver.
+CHECK constraints use; tests/core/test_core.py keeps the two in step); the enums
+here are the names code uses. Sets of statuses are frozensets of plain strings, so
+they bind as text in any SQL driver. Standard library only: the command line builds
+its choices from here without loading the database layer.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
-
-from db.models import CASE_STATUSES, PRIORITIES
 
 
 class CaseStatus(StrEnum):
@@ -29,10 +29,6 @@ class Priority(StrEnum):
     IMMEDIATE = "immediate"
     H24 = "24h"
     WD3 = "3wd"
-
-
-if tuple(CaseStatus) != CASE_STATUSES or tuple(Priority) != PRIORITIES:
-    raise RuntimeError("center.core.vocab is out of step with db.models")
 
 
 def _values(*members: StrEnum) -> frozenset[str]:
@@ -75,3 +71,17 @@ GRADE_NAMES: dict[str, str] = {
     "pass": "合格",
     "fail": "不合格",
 }
+
+#: the interchange kinds of `spec/interchange.md`, in import order
+INTERCHANGE_KINDS: tuple[str, ...] = (
+    "grids",
+    "departments",
+    "staff",
+    "households",
+    "residents",
+    "visits",
+    "cases",
+)
+#: the PDF reports and the scopes of the quarterly scorecards
+REPORT_KINDS: tuple[str, ...] = ("monthly", "quarterly", "annual")
+QUARTER_SCOPES: tuple[str, ...] = (*ASSESS_SCOPES, "all")

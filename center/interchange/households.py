@@ -31,6 +31,7 @@ from center.interchange.rules import (
     parse_lon,
     parse_members,
     parse_special_groups,
+    reference,
     text_col,
     ts_col,
 )
@@ -74,14 +75,8 @@ class Households(Kind):
         grids = code_ids(conn, Grid.code, Grid.id)
         rows: list[dict[str, Any]] = []
         for line, v, ok in self.rows(table, job):
-            grid_id = None
-            if v["grid_code"] is not None:
-                grid_id = grids.get(v["grid_code"])
-                if grid_id is None:
-                    job.problems.add(
-                        line, "grid_code", f"no grid {v['grid_code']!r} in the database"
-                    )
-                    ok = False
+            grid_id, found = reference(job, line, "grid_code", v["grid_code"], grids, "grid")
+            ok = ok and found
             lon, lat = v["lon"], v["lat"]
             if ok and (lon is None) != (lat is None):
                 missing = "lat" if lat is None else "lon"

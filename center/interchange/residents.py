@@ -30,6 +30,7 @@ from center.interchange.rules import (
     parse_id_number,
     parse_phone,
     parse_tags,
+    reference,
     text_col,
 )
 from db.models import (
@@ -62,16 +63,10 @@ class Residents(Kind):
         rows: list[dict[str, Any]] = []
         id_lines: dict[str, int] = {}
         for line, v, ok in self.rows(table, job):
-            hh = None
-            if v["household_code"] is not None:
-                hh = households.get(v["household_code"])
-                if hh is None:
-                    job.problems.add(
-                        line,
-                        "household_code",
-                        f"no household {v['household_code']!r} in the database",
-                    )
-                    ok = False
+            hh, found = reference(
+                job, line, "household_code", v["household_code"], households, "household"
+            )
+            ok = ok and found
             number = v["id_number"]
             if number is not None:
                 first = id_lines.setdefault(number, line)

@@ -5,13 +5,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from center.interchange.base import (
     Col,
     Columns,
+    Job,
     Plan,
     max_len,
 )
@@ -239,3 +240,18 @@ def diff_columns(
             upd[f] = cols[f][i]
         plan.updates.append(upd)
     plan.unchanged += unchanged
+
+
+def reference(
+    job: Job, line: int, column: str, code: str | None, ids: Mapping[str, int], what: str
+) -> tuple[int | None, bool]:
+    """The id of the row that ``code`` (the cell of ``column``) names: ``(None, True)``
+    for an empty cell, ``(None, False)`` when the code names nothing in the database
+    (the problem is recorded on ``line``)."""
+    if code is None:
+        return None, True
+    found = ids.get(code)
+    if found is None:
+        job.problems.add(line, column, f"no {what} {code!r} in the database")
+        return None, False
+    return found, True

@@ -33,6 +33,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from center.core.context import ServiceContext
 from center.core.errors import UserError
 from center.core.tx import signal_change, transaction
+from center.core.vocab import INTERCHANGE_KINDS
 from center.interchange.base import ImportCancelled, Job, Kind, Plan
 from center.interchange.cases import Cases
 from center.interchange.departments import Departments
@@ -66,15 +67,7 @@ __all__ = [
 ]
 
 #: The kinds in the order a fresh database imports them.
-KINDS: tuple[str, ...] = (
-    "grids",
-    "departments",
-    "staff",
-    "households",
-    "residents",
-    "visits",
-    "cases",
-)
+KINDS: tuple[str, ...] = INTERCHANGE_KINDS
 
 _SPECS: dict[str, Kind] = {
     k.name: k

@@ -27,6 +27,7 @@ from center.interchange.rules import (
     code_col,
     enum_col,
     parse_phone,
+    reference,
     text_col,
 )
 from db.models import (
@@ -58,15 +59,9 @@ class StaffKind(Kind):
         grids = code_ids(conn, Grid.code, Grid.id)
         rows: list[dict[str, Any]] = []
         for line, v, ok in self.rows(table, job):
-            grid_id = None
-            if v["grid_code"] is not None:
-                grid_id = grids.get(v["grid_code"])
-                if grid_id is None:
-                    job.problems.add(
-                        line, "grid_code", f"no grid {v['grid_code']!r} in the database"
-                    )
-                    ok = False
-            elif v["role"] in ROLES_NEEDING_GRID:
+            grid_id, found = reference(job, line, "grid_code", v["grid_code"], grids, "grid")
+            ok = ok and found
+            if v["grid_code"] is None and v["role"] in ROLES_NEEDING_GRID:
                 job.problems.add(line, "grid_code", f"required for role {v['role']}")
                 ok = False
             if ok:

@@ -37,7 +37,7 @@ from sqlalchemy.exc import IntegrityError
 from center.core.errors import UserError
 from center.core.kpis import KPI_KEYS, KPI_NAMES
 from center.core.tx import transaction
-from center.core.vocab import ASSESS_SCOPES, GRADE_NAMES
+from center.core.vocab import ASSESS_SCOPES, GRADE_NAMES, QUARTER_SCOPES, REPORT_KINDS
 from center.kpi import compute as kpi_service
 from center.kpi.assess import score_snapshot
 from center.kpi.calendar import load_calendar
@@ -46,9 +46,8 @@ from center.office.meetings import MeetingBoard, meeting_board
 from db.models import AuditLog, Case, Community, Department, Grid, ReportDoc, Street
 from db.types import CST, to_local
 
-KINDS: tuple[str, ...] = ("monthly", "quarterly", "annual")
+KINDS: tuple[str, ...] = REPORT_KINDS
 KIND_NAMES = {"monthly": "月通报", "quarterly": "季度考核", "annual": "年度评优"}
-QUARTER_SCOPES: tuple[str, ...] = (*ASSESS_SCOPES, "all")
 GRADES: tuple[str, ...] = ("excellent", "good", "pass", "fail")
 ISSUER_SUFFIX = "敲门行动领导小组办公室"
 # Cases that end without a closure (as on the wall): never "open", never overdue.

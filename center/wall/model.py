@@ -33,6 +33,7 @@ from shapely.geometry import mapping, shape
 from shapely.ops import polylabel, unary_union
 from sqlalchemy import Engine, and_, func, or_, select
 
+from center.core.kpis import MAP_KPIS, WALL_HEADLINE_KPIS, WALL_SECONDARY_KPIS
 from center.core.vocab import DISMISSED_STATUSES
 from center.kpi import compute as kpi_service
 from center.kpi.calendar import load_calendar
@@ -42,16 +43,9 @@ from db.models import Case, Category, Community, Grid, Household, Staff, Street,
 from db.seed import DEFAULT_TARGETS
 from db.types import CST, to_local
 
-HEADLINE_KPIS: tuple[str, ...] = ("coverage", "response_24h", "closure_15wd", "repeat_rate")
-SECONDARY_KPIS: tuple[str, ...] = (
-    "special_care",
-    "satisfaction",
-    "on_the_spot_rate",
-    "avg_response_hours",
-)
+HEADLINE_KPIS = WALL_HEADLINE_KPIS
+SECONDARY_KPIS = WALL_SECONDARY_KPIS
 WALL_KPIS: tuple[str, ...] = HEADLINE_KPIS + SECONDARY_KPIS
-# KPIs that can shade the map (every grid-level KPI of the wall).
-MAP_KPIS: tuple[str, ...] = WALL_KPIS
 AMBER_BAND = 0.9  # attainment of the target from which a KPI is amber rather than red
 DUE_SOON = 0.8  # share of a clock's window after which a case is "about to breach"
 HEAT_DAYS = 30

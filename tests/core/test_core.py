@@ -77,3 +77,13 @@ def test_targets_list_follows_the_catalogue(db_url, capsys):
         kpi = BY_KEY[r["key"]]
         assert (r["value"], r["higher_is_better"]) == (kpi.default_target, kpi.higher_is_better)
     assert {r["key"] for r in rows if not r["higher_is_better"]} >= set(HOUR_KPIS)
+
+
+def test_every_status_and_priority_the_code_names_is_one_the_database_accepts():
+    """The vocabulary's enums and the database's CHECK constraints list the same values:
+    a status the code can set is never refused by the database, and back."""
+    from center.core.vocab import CaseStatus, Priority
+    from db.models import CASE_STATUSES, PRIORITIES
+
+    assert tuple(CaseStatus) == CASE_STATUSES
+    assert tuple(Priority) == PRIORITIES
