@@ -6,7 +6,7 @@ common)`` that adds its parser with ``func`` set to a ``run(args) -> int``.
 Building the parser imports only the standard library: the command modules import
 the services, the database and Qt inside their ``run`` functions, so ``--help`` and
 argument errors come back at once and a command loads only what it uses
-(``tests/test_cli_start.py``; ``python -m center.bench cli``).
+(``tests/cli/test_cli_start.py``; ``python -m center.bench cli``).
 """
 
 from __future__ import annotations
@@ -39,13 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version="%(prog)s 0.1.0")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:  # not written yet
-                continue
-            raise
-        module.register(sub, common)
+        importlib.import_module(name).register(sub, common)
     return parser
 
 

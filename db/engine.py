@@ -14,11 +14,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.errors import DatabaseError
+
 MIGRATIONS = Path(__file__).parent / "migrations"
-
-
-class DatabaseError(Exception):
-    """The database cannot be used; the message says why and what to do."""
 
 
 #: Execution option of a connection that will write: on SQLite its transaction starts
@@ -137,7 +135,7 @@ def current_revision(engine: Engine) -> str | None:
     """The schema revision the database is at (``None``: no schema yet).
 
     Read with one query, as Alembic's ``MigrationContext.get_current_revision`` does,
-    without importing Alembic (tests/test_schema.py checks that the two agree)."""
+    without importing Alembic (tests/database/test_schema.py checks that the two agree)."""
     with engine.connect() as conn:
         return _read_revision(conn)
 
@@ -154,7 +152,7 @@ def head_revision() -> str:
     names as its ``down_revision``.
 
     Read from the assignments at the top of each migration file, without importing
-    Alembic (tests/test_schema.py checks it against Alembic's ``ScriptDirectory``)."""
+    Alembic (tests/database/test_schema.py checks it against Alembic's ``ScriptDirectory``)."""
     revisions: set[str] = set()
     parents: set[str] = set()
     for path in sorted((MIGRATIONS / "versions").glob("*.py")):

@@ -35,6 +35,7 @@ from sqlalchemy import (
 )
 
 from center.cases.lifecycle import CategoryInfo, DepartmentInfo, departments, taxonomy
+from center.core.clock import now
 from center.core.vocab import CLOSED_STATUSES, OPEN_STATUSES
 from center.kpi.derive import ACCEPT_WINDOW, RESPONSE_WINDOW
 from db.models import (
@@ -49,7 +50,7 @@ from db.models import (
     Street,
     Subcategory,
 )
-from db.types import CST, local_naive, period_instant, to_local
+from db.types import local_naive, period_instant, to_local
 
 WARN_FRACTION = 0.8
 CLOCK_KINDS = ("response", "accept", "closure")
@@ -444,7 +445,7 @@ def _nulls_last(col: Any) -> Any:
 
 def count_cases(engine: Engine, f: InboxFilter, as_of: datetime | None = None) -> int:
     """How many cases match (one scan of the cases table, no joins)."""
-    as_of = to_local(as_of) if as_of else datetime.now(CST)
+    as_of = to_local(as_of) if as_of else now()
     q = select(func.count()).select_from(Case).where(*_where(f, as_of, engine.dialect.name))
     with engine.connect() as conn:
         return int(conn.scalar(q) or 0)
@@ -516,7 +517,7 @@ def fetch_page(
     instead of walking the received_at index when few cases match."""
     if sort.key not in SORT_KEYS:
         raise ValueError(f"unknown sort key {sort.key!r}; one of {', '.join(SORT_KEYS)}")
-    as_of = to_local(as_of) if as_of else datetime.now(CST)
+    as_of = to_local(as_of) if as_of else now()
     with engine.connect() as conn:
         expr, needs_household = _sort(conn, sort.key)
         if (
@@ -580,7 +581,7 @@ def query_inbox(
     as_of: datetime | None = None,
 ) -> InboxPage:
     """Total count and one page, at one instant."""
-    as_of = to_local(as_of) if as_of else datetime.now(CST)
+    as_of = to_local(as_of) if as_of else now()
     total = count_cases(engine, f, as_of)
     rows = fetch_page(engine, f, sort, offset, limit, as_of, total=total) if total else []
     return InboxPage(rows, total, offset, as_of)
@@ -605,7 +606,7 @@ def dept_queue_summary(
     engine: Engine, dept_code: str, as_of: datetime | None = None
 ) -> DeptQueueSummary:
     """Counts for a department's queue (cases currently assigned to it and open)."""
-    as_of = to_local(as_of) if as_of else datetime.now(CST)
+    as_of = to_local(as_of) if as_of else now()
     base = InboxFilter(dept=dept_code, statuses=("assigned", "accepted"))
 
     def n(**kw: Any) -> int:

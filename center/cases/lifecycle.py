@@ -49,7 +49,13 @@ from center.core.errors import (
     UserError,
 )
 from center.core.tx import signal_change, transaction
-from center.core.vocab import CLOSED_STATUSES, OPEN_STATUSES
+from center.core.vocab import (
+    CLOSED_STATUSES,
+    HANDLED_STATUSES,
+    OPEN_STATUSES,
+    CaseStatus,
+    statuses,
+)
 from center.kpi.calendar import load_calendar
 from center.kpi.derive import REPEAT_WINDOW, derive_case, recompute_repeats
 from db.models import (
@@ -65,24 +71,25 @@ from db.models import (
     Household,
     Subcategory,
 )
-from db.types import CST, to_local
+from db.types import to_local
 
 # ------------------------------------------------------------------ the state machine
 
 # action -> (statuses it may start from, status it leads to; None = status unchanged)
+S = CaseStatus
 TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
-    "respond": (frozenset({"received", "assigned", "escalated"}), None),
-    "assign": (frozenset({"received", "assigned", "escalated"}), "assigned"),
-    "accept": (frozenset({"assigned"}), "accepted"),
-    "resolve": (frozenset({"accepted", "escalated"}), "resolved"),
-    "confirm": (frozenset({"resolved"}), "confirmed"),
-    "rate": (frozenset({"confirmed"}), "rated"),
-    "spot_check": (frozenset({"resolved", "confirmed", "rated"}), "spot_checked"),
-    "escalate": (frozenset({"received", "assigned", "accepted"}), "escalated"),
-    "not_our_remit": (frozenset({"received", "assigned", "escalated"}), "not_our_remit"),
+    "respond": (statuses(S.RECEIVED, S.ASSIGNED, S.ESCALATED), None),
+    "assign": (statuses(S.RECEIVED, S.ASSIGNED, S.ESCALATED), S.ASSIGNED.value),
+    "accept": (statuses(S.ASSIGNED), S.ACCEPTED.value),
+    "resolve": (statuses(S.ACCEPTED, S.ESCALATED), S.RESOLVED.value),
+    "confirm": (statuses(S.RESOLVED), S.CONFIRMED.value),
+    "rate": (statuses(S.CONFIRMED), S.RATED.value),
+    "spot_check": (HANDLED_STATUSES, S.SPOT_CHECKED.value),
+    "escalate": (statuses(S.RECEIVED, S.ASSIGNED, S.ACCEPTED), S.ESCALATED.value),
+    "not_our_remit": (statuses(S.RECEIVED, S.ASSIGNED, S.ESCALATED), S.NOT_OUR_REMIT.value),
     "no_action_needed": (
-        frozenset({"received", "assigned", "accepted", "escalated"}),
-        "no_action_needed",
+        statuses(S.RECEIVED, S.ASSIGNED, S.ACCEPTED, S.ESCALATED),
+        S.NO_ACTION_NEEDED.value,
     ),
     "reopen": (CLOSED_STATUSES, None),
     "edit": (OPEN_STATUSES | CLOSED_STATUSES, None),
@@ -423,7 +430,7 @@ def repeat_candidates(
 ) -> list[RepeatCandidate]:
     """The household's cases of the same subcategory that are open, or were received in
     the 30 days (720 h) up to ``as_of``: shown before a new case is saved, newest first."""
-    as_of = to_local(as_of) if as_of else datetime.now(CST)
+    as_of = to_local(as_of) if as_of else now()
     with engine.connect() as conn:
         hh = conn.scalar(select(Household.id).where(Household.code == household_code))
         if hh is None:

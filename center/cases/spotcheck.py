@@ -25,10 +25,11 @@ from center.core.audit import write_audit
 from center.core.clock import now
 from center.core.errors import InvalidInput
 from center.core.tx import transaction
+from center.core.vocab import HANDLED_STATUSES
 from db.models import AuditLog, Case, Household, Subcategory
 from db.types import period_instant, to_local
 
-CHECKABLE_STATUSES = ("resolved", "confirmed", "rated")
+CHECKABLE_STATUSES = HANDLED_STATUSES
 DRAW_ACTION = "spotcheck.draw"
 
 
@@ -52,7 +53,7 @@ def _population(engine: Engine, closed_from: date, closed_to: date, as_of: datet
             conn.scalars(
                 select(Case.code)
                 .where(
-                    Case.status.in_(CHECKABLE_STATUSES),
+                    Case.status.in_(sorted(CHECKABLE_STATUSES)),
                     Case.spot_checked_at.is_(None),
                     Case.closed_at >= start,
                     Case.closed_at < end,

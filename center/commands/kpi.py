@@ -162,21 +162,24 @@ def run_kpi(args: argparse.Namespace) -> int:
 
 
 def _run_kpi(args: argparse.Namespace) -> int:
-    from center.context import open_context
     from center.core.errors import UserError
     from center.core.kpis import DEPARTMENT_KPIS, KPI_KEYS, KPI_NAMES
     from center.core.vocab import SCOPE_NAMES, SCOPES
+
+    # the arguments are checked before the services load: a mistyped command answers at once
+    scope = _scope(args.scope, SCOPES)
+    if args.trend and args.period:
+        raise UserError("--trend covers the 12 months up to --as-of: leave out --period")
+    if not args.trend and not args.period:
+        raise UserError("--period is required: YYYY-MM, YYYYQn or YYYY")
+
+    from center.context import open_context
     from center.kpi import compute as kpi_service
     from db.seed import DEFAULT_TARGETS
 
-    scope = _scope(args.scope, SCOPES)
     as_of = _as_of(args)
     if args.trend:
-        if args.period:
-            raise UserError("--trend covers the 12 months up to --as-of: leave out --period")
         return _run_trend(args, scope, as_of)
-    if not args.period:
-        raise UserError("--period is required: YYYY-MM, YYYYQn or YYYY")
     try:
         period = kpi_service.parse_period(args.period).label
     except ValueError as exc:

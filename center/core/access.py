@@ -8,6 +8,7 @@ before they read or write, and refuse with :class:`~center.core.errors.Permissio
 
 from __future__ import annotations
 
+import getpass
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -71,6 +72,14 @@ def require_role(actor: Actor, action: str, case: AssignedCase | None = None) ->
         and case.dept_id != actor.dept_id
     ):
         raise PermissionDenied(actor, action, "the case is not assigned to your department")
+
+
+def os_login() -> str:
+    """The operating-system login (the actor of commands run without a named user)."""
+    try:
+        return getpass.getuser()[:60]
+    except Exception:  # noqa: BLE001 - no user name in some service environments
+        return "unknown"
 
 
 def resolve_actor(engine: Engine, username: str) -> Actor:

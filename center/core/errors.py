@@ -5,7 +5,7 @@ message box, and the services raise it; nothing above the core needs to know whi
 feature raised it. Kinds carry structured attributes so a window can word them in
 the user's language; ``str(error)`` is an English sentence for the command line.
 
-:class:`db.engine.DatabaseError` belongs to the layer below (the database cannot be
+:class:`db.errors.DatabaseError` belongs to the layer below (the database cannot be
 used); :data:`USER_ERRORS` names both for the callers that report them.
 """
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from db.engine import DatabaseError
+from db.errors import DatabaseError
 
 if TYPE_CHECKING:
     from center.core.access import Actor

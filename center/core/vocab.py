@@ -31,16 +31,17 @@ class Priority(StrEnum):
     WD3 = "3wd"
 
 
-def _values(*members: StrEnum) -> frozenset[str]:
+def statuses(*members: CaseStatus) -> frozenset[str]:
+    """A set of statuses as plain strings (what the database stores and SQL binds)."""
     return frozenset(m.value for m in members)
 
 
 #: a case someone still has to act on
-OPEN_STATUSES = _values(
+OPEN_STATUSES = statuses(
     CaseStatus.RECEIVED, CaseStatus.ASSIGNED, CaseStatus.ACCEPTED, CaseStatus.ESCALATED
 )
 #: a case that is closed, with or without having been handled (reopen starts from here)
-CLOSED_STATUSES = _values(
+CLOSED_STATUSES = statuses(
     CaseStatus.RESOLVED,
     CaseStatus.CONFIRMED,
     CaseStatus.RATED,
@@ -49,9 +50,9 @@ CLOSED_STATUSES = _values(
     CaseStatus.NO_ACTION_NEEDED,
 )
 #: closed without being handled here (not our remit, nothing to do)
-DISMISSED_STATUSES = _values(CaseStatus.NOT_OUR_REMIT, CaseStatus.NO_ACTION_NEEDED)
+DISMISSED_STATUSES = statuses(CaseStatus.NOT_OUR_REMIT, CaseStatus.NO_ACTION_NEEDED)
 #: closed after a department handled it (spot checks draw from these)
-HANDLED_STATUSES = _values(CaseStatus.RESOLVED, CaseStatus.CONFIRMED, CaseStatus.RATED)
+HANDLED_STATUSES = statuses(CaseStatus.RESOLVED, CaseStatus.CONFIRMED, CaseStatus.RATED)
 
 #: units a KPI is computed for, and their names in reports and the CLI
 SCOPES: tuple[str, ...] = ("street", "community", "grid", "department")

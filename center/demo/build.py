@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import gc
 import itertools
-import json
 import random
 import time
 from collections import Counter
@@ -27,6 +26,7 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
+    Engine,
     Table,
     bindparam,
     delete,
@@ -36,10 +36,12 @@ from sqlalchemy import (
     update,
 )
 
+from center.core.audit import append_audit
 from center.core.context import ServiceContext
 from center.core.errors import UserError
 from center.core.pii import PiiCipher
 from center.core.tx import signal_change
+from center.core.vocab import CLOSED_STATUSES
 from center.demo import data as vocab
 from center.demo.cases import CaseMaker
 from center.demo.geo import PointSampler, Tile, group_tiles, tessellate
@@ -63,7 +65,6 @@ from db.engine import writer
 from db.models import (
     AgendaItem,
     AppUser,
-    AuditLog,
     BudgetLine,
     Case,
     CaseEvent,
@@ -234,6 +235,12 @@ def _clear(conn: Connection) -> None:
         Street, ReportDoc,
     ):  # fmt: skip
         conn.execute(delete(model))
+
+
+def street_exists(engine: Engine) -> bool:
+    """Whether the database holds a street (the app builds the demo into one without)."""
+    with engine.connect() as conn:
+        return conn.scalar(select(Street.id).limit(1)) is not None
 
 
 def _existing(conn: Connection) -> str | None:
@@ -852,17 +859,9 @@ class _Builder:
                 links,
             )
         self.case_ids = by_key
-        closed_states = (
-            "resolved",
-            "confirmed",
-            "rated",
-            "spot_checked",
-            "not_our_remit",
-            "no_action_needed",
-        )
         self.counts.update(
             cases=len(cases),
-            open_cases=sum(1 for c in cases if c["status"] not in closed_states),
+            open_cases=sum(1 for c in cases if c["status"] not in CLOSED_STATUSES),
             escalated_cases=sum(1 for c in cases if c["escalated"]),
         )
         self._events(cases)
@@ -1113,16 +1112,7 @@ class _Builder:
             "replaced": replaced,
             **{k: v for k, v in self.counts.items()},
         }
-        self.conn.execute(
-            insert(AuditLog).values(
-                at=datetime.now(CST),
-                actor=ACTOR,
-                action="demo.build",
-                entity="street",
-                entity_code=vocab.STREET_NAME,
-                detail=json.dumps(detail, ensure_ascii=False),
-            )
-        )
+        append_audit(self.conn, ACTOR, "demo.build", "street", vocab.STREET_NAME, detail)
 
 
 def _build(

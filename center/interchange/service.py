@@ -18,18 +18,17 @@ bumped and one audit-log row records the import (file name and counts only).
 from __future__ import annotations
 
 import gc
-import getpass
-import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from center.core.access import os_login
+from center.core.audit import append_audit
 from center.core.context import ServiceContext
 from center.core.errors import UserError
 from center.core.tx import signal_change, transaction
@@ -49,8 +48,6 @@ from center.interchange.households import Households
 from center.interchange.residents import Residents
 from center.interchange.staff import StaffKind
 from center.interchange.visits import Visits
-from db.models import AuditLog
-from db.types import CST
 
 __all__ = [
     "KINDS",
@@ -127,24 +124,8 @@ def _check_suffix(spec: Kind, path: Path) -> None:
         raise InterchangeError(f"{path}: {spec.name} files must end in {' or '.join(suffixes)}")
 
 
-def _actor() -> str:
-    try:
-        return getpass.getuser()[:60]
-    except Exception:  # noqa: BLE001 - no user name in some service environments
-        return "unknown"
-
-
 def _audit(conn: Connection, action: str, entity: str, detail: dict[str, Any]) -> None:
-    conn.execute(
-        insert(AuditLog).values(
-            at=datetime.now(CST),
-            actor=_actor(),
-            action=action,
-            entity=entity,
-            entity_code=None,
-            detail=json.dumps(detail, ensure_ascii=False, sort_keys=True),
-        )
-    )
+    append_audit(conn, os_login(), action, entity, None, detail, sort_keys=True)
 
 
 SQLITE_IMPORT_CACHE_KIB = 256 * 1024

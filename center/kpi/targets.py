@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Engine, select
 
+from center.core.audit import append_audit
+from center.core.clock import now as clock_now
 from center.core.kpis import HOUR_KPIS, KPI_KEYS, KPI_NAMES
-from center.core.tx import signal_change, transaction
+from center.core.tx import transaction
 from db.kpi_queries import load_targets
-from db.models import AuditLog, KpiTarget
+from db.models import KpiTarget
 from db.seed import DEFAULT_TARGETS
-from db.types import CST
 
 
 @dataclass(frozen=True)
@@ -62,8 +62,8 @@ def validate_target(key: str, value: float | str) -> float:
 def set_target(engine: Engine, key: str, value: float, actor: str) -> Target:
     """Change one target (one transaction: the row, an audit entry, the change feed)."""
     number = validate_target(key, value)
-    now = datetime.now(CST)
-    with transaction(engine) as s:
+    now = clock_now()
+    with transaction(engine, changes=("targets",)) as s:
         row = s.get(KpiTarget, key)
         old = row.value if row is not None else None
         if row is None:
@@ -71,17 +71,6 @@ def set_target(engine: Engine, key: str, value: float, actor: str) -> Target:
             s.add(row)
         row.value = number
         row.updated_at = now
-        s.add(
-            AuditLog(
-                at=now,
-                actor=actor,
-                action="set_target",
-                entity="kpi_target",
-                entity_code=key,
-                detail=json.dumps({"old": old, "new": number}),
-            )
-        )
-        s.flush()
-        signal_change(s.connection(), "targets")
+        append_audit(s, actor, "set_target", "kpi_target", key, {"old": old, "new": number}, at=now)
         higher = row.higher_is_better
     return Target(key, KPI_NAMES[key], number, higher, now)

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import Engine, func, or_, select
 
+from center.core.clock import now
 from db.models import BUDGET_CATEGORIES, BUDGET_SOURCES, BudgetLine, Expenditure, Household, Setting
 from db.types import CST
 
@@ -77,7 +78,7 @@ def _split(text: str) -> dict[str, Decimal]:
 
 def budget_summary(engine: Engine, year: int, as_of: datetime | None = None) -> BudgetSummary:
     """Standard, funding and spending of ``year`` with spending up to ``as_of``."""
-    as_of = as_of or datetime.now(CST)
+    as_of = as_of or now()
     as_of_day = as_of.astimezone(CST).date()
     next_year = date(year + 1, 1, 1)
     with engine.connect() as conn:

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Engine, func, select
 
+from center.core.clock import now
 from db.models import AgendaItem, Case, Department, JointMeeting
 from db.types import CST
 
@@ -43,7 +44,7 @@ class MeetingBoard:
 
 
 def meeting_board(engine: Engine, as_of: datetime | None = None, limit: int = 50) -> MeetingBoard:
-    as_of = as_of or datetime.now(CST)
+    as_of = as_of or now()
     today = as_of.astimezone(CST).date()
     with engine.connect() as conn:
         counts = {s: 0 for s in ITEM_STATUSES}

@@ -25,7 +25,6 @@ report later prints the figures that were approved.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -34,24 +33,32 @@ from typing import Any
 from sqlalchemy import Engine, and_, case, func, insert, not_, select, text, update
 from sqlalchemy.exc import IntegrityError
 
+from center.core.audit import append_audit
+from center.core.clock import now as clock_now
 from center.core.errors import UserError
 from center.core.kpis import KPI_KEYS, KPI_NAMES
 from center.core.tx import transaction
-from center.core.vocab import ASSESS_SCOPES, GRADE_NAMES, QUARTER_SCOPES, REPORT_KINDS
+from center.core.vocab import (
+    ASSESS_SCOPES,
+    DISMISSED_STATUSES,
+    GRADE_NAMES,
+    QUARTER_SCOPES,
+    REPORT_KINDS,
+)
 from center.kpi import compute as kpi_service
 from center.kpi.assess import score_snapshot
 from center.kpi.calendar import load_calendar
 from center.office.budget import BudgetSummary, budget_summary
 from center.office.meetings import MeetingBoard, meeting_board
-from db.models import AuditLog, Case, Community, Department, Grid, ReportDoc, Street
-from db.types import CST, to_local
+from db.models import Case, Community, Department, Grid, ReportDoc, Street
+from db.types import to_local
 
 KINDS: tuple[str, ...] = REPORT_KINDS
 KIND_NAMES = {"monthly": "月通报", "quarterly": "季度考核", "annual": "年度评优"}
-GRADES: tuple[str, ...] = ("excellent", "good", "pass", "fail")
+GRADES: tuple[str, ...] = tuple(GRADE_NAMES)
 ISSUER_SUFFIX = "敲门行动领导小组办公室"
 # Cases that end without a closure (as on the wall): never "open", never overdue.
-ENDED_WITHOUT_CLOSURE = ("not_our_remit", "no_action_needed")
+ENDED_WITHOUT_CLOSURE = DISMISSED_STATUSES
 # KPIs whose 12-month street trend the monthly notice charts.
 TREND_KPIS: tuple[str, ...] = (
     "coverage",
@@ -105,7 +112,8 @@ def _check_scope(kind: str, scope: str) -> str:
 
 
 def now() -> datetime:
-    return datetime.now(CST).replace(microsecond=0)
+    """The current instant to the second (reports are stamped in whole seconds)."""
+    return clock_now().replace(microsecond=0)
 
 
 # ---------------------------------------------------------------------------
@@ -172,19 +180,9 @@ def _actor(actor: str) -> str:
 
 
 def _audit(conn: Any, at: datetime, actor: str, action: str, rec: ReportRecord) -> None:
-    conn.execute(
-        insert(AuditLog).values(
-            at=at,
-            actor=actor,
-            action=action,
-            entity="report_doc",
-            entity_code=f"{rec.kind}:{rec.period}:{rec.scope}",
-            detail=json.dumps(
-                {"id": rec.id, "status": rec.status, "doc_number": rec.doc_number},
-                ensure_ascii=False,
-            ),
-        )
-    )
+    detail = {"id": rec.id, "status": rec.status, "doc_number": rec.doc_number}
+    code = f"{rec.kind}:{rec.period}:{rec.scope}"
+    append_audit(conn, actor, action, "report_doc", code, detail, at=at)
 
 
 def find_report(engine: Engine, kind: str, period: str, scope: str = "all") -> ReportRecord | None:
@@ -654,7 +652,7 @@ def _department_cases(
     engine: Engine, p: kpi_service.Period, t: datetime, dept_kpis: list[kpi_service.UnitKpis]
 ) -> list[DepartmentCases]:
     closed_by_t = and_(Case.eff_closed_at.is_not(None), Case.eff_closed_at <= t)
-    is_open = and_(not_(closed_by_t), Case.status.not_in(ENDED_WITHOUT_CLOSURE))
+    is_open = and_(not_(closed_by_t), Case.status.not_in(sorted(ENDED_WITHOUT_CLOSURE)))
     overdue = and_(is_open, Case.deadline_at <= t)
     closed_in_p = and_(closed_by_t, Case.eff_closed_at >= p.start_at, Case.eff_closed_at < p.end_at)
 

@@ -79,11 +79,24 @@ def test_targets_list_follows_the_catalogue(db_url, capsys):
     assert {r["key"] for r in rows if not r["higher_is_better"]} >= set(HOUR_KPIS)
 
 
-def test_every_status_and_priority_the_code_names_is_one_the_database_accepts():
-    """The vocabulary's enums and the database's CHECK constraints list the same values:
-    a status the code can set is never refused by the database, and back."""
-    from center.core.vocab import CaseStatus, Priority
-    from db.models import CASE_STATUSES, PRIORITIES
+def test_the_database_accepts_exactly_the_statuses_and_priorities_the_code_names(engine):
+    """A status or priority the vocabulary names is never refused by the database's CHECK
+    constraints, and a value it does not name is."""
+    from builders import Builder, at
+    from sqlalchemy import update
+    from sqlalchemy.exc import IntegrityError
 
-    assert tuple(CaseStatus) == CASE_STATUSES
-    assert tuple(Priority) == PRIORITIES
+    from center.core.vocab import CaseStatus, Priority
+    from db.models import Case
+
+    b = Builder(engine)
+    b.grid("G01")
+    b.household("H1", "G01")
+    case_id = b.case("H1", at(2026, 10, 1, 9))
+    values = [("status", s.value) for s in CaseStatus] + [("priority", p.value) for p in Priority]
+    for column, value in values:
+        with engine.begin() as conn:
+            conn.execute(update(Case).where(Case.id == case_id).values({column: value}))
+    for column in ("status", "priority"):
+        with pytest.raises(IntegrityError), engine.begin() as conn:
+            conn.execute(update(Case).where(Case.id == case_id).values({column: "unheard_of"}))

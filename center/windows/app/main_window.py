@@ -3,7 +3,7 @@
 Menus: File (quit), View (full-screen wall on a chosen screen, refresh, the map's
 KPI), Help (about), plus the entries other features register in
 :mod:`center.windows.app.menus`. Providers get this window and use ``window.ctx`` (the
-:class:`~center.core.context.AppContext`) and ``window.controller``.
+:class:`~center.context.AppContext`) and ``window.controller``.
 """
 
 from __future__ import annotations

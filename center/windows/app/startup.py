@@ -19,7 +19,6 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
-from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from center.config import ConfigError
@@ -29,7 +28,6 @@ from center.logs import setup_logging
 from center.windows.runtime.qtenv import application
 from center.windows.runtime.workers import Cancelled, Job, TaskResult
 from db.engine import DatabaseError
-from db.models import Street
 
 log = logging.getLogger("center.app")
 translate = QCoreApplication.translate
@@ -93,8 +91,9 @@ class ErrorReporter:
 
 
 def has_street(ctx: AppContext) -> bool:
-    with ctx.engine.connect() as conn:
-        return conn.scalar(select(Street.id).limit(1)) is not None
+    from center.demo.build import street_exists
+
+    return street_exists(ctx.engine)
 
 
 def open_checked(db_url: str | None) -> tuple[AppContext, bool]:

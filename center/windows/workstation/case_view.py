@@ -39,7 +39,7 @@ from center.cases import lifecycle as cs
 from center.cases.inbox import clock, stopped
 from center.cases.lifecycle import CaseChange, CaseDetail, CategoryInfo, DepartmentInfo
 from center.core.access import Actor
-from center.core.errors import ConflictError, InvalidInput, NotFound, PermissionDenied
+from center.core.errors import ConflictError, InvalidInput, NotFound, PermissionDenied, UserError
 from center.windows.runtime.workers import TaskResult, TaskRunner
 from center.windows.workstation import texts as tx
 from center.windows.workstation.dialogs import (
@@ -590,7 +590,7 @@ class CaseView(QWidget):
                 self.reload()
             self.failed.emit(str(exc))
             return
-        if not isinstance(exc, cs.UserError):
+        if not isinstance(exc, UserError):
             log.error(
                 "case write failed with %s:\n%s", type(exc).__name__, frames_only(result.traceback)
             )

@@ -177,10 +177,7 @@ def render(args: argparse.Namespace) -> int:
     try:
         user = getattr(args, "user", None)
         # a snapshot writes nothing: without --user it shows a coordinator's screen
-        try:
-            actor = resolve_actor(ctx.engine, user) if user else Actor("coordinator", "coordinator")
-        except UserError as exc:
-            raise UserError(str(exc)) from None
+        actor = resolve_actor(ctx.engine, user) if user else Actor("coordinator", "coordinator")
         image = render_workstation(ctx, actor, view, QSize(width, height), as_of=as_of)
         output.parent.mkdir(parents=True, exist_ok=True)
         if not image.save(str(output), "PNG"):
