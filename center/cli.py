@@ -17,11 +17,13 @@ import sys
 
 COMMAND_MODULES = [
     "center.commands.app",
+    "center.commands.audit",
     "center.commands.dbcmd",
     "center.commands.demo",
     "center.commands.interchange",
     "center.commands.kpi",
     "center.commands.report",
+    "center.commands.user",
     "center.commands.workstation",
 ]
 

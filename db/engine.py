@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -60,8 +61,22 @@ def normalise_url(url: str) -> str:
     return url
 
 
+def _create_owner_only(path: Path) -> None:
+    """Create an empty database file readable by its owner only, unless it exists
+    (SQLite gives its -wal and -shm files the database file's permissions)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except (FileExistsError, FileNotFoundError):
+        return
+    os.close(fd)
+
+
 def make_engine(url: str, **kw: Any) -> Engine:
+    """An engine for ``url``. Statement parameters never appear in error messages or
+    logs (``hide_parameters``: they may hold personal information); a new SQLite file
+    is created owner-only."""
     url = normalise_url(url)
+    kw.setdefault("hide_parameters", True)
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -70,6 +85,7 @@ def make_engine(url: str, **kw: Any) -> Engine:
         db = parsed.database
         if db and db != ":memory:" and not db.startswith("file:"):
             Path(db).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            _create_owner_only(Path(db))
         engine = create_engine(url, **kw)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)

@@ -60,7 +60,17 @@ CASE_STATUSES = (
     "not_our_remit",
     "no_action_needed",
 )
-USER_ROLES = ("admin", "coordinator", "assessor", "leader", "department", "viewer")
+# the eight roles of spec/access.md (a user holds one or more: ``user_role``)
+USER_ROLES = (
+    "leader",
+    "coordinator",
+    "department",
+    "grid_worker",
+    "assessor",
+    "finance",
+    "admin",
+    "wall",
+)
 BUDGET_CATEGORIES = ("personnel", "activities", "equipment")
 BUDGET_SOURCES = ("fiscal", "social_fund", "purchase")
 
@@ -450,16 +460,31 @@ class Setting(Base):
 
 
 class AppUser(Base):
+    """An account (center.accounts): its roles are the ``user_role`` rows; a
+    ``department`` user has ``dept_id``, a ``grid_worker`` ``grid_id``."""
+
     __tablename__ = "app_user"
-    __table_args__ = (CheckConstraint(_in("role", USER_ROLES), name="role"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(60), unique=True)
     display_name: Mapped[str] = mapped_column(String(60))
-    role: Mapped[str] = mapped_column(String(20))
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     dept_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
-    pin_hash: Mapped[str | None] = mapped_column(String(200))
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"))
+    # argon2id encoded hash; NULL: no password yet (the account cannot log in)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)  # in a row
+    locked_until: Mapped[datetime | None] = mapped_column(LocalDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class UserRole(Base):
+    __tablename__ = "user_role"
+    __table_args__ = (CheckConstraint(_in("role", USER_ROLES), name="role"),)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
 
 
 class ReportDoc(Base):
@@ -482,7 +507,8 @@ class ReportDoc(Base):
 
 
 class AuditLog(Base):
-    """Append-only: UPDATE and DELETE are refused by triggers (see the migration)."""
+    """Append-only: UPDATE and DELETE are refused by triggers (see the migration), and
+    hash-chained (written only by center.core.audit.append_audit)."""
 
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -492,6 +518,10 @@ class AuditLog(Base):
     entity: Mapped[str] = mapped_column(String(40))
     entity_code: Mapped[str | None] = mapped_column(String(60))
     detail: Mapped[str | None] = mapped_column(Text)  # JSON, never personal information
+    # the tamper-evident chain (db.audit_chain): the previous row's row_hash and
+    # SHA-256 of that and this row's content
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    row_hash: Mapped[str] = mapped_column(String(64))
 
 
 class ChangeCounter(Base):

@@ -295,3 +295,45 @@ class Builder:
 
     def case(self, household: str, received_at: datetime, **fields: Any) -> int:
         return self.cases([{"household": household, "received_at": received_at, **fields}])[0]
+
+
+# -- accounts ------------------------------------------------------------------
+
+#: the password of the accounts :func:`account` makes
+TEST_PASSWORD = "test-password"
+
+
+def account(
+    engine: Engine,
+    username: str,
+    *roles: str,
+    dept: str | None = None,
+    grid: str | None = None,
+    password: str = TEST_PASSWORD,
+) -> Any:
+    """An account holding ``roles`` (a department user's ``dept``, a grid worker's
+    ``grid``) with ``password``, written directly; returns its logged-in Actor."""
+    from center.accounts.passwords import hash_password
+    from center.core.access import load_actor
+    from db.models import AppUser, UserRole
+
+    with engine.begin() as conn:
+        dept_id = (
+            conn.scalar(select(Department.id).where(Department.code == dept)) if dept else None
+        )
+        grid_id = conn.scalar(select(Grid.id).where(Grid.code == grid)) if grid else None
+        uid = conn.execute(
+            insert(AppUser)
+            .values(
+                username=username,
+                display_name=username.title(),
+                dept_id=dept_id,
+                grid_id=grid_id,
+                password_hash=hash_password(password),
+                failed_logins=0,
+                active=True,
+            )
+            .returning(AppUser.id)
+        ).scalar_one()
+        conn.execute(insert(UserRole), [{"user_id": uid, "role": r} for r in roles])
+        return load_actor(conn, username)

@@ -199,6 +199,21 @@ def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
         monkeypatch.setenv(f"CENTER_{name}", str(base / name))
     monkeypatch.setenv("CENTER_CONFIG", str(base / "CONFIG_DIR" / "center.ini"))
     monkeypatch.delenv("CENTER_DB_URL", raising=False)
+    for name in ("CENTER_USER", "CENTER_PASSWORD", "CENTER_NEW_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2id at its smallest cost: a login costs ~0.3 s by design (tests/core/
+    test_accounts.py checks the real parameters), far too slow for every test that
+    logs in or builds the demo's accounts."""
+    from argon2 import PasswordHasher, Type
+
+    monkeypatch.setattr(
+        "center.accounts.passwords.HASHER",
+        PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID),
+    )
 
 
 def pg_url() -> str:

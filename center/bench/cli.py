@@ -14,7 +14,9 @@ CPU time (user + system of the child: what an idle machine would take), then the
 goals with PASS/FAIL, judged on the wall-clock medians:
 
 1. ``center kpi --help`` is no slower than ``import sqlalchemy.orm``;
-2. ``center kpi ... --json`` takes at most 250 ms longer than ``center kpi --help``.
+2. ``center kpi ... --json`` takes at most 250 ms longer than ``center kpi --help``;
+   printed also against the floor of any database command, ``import sqlalchemy.orm``
+   (the run cannot be faster than that; ``--help`` now is).
 
 The subprocesses get a fixed personal-information key and a temporary config, data
 and log directory: the user's own are never read or touched.
@@ -125,5 +127,13 @@ def main(argv: list[str]) -> int:
     print(
         f"goal 2: `center kpi ... --json` within {GAP_MS:.0f} ms of `center kpi --help`: "
         f"{run:.0f} - {helps:.0f} = {gap:.0f} ms {_verdict(gap <= GAP_MS)}"
+    )
+    # A command that reads the database loads SQLAlchemy's ORM: `import sqlalchemy.orm`
+    # is the floor of any such run. Goal 2 was set while `--help` cost about that much;
+    # with `--help` far below it, the command's own cost is measured from the floor.
+    own = run - max(helps, base)
+    print(
+        f"goal 2, from the floor every database command pays (`import sqlalchemy.orm`): "
+        f"{run:.0f} - {max(helps, base):.0f} = {own:.0f} ms {_verdict(own <= GAP_MS)}"
     )
     return 0

@@ -38,7 +38,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.exc import StaleDataError
 
-from center.core.access import DEPARTMENT_BOUND, Actor, require_role
+from center.core.access import (
+    ACTION_ROLES,
+    DEPARTMENT_BOUND,
+    FOR_DEPARTMENT,
+    GRID_BOUND,
+    Actor,
+    Grant,
+    department_has_account,
+    require_role,
+)
 from center.core.audit import jsonable, write_audit
 from center.core.clock import checked_instant, now
 from center.core.errors import (
@@ -273,6 +282,9 @@ class CaseDetail:
     repeat_of: str | None
     reopened_by: tuple[str, ...]
     events: tuple[EventRow, ...] = field(default=())
+    # whether the case's department has an account of its own (else a coordinator
+    # accepts and resolves for it)
+    dept_has_account: bool = True
 
     @property
     def is_open(self) -> bool:
@@ -392,25 +404,49 @@ def _detail(conn: Session, code: str) -> CaseDetail:
         repeat_of=repeat_code,
         reopened_by=children,
         events=events,
+        dept_has_account=(
+            department_has_account(conn.connection(), c.dept_id) if c.dept_id else False
+        ),
     )
 
 
-def allowed_actions(status: str, actor: Actor, dept_code: str | None = None) -> list[str]:
+def allowed_actions(
+    status: str,
+    actor: Actor,
+    dept_code: str | None = None,
+    *,
+    grid_code: str | None = None,
+    dept_has_account: bool = True,
+) -> list[str]:
     """Lifecycle actions the actor may take on a case in ``status`` assigned to
-    ``dept_code`` (for the UI; the writes check the same rules)."""
+    ``dept_code`` in ``grid_code`` (for the UI; the writes check the same rules,
+    :func:`center.core.access.require_role`)."""
     out = []
     for action in LIFECYCLE_ACTIONS:
         starts, _ = TRANSITIONS[action]
-        if status not in starts or not actor.may(action):
-            continue
-        if (
-            actor.role == "department"
-            and action in DEPARTMENT_BOUND
-            and (dept_code is None or dept_code != actor.dept_code)
-        ):
-            continue
-        out.append(action)
+        if status in starts and _may_on_case(actor, action, dept_code, grid_code, dept_has_account):
+            out.append(action)
     return out
+
+
+def _may_on_case(
+    actor: Actor, action: str, dept_code: str | None, grid_code: str | None, has_account: bool
+) -> bool:
+    for role in actor.roles:
+        if role not in ACTION_ROLES.get(action, frozenset()):
+            continue
+        if role == "department" and action in DEPARTMENT_BOUND:
+            if dept_code is not None and dept_code == actor.dept_code:
+                return True
+        elif role == "grid_worker" and action in GRID_BOUND:
+            if grid_code is not None and grid_code == actor.grid_code:
+                return True
+        elif role == "coordinator" and action in FOR_DEPARTMENT:
+            if dept_code is None or not has_account:
+                return True
+        else:
+            return True
+    return False
 
 
 # ------------------------------------------------------------------ repeat suggestion
@@ -590,7 +626,13 @@ def _write_case(
             case = _load(s, code)
             if case.version != expected_version:
                 raise _Stale(case.version)
-            require_role(actor, action, case)
+            conn = s.connection()
+            grant = require_role(
+                actor,
+                action,
+                case,
+                dept_has_account=lambda dept: department_has_account(conn, dept),
+            )
             starts, target = TRANSITIONS[action]
             if case.status not in starts:
                 raise TransitionError(code, action, case.status)
@@ -607,6 +649,7 @@ def _write_case(
                     case.status = target
                 case.updated_at = now()
                 _fill_derived(s, case)
+            acting_for = _acting_for(s, grant)
             s.add(
                 CaseEvent(
                     case_id=case.id,
@@ -615,7 +658,7 @@ def _write_case(
                     kind=action,
                     from_status=from_status,
                     to_status=case.status,
-                    note=(note or "").strip() or None,
+                    note=_event_note(note, acting_for),
                 )
             )
             s.flush()  # bumps the version (UPDATE … WHERE version = old)
@@ -630,6 +673,10 @@ def _write_case(
             }
             if created:
                 detail["created"] = created
+            if acting_for:
+                detail["acting_for"] = acting_for
+            if action == "rate":
+                detail["recorded_for"] = "resident"  # the resident's rating, taken by actor
             write_audit(s, actor, f"case.{action}", code, now(), detail)
             domains = ("cases", "meetings") if action == "escalate" else ("cases",)
             signal_change(s.connection(), *domains)
@@ -649,6 +696,20 @@ def _write_case(
     except (_Stale, StaleDataError):
         raise _conflict(engine, code, expected_version) from None
     return result
+
+
+def _acting_for(s: Session, grant: Grant) -> str | None:
+    """The code of the department a coordinator acts for (it has no account)."""
+    if grant.acting_for_dept is None:
+        return None
+    return s.scalar(select(Department.code).where(Department.id == grant.acting_for_dept))
+
+
+def _event_note(note: str | None, acting_for: str | None) -> str | None:
+    text = (note or "").strip()
+    if acting_for:
+        return f"[代 {acting_for}] {text}".strip()
+    return text or None
 
 
 def _with_retry(fn: Callable[[], CaseChange], attempts: int = 4) -> CaseChange:
@@ -698,6 +759,8 @@ def intake(engine: Engine, actor: Actor, req: IntakeRequest) -> CaseChange:
     """Create a case (status ``received``; ``assigned`` with ``assign_to``; ``resolved``
     when ``on_the_spot``)."""
     require_role(actor, "intake")
+    if req.assign_to:
+        require_role(actor, "assign")
     if req.source not in CASE_SOURCES:
         raise InvalidInput("source", f"{req.source!r} is not one of {', '.join(CASE_SOURCES)}")
     if req.priority is not None and req.priority not in PRIORITIES:
@@ -708,9 +771,13 @@ def intake(engine: Engine, actor: Actor, req: IntakeRequest) -> CaseChange:
 
     def run() -> CaseChange:
         with transaction(engine) as s:
-            hh = s.scalar(select(Household.id).where(Household.code == req.household_code))
-            if hh is None:
+            home = s.execute(
+                select(Household.id, Household.grid_id).where(Household.code == req.household_code)
+            ).first()
+            if home is None:
                 raise NotFound("household", req.household_code)
+            hh = home[0]
+            require_role(actor, "intake", grid_id=home[1])
             sub = s.execute(
                 select(Subcategory.id, Subcategory.default_priority).where(
                     Subcategory.code == req.subcategory_code

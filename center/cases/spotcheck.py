@@ -5,6 +5,9 @@ A draw is reproducible: the seed (given, or chosen and then recorded), the
 percentage, the closing-date range, the population size and the codes drawn are
 written to the audit log, and the same seed over the same population draws the same
 cases. The pending sample is read back from those audit rows.
+
+For the call, the supervisor reveals the phone of a drawn case's household (with a
+reason, audited like every reveal); only a case still awaiting its check qualifies.
 """
 
 from __future__ import annotations
@@ -23,10 +26,12 @@ from center.cases.lifecycle import CaseChange
 from center.core.access import Actor, require_role
 from center.core.audit import write_audit
 from center.core.clock import now
-from center.core.errors import InvalidInput
+from center.core.context import ServiceContext
+from center.core.errors import InvalidInput, NotFound
+from center.core.pii import check_reveal_reason, mask_name
 from center.core.tx import transaction
 from center.core.vocab import HANDLED_STATUSES
-from db.models import AuditLog, Case, Household, Subcategory
+from db.models import AuditLog, Case, Household, Resident, Subcategory
 from db.types import period_instant, to_local
 
 CHECKABLE_STATUSES = HANDLED_STATUSES
@@ -185,6 +190,67 @@ def pending_checks(engine: Engine, draws: int = 20) -> list[PendingCheck]:
                 out.append(PendingCheck(*row, drawn_at=drawn[row[0]]))
     out.sort(key=lambda p: (p.drawn_at, p.code))
     return out
+
+
+@dataclass(frozen=True)
+class CallContact:
+    """Whom to call for the verification of a drawn case: the phone in clear, the
+    name masked."""
+
+    case_code: str
+    household_code: str
+    resident_code: str
+    name: str  # masked
+    phone: str
+
+
+def reveal_phone(
+    ctx: ServiceContext, actor: Actor, case_code: str, reason: str, *, draws: int = 20
+) -> CallContact:
+    """The phone to call for the spot check of ``case_code``: the household's first
+    resident (by code) with a phone. Only for a case of the latest ``draws`` draws that
+    still awaits its check; every reveal is written to the audit log (who, when, which
+    resident, for which case, why)."""
+    require_role(actor, "reveal_check_phone")
+    reason = check_reveal_reason(reason)
+    drawn = {code for d in recent_draws(ctx.engine, draws) for code in d.codes}
+    if case_code not in drawn:
+        raise InvalidInput("case", f"case {case_code} is not in a recent spot-check sample")
+    cipher = ctx.cipher
+    with transaction(ctx.engine) as s:
+        case = s.execute(
+            select(Case.spot_checked_at, Household.id, Household.code)
+            .join(Household, Household.id == Case.household_id)
+            .where(Case.code == case_code)
+        ).first()
+        if case is None:
+            raise NotFound("case", case_code)
+        if case[0] is not None:
+            raise InvalidInput("case", f"case {case_code} was spot-checked already")
+        res = s.execute(
+            select(Resident.code, Resident.name_enc, Resident.phone_enc)
+            .where(Resident.household_id == case[1], Resident.phone_enc.is_not(None))
+            .order_by(Resident.code)
+            .limit(1)
+        ).first()
+        if res is None:
+            raise NotFound("resident with a phone in household", case[2])
+        write_audit(
+            s,
+            actor,
+            "pii.reveal",
+            res[0],
+            now(),
+            {"household": case[2], "case": case_code, "fields": ["phone"], "reason": reason[:200]},
+            entity="resident",
+        )
+    return CallContact(
+        case_code,
+        case[2],
+        res[0],
+        mask_name(cipher.decrypt("name", res[1])),
+        cipher.decrypt("phone", bytes(res[2] or b"")),
+    )
 
 
 def record_result(

@@ -7,6 +7,8 @@ import sys
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from center.commands._auth import add_user_option
+
 if TYPE_CHECKING:
     from center.demo.build import DemoSummary
 
@@ -39,8 +41,15 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument(
         "--replace",
         action="store_true",
-        help="delete all business data first (reference data, settings and accounts stay)",
+        help="delete all business data first (reference data, settings and accounts stay); "
+        "needs --yes, and an automatic backup is taken first",
     )
+    p.add_argument(
+        "--yes",
+        action="store_true",
+        help="confirm --replace (an automatic backup of the current data is taken first)",
+    )
+    add_user_option(p, who="the admin who replaces the data (with --replace)")
     p.set_defaults(func=run)
 
 
@@ -59,9 +68,9 @@ def parse_as_of(text: str | None) -> datetime | None:
     return to_local(value)
 
 
-class _ProgressLine:
+class ProgressLine:
     """One progress line on stderr: rewritten in place on a terminal, else one line per
-    step change."""
+    step change (also used by `center db backup|restore`)."""
 
     def __init__(self) -> None:
         self.tty = sys.stderr.isatty()
@@ -77,7 +86,7 @@ class _ProgressLine:
         self.last = label
 
     def close(self) -> None:
-        if self.tty:
+        if self.tty and self.last:
             sys.stderr.write("\n")
             sys.stderr.flush()
 
@@ -93,6 +102,7 @@ def summary_text(s: DemoSummary) -> str:
                 f"({s.special_households:,} special), {s.residents:,} residents"
             ),
             f"  {s.staff:,} staff, {s.users} new accounts, {s.visits:,} visits",
+            s.accounts_text(),
             (
                 f"  {s.cases:,} cases ({s.open_cases:,} open, {s.escalated_cases:,} escalated), "
                 f"{s.meetings} joint meetings with {s.agenda_items} agenda items"
@@ -109,8 +119,25 @@ def run(args: argparse.Namespace) -> int:
     from center.demo.build import DemoError, build_demo
 
     as_of = parse_as_of(args.as_of)
+    if args.replace and not args.yes:
+        from center.commands.dbcmd import CONFIRM
+
+        raise UserError(f"--replace deletes all business data of the database: {CONFIRM}")
     ctx = open_context(args.db)
-    line = _ProgressLine()
+    actor = "demo"
+    if args.replace:
+        from center.commands._auth import login_admin
+        from center.commands.dbcmd import auto_backup
+        from db.backup import data_rows
+
+        try:
+            if data_rows(ctx.engine):
+                actor = login_admin(args, ctx.engine, "demo --replace")
+                auto_backup(ctx.engine, "replacing the data with the demo street")
+        except BaseException:
+            ctx.close()
+            raise
+    line = ProgressLine()
     try:
         summary = build_demo(
             ctx,
@@ -119,6 +146,7 @@ def run(args: argparse.Namespace) -> int:
             as_of=as_of,
             progress=line,
             replace=args.replace,
+            actor=actor,
         )
     except DemoError as exc:
         raise UserError(str(exc)) from exc

@@ -11,9 +11,13 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from center.commands._auth import add_user_option
 from center.core.vocab import INTERCHANGE_KINDS
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from center.core.access import Actor
     from center.interchange.service import ImportResult
 
 PROGRESS_MIN_ROWS = 20_000  # files smaller than this import without a progress line
@@ -32,6 +36,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("kind", metavar="KIND", choices=KINDS, help=kinds)
     p.add_argument("file", metavar="FILE")
     p.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+    add_user_option(p, who="the admin who imports")
     p.set_defaults(func=run_import)
 
     p = sub.add_parser(
@@ -39,10 +44,18 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         parents=[common],
         help="export an interchange file (same columns as the import)",
         description=f"Export KIND ({kinds}) to FILE: .csv (UTF-8 with BOM) or .xlsx; grids "
-        "to .geojson.",
+        "to .geojson. Personal information (residents' names, identity numbers and phones, "
+        "staff phones) is masked unless --with-pi is given by an admin; every export is "
+        "recorded in the audit log.",
     )
     p.add_argument("kind", metavar="KIND", choices=KINDS, help=kinds)
     p.add_argument("file", metavar="FILE")
+    p.add_argument(
+        "--with-pi",
+        action="store_true",
+        help="write personal information in clear (admin only; audited)",
+    )
+    add_user_option(p)
     p.set_defaults(func=run_export)
 
     p = sub.add_parser("holidays", help="holiday overrides: import, list")
@@ -54,6 +67,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     hi.add_argument("file", metavar="FILE")
     hi.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+    add_user_option(hi, who="the admin who imports")
     hi.set_defaults(func=run_holidays_import)
     hl = hsub.add_parser("list", parents=[common], help="list the days off and working days")
     hl.add_argument("year", metavar="YEAR", type=int)
@@ -116,7 +130,9 @@ def _report(result: ImportResult) -> None:
         print(f"recomputed case deadlines: {result.deadlines_changed} changed")
 
 
-def _import(args: argparse.Namespace, call: Callable[..., ImportResult], label: str) -> int:
+def _import(
+    args: argparse.Namespace, call: Callable[..., ImportResult], label: str, action: str, what: str
+) -> int:
     from center.context import open_context
     from center.core.errors import UserError
     from center.interchange import service as ix
@@ -124,7 +140,8 @@ def _import(args: argparse.Namespace, call: Callable[..., ImportResult], label: 
     ctx = open_context(args.db)
     bar = _ProgressLine(label) if _rows_hint(args.file) >= PROGRESS_MIN_ROWS else None
     try:
-        result = call(ctx, args.file, dry_run=args.dry_run, progress=bar)
+        actor = _actor(args, ctx.engine, action, what)
+        result = call(ctx, args.file, dry_run=args.dry_run, progress=bar, actor=actor)
     except ix.ImportRejected as exc:
         if bar:
             bar.close()
@@ -148,13 +165,24 @@ def run_import(args: argparse.Namespace) -> int:
     def call(ctx: object, path: str, **kw: object) -> ImportResult:
         return ix.import_file(ctx, args.kind, path, **kw)  # type: ignore[arg-type]
 
-    return _import(args, call, f"importing {args.kind}")
+    return _import(args, call, f"importing {args.kind}", "import", f"import {args.kind}")
 
 
 def run_holidays_import(args: argparse.Namespace) -> int:
     from center.interchange import service as ix
 
-    return _import(args, ix.import_holidays, "importing holidays")
+    return _import(
+        args, ix.import_holidays, "importing holidays", "set_holidays", "holidays import"
+    )
+
+
+def _actor(args: argparse.Namespace, engine: Engine, action: str, what: str) -> Actor:
+    """Who runs the command: the user logged in with ``--user`` / ``CENTER_USER`` and
+    ``CENTER_PASSWORD`` or the prompt (:mod:`center.commands._auth`), whose roles
+    must allow ``action``."""
+    from center.commands._auth import login
+
+    return login(args, engine, action, what)
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -164,14 +192,17 @@ def run_export(args: argparse.Namespace) -> int:
 
     ctx = open_context(args.db)
     try:
-        n = ix.export_file(ctx, args.kind, args.file)
+        actor = _actor(args, ctx.engine, "export", f"export {args.kind}")
+        n = ix.export_file(ctx, args.kind, args.file, actor=actor, with_pi=args.with_pi)
     except ix.InterchangeError as exc:
         raise UserError(str(exc)) from exc
     except OSError as exc:
         raise UserError(f"{args.file}: cannot write the file ({exc.strerror})") from exc
     finally:
         ctx.close()
-    print(f"exported {n} {args.kind} rows to {args.file}")
+    masked = ix.carries_pi(args.kind) and not args.with_pi
+    note = " (personal information masked)" if masked else ""
+    print(f"exported {n} {args.kind} rows to {args.file}{note}")
     return 0
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import argparse
 import gc
-import getpass
 import json
 import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING
+
+from center.commands._auth import add_user_option
 
 if TYPE_CHECKING:
     from center.kpi.compute import KpiValue
@@ -61,6 +62,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     ts = tsub.add_parser("set", parents=[common], help="change one target")
     ts.add_argument("key", metavar="KEY", help="KPI key, e.g. coverage")
     ts.add_argument("value", metavar="VALUE", help="ratio 0..1, or hours > 0")
+    add_user_option(ts, who="the admin who sets it")
     ts.set_defaults(func=run_targets_set)
 
 
@@ -346,6 +348,7 @@ def run_targets_list(args: argparse.Namespace) -> int:
 
 
 def run_targets_set(args: argparse.Namespace) -> int:
+    from center.commands._auth import login
     from center.context import open_context
     from center.core.errors import UserError
     from center.kpi import targets as targets_service
@@ -356,15 +359,9 @@ def run_targets_set(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from None
     ctx = open_context(args.db)
     try:
-        t = targets_service.set_target(ctx.engine, args.key, value, actor=_actor())
+        actor = login(args, ctx.engine, "set_target", "targets set")
+        t = targets_service.set_target(ctx.engine, args.key, value, actor=actor)
     finally:
         ctx.close()
     print(f"{t.key} ({t.name}) target set to {_fmt_target(t.key, t.value, t.higher_is_better)}")
     return 0
-
-
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"

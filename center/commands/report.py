@@ -1,8 +1,9 @@
 """`center report monthly|quarterly|annual|list|approve`: the PDF reports.
 
 Building a report registers it as a draft (once per kind, period and scope) so an
-assessor can approve it with ``center report approve ID --by NAME``; building it
-again after the approval prints the document number.
+assessor approves it with ``center report approve ID --user NAME`` (``--by NAME`` is
+the same option: the assessor logs in, password from ``CENTER_PASSWORD`` or a prompt);
+building it again after the approval prints the document number.
 
 Only the standard library at module level: the services load when a command runs.
 """
@@ -10,7 +11,6 @@ Only the standard library at module level: the services load when a command runs
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import sys
 import time
@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from center.commands._auth import add_user_option
 from center.core.vocab import QUARTER_SCOPES, REPORT_KINDS
 
 if TYPE_CHECKING:
@@ -47,7 +48,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         q.add_argument(
             "--by",
             metavar="NAME",
-            help="who builds it (recorded with a new draft; default: the login name)",
+            help="the assessor who builds it, who logs in (else CENTER_USER; the password from "
+            "CENTER_PASSWORD or a prompt); recorded with a new draft",
         )
 
     m = rsub.add_parser("monthly", parents=[common], help="monthly notice (月通报)")
@@ -80,7 +82,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "approve", parents=[common], help="approve a draft and assign its document number"
     )
     ap.add_argument("id", type=int, metavar="ID", help="report id (see `center report list`)")
-    ap.add_argument("--by", required=True, metavar="NAME", help="the approving assessor")
+    add_user_option(ap, "--by", who="the approving assessor, who logs in")
     ap.set_defaults(func=run_approve)
 
 
@@ -127,13 +129,17 @@ def _as_of(args: argparse.Namespace) -> datetime | None:
         raise UserError(f"--as-of: {exc}") from None
 
 
-def _actor(args: argparse.Namespace) -> str:
-    if args.by:
-        return str(args.by)
-    try:
-        return getpass.getuser() or "center"
-    except (KeyError, OSError):
-        return "center"
+def _builder(args: argparse.Namespace, engine: Engine, kind: str) -> str:
+    """Who builds the report: the assessor who logs in (``--by``/``CENTER_USER``). While
+    no account can log in yet (a fresh database) the name given, else the operating
+    system's login, is recorded."""
+    from center.accounts.service import bootstrap_open
+    from center.commands._auth import login
+    from center.core.access import os_login
+
+    if bootstrap_open(engine):
+        return str(args.by) if args.by else os_login()
+    return login(argparse.Namespace(user=args.by), engine, "build_report", f"report {kind}").name
 
 
 def _build(
@@ -152,9 +158,10 @@ def _build(
     ctx = open_context(args.db)
     bar = _Progress()
     try:
+        builder = _builder(args, ctx.engine, kind)
         paths = call(ctx.engine, as_of, bar)
         bar.close()
-        record = svc.save_draft(ctx.engine, kind, period, scope, _actor(args))
+        record = svc.save_draft(ctx.engine, kind, period, scope, builder)
     except (svc.ReportRequestError, ReportError) as exc:
         bar.close()
         raise UserError(str(exc)) from None
@@ -178,7 +185,7 @@ def _build(
     else:
         print(
             f"wrote {where}: {svc.KIND_NAMES[kind]} {record.period}, DRAFT (report "
-            f"{record.id}; approve with `center report approve {record.id} --by NAME`)"
+            f"{record.id}; approve with `center report approve {record.id} --user NAME`)"
         )
     return 0
 
@@ -249,13 +256,15 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_approve(args: argparse.Namespace) -> int:
+    from center.commands._auth import login
     from center.context import open_context
     from center.core.errors import UserError
     from center.reporting import snapshots as svc
 
     ctx = open_context(args.db)
     try:
-        record = svc.approve(ctx.engine, args.id, args.by)
+        approver = login(args, ctx.engine, "approve_report", "report approve")
+        record = svc.approve(ctx.engine, args.id, approver)
     except svc.ReportRequestError as exc:
         raise UserError(str(exc)) from None
     finally:

@@ -1,9 +1,10 @@
 """`center workstation` and `center snapshot workstation`.
 
 * ``center workstation [--db URL] [--lang en] [--user NAME]``: the coordinators'
-  desktop window. The user is ``--user``, else the setting ``user``
-  (``CENTER_USER`` or the config file), else the operating-system login name; once
-  the database has user accounts it must be one of them.
+  desktop window. It opens with the login dialog (the user name filled in from
+  ``--user``, else the setting ``user``: ``CENTER_USER`` or the config file); with a
+  user name *and* ``CENTER_PASSWORD`` it logs in without the dialog (scripts, kiosks:
+  :mod:`center.commands._auth`).
 * ``center snapshot workstation [--view inbox|case|household|planning] --size WxH
   -o FILE.png``: the window rendered offscreen (added to ``center snapshot`` beside
   ``wall``).
@@ -14,8 +15,13 @@ Qt is imported only when one of these commands runs.
 from __future__ import annotations
 
 import argparse
-import getpass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from center.core.access import Actor
 
 LANGS = ("zh_CN", "en")
 VIEWS = ("inbox", "case", "household", "planning")
@@ -27,7 +33,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     lang.add_argument(
         "--user",
         metavar="NAME",
-        help="who is working (default: setting `user`, else the login name)",
+        help="who is working (else CENTER_USER or the setting `user`); the login dialog asks "
+        "for the password unless CENTER_PASSWORD gives it (snapshot: no password, nothing "
+        "written)",
     )
     p = sub.add_parser(
         "workstation",
@@ -75,16 +83,26 @@ def _lang(args: argparse.Namespace) -> str:
     return lang
 
 
-def _user(args: argparse.Namespace) -> str:
-    from center import config
-
-    return config.get("user", getattr(args, "user", None)) or getpass.getuser()
-
-
 def run_workstation(args: argparse.Namespace) -> int:
+    import os
+
+    from center.commands._auth import PASSWORD_ENV, login, user_name
     from center.windows.workstation.app import run_workstation as start
 
-    return start(args.db, _lang(args), _user(args))
+    name = user_name(args)
+    if name and os.environ.get(PASSWORD_ENV) is not None:
+        return start(
+            args.db,
+            _lang(args),
+            lambda engine: login(args, engine, "read_aggregates", "workstation"),
+        )
+
+    def dialog(engine: Engine) -> Actor:
+        from center.windows.workstation.login import dialog_login
+
+        return dialog_login(engine, name)
+
+    return start(args.db, _lang(args), dialog)
 
 
 def run_snapshot(args: argparse.Namespace) -> int:

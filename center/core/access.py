@@ -1,110 +1,338 @@
-"""Who is acting and what their role may do: :class:`Actor`, the role table of case
-and household actions, and the checks every service write calls first.
+"""Who is acting and what their roles may do: :class:`Actor`, the role × action table
+of `spec/access.md`, and the checks every service write (and every personal-information
+read) calls first.
 
 A hidden button is not a permission check: the services call :func:`require_role`
 before they read or write, and refuse with :class:`~center.core.errors.PermissionDenied`
-(nothing written).
+(nothing written). An actor is made by logging in (:func:`center.accounts.authenticate`)
+or, without a password, by :func:`resolve_actor` for work that writes nothing
+(``read_only``: offscreen snapshots).
+
+Some actions are bound to the case or household they touch:
+
+* a ``department`` user responds to, accepts, resolves and closes only the cases
+  assigned to its department (:data:`DEPARTMENT_BOUND`);
+* a ``grid_worker`` records visits and on-site confirmations, takes cases and reveals
+  residents only in its grid (:data:`GRID_BOUND`);
+* a ``coordinator`` accepts or resolves a case only for a department that has no
+  account of its own (:data:`FOR_DEPARTMENT`); the grant says so and the case event
+  and audit row record it.
 """
 
 from __future__ import annotations
 
 import getpass
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, exists, select
 
 from center.core.errors import PermissionDenied, UnknownUser
-from db.models import AppUser, Department
+from db.models import USER_ROLES, AppUser, Case, Department, Grid, Household, UserRole
 
-# which roles may take an action ("department" only on cases assigned to its department)
+ROLES: tuple[str, ...] = USER_ROLES
+#: the order a user's roles are shown and tried in (the first is :attr:`Actor.role`)
+ROLE_PRECEDENCE = (
+    "admin",
+    "coordinator",
+    "assessor",
+    "department",
+    "grid_worker",
+    "finance",
+    "leader",
+    "wall",
+)
+_ALL = frozenset(ROLES)
+
+
+def _r(*roles: str) -> frozenset[str]:
+    unknown = set(roles) - _ALL
+    if unknown:
+        raise ValueError(f"unknown roles {sorted(unknown)}")
+    return frozenset(roles)
+
+
+# Which roles may take an action (spec/access.md, "Roles"). README.md prints this
+# table ("Roles and what they may do"); tests/core/test_access_matrix.py checks the
+# services against it.
 ACTION_ROLES: dict[str, frozenset[str]] = {
-    "intake": frozenset({"admin", "coordinator"}),
-    "respond": frozenset({"admin", "coordinator", "department"}),
-    "assign": frozenset({"admin", "coordinator"}),
-    "accept": frozenset({"admin", "coordinator", "department"}),
-    "resolve": frozenset({"admin", "coordinator", "department"}),
-    "confirm": frozenset({"admin", "coordinator"}),
-    "rate": frozenset({"admin", "coordinator"}),
-    "spot_check": frozenset({"admin", "assessor"}),
-    "escalate": frozenset({"admin", "coordinator"}),
-    "not_our_remit": frozenset({"admin", "coordinator"}),
-    "no_action_needed": frozenset({"admin", "coordinator", "department"}),
-    "reopen": frozenset({"admin", "coordinator", "assessor"}),
-    "edit": frozenset({"admin", "coordinator"}),
-    "visit": frozenset({"admin", "coordinator"}),
-    "reveal_pii": frozenset({"admin", "coordinator"}),
+    # cases (center.cases.lifecycle)
+    "intake": _r("coordinator", "grid_worker"),
+    "respond": _r("coordinator", "department"),
+    "assign": _r("coordinator"),
+    "accept": _r("department", "coordinator"),
+    "resolve": _r("department", "coordinator"),
+    "confirm": _r("grid_worker", "coordinator"),
+    "rate": _r("coordinator", "grid_worker"),
+    "escalate": _r("coordinator"),
+    "not_our_remit": _r("coordinator", "department"),
+    "no_action_needed": _r("coordinator", "department"),
+    "reopen": _r("coordinator", "assessor"),
+    "edit": _r("coordinator"),
+    "spot_check": _r("assessor"),
+    # visits and households (center.visits)
+    "visit": _r("grid_worker", "coordinator"),
+    "plan_visits": _r("coordinator", "grid_worker"),
+    "read_households": _r("coordinator", "department", "grid_worker", "assessor", "admin"),
+    "lookup_pi": _r("coordinator", "department", "grid_worker", "admin"),
+    "reveal_pii": _r("coordinator", "department", "grid_worker"),
+    "reveal_check_phone": _r("assessor"),
+    # office
+    "run_meetings": _r("coordinator"),
+    "manage_budget": _r("finance"),
+    # reports (center.reporting)
+    "build_report": _r("assessor"),
+    "approve_report": _r("assessor"),
+    # administration
+    "manage_accounts": _r("admin"),
+    "set_target": _r("admin"),
+    "set_holidays": _r("admin"),
+    "change_settings": _r("admin"),
+    "manage_database": _r("admin"),
+    "import": _r("admin"),
+    "export": _r("admin", "coordinator", "assessor"),
+    "export_pi": _r("admin"),
+    "read_audit": _r("admin", "assessor"),
+    "read_aggregates": _ALL,
 }
-#: actions a department user may take only on cases assigned to their department
-DEPARTMENT_BOUND = frozenset({"respond", "accept", "resolve", "no_action_needed"})
+#: a ``department`` user takes these only on cases assigned to its department
+DEPARTMENT_BOUND = frozenset({"respond", "accept", "resolve", "not_our_remit", "no_action_needed"})
+#: a ``grid_worker`` takes these only on households (and their cases) of its grid
+GRID_BOUND = frozenset({"intake", "confirm", "rate", "visit", "reveal_pii", "read_households"})
+#: a ``coordinator`` takes these only for a department without an account of its own
+FOR_DEPARTMENT = frozenset({"accept", "resolve"})
+#: what a read-only actor (no password given: snapshots) may still do
+READ_ACTIONS = frozenset({"read_aggregates", "read_households"})
 
 
 @dataclass(frozen=True)
 class Actor:
-    """Who is acting: a user name, a role (``db.models.USER_ROLES``) and, for department
-    users, their department."""
+    """Who is acting: a user name, the roles they hold and, for a ``department`` user,
+    the department, for a ``grid_worker`` the grid.
+
+    ``Actor(name, role, dept_id, dept_code)`` is a one-role actor; ``roles`` names all of
+    a user's roles (``role`` is then the first of them by :data:`ROLE_PRECEDENCE`, see
+    :meth:`of`). ``read_only`` actors (resolved without a password) may look but not
+    write."""
 
     name: str
     role: str
     dept_id: int | None = None
     dept_code: str | None = None
+    roles: frozenset[str] = frozenset()
+    grid_id: int | None = None
+    grid_code: str | None = None
+    display_name: str | None = None
+    read_only: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.roles:
+            object.__setattr__(self, "roles", frozenset({self.role}))
+        elif self.role not in self.roles:
+            raise ValueError(f"role {self.role!r} is not one of the roles {sorted(self.roles)}")
+
+    @classmethod
+    def of(
+        cls, name: str, roles: set[str] | frozenset[str] | tuple[str, ...], **kw: object
+    ) -> Actor:
+        """An actor holding ``roles`` (its :attr:`role` is the first by precedence)."""
+        held = frozenset(roles)
+        if not held:
+            raise ValueError("an actor holds at least one role")
+        return cls(name, primary_role(held), roles=held, **kw)  # type: ignore[arg-type]
+
+    def has(self, role: str) -> bool:
+        return role in self.roles
 
     def may(self, action: str) -> bool:
-        return self.role in ACTION_ROLES.get(action, frozenset())
+        """Whether one of the roles may take ``action`` somewhere (the bound actions
+        are then checked against the case or household: :func:`require_role`)."""
+        return bool(self.roles & ACTION_ROLES.get(action, frozenset()))
+
+    @property
+    def label(self) -> str:
+        """The display name (else the user name)."""
+        return self.display_name or self.name
+
+
+def primary_role(roles: frozenset[str] | set[str]) -> str:
+    return min(roles, key=lambda r: ROLE_PRECEDENCE.index(r) if r in ROLE_PRECEDENCE else 99)
 
 
 class AssignedCase(Protocol):
-    """What the department check reads of a case."""
+    """What the bound checks read of a case (``grid_id`` where there is one)."""
 
     @property
     def dept_id(self) -> int | None: ...
 
 
-def require_role(actor: Actor, action: str, case: AssignedCase | None = None) -> None:
-    """Refuse an action the actor's role may not take (department users: only on
-    cases assigned to their department)."""
-    if not actor.may(action):
+@dataclass(frozen=True)
+class Grant:
+    """Which of the actor's roles allowed an action, and on whose behalf."""
+
+    role: str
+    #: a coordinator acting for this department (which has no account of its own)
+    acting_for_dept: int | None = None
+
+
+_UNSET = object()
+
+
+def require_role(
+    actor: Actor,
+    action: str,
+    case: AssignedCase | None = None,
+    *,
+    grid_id: int | None | object = _UNSET,
+    dept_has_account: Callable[[int], bool] | None = None,
+) -> Grant:
+    """Refuse an action none of the actor's roles may take; return the grant.
+
+    Without ``case`` and ``grid_id`` only the roles are checked. With them the bound
+    actions are checked too: the case's department (``department``), the case's or
+    household's grid (``grid_worker``: ``grid_id``, else ``case.grid_id``) and, for a
+    coordinator accepting or resolving, ``dept_has_account(case.dept_id)`` (a
+    department with an account does its own; without the callable it is assumed to
+    have one)."""
+    if actor.read_only and action not in READ_ACTIONS:
+        raise PermissionDenied(actor, action, "this session is read-only (no login)")
+    allowed = actor.roles & ACTION_ROLES.get(action, frozenset())
+    if not allowed:
         raise PermissionDenied(actor, action)
-    if (
-        case is not None
-        and actor.role == "department"
-        and action in DEPARTMENT_BOUND
-        and case.dept_id != actor.dept_id
-    ):
-        raise PermissionDenied(actor, action, "the case is not assigned to your department")
+    if case is None and grid_id is _UNSET:
+        return Grant(primary_role(allowed))
+    target_grid = grid_id if grid_id is not _UNSET else getattr(case, "grid_id", None)
+    why = ""
+    for role in sorted(allowed, key=ROLE_PRECEDENCE.index):
+        if role == "department" and action in DEPARTMENT_BOUND:
+            if case is not None and case.dept_id is not None and case.dept_id == actor.dept_id:
+                return Grant(role)
+            why = why or "the case is not assigned to your department"
+        elif role == "grid_worker" and action in GRID_BOUND:
+            if target_grid is not None and target_grid == actor.grid_id:
+                return Grant(role)
+            why = why or "the household is not in your grid"
+        elif role == "coordinator" and action in FOR_DEPARTMENT and case is not None:
+            dept = case.dept_id
+            if dept is None:
+                return Grant(role)
+            if dept_has_account is not None and not dept_has_account(dept):
+                return Grant(role, acting_for_dept=dept)
+            why = why or "the case's department has an account of its own and does this itself"
+        else:
+            return Grant(role)
+    raise PermissionDenied(actor, action, why)
+
+
+def department_has_account(conn: Connection, dept_id: int) -> bool:
+    """Whether an active ``department`` account belongs to ``dept_id``."""
+    return bool(
+        conn.scalar(
+            select(
+                exists().where(
+                    AppUser.dept_id == dept_id,
+                    AppUser.active.is_(True),
+                    UserRole.user_id == AppUser.id,
+                    UserRole.role == "department",
+                )
+            )
+        )
+    )
+
+
+def require_household_scope(
+    conn: Connection, actor: Actor, action: str, household_id: int
+) -> Grant:
+    """:func:`require_role` for an action on one household: a ``grid_worker`` only in
+    its grid, a ``department`` user only where the household has a case assigned to
+    its department (its own cases' residents); the other roles as the table says."""
+    if actor.read_only and action not in READ_ACTIONS:
+        raise PermissionDenied(actor, action, "this session is read-only (no login)")
+    allowed = actor.roles & ACTION_ROLES.get(action, frozenset())
+    if not allowed:
+        raise PermissionDenied(actor, action)
+    why = ""
+    for role in sorted(allowed, key=ROLE_PRECEDENCE.index):
+        if role == "grid_worker":
+            grid = conn.scalar(select(Household.grid_id).where(Household.id == household_id))
+            if grid is not None and grid == actor.grid_id:
+                return Grant(role)
+            why = why or "the household is not in your grid"
+        elif role == "department":
+            own = conn.scalar(
+                select(
+                    exists().where(
+                        Case.household_id == household_id,
+                        Case.dept_id == actor.dept_id,
+                    )
+                )
+            )
+            if actor.dept_id is not None and own:
+                return Grant(role)
+            why = why or "the household has no case of your department"
+        else:
+            return Grant(role)
+    raise PermissionDenied(actor, action, why)
 
 
 def os_login() -> str:
-    """The operating-system login (the actor of commands run without a named user)."""
+    """The operating-system login (recorded beside the user of commands that run
+    without a login: imports of the interchange service)."""
     try:
         return getpass.getuser()[:60]
     except Exception:  # noqa: BLE001 - no user name in some service environments
         return "unknown"
 
 
-def resolve_actor(engine: Engine, username: str) -> Actor:
-    """The actor for ``username``.
+def load_actor(conn: Connection, username: str, *, read_only: bool = False) -> Actor | None:
+    """The actor of the active account ``username`` (no password checked), or None."""
+    row = conn.execute(
+        select(
+            AppUser.id,
+            AppUser.dept_id,
+            Department.code,
+            AppUser.grid_id,
+            Grid.code,
+            AppUser.display_name,
+        )
+        .outerjoin(Department, Department.id == AppUser.dept_id)
+        .outerjoin(Grid, Grid.id == AppUser.grid_id)
+        .where(AppUser.username == username, AppUser.active.is_(True))
+    ).first()
+    if row is None:
+        return None
+    roles = frozenset(conn.scalars(select(UserRole.role).where(UserRole.user_id == row[0])))
+    if not roles:
+        return None
+    return Actor.of(
+        username,
+        roles,
+        dept_id=row[1],
+        dept_code=row[2],
+        grid_id=row[3],
+        grid_code=row[4],
+        display_name=row[5],
+        read_only=read_only,
+    )
 
-    With no user accounts in the database at all (a single-user installation or the
-    demo) everyone acts as ``admin``; once accounts exist, only active ones may act.
-    """
+
+def resolve_actor(engine: Engine, username: str, *, read_only: bool = False) -> Actor:
+    """The actor of the active account ``username``, without a password: for work that
+    writes nothing (``read_only``), or after :func:`center.accounts.authenticate`.
+
+    There is no implicit user any more: a database without accounts has none to act
+    (its first account is made with ``center user add NAME --role admin``)."""
     with engine.connect() as conn:
-        any_user = conn.scalar(select(func.count()).select_from(AppUser))
-        if not any_user:
-            return Actor(username, "admin")
-        row = conn.execute(
-            select(AppUser.role, AppUser.dept_id, Department.code, AppUser.display_name)
-            .outerjoin(Department, Department.id == AppUser.dept_id)
-            .where(AppUser.username == username, AppUser.active.is_(True))
-        ).first()
-        if row is None:
+        actor = load_actor(conn, username, read_only=read_only)
+        if actor is None:
             known = list(
                 conn.scalars(
                     select(AppUser.username)
                     .where(AppUser.active.is_(True))
-                    .order_by(AppUser.role != "coordinator", AppUser.username)
+                    .order_by(AppUser.username)
                     .limit(8)
                 )
             )
             raise UnknownUser(username, known)
-    return Actor(username, row[0], row[1], row[2])
+    return actor

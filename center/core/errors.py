@@ -49,8 +49,9 @@ class PermissionDenied(UserError):
     """The actor's role may not take ``action``; nothing was written."""
 
     def __init__(self, actor: Actor, action: str, why: str = "") -> None:
+        roles = ", ".join(sorted(actor.roles)) or actor.role
         super().__init__(
-            f"user {actor.name!r} (role {actor.role}) may not {action.replace('_', ' ')}"
+            f"user {actor.name!r} (role {roles}) may not {action.replace('_', ' ')}"
             + (f": {why}" if why else "")
         )
         self.actor = actor
@@ -66,6 +67,17 @@ class UnknownUser(UserError):
             f"existing user{hint}, or ask an administrator to add one"
         )
         self.name = name
+
+
+class AuthenticationFailed(UserError):
+    """A login was refused; ``reason`` says why for the windows to word it:
+    ``credentials`` (unknown user or wrong password: never which), ``locked`` (until
+    ``until``), ``disabled``, ``no_password``."""
+
+    def __init__(self, message: str, reason: str, until: datetime | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.until = until
 
 
 @dataclass(frozen=True)
@@ -110,6 +122,7 @@ USER_ERRORS: tuple[type[Exception], ...] = (UserError, DatabaseError)
 
 __all__ = [
     "USER_ERRORS",
+    "AuthenticationFailed",
     "ChangeRecord",
     "ConfigError",
     "ConflictError",

@@ -1,11 +1,18 @@
 """Personal information at rest: AES-GCM encryption, HMAC look-up hashes, masking.
 
 The 32-byte master key comes from ``CENTER_PII_KEY`` (base64) or from a key file
-(default ``pii.key`` in the user config dir) created on first use with owner-only
-permissions. Two sub-keys are derived with HKDF: one for AES-256-GCM, one for
-HMAC-SHA256. A database remembers a check value of its key (setting
-``pii.key_check``) so a wrong key is refused with a clear error before anything is
-read or written.
+(default ``pii.key`` in the user config dir) created with owner-only permissions on
+first use of a database that holds no personal information yet. A key file other
+users can read is refused (``chmod 600``), and a missing key is never replaced by a
+new one for a database that already holds personal information
+(:class:`center.core.context.ServiceContext`). Two sub-keys are derived with HKDF: one
+for AES-256-GCM, one for HMAC-SHA256. A database remembers a check value of its key
+(setting ``pii.key_check``) so a wrong key is refused with a clear error before
+anything is read or written.
+
+Also here: masking for screens and files, and the shapes of identity and phone
+numbers that must never reach a log, an audit detail or a free-text field that is
+written down (:func:`contains_pi_number`).
 """
 
 from __future__ import annotations
@@ -15,7 +22,9 @@ import binascii
 import hashlib
 import hmac
 import os
+import re
 import secrets
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +33,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from center.core.errors import UserError
+from center.core.errors import InvalidInput, UserError
 
 NONCE = 12
 
@@ -81,14 +90,35 @@ def _decode_key(text: str, where: str) -> bytes:
     return raw
 
 
+def check_key_file_mode(key_file: Path) -> None:
+    """Refuse a key file that other users may read or write (POSIX permissions)."""
+    if os.name != "posix":
+        return
+    mode = stat.S_IMODE(key_file.stat().st_mode)
+    if mode & 0o077:
+        raise PiiKeyError(
+            f"{key_file}: the personal-information key file can be read by other users "
+            f"(mode {mode:04o}); make it owner-only with `chmod 600 {key_file}` and check "
+            "who may have copied it"
+        )
+
+
 def load_master_key(key_file: Path, *, create: bool = True) -> bytes:
+    """The master key: ``CENTER_PII_KEY``, else the (owner-only) key file, else, with
+    ``create``, a new key written to a new owner-only key file."""
     env = os.environ.get("CENTER_PII_KEY")
     if env:
         return _decode_key(env, "CENTER_PII_KEY")
     if key_file.exists():
+        check_key_file_mode(key_file)
         return _decode_key(key_file.read_text(encoding="ascii"), str(key_file))
     if not create:
-        raise PiiKeyError(f"no personal-information key: set CENTER_PII_KEY or provide {key_file}")
+        raise PiiKeyError(
+            f"no personal-information key: neither CENTER_PII_KEY nor {key_file} is there, "
+            "and this database holds personal information encrypted with its key: restore "
+            f"the key file {key_file} from your backup (chmod 600) or set CENTER_PII_KEY to "
+            "the key; a new key could not read it, so none is made"
+        )
     key_file.parent.mkdir(parents=True, exist_ok=True)
     master = secrets.token_bytes(32)
     fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -129,3 +159,41 @@ def mask_name(value: str | None) -> str:
         return ""
     value = value.strip()
     return value[:1] + "*" * max(1, len(value) - 1)
+
+
+# ---------------------------------------------------------------- numbers in text
+
+#: an 18-character resident identity number (GB 11643 shape) inside a text
+ID_NUMBER_PATTERN = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+#: a mainland mobile number inside a text (optionally +86, spaces or dashes)
+MOBILE_PATTERN = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
+#: a landline number with its area code inside a text
+LANDLINE_PATTERN = re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
+
+
+def contains_pi_number(text: str) -> bool:
+    """Whether ``text`` holds something shaped like an identity or phone number."""
+    return any(p.search(text) for p in (ID_NUMBER_PATTERN, MOBILE_PATTERN, LANDLINE_PATTERN))
+
+
+def mask_pi_numbers(text: str) -> str:
+    """``text`` (typed by staff) with every identity and phone number in it masked like
+    on the screens (``110***********123X``, ``138****1234``)."""
+    text = ID_NUMBER_PATTERN.sub(lambda m: mask_id_number(m[0]), text)
+    text = MOBILE_PATTERN.sub(lambda m: mask_phone(m[0]), text)
+    return LANDLINE_PATTERN.sub(lambda m: mask_phone(m[0]), text)
+
+
+def check_reveal_reason(reason: str) -> str:
+    """A reveal's reason, trimmed: required, and free of identity and phone numbers (it
+    is written into the audit log, which never holds personal information)."""
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput("reason", "say why the personal information is needed")
+    if contains_pi_number(reason):
+        raise InvalidInput(
+            "reason",
+            "the reason is written into the audit log and may not hold an identity or "
+            "phone number: say what the information is needed for (e.g. 回访核实)",
+        )
+    return reason

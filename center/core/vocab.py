@@ -86,3 +86,16 @@ INTERCHANGE_KINDS: tuple[str, ...] = (
 #: the PDF reports and the scopes of the quarterly scorecards
 REPORT_KINDS: tuple[str, ...] = ("monthly", "quarterly", "annual")
 QUARTER_SCOPES: tuple[str, ...] = (*ASSESS_SCOPES, "all")
+
+#: the eight roles of `spec/access.md` (db.models.USER_ROLES checks them in the
+#: database; a user holds one or more)
+USER_ROLES: tuple[str, ...] = (
+    "leader",
+    "coordinator",
+    "department",
+    "grid_worker",
+    "assessor",
+    "finance",
+    "admin",
+    "wall",
+)

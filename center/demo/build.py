@@ -36,6 +36,7 @@ from sqlalchemy import (
     update,
 )
 
+from center.accounts.passwords import hash_password
 from center.core.audit import append_audit
 from center.core.context import ServiceContext
 from center.core.errors import UserError
@@ -63,6 +64,7 @@ from center.kpi.derive import (
 )
 from db.engine import writer
 from db.models import (
+    USER_ROLES,
     AgendaItem,
     AppUser,
     BudgetLine,
@@ -83,6 +85,7 @@ from db.models import (
     Staff,
     Street,
     Subcategory,
+    UserRole,
     Visit,
 )
 from db.seed import CHANGE_DOMAINS
@@ -100,6 +103,9 @@ CHUNK = 10_000
 COPY_MIN_ROWS = 100  # PostgreSQL: batches at least this large are written with COPY
 EVENT_DAYS = 30  # case_event rows are written for cases received this close to as-of
 ACTOR = "demo"
+#: the password of every demo account (`center demo` prints it, README.md states it):
+#: a demo database is for trying the product out, never for real data
+DEMO_PASSWORD = "demo-password"
 SQLITE_CACHE_KIB = -262_144  # 256 MiB page cache while building (negative = KiB)
 
 
@@ -132,6 +138,13 @@ class DemoSummary:
     replaced: bool
     elapsed_s: float
     phases: dict[str, float] = field(default_factory=dict)
+    #: one demo account per role (role, user name), all with :data:`DEMO_PASSWORD`
+    accounts: tuple[tuple[str, str], ...] = ()
+
+    def accounts_text(self) -> str:
+        """The line `center demo` prints about the demo accounts."""
+        names = ", ".join(f"{user} ({role})" for role, user in self.accounts)
+        return f"  demo accounts, password “{DEMO_PASSWORD}”: {names}"
 
 
 # ------------------------------------------------------------------ progress
@@ -228,7 +241,11 @@ def _clear(conn: Connection) -> None:
     Every foreign key into ``cases`` (``reopened_from_id``, ``repeat_of_id``) is indexed,
     else each deleted case would scan all cases (minutes at street scale).
     """
-    conn.execute(update(AppUser).where(AppUser.staff_id.is_not(None)).values(staff_id=None))
+    conn.execute(
+        update(AppUser)
+        .where(AppUser.staff_id.is_not(None) | AppUser.grid_id.is_not(None))
+        .values(staff_id=None, grid_id=None)
+    )
     for model in (
         CaseEvent, MeetingDecision, AgendaItem, JointMeeting, HouseholdQuarter, HouseholdMonth,
         Visit, Case, Resident, Staff, Expenditure, BudgetLine, Household, Grid, Community,
@@ -540,7 +557,7 @@ class _Builder:
                 "role": "assessor",
                 "dept_id": None,
             },
-            {"username": "wall", "display_name": "指挥中心大屏", "role": "viewer", "dept_id": None},
+            {"username": "wall", "display_name": "指挥中心大屏", "role": "wall", "dept_id": None},
         ]
         self.coordinators = []
         for k in range(1, 4):
@@ -565,13 +582,62 @@ class _Builder:
                     "dept_id": pk,
                 }
             )
+        # appended after the others: the names drawn above stay those of earlier versions
+        worker = self.staff_ids[self.crews[0].worker]
+        worker_name = self.conn.scalar(select(Staff.name).where(Staff.id == worker))
+        wanted.append(
+            {
+                "username": "gridworker",
+                "display_name": f"{worker_name}（网格员）",
+                "role": "grid_worker",
+                "dept_id": None,
+                "grid_id": self.grid_ids[0],
+                "staff_id": worker,
+            }
+        )
+        wanted.append(
+            {
+                "username": "finance",
+                "display_name": f"{person()}（经费管理）",
+                "role": "finance",
+                "dept_id": None,
+            }
+        )
+        first: dict[str, str] = {}
+        for w in wanted:
+            first.setdefault(w["role"], w["username"])
+        self.accounts = tuple((role, first[role]) for role in USER_ROLES if role in first)
         have = set(self.conn.scalars(select(AppUser.username)))
+        new = [w for w in wanted if w["username"] not in have]
+        # one hash for all: hashing is slow on purpose, and the password is public anyway
+        # and one salt drawn from the seed: the same seed gives the same rows
+        salt = self.rng("accounts").randbytes(16)
+        encoded = hash_password(DEMO_PASSWORD, salt=salt) if new else None
         rows = [
-            dict(w, staff_id=None, pin_hash=None, active=True)
-            for w in wanted
-            if w["username"] not in have
+            {
+                "username": w["username"],
+                "display_name": w["display_name"],
+                "dept_id": w["dept_id"],
+                "grid_id": w.get("grid_id"),
+                "staff_id": w.get("staff_id"),
+                "password_hash": encoded,
+                "failed_logins": 0,
+                "active": True,
+            }
+            for w in new
         ]
         _insert(self.conn, AppUser, rows)
+        ids = dict(self.conn.execute(select(AppUser.username, AppUser.id)).all())
+        _insert(
+            self.conn, UserRole, [{"user_id": ids[w["username"]], "role": w["role"]} for w in new]
+        )
+        # a demo grid worker kept from a replaced street works in the new one's first grid
+        self.conn.execute(
+            update(AppUser)
+            .where(AppUser.username == "gridworker", AppUser.grid_id.is_(None))
+            .where(AppUser.id.in_(select(UserRole.user_id).where(UserRole.role == "grid_worker")))
+            .values(grid_id=self.grid_ids[0], staff_id=worker)
+        )
         self.counts["users"] = len(rows)
 
     # ------------------------------------------------------------- visits
@@ -1103,7 +1169,7 @@ class _Builder:
     def repeats(self) -> None:
         recompute_repeats(self.conn, None)
 
-    def finish(self, replaced: bool) -> None:
+    def finish(self, replaced: bool, actor: str) -> None:
         signal_change(self.conn, *CHANGE_DOMAINS)
         detail = {
             "seed": self.seed,
@@ -1112,7 +1178,7 @@ class _Builder:
             "replaced": replaced,
             **{k: v for k, v in self.counts.items()},
         }
-        append_audit(self.conn, ACTOR, "demo.build", "street", vocab.STREET_NAME, detail)
+        append_audit(self.conn, actor, "demo.build", "street", vocab.STREET_NAME, detail)
 
 
 def _build(
@@ -1124,6 +1190,7 @@ def _build(
     replace: bool,
     households_per_grid: int,
     track: _Tracker,
+    actor: str,
 ) -> tuple[str | None, _Builder]:
     """Everything in one transaction (holding the write lock from its first read);
     returns what was there before and the builder."""
@@ -1157,7 +1224,7 @@ def _build(
             for step in steps:
                 step()
         track.start("finish")
-        b.finish(existing is not None)
+        b.finish(existing is not None, actor)
         if conn.dialect.name == "sqlite":
             conn.exec_driver_sql(f"PRAGMA cache_size={old_cache}")
     return existing, b
@@ -1183,8 +1250,12 @@ def build_demo(
     progress: Progress | None = None,
     replace: bool = False,
     households_per_grid: int = 250,
+    actor: str = ACTOR,
 ) -> DemoSummary:
     """Build the demo street into ``ctx``'s database and return what was written.
+
+    ``actor`` is who the audit row names (the admin who replaced the data; ``demo``
+    for a build into an empty database).
 
     ``as_of`` (default: now, to the minute) is the instant the data ends at; naive
     values are +08:00. ``replace`` deletes all business data first (reference data,
@@ -1206,7 +1277,9 @@ def build_demo(
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        existing, b = _build(ctx, cipher, seed, scale, as_of, replace, households_per_grid, track)
+        existing, b = _build(
+            ctx, cipher, seed, scale, as_of, replace, households_per_grid, track, actor
+        )
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -1236,4 +1309,5 @@ def build_demo(
         replaced=existing is not None,
         elapsed_s=time.perf_counter() - t0,
         phases=dict(track.times),
+        accounts=b.accounts,
     )

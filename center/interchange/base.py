@@ -9,11 +9,12 @@ problems.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, cast, overload
 
 from sqlalchemy import Boolean, Column, Connection, Select, bindparam, func, insert, select, update
@@ -122,6 +123,10 @@ class Kind:
     domains: tuple[str, ...] = ()
     needs_cipher: bool = False
     title: str = ""  # XLSX sheet title
+    #: the personal-information columns and how an export without --with-pi masks them
+    pi_masks: Mapping[str, Callable[[str | None], str]] = MappingProxyType({})
+    #: free-text columns whose identity and phone numbers such an export masks
+    free_text: tuple[str, ...] = ()
 
     @property
     def header(self) -> list[str]:

@@ -25,6 +25,10 @@ from center.interchange.base import (
 from center.interchange.files import (
     Table,
     parse_bool,
+    refuse_masked_numbers,
+    refuse_masked_numbers_bulk,
+    text_bulk,
+    text_parser,
 )
 from center.interchange.rules import (
     by_code,
@@ -32,7 +36,6 @@ from center.interchange.rules import (
     diff_rows,
     enum_col,
     parse_satisfaction,
-    text_col,
     ts_col,
 )
 from center.kpi.calendar import load_calendar
@@ -80,6 +83,7 @@ class Cases(Kind):
     title = "cases"
     code_column = "case_code"
     domains = ("cases",)
+    free_text = ("summary",)
     columns = (
         code_col("case_code", True),
         code_col("household_code", True),
@@ -96,7 +100,12 @@ class Cases(Kind):
         Col("satisfaction", parse_satisfaction),
         code_col("reopened_from"),
         Col("escalated", parse_bool),
-        text_col("summary", None),
+        Col(
+            "summary",
+            refuse_masked_numbers(text_parser(None)),
+            False,
+            refuse_masked_numbers_bulk(text_bulk(None)),
+        ),
     )
     compare = (
         "household_id",

@@ -7,6 +7,10 @@
 * Problems and warnings are collected as ``FILE:LINE: column: message`` lines.
 * Writers are deterministic (CSV with BOM for Excel; XLSX with typed cells and fixed
   zip timestamps) and atomic: a failed export leaves no half-written file.
+* Formula injection is neutralised: a text cell that a spreadsheet would take for a
+  formula (it starts with ``=``, ``+``, ``-``, ``@``, tab or carriage return) is
+  written with a leading ``'``, and the readers take exactly that quote off again, so
+  an export still imports back unchanged (:func:`neutralise`, :func:`unneutralise`).
 """
 
 from __future__ import annotations
@@ -78,6 +82,37 @@ def decode_text(data: bytes, label: str) -> str:
         raise FileUnreadable(
             [f"{label}:{line}: encoding: the file is neither UTF-8 nor GB18030 (GBK) text"]
         ) from exc
+
+
+# ---------------------------------------------------------------- formula injection
+
+#: what a spreadsheet takes for the start of a formula (OWASP "CSV injection")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# any run of quotes before a formula start: the quote the writer adds is taken off
+# again, and a value that itself starts with quotes before one keeps them
+_QUOTED_FORMULA = re.compile(r"'+[=+\-@\t\r]")
+
+
+def neutralise(text: str) -> str:
+    """``text`` as an exported text cell: a leading ``'`` when a spreadsheet would take
+    it (or, after the quotes it already starts with, the rest) for a formula."""
+    if text.startswith(FORMULA_STARTS) or _QUOTED_FORMULA.match(text):
+        return "'" + text
+    return text
+
+
+def unneutralise(text: str) -> str:
+    """The value of an imported text cell: exactly the quote :func:`neutralise` added
+    is taken off."""
+    return text[1:] if _QUOTED_FORMULA.match(text) else text
+
+
+def _unneutralise_rows(records: list[list[Any]]) -> None:
+    """Take the writers' quotes off every text cell of the data rows (in place)."""
+    for i in range(1, len(records)):
+        row = records[i]
+        if any(type(c) is str and c[:1] == "'" for c in row):
+            records[i] = [unneutralise(c) if type(c) is str and c[:1] == "'" else c for c in row]
 
 
 # ---------------------------------------------------------------- tables
@@ -159,12 +194,16 @@ def read_table(
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         lines, records = _xlsx_records(path, label)
+        _unneutralise_rows(records)
     elif suffix == ".csv":
         try:
             data = path.read_bytes()
         except OSError as exc:
             raise FileUnreadable([f"{label}:1: file: cannot be read ({exc.strerror})"]) from exc
-        lines, records = _csv_records(decode_text(data, label), label)
+        text = decode_text(data, label)
+        lines, records = _csv_records(text, label)
+        if "'" in text:  # most files have no quote at all: nothing to look at
+            _unneutralise_rows(records)
     else:
         raise FileUnreadable([f"{label}:1: file: expected a .csv or .xlsx file"])
     if not records or _blank(records[0]):
@@ -364,6 +403,25 @@ def text_parser(max_len: int | None) -> Callable[[Any], str]:
     return parse
 
 
+MASKED_HINT = (
+    "masked value ('*'): an export made without --with-pi holds no real personal "
+    "information and cannot be imported; import a file exported with --with-pi"
+)
+
+
+def refuse_masked(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``parse`` for a personal-information column: a value holding the ``*`` of a
+    masked export (``张*``, ``110***********123X``, ``138****1234``) is refused, so a
+    masked export can never be imported as if it were real data."""
+
+    def parse_unmasked(raw: Any) -> Any:
+        if isinstance(raw, str) and "*" in raw:
+            raise ValueError(MASKED_HINT)
+        return parse(raw)
+
+    return parse_unmasked
+
+
 def enum_parser(values: Sequence[str]) -> Callable[[Any], str]:
     allowed = frozenset(values)
     listing = ", ".join(values)
@@ -410,6 +468,42 @@ def enum_bulk(values: Sequence[str]) -> Bulk:
     return bulk
 
 
+#: an identity or phone number as the masking functions leave it inside a text
+#: (``110***********123X``, ``138****1234``, ``010*****5678``)
+MASKED_NUMBER = re.compile(r"[+0-9]{3}\*{4,}[0-9Xx]{4}")
+MASKED_TEXT_HINT = (
+    "holds a masked identity or phone number ('*'): an export made without --with-pi "
+    "cannot be imported (it would overwrite the text); import a file exported with "
+    "--with-pi"
+)
+
+
+def refuse_masked_numbers(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``parse`` for a free-text column that a masked export masks the numbers of:
+    a text holding a masked number is refused."""
+
+    def parse_unmasked(raw: Any) -> Any:
+        if isinstance(raw, str) and "*" in raw and MASKED_NUMBER.search(raw):
+            raise ValueError(MASKED_TEXT_HINT)
+        return parse(raw)
+
+    return parse_unmasked
+
+
+def refuse_masked_numbers_bulk(bulk: Bulk) -> Bulk:
+    """The fast path of :func:`refuse_masked_numbers`: any masked number sends the
+    column to the careful parser, which reports it."""
+
+    def checked(values: list[Any]) -> list[Any]:
+        out = bulk(values)
+        search = MASKED_NUMBER.search
+        if any(type(v) is str and "*" in v and search(v) for v in out):
+            raise ValueError("masked numbers")
+        return out
+
+    return checked
+
+
 date_of = datetime.date
 time_of = datetime.time  # fold included, zone dropped
 
@@ -450,11 +544,12 @@ def format_timestamp(dt: datetime) -> str:
 
 
 def format_cell(value: Any) -> str:
-    """The CSV text of an exported value (the import reads it back identically)."""
+    """The CSV text of an exported value (the import reads it back identically); text
+    that a spreadsheet would take for a formula is quoted (:func:`neutralise`)."""
     if value is None:
         return ""
     if isinstance(value, str):
-        return value
+        return neutralise(value)
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, datetime):
@@ -525,7 +620,8 @@ def write_xlsx(
     path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str
 ) -> int:
     """XLSX with typed cells: timestamps and dates as Excel date cells (local time),
-    numbers as numbers, booleans as booleans, everything else as text."""
+    numbers as numbers, booleans as booleans, everything else as text (quoted where a
+    spreadsheet would take it for a formula, :func:`neutralise`)."""
     import openpyxl
     from openpyxl.cell import WriteOnlyCell
 
@@ -538,7 +634,7 @@ def write_xlsx(
         out: list[Any] = []
         for value in row:
             if isinstance(value, str):
-                cell = WriteOnlyCell(ws, value=value)
+                cell = WriteOnlyCell(ws, value=neutralise(value))
                 cell.data_type = "s"  # never a formula, even when it starts with "="
                 out.append(cell)
             elif isinstance(value, datetime):

@@ -4,11 +4,12 @@ numbers and phones are stored encrypted with a look-up hash.
 
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import Connection, select
 
-from center.core.pii import PiiCipher
+from center.core.pii import PiiCipher, mask_id_number, mask_name, mask_phone
 from center.interchange.base import (
     Col,
     Job,
@@ -21,6 +22,8 @@ from center.interchange.base import (
 from center.interchange.files import (
     Table,
     parse_date,
+    refuse_masked,
+    text_parser,
 )
 from center.interchange.rules import (
     by_code,
@@ -31,7 +34,6 @@ from center.interchange.rules import (
     parse_phone,
     parse_tags,
     reference,
-    text_col,
 )
 from db.models import (
     Household,
@@ -46,12 +48,15 @@ class Residents(Kind):
     code_column = "resident_code"
     domains = ("households",)
     needs_cipher = True
+    pi_masks = MappingProxyType(
+        {"name": mask_name, "id_number": mask_id_number, "phone": mask_phone}
+    )
     columns = (
         code_col("resident_code", True),
         code_col("household_code", True),
-        text_col("name", 100, True),
-        Col("id_number", parse_id_number),
-        Col("phone", parse_phone),
+        Col("name", refuse_masked(text_parser(100)), True),
+        Col("id_number", refuse_masked(parse_id_number)),
+        Col("phone", refuse_masked(parse_phone)),
         Col("birth_date", parse_date),
         Col("gender", parse_gender),
         Col("tags", parse_tags),

@@ -4,7 +4,7 @@ Public API (used by the CLI, the GUI and the tests)::
 
     KINDS
     import_file(ctx, kind, path, *, dry_run=False, progress=None, cancel=None) -> ImportResult
-    export_file(ctx, kind, path) -> int
+    export_file(ctx, kind, path, *, actor, with_pi=False) -> int
     import_holidays(ctx, path, dry_run=False, *, progress=None, cancel=None) -> ImportResult
     list_holidays(engine, year) -> HolidayListing
 
@@ -13,6 +13,11 @@ collected as ``FILE:LINE: column: message``; when there is any, :class:`ImportRe
 is raised and nothing is written. Otherwise the rows are written in one transaction
 (Core executemany in chunks), derived columns are filled, the change domains are
 bumped and one audit-log row records the import (file name and counts only).
+
+An export masks personal information (residents' names, identity numbers and phones,
+staff phones, numbers typed into case summaries and visit notes) unless ``with_pi`` is
+asked for by an actor holding ``export_pi``; every export is audited (who, kind, file
+name, rows, whether PI was included). A masked file is refused on import.
 """
 
 from __future__ import annotations
@@ -27,10 +32,11 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from center.core.access import os_login
+from center.core.access import Actor, os_login, require_role
 from center.core.audit import append_audit
 from center.core.context import ServiceContext
 from center.core.errors import UserError
+from center.core.pii import mask_pi_numbers
 from center.core.tx import signal_change, transaction
 from center.core.vocab import INTERCHANGE_KINDS
 from center.interchange.base import ImportCancelled, Job, Kind, Plan
@@ -57,6 +63,7 @@ __all__ = [
     "ImportRejected",
     "ImportResult",
     "InterchangeError",
+    "carries_pi",
     "export_file",
     "import_file",
     "import_holidays",
@@ -124,8 +131,11 @@ def _check_suffix(spec: Kind, path: Path) -> None:
         raise InterchangeError(f"{path}: {spec.name} files must end in {' or '.join(suffixes)}")
 
 
-def _audit(conn: Connection, action: str, entity: str, detail: dict[str, Any]) -> None:
-    append_audit(conn, os_login(), action, entity, None, detail, sort_keys=True)
+def _audit(
+    conn: Connection, actor: Actor | None, action: str, entity: str, detail: dict[str, Any]
+) -> None:
+    who = actor.name if actor is not None else os_login()
+    append_audit(conn, who, action, entity, None, detail, sort_keys=True)
 
 
 SQLITE_IMPORT_CACHE_KIB = 256 * 1024
@@ -147,7 +157,13 @@ def _bulk_cache(conn: Connection) -> Iterator[Connection]:
 
 
 def _apply(
-    conn: Connection, spec: Kind, plan: Plan, job: Job, result: ImportResult, file_name: str
+    conn: Connection,
+    spec: Kind,
+    plan: Plan,
+    job: Job,
+    result: ImportResult,
+    file_name: str,
+    actor: Actor | None,
 ) -> None:
     """Write a validated plan, bump its change domains and record the audit row."""
     spec.write(conn, plan, job)
@@ -168,7 +184,7 @@ def _apply(
         detail["related_changes"] = result.related_changes
     if result.deadlines_changed is not None:
         detail["deadlines_changed"] = result.deadlines_changed
-    _audit(conn, "import", spec.name, detail)
+    _audit(conn, actor, "import", spec.name, detail)
 
 
 @contextmanager
@@ -193,10 +209,11 @@ def _run_import(
     dry_run: bool,
     progress: Progress | None,
     cancel: Cancel | None,
+    actor: Actor | None,
 ) -> ImportResult:
     with _no_cyclic_gc():
         return _run_import_gc_paused(
-            ctx, spec, path, dry_run=dry_run, progress=progress, cancel=cancel
+            ctx, spec, path, dry_run=dry_run, progress=progress, cancel=cancel, actor=actor
         )
 
 
@@ -208,6 +225,7 @@ def _run_import_gc_paused(
     dry_run: bool,
     progress: Progress | None,
     cancel: Cancel | None,
+    actor: Actor | None,
 ) -> ImportResult:
     path = Path(path)
     label = str(path)
@@ -249,7 +267,7 @@ def _run_import_gc_paused(
             if not dry_run and plan.changes:
                 job.total = job.done + len(plan.inserts) + len(plan.updates)
                 job.step(0)
-                _apply(conn, spec, plan, job, result, path.name)
+                _apply(conn, spec, plan, job, result, path.name, actor)
     except IntegrityError as exc:
         raise InterchangeError(
             f"{label}: the database changed while importing ({exc.orig}); nothing was "
@@ -292,8 +310,13 @@ def import_file(
     dry_run: bool = False,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
+    actor: Actor | None = None,
 ) -> ImportResult:
     """Import one interchange file of ``kind`` (see :data:`KINDS`), all or nothing.
+
+    ``actor``: who imports (their roles must allow ``import``; the audit row names
+    them). Without one the import runs for the machine's operator (scripts, tests)
+    and the audit row names the operating-system login.
 
     ``progress(done, total)`` is called from the calling thread as rows are
     validated and written; ``cancel()`` returning true aborts with
@@ -301,7 +324,12 @@ def import_file(
     with every problem when the file is invalid, :class:`InterchangeError` when the
     request itself is wrong.
     """
-    return _run_import(ctx, _spec(kind), path, dry_run=dry_run, progress=progress, cancel=cancel)
+    spec = _spec(kind)
+    if actor is not None:
+        require_role(actor, "import")
+    return _run_import(
+        ctx, spec, path, dry_run=dry_run, progress=progress, cancel=cancel, actor=actor
+    )
 
 
 def import_holidays(
@@ -311,29 +339,85 @@ def import_holidays(
     *,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
+    actor: Actor | None = None,
 ) -> ImportResult:
     """Replace the holiday overrides of every year in the file (CSV or XLSX) and
-    recompute every case's closure deadline, in one transaction."""
+    recompute every case's closure deadline, in one transaction (``actor`` as in
+    :func:`import_file`, here with ``set_holidays``)."""
     path = Path(path)
     if path.suffix.lower() not in (".csv", ".xlsx"):
         raise InterchangeError(f"{path}: holidays files must end in .csv or .xlsx")
-    return _run_import(ctx, _HOLIDAYS, path, dry_run=dry_run, progress=progress, cancel=cancel)
+    if actor is not None:
+        require_role(actor, "set_holidays")
+    return _run_import(
+        ctx, _HOLIDAYS, path, dry_run=dry_run, progress=progress, cancel=cancel, actor=actor
+    )
 
 
-def export_file(ctx: ServiceContext, kind: str, path: str | Path) -> int:
+def _carries_pi(spec: Kind) -> bool:
+    return bool(spec.pi_masks or spec.free_text)
+
+
+def carries_pi(kind: str) -> bool:
+    """Whether files of ``kind`` hold personal information (masked unless ``with_pi``):
+    personal-information columns, or free text staff may have typed numbers into."""
+    return _carries_pi(_spec(kind))
+
+
+def export_file(
+    ctx: ServiceContext,
+    kind: str,
+    path: str | Path,
+    *,
+    actor: Actor,
+    with_pi: bool = False,
+) -> int:
     """Write all rows of ``kind`` to ``path`` (same columns as the import; CSV with a
-    BOM, XLSX, or GeoJSON for grids). Returns the number of rows written."""
+    BOM, XLSX, or GeoJSON for grids). Returns the number of rows written.
+
+    Personal information is masked (``张*``, ``110***********123X``, ``138****1234``)
+    unless ``with_pi``, which needs the ``export_pi`` action (any export needs
+    ``export``); a masked file cannot be imported back. The export is audited under
+    ``actor``."""
     spec = _spec(kind)
+    require_role(actor, "export")
+    if with_pi:
+        require_role(actor, "export_pi")
     path = Path(path)
     _check_suffix(spec, path)
     cipher = ctx.cipher if spec.needs_cipher else None
     # read in one snapshot without blocking writers; the audit row is a short write
     with transaction(ctx.engine, write=False) as session:
         rows = spec.export_rows(session.connection(), cipher)
+    pii = _carries_pi(spec) and with_pi
+    if _carries_pi(spec) and not with_pi:
+        rows = _masked(rows, spec)
     if isinstance(spec, Grids):
         n = spec.write_file(path, rows)
     else:
         n = write_table(path, spec.header, rows, title=spec.title)
     with transaction(ctx.engine) as session:
-        _audit(session.connection(), "export", spec.name, {"file": path.name, "rows": n})
+        append_audit(
+            session.connection(),
+            actor.name,
+            "export",
+            spec.name,
+            None,
+            {"file": path.name, "rows": n, "pii": pii},
+            sort_keys=True,
+        )
     return n
+
+
+def _masked(rows: list[list[Any]], spec: Kind) -> list[list[Any]]:
+    """``rows`` with the kind's personal-information columns masked, and the identity
+    and phone numbers in its free-text columns."""
+    masks: list[tuple[int, Callable[[Any], str]]] = [
+        (spec.header.index(name), mask) for name, mask in spec.pi_masks.items()
+    ]
+    masks += [(spec.header.index(name), mask_pi_numbers) for name in spec.free_text]
+    for row in rows:
+        for i, mask in masks:
+            if row[i] is not None:
+                row[i] = mask(row[i])
+    return rows

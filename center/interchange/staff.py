@@ -4,11 +4,12 @@ their grid and, for department users, their department.
 
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import Connection, select
 
-from center.core.pii import PiiCipher
+from center.core.pii import PiiCipher, mask_phone
 from center.interchange.base import (
     Col,
     Job,
@@ -21,6 +22,7 @@ from center.interchange.base import (
 )
 from center.interchange.files import (
     Table,
+    refuse_masked,
 )
 from center.interchange.rules import (
     by_code,
@@ -46,12 +48,13 @@ class StaffKind(Kind):
     code_column = "staff_code"
     domains = ("visits",)
     needs_cipher = True
+    pi_masks = MappingProxyType({"phone": mask_phone})
     columns = (
         code_col("staff_code", True),
         text_col("name", max_len(Staff.__table__.c.name), True),
         enum_col("role", STAFF_ROLES, True),
         code_col("grid_code"),
-        Col("phone", parse_phone),
+        Col("phone", refuse_masked(parse_phone)),
     )
 
     def plan(self, conn: Connection, table: Table, job: Job, cipher: PiiCipher | None) -> Plan:

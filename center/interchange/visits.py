@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Text, delete, select, type_coerce
 
 from center.core.pii import PiiCipher
 from center.interchange.base import (
+    Col,
     Columns,
     Job,
     Kind,
@@ -25,6 +26,10 @@ from center.interchange.base import (
 from center.interchange.files import (
     Table,
     date_of,
+    refuse_masked_numbers,
+    refuse_masked_numbers_bulk,
+    text_bulk,
+    text_parser,
     time_of,
 )
 from center.interchange.rules import (
@@ -32,7 +37,6 @@ from center.interchange.rules import (
     code_col,
     diff_rows,
     enum_col,
-    text_col,
     ts_col,
 )
 from center.kpi.derive import (
@@ -54,6 +58,7 @@ class Visits(Kind):
     title = "visits"
     code_column = "visit_code"
     domains = ("visits",)
+    free_text = ("notes",)
     columns = (
         code_col("visit_code", True),
         code_col("household_code", True),
@@ -61,7 +66,12 @@ class Visits(Kind):
         ts_col("visited_at", True),
         enum_col("outcome", VISIT_OUTCOMES, True),
         ts_col("recorded_at"),
-        text_col("notes", None),
+        Col(
+            "notes",
+            refuse_masked_numbers(text_parser(None)),
+            False,
+            refuse_masked_numbers_bulk(text_bulk(None)),
+        ),
     )
     compare = (
         "household_id",

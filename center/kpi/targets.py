@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine, select
 
+from center.core.access import Actor, require_role
 from center.core.audit import append_audit
 from center.core.clock import now as clock_now
 from center.core.kpis import HOUR_KPIS, KPI_KEYS, KPI_NAMES
@@ -59,8 +60,10 @@ def validate_target(key: str, value: float | str) -> float:
     return number
 
 
-def set_target(engine: Engine, key: str, value: float, actor: str) -> Target:
-    """Change one target (one transaction: the row, an audit entry, the change feed)."""
+def set_target(engine: Engine, key: str, value: float, actor: Actor) -> Target:
+    """Change one target (an admin's; one transaction: the row, an audit entry, the
+    change feed)."""
+    require_role(actor, "set_target")
     number = validate_target(key, value)
     now = clock_now()
     with transaction(engine, changes=("targets",)) as s:
@@ -71,6 +74,8 @@ def set_target(engine: Engine, key: str, value: float, actor: str) -> Target:
             s.add(row)
         row.value = number
         row.updated_at = now
-        append_audit(s, actor, "set_target", "kpi_target", key, {"old": old, "new": number}, at=now)
+        append_audit(
+            s, actor.name, "set_target", "kpi_target", key, {"old": old, "new": number}, at=now
+        )
         higher = row.higher_is_better
     return Target(key, KPI_NAMES[key], number, higher, now)

@@ -33,6 +33,7 @@ from typing import Any
 from sqlalchemy import Engine, and_, case, func, insert, not_, select, text, update
 from sqlalchemy.exc import IntegrityError
 
+from center.core.access import Actor, require_role
 from center.core.audit import append_audit
 from center.core.clock import now as clock_now
 from center.core.errors import UserError
@@ -274,15 +275,17 @@ def next_doc_number(conn: Any, year: int) -> str:
 
 
 def approve(
-    engine: Engine, report_id: int, actor: str, *, at: datetime | None = None
+    engine: Engine, report_id: int, approver: Actor, *, at: datetime | None = None
 ) -> ReportRecord:
-    """Approve a draft: assign the next document number of the year, record who and when.
+    """Approve a draft (an ``assessor``'s): assign the next document number of the
+    year, record who and when.
 
     Approving an approved report is refused. Numbers never repeat within a year,
     also when two assessors approve at the same moment: on PostgreSQL a transaction
     lock serialises approvals, on SQLite the first statement takes the write lock.
     """
-    actor = _actor(actor)
+    require_role(approver, "approve_report")
+    actor = _actor(approver.name)
     stamp = to_local(at) if at is not None else now()
     with transaction(engine) as s:
         conn = s.connection()

@@ -1,21 +1,28 @@
-"""Households (一户一档): look-up by code, address or name, the household profile,
-and revealing a resident's personal information to a permitted user with a
-recorded reason.
+"""Households (一户一档): look-up by code, address, name, phone or identity number,
+the household profile, and revealing a resident's personal information to a permitted
+user with a recorded reason.
+
+A look-up by phone or identity number is a personal-information read: it needs the
+``lookup_pi`` action and is audited like a reveal (who, which households matched, the
+number masked). A reveal's reason is written down, so it may not itself hold an
+identity or phone number.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import or_, select
 
-from center.core.access import Actor, require_role
-from center.core.audit import write_audit
+from center.core.access import Actor, require_household_scope, require_role
+from center.core.audit import append_audit, write_audit
 from center.core.clock import now
 from center.core.context import ServiceContext
-from center.core.errors import InvalidInput, NotFound
-from center.core.pii import mask_id_number, mask_name, mask_phone
+from center.core.errors import NotFound
+from center.core.pii import check_reveal_reason, mask_id_number, mask_name, mask_phone
 from center.core.tx import transaction
 from center.visits.cadence import Cadence, cadence_status
 from db.models import (
@@ -44,24 +51,48 @@ class HouseholdHit:
     resident: str  # a masked resident name ("" when the household has none)
 
 
-def find_households(ctx: ServiceContext, text: str, limit: int = 20) -> list[HouseholdHit]:
+_ID_SHAPE = re.compile(r"[0-9]{17}[0-9Xx]")
+_PHONE_SHAPE = re.compile(r"[+(]?[0-9][0-9 ()\-]{5,}[0-9]")
+PI_LOOKUPS = ("phone", "id_number")
+
+
+def pi_number_kind(text: str) -> str | None:
+    """``"id_number"`` or ``"phone"`` when ``text`` is shaped like one (a look-up by it is
+    a personal-information read), else ``None``."""
+    text = text.strip()
+    if _ID_SHAPE.fullmatch(text):
+        return "id_number"
+    if _PHONE_SHAPE.fullmatch(text) and sum(c.isdigit() for c in text) >= 7:
+        return "phone"
+    return None
+
+
+def find_households(
+    ctx: ServiceContext, actor: Actor, text: str, limit: int = 20
+) -> list[HouseholdHit]:
     """Households by code (exact or prefix), by a resident's full name, phone or ID number
     (exact, through the keyed look-up hash; nothing is decrypted to search) or by a part
-    of the address. Resident names come back masked."""
+    of the address. Resident names come back masked.
+
+    A text shaped like a phone or identity number is a personal-information look-up:
+    it needs ``lookup_pi`` and writes an audit row (who, the households it matched,
+    the number masked), matched or not."""
     text = text.strip()
     if not text:
         return []
+    pi_kind = pi_number_kind(text)
+    if pi_kind is not None:
+        require_role(actor, "lookup_pi")
     cipher = ctx.cipher
     found: dict[int, str] = {}
     masked_for: dict[int, str] = {}
     with ctx.engine.connect() as conn:
         for hid in conn.scalars(select(Household.id).where(Household.code == text)):
             found.setdefault(hid, "code")
-        for fld, col in (
-            ("name", Resident.name_hash),
-            ("phone", Resident.phone_hash),
-            ("id_number", Resident.id_number_hash),
-        ):
+        hash_fields: list[tuple[str, Any]] = [("name", Resident.name_hash)]
+        if pi_kind is not None:
+            hash_fields += [("phone", Resident.phone_hash), ("id_number", Resident.id_number_hash)]
+        for fld, col in hash_fields:
             h = cipher.lookup_hash(fld, text)
             for hid, name_enc in conn.execute(
                 select(Resident.household_id, Resident.name_enc).where(col == h).limit(limit)
@@ -109,6 +140,18 @@ def find_households(ctx: ServiceContext, text: str, limit: int = 20) -> list[Hou
                 first_res.setdefault(hid, enc)
             for hid, enc in first_res.items():
                 masked_for[hid] = mask_name(cipher.decrypt("name", enc))
+    if pi_kind is not None:
+        matched = sorted(rows[h][1] for h in ids if h in rows and found[h] in PI_LOOKUPS)
+        masked = mask_id_number(text) if pi_kind == "id_number" else mask_phone(text)
+        with transaction(ctx.engine) as s:
+            append_audit(
+                s,
+                actor.name,
+                "pii.lookup",
+                "household",
+                None,
+                {"by": pi_kind, "searched": masked, "households": matched},
+            )
     order = {"code": 0, "name": 1, "phone": 1, "id_number": 1, "address": 2}
     hits = [
         HouseholdHit(
@@ -303,21 +346,28 @@ class RevealedResident:
 def reveal_resident(
     ctx: ServiceContext, actor: Actor, resident_code: str, reason: str
 ) -> RevealedResident:
-    """One resident's personal information in clear, for admins and coordinators only;
-    every reveal is written to the audit log (who, when, which record, why)."""
+    """One resident's personal information in clear, for a user whose role may reveal it
+    for this household (a grid worker in its grid, a department for its own cases'
+    households, a coordinator anywhere); every reveal is written to the audit log (who,
+    when, which record, why)."""
     require_role(actor, "reveal_pii")
-    reason = reason.strip()
-    if not reason:
-        raise InvalidInput("reason", "say why the personal information is needed")
+    reason = check_reveal_reason(reason)
     cipher = ctx.cipher
     with transaction(ctx.engine) as s:
         row = s.execute(
-            select(Resident.name_enc, Resident.id_number_enc, Resident.phone_enc, Household.code)
+            select(
+                Resident.name_enc,
+                Resident.id_number_enc,
+                Resident.phone_enc,
+                Household.code,
+                Household.id,
+            )
             .join(Household, Household.id == Resident.household_id)
             .where(Resident.code == resident_code)
         ).first()
         if row is None:
             raise NotFound("resident", resident_code)
+        require_household_scope(s.connection(), actor, "reveal_pii", row[4])
         write_audit(
             s,
             actor,

@@ -73,9 +73,14 @@ def record_visit(
     for attempt in range(4):
         try:
             with transaction(engine) as s:
-                hh = s.scalar(select(Household.id).where(Household.code == household_code))
-                if hh is None:
+                home = s.execute(
+                    select(Household.id, Household.grid_id).where(Household.code == household_code)
+                ).first()
+                if home is None:
                     raise NotFound("household", household_code)
+                hh = home[0]
+                # a grid worker records visits in its own grid only
+                require_role(actor, "visit", grid_id=home[1])
                 staff = s.execute(
                     select(Staff.id, Staff.active).where(Staff.code == staff_code)
                 ).first()

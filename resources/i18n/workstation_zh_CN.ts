@@ -1689,5 +1689,287 @@ Phone: %3</source>
         <source>%1m</source>
         <translation>%1分</translation>
     </message>
+    <message>
+        <location filename="../../center/windows/workstation/audit_view.py" line="127" />
+        <source>user name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/audit_view.py" line="134" />
+        <source>An action, or a prefix followed by * (e.g. case.*)</source>
+        <translation>操作名，或前缀加 *（如 case.*）</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/audit_view.py" line="136" />
+        <source>Since:</source>
+        <translation>起始时间：</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/audit_view.py" line="146" />
+        <source>Search</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/audit_view.py" line="155" />
+        <source>User:</source>
+        <translation>用户：</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/audit_view.py" line="157" />
+        <source>Action:</source>
+        <translation>操作：</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/audit_view.py" line="161" />
+        <source>Record:</source>
+        <translation>对象：</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/audit_view.py" line="169" />
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/audit_view.py" line="171" />
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/audit_view.py" line="172" />
+        <source>Record</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/audit_view.py" line="173" />
+        <source>Detail</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/audit_view.py" line="185" />
+        <source>&lt; Newer</source>
+        <translation>&lt; 较新</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/audit_view.py" line="187" />
+        <source>Older &gt;</source>
+        <translation>较早 &gt;</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/audit_view.py" line="193" />
+        <source>&amp;Verify chain</source>
+        <translation>校验审计链(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/audit_view.py" line="225" />
+        <source>Record: give KIND:ID, e.g. case:C20261006-0001</source>
+        <translation>对象：请按“类型:编号”填写，如 case:C20261006-0001</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/audit_view.py" line="256" />
+        <source>Verifying…</source>
+        <translation>正在校验…</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/audit_view.py" line="282" />
+        <source>The chain could not be verified: %1</source>
+        <translation>无法校验审计链：%1</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/audit_view.py" line="286" />
+        <source>The audit log could not be read: %1</source>
+        <translation>无法读取审计日志：%1</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/audit_view.py" line="307" />
+        <source>%1 rows</source>
+        <translation>共 %1 条</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/audit_view.py" line="309" />
+        <source>No audit rows match.</source>
+        <translation>没有符合条件的审计记录。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/audit_view.py" line="317" />
+        <source>Page %1</source>
+        <translation>第 %1 页</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/audit_view.py" line="326" />
+        <source>Audit chain intact: %1 rows (head %2…)</source>
+        <translation>审计链完整：%1 条（链头 %2…）</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/audit_view.py" line="333" />
+        <source>Audit chain broken at row %1: %2</source>
+        <translation>审计链在第 %1 条断裂：%2</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/main_window.py" line="117" />
+        <source>A&amp;udit log</source>
+        <translation>审计日志(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/main_window.py" line="162" />
+        <source>Logged in: %1</source>
+        <translation>当前用户：%1</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/spotcheck_view.py" line="117" />
+        <source>Reveal &amp;phone for the call…</source>
+        <translation>查看回访电话(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/spotcheck_view.py" line="188" />
+        <source>Reveal the phone for the verification call</source>
+        <translation>查看回访核实电话</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/spotcheck_view.py" line="189" />
+        <source>The phone of a resident of this household will be shown once and the access is recorded in the audit log. Why is it needed?</source>
+        <translation>将显示该户一名居民的电话，仅显示一次，查看记录写入审计日志。请说明查看原因：</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/spotcheck_view.py" line="194" />
+        <source>Spot-check verification call</source>
+        <translation>抽查回访核实</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/spotcheck_view.py" line="205" />
+        <source>Phone for the verification call</source>
+        <translation>回访核实电话</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/spotcheck_view.py" line="207" />
+        <source>Case %1, household %2
+%3: %4</source>
+        <translation>工单 %1，住户 %2
+%3：%4</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/texts.py" line="107" />
+        <source>Finance</source>
+        <translation>经费管理</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/texts.py" line="108" />
+        <source>Video wall</source>
+        <translation>指挥大屏</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/lock.py" line="131" />
+        <source>Workstation locked</source>
+        <translation>工作台已锁定</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/lock.py" line="141" />
+        <source>The workstation is locked</source>
+        <translation>工作台已锁定</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/lock.py" line="152" />
+        <source>No input for %1 minutes. Enter your password to continue where you left off.</source>
+        <translation>已有 %1 分钟无操作。请输入密码解锁，继续未完成的工作。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/lock.py" line="161" />
+        <source>password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/lock.py" line="170" />
+        <source>Unlock</source>
+        <translation>解锁</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/lock.py" line="173" />
+        <source>Quit the workstation</source>
+        <translation>退出工作台</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/lock.py" line="207" />
+        <source>Checking…</source>
+        <translation>正在验证…</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/lock.py" line="374" />
+        <source>Locked</source>
+        <translation>已锁定</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/login.py" line="97" />
+        <source>The account is locked after 5 failed logins until %1: try again then, or ask an administrator.</source>
+        <translation>连续 5 次登录失败，账号已锁定至 %1：请届时再试，或联系管理员。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/login.py" line="103" />
+        <source>The account is disabled: ask an administrator.</source>
+        <translation>该账号已停用，请联系管理员。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/login.py" line="105" />
+        <source>The account has no password yet: ask an administrator to set one.</source>
+        <translation>该账号尚未设置密码，请联系管理员设置。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/login.py" line="108" />
+        <source>Wrong user name or password.</source>
+        <translation>用户名或密码错误。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/login.py" line="110" />
+        <source>The login could not be checked: %1</source>
+        <translation>无法验证登录：%1</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/login.py" line="142" />
+        <source>Log in — door-knocking command center</source>
+        <translation>登录 — 敲门行动指挥中心</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/login.py" line="151" />
+        <source>Door-knocking command center</source>
+        <translation>敲门行动指挥中心</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/login.py" line="157" />
+        <source>Log in with your account</source>
+        <translation>请使用您的账号登录</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/login.py" line="170" />
+        <source>&amp;User name:</source>
+        <translation>用户名(&amp;U)：</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/login.py" line="171" />
+        <source>&amp;Password:</source>
+        <translation>密码(&amp;P)：</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/login.py" line="188" />
+        <source>Log in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/login.py" line="190" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/login.py" line="225" />
+        <source>Enter your user name.</source>
+        <translation>请输入用户名。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/login.py" line="281" />
+        <source>Demo street: accounts %1, all with the password “%2”. Never enter real data here.</source>
+        <translation>演示街道：账号 %1，密码均为“%2”。请勿在此录入真实数据。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/lock.py" line="340" />
+        <source>Locked — %1</source>
+        <translation>已锁定 — %1</translation>
+    </message>
 </context>
 </TS>

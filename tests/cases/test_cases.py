@@ -128,7 +128,7 @@ def test_intake_refuses_bad_input_and_writes_nothing(world, engine):
     with pytest.raises(InvalidInput, match="^received_at: .* is in the future"):
         _intake(engine, when=now() + timedelta(hours=1))
     with pytest.raises(PermissionDenied):
-        cs.intake(engine, Actor("v", "viewer"), IntakeRequest("H1", "visit", "L01"))
+        cs.intake(engine, Actor("v", "leader"), IntakeRequest("H1", "visit", "L01"))
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(Case)) == 0
         assert conn.scalar(select(func.count()).select_from(AuditLog)) == 0
@@ -255,7 +255,8 @@ PATHS = {
     "not_our_remit": ["not_our_remit"],
     "no_action_needed": ["no_action_needed"],
 }
-ADMIN = Actor("root", "admin")
+# every case action: a coordinator (for departments without an account) and an assessor
+ADMIN = Actor.of("root", {"coordinator", "assessor"})
 
 
 def _do(engine, action, code, version, when, dept="D01"):
@@ -325,12 +326,21 @@ def test_allowed_actions_follow_the_table():
     assert cs.allowed_actions("assigned", dept, "D05") == [
         "respond",
         "accept",
+        "not_our_remit",
         "no_action_needed",
     ]
     assert cs.allowed_actions("assigned", dept, "D06") == []
     assert cs.allowed_actions("assigned", dept, None) == []
     assert cs.allowed_actions("rated", Actor("s", "assessor")) == ["spot_check", "reopen"]
-    assert cs.allowed_actions("received", Actor("v", "viewer")) == []
+    assert cs.allowed_actions("received", Actor("v", "leader")) == []
+    # a coordinator accepts only for a department without an account of its own
+    coord = Actor("c", "coordinator")
+    assert "accept" in cs.allowed_actions("assigned", coord, "D05", dept_has_account=False)
+    assert "accept" not in cs.allowed_actions("assigned", coord, "D05", dept_has_account=True)
+    # a grid worker confirms in its own grid only
+    worker = Actor("g", "grid_worker", grid_id=1, grid_code="G01")
+    assert cs.allowed_actions("resolved", worker, "D05", grid_code="G01") == ["confirm"]
+    assert cs.allowed_actions("resolved", worker, "D05", grid_code="G02") == []
 
 
 # ------------------------------------------------------------------ side effects
@@ -459,13 +469,22 @@ def test_permissions(world, engine):
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_resolve_actor(engine):
     from db.engine import transaction
-    from db.models import AppUser
+    from db.models import AppUser, UserRole
 
-    assert resolve_actor(engine, "anyone") == Actor("anyone", "admin")
+    with pytest.raises(UnknownUser):  # no implicit admin in a database without accounts
+        resolve_actor(engine, "anyone")
     with transaction(engine) as s:
-        s.add(AppUser(username="bob", display_name="Bob", role="coordinator"))
-        s.add(AppUser(username="old", display_name="Old", role="admin", active=False))
-    assert resolve_actor(engine, "bob") == Actor("bob", "coordinator", None, None)
+        bob = AppUser(username="bob", display_name="Bob")
+        old = AppUser(username="old", display_name="Old", active=False)
+        s.add_all([bob, old])
+        s.flush()
+        s.add_all(
+            [UserRole(user_id=bob.id, role="coordinator"), UserRole(user_id=old.id, role="admin")]
+        )
+    got = resolve_actor(engine, "bob")
+    assert got == Actor("bob", "coordinator", display_name="Bob")
+    assert got.roles == frozenset({"coordinator"}) and not got.read_only
+    assert resolve_actor(engine, "bob", read_only=True).read_only
     with pytest.raises(UnknownUser):
         resolve_actor(engine, "old")
     with pytest.raises(UnknownUser):

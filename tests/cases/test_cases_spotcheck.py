@@ -1,5 +1,5 @@
-"""Spot checks: seeded, logged, reproducible sampling of closed cases; results; a
-failed check reopens the case."""
+"""Spot checks: seeded, logged, reproducible sampling of closed cases; revealing the
+phone of a drawn case for the call (audited); results; a failed check reopens the case."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from datetime import date
 
 import pytest
 from builders import Builder, at
-from sqlalchemy import select
+from sqlalchemy import func, insert, select
 
 from center.cases import spotcheck as sc
 from center.core.access import Actor
 from center.core.errors import InvalidInput, PermissionDenied
-from db.models import AuditLog, Case
+from db.models import AuditLog, Case, Resident
 
 SUP = Actor("sup", "assessor")
 
@@ -166,3 +166,69 @@ def test_draw_refuses_bad_input(closed, engine):
     with pytest.raises(PermissionDenied):
         sc.draw_sample(engine, Actor("c", "coordinator"), percent=5, **kw)
     assert sc.recent_draws(engine) == []
+
+
+def _residents(ctx, household_id: int) -> None:
+    c = ctx.cipher
+    with ctx.engine.begin() as conn:
+        for code, name, phone in (("R1", "张三", None), ("R2", "李四", "13912345678")):
+            conn.execute(
+                insert(Resident).values(
+                    code=code,
+                    household_id=household_id,
+                    name_enc=c.encrypt("name", name),
+                    name_hash=c.lookup_hash("name", name),
+                    phone_enc=c.encrypt("phone", phone) if phone else None,
+                    phone_hash=c.lookup_hash("phone", phone) if phone else None,
+                )
+            )
+
+
+def test_the_phone_of_a_drawn_case_is_revealed_for_the_call(closed, ctx):
+    _residents(ctx, closed.id("household", "H1"))
+    draw = sc.draw_sample(
+        ctx.engine,
+        SUP,
+        percent=25,
+        closed_from=date(2025, 10, 1),
+        closed_to=date(2025, 10, 31),
+        seed=7,
+        as_of=at(2025, 11, 5, 9),
+    )
+    code = draw.codes[0]
+    contact = sc.reveal_phone(ctx, SUP, code, "抽查回访")
+    assert contact == sc.CallContact(code, "H1", "R2", "李*", "13912345678")
+    with ctx.engine.connect() as conn:
+        row = conn.execute(
+            select(AuditLog.actor, AuditLog.action, AuditLog.entity, AuditLog.entity_code)
+            .add_columns(AuditLog.detail)
+            .where(AuditLog.action == "pii.reveal")
+        ).one()
+    assert row[:4] == ("sup", "pii.reveal", "resident", "R2")
+    assert json.loads(row[4]) == {
+        "household": "H1",
+        "case": code,
+        "fields": ["phone"],
+        "reason": "抽查回访",
+    }
+
+    # only an assessor, only with a reason free of numbers, only a drawn case awaiting
+    # its check; nothing is recorded for a refusal
+    with pytest.raises(PermissionDenied):
+        sc.reveal_phone(ctx, Actor("c", "coordinator"), code, "抽查回访")
+    with pytest.raises(InvalidInput, match="^reason:"):
+        sc.reveal_phone(ctx, SUP, code, "  ")
+    with pytest.raises(InvalidInput, match="^reason: .*identity or phone"):
+        sc.reveal_phone(ctx, SUP, code, "回拨13912345678")
+    undrawn = next(f"K{i:02d}" for i in range(1, 13) if f"K{i:02d}" not in draw.codes)
+    with pytest.raises(InvalidInput, match="not in a recent spot-check sample"):
+        sc.reveal_phone(ctx, SUP, undrawn, "抽查回访")
+    pending = {p.code: p for p in sc.pending_checks(ctx.engine)}
+    sc.record_result(ctx.engine, SUP, code, pending[code].version, True, at=at(2025, 11, 6, 9))
+    with pytest.raises(InvalidInput, match="spot-checked already"):
+        sc.reveal_phone(ctx, SUP, code, "抽查回访")
+    with ctx.engine.connect() as conn:
+        reveals = conn.scalar(
+            select(func.count()).select_from(AuditLog).where(AuditLog.action == "pii.reveal")
+        )
+    assert reveals == 1

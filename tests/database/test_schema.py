@@ -11,7 +11,6 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from db.engine import current_revision, downgrade, head_revision, transaction, upgrade
 from db.models import (
-    AuditLog,
     BudgetLine,
     Case,
     Category,
@@ -156,8 +155,10 @@ def test_check_constraint_refuses_unknown_source(engine):
 
 
 def test_audit_log_is_append_only(engine):
+    from center.core.audit import append_audit
+
     with transaction(engine) as s:
-        s.add(AuditLog(at=datetime(2026, 10, 1, tzinfo=CST), actor="t", action="x", entity="case"))
+        append_audit(s, "t", "x", "case", None, {}, at=datetime(2026, 10, 1, tzinfo=CST))
     for stmt in ("UPDATE audit_log SET actor = 'y'", "DELETE FROM audit_log"):
         with pytest.raises(DBAPIError, match="append-only"), engine.begin() as c:
             c.execute(text(stmt))

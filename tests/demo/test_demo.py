@@ -16,15 +16,17 @@ from shapely.geometry import shape
 from shapely.strtree import STRtree
 from sqlalchemy import Engine, func, insert, inspect, select
 
+from center.accounts.service import authenticate
 from center.cli import main as cli_main
 from center.context import open_context
-from center.demo.build import DemoError, build_demo
+from center.demo.build import DEMO_PASSWORD, DemoError, build_demo
 from center.demo.geo import group_tiles, tessellate
 from center.demo.people import id_check_digit, id_number_valid
 from center.kpi.derive import recompute_repeats
 from center.office.budget import budget_summary
 from db.models import (
     SPECIAL_GROUPS,
+    USER_ROLES,
     AgendaItem,
     AppUser,
     AuditLog,
@@ -39,6 +41,7 @@ from db.models import (
     Resident,
     Staff,
     Subcategory,
+    UserRole,
     Visit,
 )
 from db.types import CST
@@ -203,9 +206,21 @@ def _check_households_and_residents(ctx, summary) -> None:
     assert staff["grid_worker"] == 12 and staff["building_leader"] == 60
     assert staff["community_worker"] >= 2 and staff["volunteer"] >= 12
     assert staff["professional"] >= 1
-    users = Counter(role for (role,) in _rows(engine, AppUser, AppUser.role))
+    users = Counter(role for (role,) in _rows(engine, UserRole, UserRole.role))
     assert users["admin"] == 1 and users["coordinator"] >= 2 and users["department"] == 12
     assert users["assessor"] == 1 and users["leader"] == 1
+    assert users["grid_worker"] == users["finance"] == users["wall"] == 1
+    assert set(users) == set(USER_ROLES)  # one demo account per role at least
+    assert dict(summary.accounts) == {
+        "leader": "leader",
+        "coordinator": "coord1",
+        "department": "dept_d01",
+        "grid_worker": "gridworker",
+        "assessor": "assessor",
+        "finance": "finance",
+        "admin": "admin",
+        "wall": "wall",
+    }
 
 
 def _check_visits(engine: Engine, summary) -> None:
@@ -451,6 +466,18 @@ def test_postgresql_gets_the_same_street_as_sqlite(db_url, _sqlite_template, tmp
     assert lite.keys() == pg.keys()
     for table in lite:
         assert lite[table] == pg[table], table
+
+
+def test_demo_accounts_log_in_with_the_demo_password(ctx):
+    summary = build_demo(ctx, seed=3, **TINY)
+    assert DEMO_PASSWORD in summary.accounts_text()
+    for role, name in summary.accounts:
+        actor = authenticate(ctx.engine, name, DEMO_PASSWORD)
+        assert role in actor.roles, name
+    worker = authenticate(ctx.engine, "gridworker", DEMO_PASSWORD)
+    assert worker.grid_code is not None and (worker.display_name or "").endswith("（网格员）")
+    dept = authenticate(ctx.engine, "dept_d01", DEMO_PASSWORD)
+    assert (dept.role, dept.dept_code) == ("department", "D01")
 
 
 # --------------------------------------------------------------- refuse, replace

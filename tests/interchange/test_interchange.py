@@ -17,6 +17,7 @@ import openpyxl
 import pytest
 from sqlalchemy import Engine, func, select
 
+from center.core.access import Actor
 from center.interchange import service as ix
 from center.kpi.derive import rebuild_household_months
 from db.changes import counters
@@ -486,7 +487,7 @@ def test_unknown_kind_wrong_suffix_and_missing_file(ctx, tmp_path):
     with pytest.raises(ix.InterchangeError, match=r"departments files must end in \.csv or \.xlsx"):
         ix.import_file(ctx, "departments", path)
     with pytest.raises(ix.InterchangeError, match=r"grids files must end in \.geojson or \.json"):
-        ix.export_file(ctx, "grids", tmp_path / "grids.csv")
+        ix.export_file(ctx, "grids", tmp_path / "grids.csv", actor=Actor("root", "admin"))
 
 
 # ---------------------------------------------------------------- grids
@@ -1327,3 +1328,21 @@ def test_an_import_that_loses_a_race_says_to_run_it_again(ctx, tmp_path, monkeyp
     with pytest.raises(OperationalError, match="disk I/O error"):
         ix.import_file(ctx, "visits", path)
     assert counts(ctx.engine) == before
+
+
+def test_an_import_names_who_imported_and_refuses_a_role_without_import(ctx, tmp_path):
+    from center.core.access import Actor
+    from center.core.errors import PermissionDenied
+    from db.models import AuditLog, Department
+
+    path = put(tmp_path, "departments.csv", "dept_code,name\nD90,测试科\n")
+    with pytest.raises(PermissionDenied, match="may not import"):
+        ix.import_file(ctx, "departments", path, actor=Actor("li", "coordinator"))
+    with ctx.engine.connect() as c:
+        assert c.scalar(select(Department.id).where(Department.code == "D90")) is None
+    ix.import_file(ctx, "departments", path, actor=Actor("boss", "admin"))
+    with ctx.engine.connect() as c:
+        row = c.execute(
+            select(AuditLog.actor, AuditLog.entity).where(AuditLog.action == "import")
+        ).one()
+    assert tuple(row) == ("boss", "departments")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from builders import TEST_PASSWORD, account
 from sqlalchemy import func, select
 from test_interchange import put
 
@@ -22,7 +23,35 @@ def _departments(db_url: str) -> int:
         engine.dispose()
 
 
-def test_import_export_and_exit_codes(db_url, tmp_path: Path, capsys):
+@pytest.fixture
+def admin(db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """An admin account the commands log in as (CENTER_USER / CENTER_PASSWORD)."""
+    engine = open_database(db_url)
+    account(engine, "root", "admin")
+    account(engine, "coord", "coordinator")
+    engine.dispose()
+    monkeypatch.setenv("CENTER_USER", "root")
+    monkeypatch.setenv("CENTER_PASSWORD", TEST_PASSWORD)
+    return "root"
+
+
+def test_imports_need_an_admins_login(db_url, admin, tmp_path: Path, capsys, monkeypatch):
+    good = put(tmp_path, "depts.csv", "dept_code,name\nD20,综治中心\n")
+    monkeypatch.delenv("CENTER_USER")
+    assert main(["import", "departments", str(good), "--db", db_url]) == 2
+    assert "`center import departments` needs a login" in capsys.readouterr().err
+    assert main(["import", "departments", str(good), "--db", db_url, "--user", "coord"]) == 2
+    assert "user 'coord' (role coordinator) may not import" in capsys.readouterr().err
+    assert main(["holidays", "import", str(good), "--db", db_url, "--user", "coord"]) == 2
+    assert "may not set holidays" in capsys.readouterr().err
+    monkeypatch.delenv("CENTER_PASSWORD")  # no password and no terminal: no prompt
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    assert main(["import", "departments", str(good), "--db", db_url, "--user", "root"]) == 2
+    assert "no password: set CENTER_PASSWORD" in capsys.readouterr().err
+    assert _departments(db_url) == 12
+
+
+def test_import_export_and_exit_codes(db_url, admin, tmp_path: Path, capsys):
     good = put(tmp_path, "depts.csv", "dept_code,name,note\nD20,综治中心,x\n")
     assert main(["import", "departments", str(good), "--dry-run", "--db", db_url]) == 0
     out = capsys.readouterr()
@@ -67,7 +96,7 @@ def test_import_export_and_exit_codes(db_url, tmp_path: Path, capsys):
     assert "departments files must end in .csv or .xlsx" in capsys.readouterr().err
 
 
-def test_holidays_commands(db_url, tmp_path: Path, capsys):
+def test_holidays_commands(db_url, admin, tmp_path: Path, capsys):
     path = put(
         tmp_path,
         "holidays.csv",

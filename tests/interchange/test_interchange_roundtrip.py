@@ -1,6 +1,8 @@
-"""Lossless round trip of all seven kinds, CSV and XLSX: export → import into an empty
-database (same reference rows) → export gives byte-identical files; re-importing an
-export into the database it came from changes nothing."""
+"""Lossless round trip of all seven kinds, CSV and XLSX: export (with personal
+information, by an admin) → import into an empty database (same reference rows) →
+export gives byte-identical files; re-importing an export into the database it came
+from changes nothing. Text a spreadsheet would take for a formula survives the round
+trip (written with a leading quote, read back without it)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from test_interchange import CASE_HEADER, feature, geojson, make_id, put, square
 
+from center.core.access import Actor
 from center.interchange import service as ix
 from db.models import (
     Case,
@@ -28,6 +31,7 @@ from db.models import (
 from db.seed import DEPARTMENTS
 
 EXT = {"grids": ".geojson"}
+ADMIN = Actor("root", "admin")
 
 DEPTS = 'dept_code,name\nD20,"综治,中心""甲"""\nD01,民政\n'
 STAFF = (
@@ -42,6 +46,8 @@ HOUSEHOLDS = (
     'H1,G01,"一号楼101, 东单元",116.005,39.005,3,low_income;solo_elderly,0,,2026-09-01 10:00\n'
     "H2,G02,二号楼202,116,39.0,1,,,2026-12-01,2026-09-01T10:00:00.125+08:00\n"
     "H3,G01,三号楼303,,,,,1,,\n"
+    'H4,G02,"=HYPERLINK(""http://example.com"",""点我"")",,,,,,,\n'
+    "H5,G02,''-5号楼 (a quote of its own),,,,,,,\n"
 )
 VISITS = (
     "visit_code,household_code,staff_code,visited_at,outcome,recorded_at,notes\n"
@@ -49,6 +55,8 @@ VISITS = (
     'V2,H1,S1,2026/10/06 09:00,met,2026-10-07T09:00:00+08:00,"多行\n备注, 带""引号"""\n'
     "V3,H2,S2,2026-10-06T01:00:00Z,not_home,2026-10-06 09:00,\n"
     "V4,H3,S3,2026-10-07 10:00:00.5,refused,,拒绝\n"
+    "V5,H4,S3,2026-10-08 10:00,met,,@网格长 已通知\n"
+    'V6,H4,S3,2026-10-09 10:00,met,,"+1 再访, \tTab"\n'
 )
 CASES = CASE_HEADER + (
     "K3,H1,hotline,L01,,2026-09-20 09:00,,D01,2026-09-20 10:00,,,,,K2,,第三次\n"
@@ -56,6 +64,7 @@ CASES = CASE_HEADER + (
     "K2,H1,online,L01,3wd,2026-09-10 09:00,2026-09-10 09:30,D20,2026-09-10 10:00,"
     '2026-09-10 11:00,2026-09-15 09:00,0,3,K1,1,"多行\n摘要"\n'
     "K4,H2,proactive,E01,,2026-09-02 10:00,,,,,,,,,,\n"
+    "K5,H4,hotline,L01,,2026-09-03 10:00,,,,,,,,,,-3℃ 暖气不热\n"
 )
 
 
@@ -101,7 +110,7 @@ def export_all(ctx: Any, folder: Path, ext: str) -> dict[str, bytes]:
     out = {}
     for kind in ix.KINDS:
         path = folder / f"{kind}{EXT.get(kind, ext)}"
-        ix.export_file(ctx, kind, path)
+        ix.export_file(ctx, kind, path, actor=ADMIN, with_pi=True)
         out[kind] = path.read_bytes()
     return out
 
@@ -189,6 +198,8 @@ def test_exported_csv_content(ctx, tmp_path):
         '备注, 带""引号"""\r\n'
         "V3,H2,S2,2026-10-06T09:00:00+08:00,not_home,2026-10-06T09:00:00+08:00,\r\n"
         "V4,H3,S3,2026-10-07T10:00:00.500000+08:00,refused,,拒绝\r\n"
+        "V5,H4,S3,2026-10-08T10:00:00+08:00,met,,'@网格长 已通知\r\n"
+        'V6,H4,S3,2026-10-09T10:00:00+08:00,met,,"\'+1 再访, \tTab"\r\n'
     )
     cases = files["cases"].decode("utf-8-sig").split("\r\n")
     assert cases[0] == CASE_HEADER.strip()
@@ -198,14 +209,22 @@ def test_exported_csv_content(ctx, tmp_path):
         "2026-09-20T10:00:00+08:00,,,,,K2,,第三次"
     )
     households = files["households"].decode("utf-8-sig").split("\r\n")
-    assert households[1:4] == [
+    assert households[1:6] == [
         (
             'H1,G01,"一号楼101, 东单元",116.005,39.005,3,solo_elderly;low_income,0,,'
             "2026-09-01T10:00:00+08:00"
         ),
         "H2,G02,二号楼202,116.0,39.0,1,,,2026-12-01,2026-09-01T10:00:00.125000+08:00",
         "H3,G01,三号楼303,,,,,1,,",
+        'H4,G02,"\'=HYPERLINK(""http://example.com"",""点我"")",,,,,,,',
+        "H5,G02,''-5号楼 (a quote of its own),,,,,,,",
     ]
+    assert cases[5] == "K5,H4,hotline,L01,,2026-09-03T10:00:00+08:00,,,,,,,,,,'-3℃ 暖气不热"
+    with ctx.engine.connect() as c:  # the file's quotes are not part of the values
+        address = {code: a for code, a in c.execute(select(Household.code, Household.address))}
+        assert address["H4"] == '=HYPERLINK("http://example.com","点我")'
+        assert address["H5"] == "'-5号楼 (a quote of its own)"
+        assert c.scalar(select(Case.summary).where(Case.code == "K5")) == "-3℃ 暖气不热"
     residents_csv = files["residents"].decode("utf-8-sig").split("\r\n")
     assert residents_csv[1].startswith("R1,H1,张三,110105194912310")
     assert residents_csv[1].endswith(",13900001111,1949-12-31,M,党员;志愿者")

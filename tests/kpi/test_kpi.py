@@ -16,6 +16,8 @@ import pytest
 from builders import Builder, at
 from sqlalchemy import create_engine, select
 
+from center.core.access import Actor
+from center.core.errors import PermissionDenied
 from center.core.kpis import DEPARTMENT_KPIS, KPI_KEYS
 from center.kpi.compute import KpiValue, compute_all_scopes, compute_kpis, parse_period, trend
 from db.models import Case
@@ -816,7 +818,7 @@ def test_json_shape_and_targets_from_the_database(engine, b):
 
     b.household("H1", "G01")
     b.case("H1", at(2026, 10, 5, 9), first_response_at=at(2026, 10, 5, 21, 30))
-    set_target(engine, "response_24h", 1.0, actor="test")
+    set_target(engine, "response_24h", 1.0, actor=Actor("test", "admin"))
     doc = compute_kpis(engine, "2026-10", "street", at(2026, 11, 5, 9, 0, 0, 0)).to_json_dict()
     assert set(doc) == {"period", "as_of", "scope", "units"}
     assert (doc["period"], doc["scope"]) == ("2026-10", "street")
@@ -903,7 +905,10 @@ def test_set_target_validates_audits_and_bumps_the_change_feed(engine):
 
     with engine.connect() as conn:
         before = counters(conn)["targets"]
-    t = set_target(engine, "entry_lag_hours", 12, actor="cli:test")
+    admin = Actor("cli:test", "admin")
+    with pytest.raises(PermissionDenied):
+        set_target(engine, "entry_lag_hours", 12, actor=Actor("lead", "leader"))
+    t = set_target(engine, "entry_lag_hours", 12, actor=admin)
     assert (t.key, t.value, t.higher_is_better, t.name) == (
         "entry_lag_hours",
         12.0,
@@ -931,7 +936,7 @@ def test_set_target_validates_audits_and_bumps_the_change_feed(engine):
         ("speed", 1, "unknown KPI 'speed'"),
     ]:
         with pytest.raises(ValueError, match=message):
-            set_target(engine, key, value, actor="cli:test")
+            set_target(engine, key, value, actor=admin)
     with engine.connect() as conn:
         assert len(conn.execute(select(AuditLog.id)).all()) == 1  # refusals write nothing
     # the new target drives ok

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from builders import Builder, at
+from builders import TEST_PASSWORD, Builder, account, at
 
 from center.cli import main
 from center.core.kpis import DEPARTMENT_KPIS, KPI_KEYS
@@ -239,11 +239,26 @@ def test_bad_input_is_one_line_exit_2(tmp_path, capsys, argv, message):
     assert message in err
 
 
-def test_targets_list_and_set(db_url, capsys):
-    code, out, _ = run(capsys, "targets", "list", "--db", db_url, "--json")
+def test_targets_list_and_set(db_url, capsys, monkeypatch):
+    engine = open_database(db_url)
+    account(engine, "root", "admin")
+    account(engine, "lead", "leader")
+    engine.dispose()
+    code, out, _ = run(capsys, "targets", "list", "--db", db_url, "--json")  # no login
     assert code == 0
     assert json.loads(out)[0] == {"key": "coverage", "value": 0.95, "higher_is_better": True}
-    code, out, _ = run(capsys, "targets", "set", "coverage", "0.9", "--db", db_url)
+    setting = ("targets", "set", "coverage", "0.9", "--db", db_url)
+    code, _, err = run(capsys, *setting)
+    assert code == 2 and "`center targets set` needs a login: name the user" in err
+    monkeypatch.setenv("CENTER_PASSWORD", TEST_PASSWORD)
+    code, _, err = run(capsys, *setting, "--user", "lead")
+    assert code == 2 and "user 'lead' (role leader) may not set target" in err
+    monkeypatch.setenv("CENTER_PASSWORD", "wrong password")
+    code, _, err = run(capsys, *setting, "--user", "root")
+    assert code == 2 and "wrong user name or password" in err
+    monkeypatch.setenv("CENTER_PASSWORD", TEST_PASSWORD)
+    monkeypatch.setenv("CENTER_USER", "root")
+    code, out, _ = run(capsys, *setting)
     assert code == 0 and "≥90.0%" in out
     code, out, _ = run(capsys, "targets", "list", "--db", db_url)
     line = next(x for x in out.splitlines() if x.startswith("coverage"))

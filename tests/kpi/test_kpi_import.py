@@ -9,6 +9,7 @@ import json
 from datetime import datetime
 from pathlib import Path
 
+from builders import TEST_PASSWORD, account
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy import delete
 from test_kpi_property import GRIDS, RawData, expected_units, scenarios
@@ -146,8 +147,13 @@ def _wipe(db_url: str) -> None:
     engine.dispose()
 
 
-def test_imported_files_give_the_reference_kpis(db_url, tmp_path, capsys):
+def test_imported_files_give_the_reference_kpis(db_url, tmp_path, capsys, monkeypatch):
     pg = db_url.startswith("postgres")
+    engine = open_database(db_url)
+    account(engine, "root", "admin")  # imports need an admin's login
+    engine.dispose()
+    monkeypatch.setenv("CENTER_USER", "root")
+    monkeypatch.setenv("CENTER_PASSWORD", TEST_PASSWORD)
 
     @settings(
         max_examples=3 if pg else 6,

@@ -21,11 +21,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from builders import Builder, at
+from builders import TEST_PASSWORD, Builder, account, at
 from pypdf import PdfReader
 from sqlalchemy import insert, select
 
 from center.cli import main as cli_main
+from center.core.access import Actor
+from center.core.errors import PermissionDenied
 from center.core.kpis import KPI_KEYS, KPI_NAMES
 from center.core.vocab import SCOPE_NAMES
 from center.kpi.assess import assess, score_snapshot
@@ -495,6 +497,9 @@ def test_font_override_must_be_an_embeddable_truetype_file(monkeypatch, tmp_path
 # ---------------------------------------------------------------- draft → approved
 
 
+LI = Actor("李四", "assessor")
+
+
 def test_draft_then_approved_numbering_and_audit(engine, tmp_path):
     _street(engine)
     draft = svc.save_draft(engine, "monthly", "2026-10", "all", "张三", at=T)
@@ -502,7 +507,9 @@ def test_draft_then_approved_numbering_and_audit(engine, tmp_path):
     assert svc.save_draft(engine, "monthly", "2026-10", "all", "王五") == draft  # once only
     text = "".join(_all_lines(build_monthly(engine, "2026-10", tmp_path / "d.pdf", as_of=T)))
     assert "（草稿）" in text and "〔2026〕" not in text
-    approved = svc.approve(engine, draft.id, "李四", at=at(2026, 11, 6, 10))
+    with pytest.raises(PermissionDenied, match="may not approve report"):
+        svc.approve(engine, draft.id, Actor("李四", "coordinator"))
+    approved = svc.approve(engine, draft.id, LI, at=at(2026, 11, 6, 10))
     assert (approved.status, approved.doc_number, approved.approved_by) == (
         "approved",
         "〔2026〕1号",
@@ -515,13 +522,13 @@ def test_draft_then_approved_numbering_and_audit(engine, tmp_path):
     assert "（草稿）" not in "".join(page1)
     assert "（数据统计截至2026年11月6日 10:00）" in "".join(page1)
     with pytest.raises(svc.ReportRequestError, match="already approved as 〔2026〕1号 by 李四"):
-        svc.approve(engine, draft.id, "赵六")
+        svc.approve(engine, draft.id, Actor("赵六", "assessor"))
     with pytest.raises(svc.ReportRequestError, match="no report with id 999"):
-        svc.approve(engine, 999, "赵六")
+        svc.approve(engine, 999, Actor("赵六", "assessor"))
     q = svc.save_draft(engine, "quarterly", "2026Q4", "grid", "张三", at=T)
-    assert svc.approve(engine, q.id, "李四", at=at(2026, 12, 30)).doc_number == "〔2026〕2号"
+    assert svc.approve(engine, q.id, LI, at=at(2026, 12, 30)).doc_number == "〔2026〕2号"
     y = svc.save_draft(engine, "annual", "2026", "all", "张三", at=T)
-    assert svc.approve(engine, y.id, "李四", at=at(2027, 1, 4)).doc_number == "〔2027〕1号"
+    assert svc.approve(engine, y.id, LI, at=at(2027, 1, 4)).doc_number == "〔2027〕1号"
     with engine.connect() as conn:
         audit = conn.execute(
             select(AuditLog.action, AuditLog.actor, AuditLog.entity_code).order_by(AuditLog.id)
@@ -569,12 +576,16 @@ def test_failed_build_leaves_nothing_behind(engine, tmp_path, monkeypatch):
 # ---------------------------------------------------------------- CLI
 
 
-def test_cli_build_list_approve(db_url, tmp_path, capsys):
+def test_cli_build_list_approve(db_url, tmp_path, capsys, monkeypatch):
     from db.engine import open_database
 
     eng = open_database(db_url)
     _street(eng)
+    account(eng, "李四", "assessor")
+    account(eng, "王五", "coordinator")
     eng.dispose()
+    monkeypatch.setenv("CENTER_PASSWORD", TEST_PASSWORD)
+    monkeypatch.setenv("CENTER_USER", "李四")  # builds log in as the assessor
 
     def run(*argv: str) -> tuple[int, str, str]:
         code = cli_main(["report", *argv, "--db", db_url])
@@ -582,20 +593,23 @@ def test_cli_build_list_approve(db_url, tmp_path, capsys):
         return code, captured.out, captured.err
 
     as_of = ("--as-of", "2026-11-05T09:00")
-    code, out, _ = run(
-        "monthly", "--month", "2026-10", "-o", str(tmp_path / "m.pdf"), *as_of, "--by", "张三"
-    )
+    monthly = ("monthly", "--month", "2026-10", "-o", str(tmp_path / "m.pdf"), *as_of)
+    code, _, err = run(*monthly, "--by", "王五")  # the builder logs in: an assessor
+    assert code == 2 and "may not build report" in err and not (tmp_path / "m.pdf").exists()
+    code, out, _ = run(*monthly)
     assert code == 0 and (tmp_path / "m.pdf").exists()
-    assert "DRAFT (report 1; approve with `center report approve 1 --by NAME`)" in out
+    assert "DRAFT (report 1; approve with `center report approve 1 --user NAME`)" in out
+    code, _, err = run("approve", "1", "--by", "王五")  # the approver logs in: an assessor
+    assert code == 2 and "may not approve report" in err
     code, out, _ = run("approve", "1", "--by", "李四")
     assert code == 0 and re.search(r"approved report 1 .* as 〔\d{4}〕1号 by 李四", out)
     code, _, err = run("approve", "1", "--by", "李四")
     assert code == 2 and "cannot be approved twice" in err
     split = ("quarterly", "--quarter", "2026Q4", "--scope", "department", *as_of)
-    code, out, _ = run(*split, "--split", "-o", str(tmp_path / "split"), "--by", "张三")
+    code, out, _ = run(*split, "--split", "-o", str(tmp_path / "split"))
     assert code == 0 and "13 files to" in out  # 12 departments + the ranking
     assert len(list((tmp_path / "split").iterdir())) == 13
-    assert run("approve", "2", "--by", "李四")[0] == 0
+    assert run("approve", "2", "--user", "李四")[0] == 0
     code, out, _ = run(*split, "-o", str(tmp_path / "q.pdf"))
     assert code == 0 and re.search(r"approved 〔\d{4}〕2号 \(report 2\)", out)
     code, out, _ = run("list", "--json")

@@ -266,24 +266,70 @@ def _residents(ctx, street):
 
 def test_find_households(ctx, street):
     _residents(ctx, street)
-    hits = vs_households.find_households(ctx, "张三")
+    find = vs_households.find_households
+    hits = find(ctx, COORD, "张三")
     assert [(h.code, h.matched_by, h.resident) for h in hits] == [("A", "name", "张*")]
-    assert [(h.code, h.matched_by) for h in vs_households.find_households(ctx, "13812345678")] == [
-        ("A", "phone")
+    assert [(h.code, h.matched_by) for h in find(ctx, COORD, "13812345678")] == [("A", "phone")]
+    assert [(h.code, h.matched_by) for h in find(ctx, COORD, "110101195001011234")] == [
+        ("A", "id_number")
     ]
-    assert [
-        (h.code, h.matched_by) for h in vs_households.find_households(ctx, "110101195001011234")
-    ] == [("A", "id_number")]
-    by_addr = vs_households.find_households(ctx, "2号楼")
+    by_addr = find(ctx, COORD, "2号楼")
     assert [(h.code, h.matched_by, h.resident) for h in by_addr] == [
         ("C", "address", "欧***"),
         ("E", "address", ""),
     ]
-    assert [(h.code, h.matched_by) for h in vs_households.find_households(ctx, "C")] == [
-        ("C", "code")
+    assert [(h.code, h.matched_by) for h in find(ctx, COORD, "C")] == [("C", "code")]
+    assert find(ctx, COORD, "  ") == []
+    assert find(ctx, COORD, "100%") == []  # wildcards are literal
+
+
+def _lookups(ctx):
+    with ctx.engine.connect() as conn:
+        return [
+            (actor, entity, json.loads(detail))
+            for actor, entity, detail in conn.execute(
+                select(AuditLog.actor, AuditLog.entity, AuditLog.detail)
+                .where(AuditLog.action == "pii.lookup")
+                .order_by(AuditLog.id)
+            )
+        ]
+
+
+def test_a_look_up_by_phone_or_identity_number_is_a_checked_audited_pi_read(ctx, street):
+    _residents(ctx, street)
+    find = vs_households.find_households
+    assert vs_households.pi_number_kind("110101195001011234") == "id_number"
+    assert vs_households.pi_number_kind("13812345678") == "phone"
+    assert vs_households.pi_number_kind("(010)1234-5678") == "phone"
+    assert vs_households.pi_number_kind("幸福小区") is None
+    assert vs_households.pi_number_kind("H123") is None
+
+    find(ctx, COORD, "张三")  # a name or an address: no PI read recorded
+    find(ctx, COORD, "2号楼")
+    assert _lookups(ctx) == []
+    find(ctx, COORD, "13812345678")
+    find(ctx, COORD, "110101195001011234")
+    find(ctx, COORD, "13900000000")  # no match: still recorded
+    assert _lookups(ctx) == [
+        ("alice", "household", {"by": "phone", "households": ["A"], "searched": "138****5678"}),
+        (
+            "alice",
+            "household",
+            {"by": "id_number", "households": ["A"], "searched": "110***********1234"},
+        ),
+        ("alice", "household", {"by": "phone", "households": [], "searched": "139****0000"}),
     ]
-    assert vs_households.find_households(ctx, "  ") == []
-    assert vs_households.find_households(ctx, "100%") == []  # wildcards are literal
+    with ctx.engine.connect() as conn:
+        details = " ".join(conn.scalars(select(AuditLog.detail)))
+    assert "13812345678" not in details and "110101195001011234" not in details
+
+    # a role without lookup_pi may still find by name or address, never by a number
+    leader = Actor("lee", "leader")
+    with pytest.raises(PermissionDenied):
+        find(ctx, leader, "13812345678")
+    with pytest.raises(PermissionDenied):
+        find(ctx, leader, "110101195001011234")
+    assert len(_lookups(ctx)) == 3
 
 
 def test_household_profile_and_reveal(ctx, street):
@@ -324,9 +370,13 @@ def test_household_profile_and_reveal(ctx, street):
     assert row[:3] == ("alice", "pii.reveal", "resident")
     assert "张三" not in row[3] and "1381234" not in row[3]
     with pytest.raises(PermissionDenied):
-        vs_households.reveal_resident(ctx, Actor("d", "department", 1, "D01"), "R1", "想看")
+        vs_households.reveal_resident(ctx, Actor("lee", "leader"), "R1", "想看")
     with pytest.raises(InvalidInput, match="^reason:"):
         vs_households.reveal_resident(ctx, COORD, "R1", " ")
+    # the reason goes into the audit log: no identity or phone number in it
+    for reason in ("核实 13812345678 的身份", "身份证110101195001011234", "打 010-12345678"):
+        with pytest.raises(InvalidInput, match="^reason: .*may not hold an identity or phone"):
+            vs_households.reveal_resident(ctx, COORD, "R1", reason)
     with pytest.raises(NotFound):
         vs_households.reveal_resident(ctx, COORD, "R9", "核实")
 

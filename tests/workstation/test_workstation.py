@@ -5,6 +5,7 @@ exports and the offscreen snapshot."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import date, timedelta
 
@@ -244,8 +245,8 @@ def test_household_profile_and_audited_reveal(qtbot, window, ctx):
         )
 
 
-def test_viewer_sees_no_actions_and_no_reveal(qtbot, ctx, street):
-    w = WorkstationWindow(ctx, Actor("v", "viewer"), live=False)
+def test_a_leader_sees_no_actions_and_no_reveal(qtbot, ctx, street):
+    w = WorkstationWindow(ctx, Actor("v", "leader"), live=False)
     qtbot.addWidget(w)
     w.start()
     try:
@@ -398,3 +399,117 @@ def test_a_department_users_inbox_holds_only_their_departments_cases(qtbot, ctx,
         qtbot.waitUntil(lambda: w.inbox.model.total == 3, timeout=WAIT)
     finally:
         w.shutdown()
+
+
+def _reason(monkeypatch, text):
+    """The reason dialog answers ``text`` at once (``None``: it is cancelled)."""
+    from center.windows.workstation.dialogs import ReasonDialog
+
+    code = QDialog.DialogCode.Rejected if text is None else QDialog.DialogCode.Accepted
+    monkeypatch.setattr(ReasonDialog, "exec", lambda self: code)
+    monkeypatch.setattr(ReasonDialog, "text", lambda self: text or "")
+
+
+def _warnings(monkeypatch):
+    shown = []
+    monkeypatch.setattr(
+        QMessageBox, "warning", lambda *a, **k: shown.append(a[2]) or QMessageBox.StandardButton.Ok
+    )
+    return shown
+
+
+def _reveals(ctx):
+    with ctx.engine.connect() as conn:
+        return [
+            (actor, code, json.loads(detail))
+            for actor, code, detail in conn.execute(
+                select(AuditLog.actor, AuditLog.entity_code, AuditLog.detail)
+                .where(AuditLog.action == "pii.reveal")
+                .order_by(AuditLog.id)
+            )
+        ]
+
+
+def test_clicking_reveal_asks_why_then_shows_the_resident(qtbot, window, ctx, monkeypatch):
+    warnings = _warnings(monkeypatch)
+    window.open_household("H1")
+    hv = window.household
+    qtbot.waitUntil(lambda: hv.profile is not None, timeout=WAIT)
+    hv.residents.selectRow(0)
+    _reason(monkeypatch, None)  # cancelled: nothing revealed, nothing recorded
+    qtbot.mouseClick(hv.reveal_btn, Qt.MouseButton.LeftButton)
+    _reason(monkeypatch, "回访核实")
+    qtbot.mouseClick(hv.reveal_btn, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: hv.revealed is not None or bool(warnings), timeout=WAIT)
+    assert warnings == []
+    assert (hv.revealed.name, hv.revealed.phone) == ("张三", "13812345678")
+    assert _reveals(ctx) == [("alice", "R1", {"household": "H1", "reason": "回访核实"})]
+
+
+def test_a_look_up_by_phone_in_the_household_tab_is_recorded(qtbot, window, ctx):
+    hv = window.household
+    hv.search.setText("13812345678")
+    hv.find()
+    qtbot.waitUntil(lambda: hv.profile is not None, timeout=WAIT)
+    assert hv.profile.code == "H1"
+    with ctx.engine.connect() as conn:
+        detail = conn.scalar(select(AuditLog.detail).where(AuditLog.action == "pii.lookup"))
+    assert json.loads(detail) == {"by": "phone", "households": ["H1"], "searched": "138****5678"}
+
+
+def test_spot_check_list_reveals_the_phone_for_the_call(qtbot, street, ctx, monkeypatch):
+    from center.cases import spotcheck as sc
+    from center.windows.workstation.spotcheck_view import SpotCheckView
+
+    street.cases(
+        [
+            {
+                "household": "H1",
+                "received_at": at(2025, 9, 1, 9),
+                "code": "K1",
+                "closed_at": at(2025, 9, 2, 9),
+                "status": "resolved",
+            }
+        ]
+    )
+    sup = Actor("sup", "assessor")
+    sc.draw_sample(
+        ctx.engine, sup, percent=100, closed_from=date(2025, 9, 1), closed_to=date(2025, 9, 30)
+    )
+    warnings = _warnings(monkeypatch)
+    sv = SpotCheckView(ctx, sup)
+    qtbot.addWidget(sv)
+    sv.show()
+    try:
+        sv.refresh()
+        qtbot.waitUntil(lambda: [p.code for p in sv.pending] == ["K1"], timeout=WAIT)
+        assert sv.phone_btn.isVisible()
+        sv.table.selectRow(0)
+        _reason(monkeypatch, "抽查回访")
+        qtbot.mouseClick(sv.phone_btn, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: sv.revealed is not None or bool(warnings), timeout=WAIT)
+        assert warnings == []
+        assert (sv.revealed.case_code, sv.revealed.name, sv.revealed.phone) == (
+            "K1",
+            "张*",
+            "13812345678",
+        )
+        assert "13812345678" in sv.phone_box.text()
+        sv.phone_box.done(0)  # closing the box forgets the number
+        assert sv.revealed is None
+        assert _reveals(ctx) == [
+            (
+                "sup",
+                "R1",
+                {"household": "H1", "case": "K1", "fields": ["phone"], "reason": "抽查回访"},
+            )
+        ]
+    finally:
+        sv.shutdown()
+    # a coordinator's spot-check tab has no phone reveal
+    other = SpotCheckView(ctx, ALICE)
+    qtbot.addWidget(other)
+    try:
+        assert not other.phone_btn.isVisibleTo(other)
+    finally:
+        other.shutdown()

@@ -96,11 +96,13 @@ def has_street(ctx: AppContext) -> bool:
     return street_exists(ctx.engine)
 
 
-def open_checked(db_url: str | None) -> tuple[AppContext, bool]:
-    """Open the database, check the personal-information key, see if it has a street."""
+def open_checked(db_url: str | None, *, pii: bool = True) -> tuple[AppContext, bool]:
+    """Open the database, check the personal-information key (``pii``: the wall reads
+    aggregates only and needs no key), see if it has a street."""
     ctx = open_context(db_url)
     try:
-        _ = ctx.cipher
+        if pii:
+            _ = ctx.cipher
         return ctx, has_street(ctx)
     except BaseException:
         ctx.close()
@@ -274,7 +276,9 @@ def run_wall(
     from center.windows.wall.window import WallWindow, screen_by_number
 
     setup_logging()
-    ctx, _ = open_checked(db_url)
+    # the wall machine holds no personal-information key (access.md: a stolen wall
+    # yields no personal information); on PostgreSQL it can run as the wall role
+    ctx, _ = open_checked(db_url, pii=False)
     app = application(lang)
     sys.excepthook = ErrorReporter(interactive=False)
     try:

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import Engine
 
+from center.accounts.service import UserLabel, user_labels
 from center.cases import lifecycle as cs
 from center.cases.inbox import clock, stopped
 from center.cases.lifecycle import CaseChange, CaseDetail, CategoryInfo, DepartmentInfo
@@ -91,6 +92,12 @@ ORDER = (
 
 def _call(fn: Callable[..., Any], args: tuple[Any, ...], kw: dict[str, Any]) -> Any:
     return fn(*args, **kw)
+
+
+def detail_with_labels(engine: Engine, code: str) -> tuple[CaseDetail, dict[str, UserLabel]]:
+    """A case's detail and the display names and roles of the users in its history."""
+    d = cs.case_detail(engine, code)
+    return d, user_labels(engine, {e.actor for e in d.events if e.actor})
 
 
 def frames_only(trace: str | None) -> str:
@@ -168,6 +175,7 @@ class CaseView(QWidget):
         self._actor = actor
         self._now = clock_fn or (lambda: datetime.now(CST))
         self._detail: CaseDetail | None = None
+        self._labels: dict[str, UserLabel] = {}
         self._departments: tuple[DepartmentInfo, ...] = ()
         self._proposed: dict[str, str | None] = {}
         self._seq = 0
@@ -252,7 +260,7 @@ class CaseView(QWidget):
         )
         self.timeline.setRootIsDecorated(False)
         self.timeline.setMinimumHeight(120)
-        for i, w in enumerate((118, 64, 130)):
+        for i, w in enumerate((118, 150, 130)):
             self.timeline.setColumnWidth(i, w)
 
         self.note = QPlainTextEdit()
@@ -316,7 +324,7 @@ class CaseView(QWidget):
     # -- loading ---------------------------------------------------------------------
 
     def load(self, code: str) -> None:
-        self._runner.submit("load", cs.case_detail, self._engine, code)
+        self._runner.submit("load", detail_with_labels, self._engine, code)
 
     def reload(self) -> None:
         if self._detail is not None:
@@ -401,12 +409,25 @@ class CaseView(QWidget):
         self.links.setVisible(bool(links))
         self.timeline.clear()
         for e in d.events:
-            self.timeline.addTopLevelItem(
-                QTreeWidgetItem(
-                    [tx.when(e.at), e.actor, tx.name(tx.EVENT_NAMES, e.kind), e.note or ""]
-                )
+            item = QTreeWidgetItem(
+                [
+                    tx.when(e.at),
+                    tx.person(e.actor, self._labels),
+                    tx.name(tx.EVENT_NAMES, e.kind),
+                    e.note or "",
+                ]
             )
-        allowed = set(cs.allowed_actions(d.status, self._actor, d.dept_code))
+            item.setToolTip(1, e.actor or "")
+            self.timeline.addTopLevelItem(item)
+        allowed = set(
+            cs.allowed_actions(
+                d.status,
+                self._actor,
+                d.dept_code,
+                grid_code=d.grid_code,
+                dept_has_account=d.dept_has_account,
+            )
+        )
         if d.first_response_at is not None:
             allowed.discard("respond")  # already responded: nothing to record
         if self._actor.may("edit"):
@@ -541,8 +562,9 @@ class CaseView(QWidget):
 
     def _on_finished(self, result: TaskResult) -> None:
         if result.key == "load":
-            self._show(result.value)
-            self.loaded.emit(result.value.code)
+            detail, self._labels = result.value
+            self._show(detail)
+            self.loaded.emit(detail.code)
             return
         self._set_writing(False)
         change: CaseChange = result.value

@@ -18,6 +18,9 @@ from center.windows.workstation.inbox_view import InboxView
 
 translate = tx.translate
 QUEUE = InboxFilter(statuses=("assigned", "accepted"), clock_kinds=("accept", "closure"))
+#: roles that read every case: a ``department`` user who also holds one of them is
+#: not held to their own department's cases
+ALL_CASES_ROLES = frozenset({"coordinator", "assessor", "leader", "admin"})
 
 
 class Counter(QFrame):
@@ -42,6 +45,14 @@ class Counter(QFrame):
         self.value.setStyleSheet(f"color: {fg.name()}" if fg is not None else "")
 
 
+def own_department_only(actor: Actor) -> str | None:
+    """The department whose cases alone the actor's inbox and queue show: a
+    ``department`` user who holds no role that reads every case, else None."""
+    if actor.has("department") and actor.dept_code and not (actor.roles & ALL_CASES_ROLES):
+        return actor.dept_code
+    return None
+
+
 class DepartmentView(QWidget):
     case_selected = Signal(str)
     case_activated = Signal(str)
@@ -62,7 +73,8 @@ class DepartmentView(QWidget):
         self._runner.finished.connect(self._on_finished)
         self.dept = QComboBox()
         self.dept.setMinimumWidth(220)
-        self.dept.setEnabled(actor.role != "department")
+        # a department user picks no other department (unless another role reads all)
+        self.dept.setEnabled(own_department_only(actor) is None)
         self.counters = {
             "awaiting": Counter(translate("Workstation", "Awaiting start")),
             "start_breached": Counter(translate("Workstation", "2 h start overdue")),

@@ -1,6 +1,7 @@
 """Household profile (一户一档): members (masked), special groups, visit and case history,
 when the next visit is due. Admins and coordinators may reveal one resident's personal
-information on demand; every reveal is audited and nothing revealed is kept."""
+information on demand; every reveal (and every look-up by phone or identity number) is
+audited and nothing revealed is kept."""
 
 from __future__ import annotations
 
@@ -146,7 +147,8 @@ class HouseholdView(QWidget):
         )
         self.reveal_btn = QPushButton(translate("Workstation", "Re&veal personal information…"))
         self.reveal_btn.setVisible(actor.may("reveal_pii"))
-        self.reveal_btn.clicked.connect(self.reveal_selected)
+        # clicked(bool) would pass its `checked` flag as the reason: a slot without one
+        self.reveal_btn.clicked.connect(self._reveal_clicked)
         res_page = QWidget()
         rv = QVBoxLayout(res_page)
         rv.addWidget(self.residents)
@@ -218,7 +220,7 @@ class HouseholdView(QWidget):
     def find(self) -> None:
         text = self.search.text().strip()
         if text:
-            self._runner.submit("find", vs_households.find_households, self._ctx, text)
+            self._runner.submit("find", vs_households.find_households, self._ctx, self._actor, text)
 
     def load(self, code: str) -> None:
         as_of = self._now() if self._now else None
@@ -336,6 +338,9 @@ class HouseholdView(QWidget):
         self.loaded.emit(p.code)
 
     # -- reveal --------------------------------------------------------------------------
+
+    def _reveal_clicked(self) -> None:
+        self.reveal_selected()
 
     def reveal_selected(self, reason: str | None = None) -> None:
         item = self.residents.item(self.residents.currentRow(), 0)

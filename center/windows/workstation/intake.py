@@ -325,7 +325,7 @@ class IntakeDialog(QDialog):
         if not text:
             return
         self.error.clear()
-        self._runner.submit("find", find_households, self._ctx, text)
+        self._runner.submit("find", find_households, self._ctx, self._actor, text)
 
     def _show_hits(self, hits: Sequence[HouseholdHit]) -> None:
         self.hits.setRowCount(len(hits))

@@ -2,9 +2,14 @@
 planning, household profile and spot checks, one tab each, keyboard first.
 
 Shortcuts: Ctrl+N new case, Ctrl+F search the inbox, Ctrl+H find a household,
-F5 refresh, Ctrl+1…5 switch tabs, Ctrl+Enter in a case note runs the next step.
-Other workstations' changes arrive through the change feed and refresh the views
-that show them.
+F5 refresh, Ctrl+1…6 switch tabs, Ctrl+L lock now, Ctrl+Enter in a case note runs
+the next step. Other workstations' changes arrive through the change feed and
+refresh the views that show them.
+
+The tabs follow the user's roles (all of them, not only the first): the audit tab
+only for a role that may read the audit log (admin, assessor); a user whose only
+case-reading role is ``department`` sees their own department's cases. After 15
+minutes without input the window locks (:mod:`center.windows.workstation.lock`).
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
@@ -24,16 +30,20 @@ from center.core.access import Actor
 from center.windows.runtime.workers import TaskResult, TaskRunner
 from center.windows.workstation import texts as tx
 from center.windows.workstation.case_view import CaseView
-from center.windows.workstation.dept_view import DepartmentView
+from center.windows.workstation.dept_view import DepartmentView, own_department_only
 from center.windows.workstation.household_view import HouseholdView
 from center.windows.workstation.inbox_view import InboxView
 from center.windows.workstation.intake import IntakeDialog
+from center.windows.workstation.lock import IDLE_TIMEOUT_MS, IdleLock
 from center.windows.workstation.planning import PlanningView, VisitDialog
 from center.windows.workstation.spotcheck_view import SpotCheckView
 
+if TYPE_CHECKING:
+    from center.windows.workstation.audit_view import AuditView
+
 log = logging.getLogger("center.workstation")
 translate = tx.translate
-TABS = ("inbox", "department", "planning", "household", "spotcheck")
+TABS = ("inbox", "department", "planning", "household", "spotcheck", "audit")
 
 
 class WorkstationWindow(QMainWindow):
@@ -46,6 +56,7 @@ class WorkstationWindow(QMainWindow):
         *,
         live: bool = True,
         clock_fn: Callable[[], datetime] | None = None,
+        idle_timeout_ms: int | None = IDLE_TIMEOUT_MS,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -59,11 +70,8 @@ class WorkstationWindow(QMainWindow):
         self._runner.failed.connect(self._on_failed)
 
         # a department user's inbox holds only the cases assigned to their department
-        own = (
-            InboxFilter(dept=actor.dept_code)
-            if actor.role == "department" and actor.dept_code
-            else None
-        )
+        own_dept = own_department_only(actor)
+        own = InboxFilter(dept=own_dept) if own_dept else None
         self.inbox = InboxView(engine, actor.name, fixed=own, clock_fn=clock_fn)
         self.case = CaseView(engine, actor, clock_fn=clock_fn)
         inbox_page = QSplitter(Qt.Orientation.Horizontal)
@@ -85,7 +93,12 @@ class WorkstationWindow(QMainWindow):
 
         self.planning = PlanningView(engine, actor, clock_fn=clock_fn)
         self.household = HouseholdView(ctx, actor, clock_fn=clock_fn)
-        self.spotcheck = SpotCheckView(engine, actor)
+        self.spotcheck = SpotCheckView(ctx, actor)
+        self.audit: AuditView | None = None
+        if actor.may("read_audit") and not actor.read_only:
+            from center.windows.workstation.audit_view import AuditView
+
+            self.audit = AuditView(engine, actor)
 
         self.tabs = QTabWidget()
         self.tabs.addTab(inbox_page, translate("Workstation", "&Inbox"))
@@ -93,6 +106,16 @@ class WorkstationWindow(QMainWindow):
         self.tabs.addTab(self.planning, translate("Workstation", "&Visit planning"))
         self.tabs.addTab(self.household, translate("Workstation", "&Household"))
         self.tabs.addTab(self.spotcheck, translate("Workstation", "&Spot checks"))
+        self._pages: dict[str, QWidget] = {
+            "inbox": inbox_page,
+            "department": dept_page,
+            "planning": self.planning,
+            "household": self.household,
+            "spotcheck": self.spotcheck,
+        }
+        if self.audit is not None:
+            self.tabs.addTab(self.audit, translate("Workstation", "A&udit log"))
+            self._pages["audit"] = self.audit
         self.setCentralWidget(self.tabs)
 
         # wiring
@@ -128,7 +151,7 @@ class WorkstationWindow(QMainWindow):
         bar.addAction(refresh)
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self._focus_search)
         QShortcut(QKeySequence("Ctrl+H"), self, activated=self._focus_household)
-        for i in range(len(TABS)):
+        for i in range(self.tabs.count()):
             QShortcut(
                 QKeySequence(f"Ctrl+{i + 1}"),
                 self,
@@ -136,14 +159,26 @@ class WorkstationWindow(QMainWindow):
             )
 
         self.user_label = QLabel(
-            f"{actor.name} · {tx.name(tx.ROLE_NAMES, actor.role)}"
+            translate("Workstation", "Logged in: %1").replace(
+                "%1", tx.who(actor.label, actor.roles)
+            )
             + (f" · {actor.dept_code}" if actor.dept_code else "")
+            + (f" · {actor.grid_code}" if actor.grid_code else "")
         )
+        self.user_label.setObjectName("user-label")
+        self.user_label.setToolTip(actor.name)
         self.db_label = QLabel(_describe(engine.url))
         self.conn_label = QLabel()
         self.statusBar().addWidget(self.user_label)
         self.statusBar().addWidget(self.db_label)
         self.statusBar().addPermanentWidget(self.conn_label)
+
+        # the idle lock (none for a read-only session: it has no password to ask for)
+        self.idle_lock: IdleLock | None = None
+        if idle_timeout_ms and not actor.read_only:
+            self.idle_lock = IdleLock(self, engine, actor, idle_timeout_ms)
+            self.idle_lock.quit_requested.connect(self.close)
+            QShortcut(QKeySequence("Ctrl+L"), self, activated=self.idle_lock.lock)
 
         self.feed = None
         if live:
@@ -160,8 +195,12 @@ class WorkstationWindow(QMainWindow):
         self._runner.submit("choices", filter_choices, self.ctx.engine)
         self.planning.start()
         self.spotcheck.refresh()
+        if self.audit is not None:
+            self.audit.search()
         if self.feed is not None:
             self.feed.start()
+        if self.idle_lock is not None:
+            self.idle_lock.start()
 
     def _on_finished(self, result: TaskResult) -> None:
         if result.key == "choices":
@@ -193,7 +232,10 @@ class WorkstationWindow(QMainWindow):
     # -- navigation -------------------------------------------------------------------
 
     def show_tab(self, name: str) -> None:
-        self.tabs.setCurrentIndex(TABS.index(name))
+        self.tabs.setCurrentWidget(self._pages[name])
+
+    def has_tab(self, name: str) -> bool:
+        return name in self._pages
 
     def open_case(self, code: str) -> None:
         self.show_tab("inbox")
@@ -300,8 +342,12 @@ class WorkstationWindow(QMainWindow):
     # -- shutdown --------------------------------------------------------------------------
 
     def shutdown(self) -> None:
+        if self.idle_lock is not None:
+            self.idle_lock.stop()
         if self.feed is not None:
             self.feed.stop()
+        if self.audit is not None:
+            self.audit.shutdown()
         for view in (
             self.inbox,
             self.case,

@@ -176,8 +176,13 @@ def render(args: argparse.Namespace) -> int:
     app = application(getattr(args, "lang", None) or ctx.settings.lang or "zh_CN")
     try:
         user = getattr(args, "user", None)
-        # a snapshot writes nothing: without --user it shows a coordinator's screen
-        actor = resolve_actor(ctx.engine, user) if user else Actor("coordinator", "coordinator")
+        # a snapshot writes nothing: it shows the screen of --user (else a coordinator's)
+        # without a password, as a read-only actor
+        actor = (
+            resolve_actor(ctx.engine, user, read_only=True)
+            if user
+            else Actor("coordinator", "coordinator", read_only=True)
+        )
         image = render_workstation(ctx, actor, view, QSize(width, height), as_of=as_of)
         output.parent.mkdir(parents=True, exist_ok=True)
         if not image.save(str(output), "PNG"):

@@ -1,5 +1,6 @@
-"""Spot checks (抽查): draw a seeded random sample of closed cases, call the residents,
-record the results (a failed check reopens the case)."""
+"""Spot checks (抽查): draw a seeded random sample of closed cases, reveal the phone of a
+drawn case's household for the call (with a reason, audited), record the results (a
+failed check reopens the case)."""
 
 from __future__ import annotations
 
@@ -26,8 +27,9 @@ from sqlalchemy import Engine
 
 from center.cases import spotcheck as sc
 from center.cases.lifecycle import CaseChange
-from center.cases.spotcheck import PendingCheck, SampleDraw
+from center.cases.spotcheck import CallContact, PendingCheck, SampleDraw
 from center.core.access import Actor
+from center.core.context import ServiceContext
 from center.windows.runtime.workers import TaskResult, TaskRunner
 from center.windows.workstation import texts as tx
 from center.windows.workstation.case_view import error_text
@@ -47,11 +49,18 @@ class SpotCheckView(QWidget):
     changed = Signal(object)  # CaseChange
     loaded = Signal(int)
 
-    def __init__(self, engine: Engine, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: ServiceContext | Engine, actor: Actor, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
-        self._engine = engine
+        # the phone reveal needs the services' context (the PII cipher); given only an
+        # engine the list works without it
+        self._ctx = ctx if isinstance(ctx, ServiceContext) else None
+        self._engine = ctx.engine if isinstance(ctx, ServiceContext) else ctx
         self._actor = actor
         self.pending: list[PendingCheck] = []
+        self.revealed: CallContact | None = None
+        self.phone_box: QMessageBox | None = None
         self._runner = TaskRunner(self, threads=1)
         self._runner.finished.connect(self._on_finished)
         self._runner.failed.connect(self._on_failed)
@@ -105,6 +114,9 @@ class SpotCheckView(QWidget):
             b.setEnabled(may)
         self.pass_btn.clicked.connect(lambda: self.record(True))
         self.fail_btn.clicked.connect(lambda: self.record(False))
+        self.phone_btn = QPushButton(translate("Workstation", "Reveal &phone for the call…"))
+        self.phone_btn.setVisible(actor.may("reveal_check_phone") and self._ctx is not None)
+        self.phone_btn.clicked.connect(lambda: self.reveal_phone())
 
         form = QHBoxLayout()
         form.addWidget(QLabel(translate("Workstation", "Sample")))
@@ -118,6 +130,7 @@ class SpotCheckView(QWidget):
         form.addWidget(self.draw_btn)
         form.addStretch(1)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.phone_btn)
         buttons.addStretch(1)
         buttons.addWidget(self.pass_btn)
         buttons.addWidget(self.fail_btn)
@@ -164,6 +177,47 @@ class SpotCheckView(QWidget):
             f"record:{p.code}", _record, self._engine, self._actor, p.code, p.version, ok, note
         )
 
+    def reveal_phone(self, reason: str | None = None) -> None:
+        """Reveal the phone to call for the selected case (asks for the reason)."""
+        row = self.table.currentRow()
+        if self._ctx is None or not 0 <= row < len(self.pending):
+            return
+        code = self.pending[row].code
+        if reason is None:
+            dlg = ReasonDialog(
+                translate("Workstation", "Reveal the phone for the verification call"),
+                translate(
+                    "Workstation",
+                    "The phone of a resident of this household will be shown once and the "
+                    "access is recorded in the audit log. Why is it needed?",
+                ),
+                translate("Workstation", "Spot-check verification call"),
+                self,
+            )
+            if dlg.exec() != QDialog.DialogCode.Accepted:
+                return
+            reason = dlg.text()
+        self._runner.submit("phone", sc.reveal_phone, self._ctx, self._actor, code, reason)
+
+    def _show_phone(self, c: CallContact) -> None:
+        self.revealed = c
+        box = QMessageBox(self)
+        box.setWindowTitle(translate("Workstation", "Phone for the verification call"))
+        box.setText(
+            translate("Workstation", "Case %1, household %2\n%3: %4")
+            .replace("%1", c.case_code)
+            .replace("%2", c.household_code)
+            .replace("%3", c.name)
+            .replace("%4", c.phone)
+        )
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.finished.connect(self._forget)
+        box.open()
+        self.phone_box = box
+
+    def _forget(self, *_args: object) -> None:
+        self.revealed = None
+
     def _show_draw(self, d: SampleDraw) -> None:
         self.last.setText(
             translate("Workstation", "Drew %1 of %2 cases closed %3 – %4 (%5 %, seed %6); logged.")
@@ -203,6 +257,8 @@ class SpotCheckView(QWidget):
         elif result.key == "draw":
             self._show_draw(result.value)
             self.refresh()
+        elif result.key == "phone":
+            self._show_phone(result.value)
         elif result.key.startswith("record:"):
             change: CaseChange = result.value
             self.changed.emit(change)

@@ -7,11 +7,14 @@ language chosen at start-up applies everywhere.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, QDateTime, QLocale
 from PySide6.QtGui import QColor
 
+from center.accounts.service import UserLabel
+from center.core.access import ROLE_PRECEDENCE
 from db.types import CST
 
 translate = QCoreApplication.translate
@@ -101,6 +104,8 @@ ROLE_NAMES = {
     "department": QT_TRANSLATE_NOOP("Workstation", "Department"),
     "viewer": QT_TRANSLATE_NOOP("Workstation", "Viewer"),
     "grid_worker": QT_TRANSLATE_NOOP("Workstation", "Grid worker"),
+    "finance": QT_TRANSLATE_NOOP("Workstation", "Finance"),
+    "wall": QT_TRANSLATE_NOOP("Workstation", "Video wall"),
     "building_leader": QT_TRANSLATE_NOOP("Workstation", "Building leader"),
     "community_worker": QT_TRANSLATE_NOOP("Workstation", "Community worker"),
     "volunteer": QT_TRANSLATE_NOOP("Workstation", "Volunteer"),
@@ -137,6 +142,35 @@ def name(table: dict[str, str], key: str | None) -> str:
     if key is None:
         return "—"
     return translate("Workstation", table.get(key, key))
+
+
+def role_names(roles: Iterable[str]) -> str:
+    """Roles in the UI language, the primary one (by precedence) first."""
+    order = sorted(
+        set(roles), key=lambda r: ROLE_PRECEDENCE.index(r) if r in ROLE_PRECEDENCE else 99
+    )
+    return "、".join(name(ROLE_NAMES, r) for r in order)
+
+
+def who(display_name: str, roles: Iterable[str]) -> str:
+    """A user as the windows show them: display name and roles (``王芳 · 综合协调组``),
+    leaving out a role the display name already says (``曾晶（督导考核组）``)."""
+    order = sorted(
+        set(roles), key=lambda r: ROLE_PRECEDENCE.index(r) if r in ROLE_PRECEDENCE else 99
+    )
+    shown = [n for n in (name(ROLE_NAMES, r) for r in order) if n not in display_name]
+    return display_name + (" · " + "、".join(shown) if shown else "")
+
+
+def person(username: str | None, labels: Mapping[str, UserLabel]) -> str:
+    """How a user is shown in case histories and audit views (:func:`who`); a name
+    that is no account (``demo``) as it is."""
+    if username is None:
+        return "—"
+    label = labels.get(username)
+    if label is None:
+        return username
+    return who(label.display_name, label.roles)
 
 
 def plain(text: str) -> str:

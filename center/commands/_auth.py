@@ -1,0 +1,96 @@
+"""The command line's login (spec/access.md, "Authentication").
+
+A command that writes or reads personal information names its user: ``--user NAME``,
+else ``CENTER_USER`` (else the setting ``user`` of the config file); the password
+comes from ``CENTER_PASSWORD``, else an interactive prompt, which is never shown when
+stdin is not a terminal (scripts and services set ``CENTER_PASSWORD``). Commands
+that only read aggregates (``kpi``, ``assess``, ``targets list``, ``report list``)
+need no login.
+
+Only the standard library at module level: the accounts service loads when a
+command logs in.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from center.core.access import Actor
+
+PASSWORD_ENV = "CENTER_PASSWORD"
+
+
+def add_user_option(p: argparse.ArgumentParser, *aliases: str, who: str = "who runs this") -> None:
+    """``--user NAME`` (and ``aliases``), described as ``who``."""
+    p.add_argument(
+        "--user",
+        *aliases,
+        dest="user",
+        metavar="NAME",
+        help=f"{who} (else CENTER_USER); the password comes from {PASSWORD_ENV} or a prompt",
+    )
+
+
+def user_name(args: argparse.Namespace) -> str:
+    """``--user``, else ``CENTER_USER``, else the config file's ``user`` ("" if none)."""
+    from center import config
+
+    return config.get("user", getattr(args, "user", None)).strip()
+
+
+def read_password(prompt: str) -> str:
+    """``CENTER_PASSWORD``, else the answer to a prompt on a terminal."""
+    from center.core.errors import UserError
+
+    given = os.environ.get(PASSWORD_ENV)
+    if given is not None:
+        return given
+    if not sys.stdin.isatty():
+        raise UserError(
+            f"no password: set {PASSWORD_ENV}, or run the command in a terminal to be asked"
+        )
+    return getpass.getpass(prompt)
+
+
+def login(args: argparse.Namespace, engine: Engine, action: str, what: str) -> Actor:
+    """Authenticate the command's user and check that their roles may take ``action``
+    (``what`` names the command in the messages)."""
+    from center.accounts.service import authenticate
+    from center.core.access import require_role
+    from center.core.errors import UserError
+
+    name = user_name(args)
+    if not name:
+        raise UserError(
+            f"`center {what}` needs a login: name the user with --user NAME or CENTER_USER "
+            f"(the password comes from {PASSWORD_ENV} or a prompt)"
+        )
+    actor = authenticate(engine, name, read_password(f"password for {name}: "))
+    require_role(actor, action)
+    return actor
+
+
+def login_unless_bootstrap(args: argparse.Namespace, engine: Engine, action: str, what: str) -> str:
+    """The name of the user who runs a command on the whole database, logged in like
+    :func:`login` with ``action``. A database where nobody can log in yet (no account
+    with a password) has nobody to ask; the command then runs for the operating-system
+    login, which the audit names."""
+    from center.accounts.service import bootstrap_open
+    from center.core.access import os_login
+
+    if bootstrap_open(engine):
+        return os_login()
+    return login(args, engine, action, what).name
+
+
+def login_admin(args: argparse.Namespace, engine: Engine, what: str) -> str:
+    """:func:`login_unless_bootstrap` for the admin of a database-wide command (backup,
+    restore over data, downgrade, demo --replace)."""
+    return login_unless_bootstrap(args, engine, "manage_database", what)

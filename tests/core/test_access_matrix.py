@@ -1,0 +1,369 @@
+"""Every public service write, called as every role: what each role may do.
+
+:data:`EXPECTED` is the documentation (README.md, "Roles and what they may do", prints
+it: a test keeps the two equal). Each operation runs twice per role, on a target of
+grid G01 whose case belongs to department D01 (which has an account) and on one of
+grid G02 whose case belongs to D02 (which has none). The ``department`` user is D01's
+and the ``grid_worker`` G01's, so a cell reads
+
+* ``✓``: allowed on both;  ``–``: refused on both (nothing written);
+* ``own``: only on the own department's case (department) or in the own grid
+  (grid worker);
+* ``no acct``: only for a department without an account of its own (a coordinator
+  accepting or resolving for it, recorded as such).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from builders import Builder, account
+from sqlalchemy import func, insert, select
+
+from center.accounts import service as accounts
+from center.cases import lifecycle as cs
+from center.cases import spotcheck
+from center.core.access import Actor
+from center.core.clock import now
+from center.core.errors import PermissionDenied
+from center.kpi.targets import set_target
+from center.reporting import snapshots
+from center.visits import households, records
+from db.models import AuditLog, CaseEvent, Resident
+
+ROLES = (
+    "leader",
+    "coordinator",
+    "department",
+    "grid_worker",
+    "assessor",
+    "finance",
+    "admin",
+    "wall",
+)
+Y, N, OWN, NO_ACCT = "✓", "–", "own", "no acct"
+
+# operation: (what README calls it, the cells in ROLES order)
+EXPECTED: dict[str, tuple[str, tuple[str, ...]]] = {
+    "case.intake": ("take a case (intake)", (N, Y, N, OWN, N, N, N, N)),
+    "case.respond": ("record the first response", (N, Y, OWN, N, N, N, N, N)),
+    "case.assign": ("assign a case to a department", (N, Y, N, N, N, N, N, N)),
+    "case.accept": ("accept a case (start work)", (N, NO_ACCT, OWN, N, N, N, N, N)),
+    "case.resolve": ("resolve a case", (N, NO_ACCT, OWN, N, N, N, N, N)),
+    "case.confirm": ("confirm on site", (N, Y, N, OWN, N, N, N, N)),
+    "case.rate": ("record the resident's rating", (N, Y, N, OWN, N, N, N, N)),
+    "case.escalate": ("escalate to the joint meeting", (N, Y, N, N, N, N, N, N)),
+    "case.not_our_remit": ("close: not our remit", (N, Y, OWN, N, N, N, N, N)),
+    "case.no_action_needed": ("close: no action needed", (N, Y, OWN, N, N, N, N, N)),
+    "case.reopen": ("reopen a closed case", (N, Y, N, N, Y, N, N, N)),
+    "case.edit": ("edit a case's description", (N, Y, N, N, N, N, N, N)),
+    "case.spot_check": ("record a spot-check call", (N, N, N, N, Y, N, N, N)),
+    "spotcheck.draw": ("draw a spot-check sample", (N, N, N, N, Y, N, N, N)),
+    "spotcheck.reveal_phone": ("reveal a drawn case's phone", (N, N, N, N, Y, N, N, N)),
+    "visit.record": ("record a visit", (N, Y, N, OWN, N, N, N, N)),
+    "household.reveal": ("reveal a resident's PI (with a reason)", (N, Y, OWN, OWN, N, N, N, N)),
+    "targets.set": ("set a KPI target", (N, N, N, N, N, N, Y, N)),
+    "report.approve": ("approve a report", (N, N, N, N, Y, N, N, N)),
+    "accounts.add": ("add an account", (N, N, N, N, N, N, Y, N)),
+}
+#: cells the service does not enforce yet: the reveal is checked by role only
+#: (center/visits/households.py should call center.core.access.require_household_scope).
+#: Such a cell must read ✓; once the service binds it, delete it from here.
+KNOWN_GAPS: set[tuple[str, str]] = set()
+
+
+class World:
+    """Two grids, two households, two residents, the actors; fresh targets on demand."""
+
+    def __init__(self, ctx: Any) -> None:
+        self.ctx = ctx
+        self.engine = ctx.engine
+        b = self.b = Builder(self.engine)
+        b.grid("G01")
+        b.grid("G02")
+        b.household("H1", "G01")
+        b.household("H2", "G02")
+        b.staff("S1", "G01")
+        self.actors = {
+            "leader": account(self.engine, "lead", "leader"),
+            "coordinator": account(self.engine, "coord", "coordinator"),
+            "department": account(self.engine, "dept", "department", dept="D01"),
+            "grid_worker": account(self.engine, "grid", "grid_worker", grid="G01"),
+            "assessor": account(self.engine, "assess", "assessor"),
+            "finance": account(self.engine, "fin", "finance"),
+            "admin": account(self.engine, "root", "admin"),
+            "wall": account(self.engine, "wall", "wall"),
+        }
+        c = ctx.cipher
+        with self.engine.begin() as conn:
+            for code, home in (("R1", "H1"), ("R2", "H2")):
+                conn.execute(
+                    insert(Resident).values(
+                        code=code,
+                        household_id=b.id("household", home),
+                        name_enc=c.encrypt("name", "张三"),
+                        name_hash=c.lookup_hash("name", "张三"),
+                        phone_enc=c.encrypt("phone", "13812345678"),
+                        phone_hash=c.lookup_hash("phone", "13812345678"),
+                    )
+                )
+        self.t0 = now() - timedelta(days=2)
+        self.n = 0
+        # each resident's household has a case of "its" department
+        self.case("assigned", "A")
+        self.case("assigned", "B")
+
+    def case(self, status: str, side: str) -> tuple[str, int]:
+        """A new case in ``status`` on side A (H1, G01, D01) or B (H2, G02, D02)."""
+        self.n += 1
+        code = f"K{self.n:04d}"
+        home, dept = ("H1", "D01") if side == "A" else ("H2", "D02")
+        t = self.t0
+        fields: dict[str, Any] = {"code": code, "status": status}
+        if status != "received":
+            fields |= {"dept": dept, "assigned_at": t, "first_response_at": None}
+        if status in ("accepted", "resolved", "confirmed", "rated"):
+            fields["accepted_at"] = t + timedelta(hours=1)
+        if status in ("resolved", "confirmed", "rated"):
+            fields["closed_at"] = t + timedelta(hours=2)
+        if status == "rated":
+            fields["satisfaction"] = 4
+        self.b.case(home, t, **fields)
+        return code, 1
+
+
+Act = Callable[[Actor], object]
+
+
+def _operations(w: World) -> dict[str, Callable[[str], Act]]:
+    """operation -> prepare(side) -> act(actor): the target is made before the audit
+    rows are counted."""
+
+    def on_case(status: str, fn: Callable[..., object], *a: Any, **kw: Any):
+        def prepare(side: str) -> Act:
+            code, version = w.case(status, side)
+            return lambda actor: fn(w.engine, actor, code, version, *a, **kw)
+
+        return prepare
+
+    def home(side: str) -> str:
+        return "H1" if side == "A" else "H2"
+
+    def intake(side: str) -> Act:
+        req = cs.IntakeRequest(home(side), "visit", "L01")
+        return lambda actor: cs.intake(w.engine, actor, req)
+
+    def draw(side: str) -> Act:
+        today = date.today()
+        return lambda actor: spotcheck.draw_sample(
+            w.engine, actor, percent=10, closed_from=today - timedelta(days=30), closed_to=today
+        )
+
+    def reveal_phone(side: str) -> Act:
+        code, _ = w.case("resolved", side)
+        today = date.today()
+        spotcheck.draw_sample(
+            w.engine,
+            w.actors["assessor"],
+            percent=100,
+            closed_from=today - timedelta(days=30),
+            closed_to=today,
+        )
+        return lambda actor: spotcheck.reveal_phone(w.ctx, actor, code, "抽查回访")
+
+    def visit(side: str) -> Act:
+        return lambda actor: records.record_visit(
+            w.engine,
+            actor,
+            household_code=home(side),
+            staff_code="S1",
+            visited_at=now() - timedelta(hours=1),
+            outcome="met",
+        )
+
+    def reveal(side: str) -> Act:
+        resident = "R1" if side == "A" else "R2"
+        return lambda actor: households.reveal_resident(w.ctx, actor, resident, "回访核实")
+
+    def target(side: str) -> Act:
+        return lambda actor: set_target(w.engine, "coverage", 0.9, actor)
+
+    def approve(side: str) -> Act:
+        w.n += 1
+        period = f"{2000 + w.n // 12}-{w.n % 12 + 1:02d}"
+        draft = snapshots.save_draft(w.engine, "monthly", period, "all", "builder")
+        return lambda actor: snapshots.approve(w.engine, draft.id, actor)
+
+    def add(side: str) -> Act:
+        w.n += 1
+        name = f"new{w.n}"
+        return lambda actor: accounts.add_user(w.engine, actor, name, "a-long-password", ["leader"])
+
+    return {
+        "case.intake": intake,
+        "case.respond": on_case("assigned", cs.respond),
+        "case.assign": on_case("received", cs.assign, "D03"),
+        "case.accept": on_case("assigned", cs.accept),
+        "case.resolve": on_case("accepted", cs.resolve),
+        "case.confirm": on_case("resolved", cs.confirm),
+        "case.rate": on_case("confirmed", cs.rate, 5),
+        "case.escalate": on_case("assigned", cs.escalate, note="需协调"),
+        "case.not_our_remit": on_case("assigned", cs.not_our_remit, note="不属职责"),
+        "case.no_action_needed": on_case("assigned", cs.no_action_needed, note="已自行解决"),
+        "case.reopen": on_case("resolved", cs.reopen, note="居民不满意"),
+        "case.edit": on_case("received", cs.update_case, {"summary": "新描述"}),
+        "case.spot_check": on_case("resolved", spotcheck.record_result, True),
+        "spotcheck.draw": draw,
+        "spotcheck.reveal_phone": reveal_phone,
+        "visit.record": visit,
+        "household.reveal": reveal,
+        "targets.set": target,
+        "report.approve": approve,
+        "accounts.add": add,
+    }
+
+
+def _audit_rows(engine) -> int:
+    with engine.connect() as conn:
+        return conn.scalar(select(func.count()).select_from(AuditLog)) or 0
+
+
+def _attempt(prepare: Callable[[str], Act], actor: Actor, side: str, engine: Any) -> bool:
+    act = prepare(side)
+    before = _audit_rows(engine)
+    try:
+        act(actor)
+    except PermissionDenied:
+        assert _audit_rows(engine) == before, "a refused write left an audit row"
+        return False
+    assert _audit_rows(engine) > before, "a write without an audit row"
+    return True
+
+
+def _cell(on_a: bool, on_b: bool) -> str:
+    return {(True, True): Y, (False, False): N, (True, False): OWN, (False, True): NO_ACCT}[
+        (on_a, on_b)
+    ]
+
+
+def test_every_role_against_every_service_write(ctx):
+    w = World(ctx)
+    ops = _operations(w)
+    assert set(ops) == set(EXPECTED)
+    observed: dict[str, tuple[str, ...]] = {}
+    for op, prepare in ops.items():
+        cells = []
+        for role in ROLES:
+            actor = w.actors[role]
+            on_a = _attempt(prepare, actor, "A", w.engine)
+            on_b = _attempt(prepare, actor, "B", w.engine)
+            cells.append(_cell(on_a, on_b))
+        observed[op] = tuple(cells)
+    wanted = {op: list(cells) for op, (_, cells) in EXPECTED.items()}
+    for op, role in KNOWN_GAPS:
+        i = ROLES.index(role)
+        assert observed[op][i] == Y, f"{op} × {role} is enforced now: remove it from KNOWN_GAPS"
+        wanted[op][i] = Y
+    assert {op: list(c) for op, c in observed.items()} == wanted
+
+
+def test_a_coordinator_acting_for_a_department_is_recorded(ctx):
+    w = World(ctx)
+    coord = w.actors["coordinator"]
+    code, v = w.case("assigned", "B")  # D02 has no account
+    cs.accept(w.engine, coord, code, v, note="电话联系部门")
+    with w.engine.connect() as conn:
+        note = conn.scalar(select(CaseEvent.note).order_by(CaseEvent.id.desc()).limit(1))
+        detail = conn.scalar(
+            select(AuditLog.detail).where(AuditLog.action == "case.accept").order_by(AuditLog.id)
+        )
+    assert note == "[代 D02] 电话联系部门"
+    assert json.loads(detail)["acting_for"] == "D02"
+    code, v = w.case("assigned", "A")  # D01 has an account: it accepts itself
+    with pytest.raises(PermissionDenied, match="has an account of its own"):
+        cs.accept(w.engine, coord, code, v)
+
+
+def test_a_rating_is_recorded_for_the_resident_by_whoever_took_it(ctx):
+    w = World(ctx)
+    code, v = w.case("confirmed", "A")
+    cs.rate(w.engine, w.actors["grid_worker"], code, v, 2)
+    with w.engine.connect() as conn:
+        row = conn.execute(
+            select(AuditLog.actor, AuditLog.detail).where(AuditLog.action == "case.rate")
+        ).one()
+    assert row[0] == "grid" and json.loads(row[1])["recorded_for"] == "resident"
+
+
+def test_a_read_only_actor_writes_nothing(ctx):
+    w = World(ctx)
+    coord = w.actors["coordinator"]
+    viewer = Actor.of(coord.name, coord.roles, read_only=True)
+    code, v = w.case("received", "A")
+    with pytest.raises(PermissionDenied, match="read-only"):
+        cs.assign(w.engine, viewer, code, v, "D01")
+    assert viewer.may("assign")  # the screen still shows what the role may do
+
+
+def test_household_scope_of_department_and_grid_worker(ctx):
+    """center.core.access.require_household_scope: what the reveal and the household
+    reads are to call (see KNOWN_GAPS)."""
+    from center.core.access import require_household_scope
+
+    w = World(ctx)
+    h1, h2 = w.b.id("household", "H1"), w.b.id("household", "H2")
+    with w.engine.connect() as conn:
+        for role, mine, other in (("department", h1, h2), ("grid_worker", h1, h2)):
+            actor = w.actors[role]
+            assert require_household_scope(conn, actor, "reveal_pii", mine).role == role
+            with pytest.raises(PermissionDenied):
+                require_household_scope(conn, actor, "reveal_pii", other)
+        assert require_household_scope(conn, w.actors["coordinator"], "reveal_pii", h2)
+        with pytest.raises(PermissionDenied):
+            require_household_scope(conn, w.actors["admin"], "reveal_pii", h1)
+
+
+def test_reveal_is_bound_to_the_household_scope(ctx):
+    w = World(ctx)
+    with pytest.raises(PermissionDenied):
+        households.reveal_resident(ctx, w.actors["grid_worker"], "R2", "回访核实")
+
+
+def readme_table() -> str:
+    """The table README.md prints under "Roles and what they may do"."""
+    lines = [
+        "| may … | " + " | ".join(f"`{r}`" for r in ROLES) + " |",
+        "|---|" + "---|" * len(ROLES),
+    ]
+    for _op, (what, cells) in EXPECTED.items():
+        lines.append(f"| {what} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def test_the_readme_prints_this_table():
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    assert readme_table() in readme, "README.md: paste\n" + readme_table()
+
+
+def test_building_a_report_needs_an_assessor_once_anyone_can_log_in(
+    db_url, engine, tmp_path, capsys, monkeypatch
+):
+    from builders import TEST_PASSWORD, account
+
+    from center.cli import main
+
+    account(engine, "li", "coordinator")
+    monkeypatch.setenv("CENTER_PASSWORD", TEST_PASSWORD)
+    monkeypatch.delenv("CENTER_USER", raising=False)
+    out = tmp_path / "m.pdf"
+    args = ["report", "monthly", "--db", db_url, "--month", "2026-10", "-o", str(out)]
+    assert main(args) == 2
+    assert "needs a login" in capsys.readouterr().err
+    assert main([*args, "--by", "li"]) == 2
+    assert "may not build report" in capsys.readouterr().err
+    assert not out.exists()
