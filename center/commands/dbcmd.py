@@ -77,6 +77,20 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     add_user_option(rs, who="the admin who replaces the data (restore over data)")
     rs.set_defaults(func=run_restore)
 
+    ak = dsub.add_parser(
+        "adopt-key",
+        parents=[common],
+        help="record the configured personal-information key as this database's (an admin)",
+        description=(
+            "A database that holds personal information but records no key check (e.g. "
+            "loaded by an older version) is refused until an admin adopts the key: the key "
+            "of CENTER_PII_KEY or the key file is tried on the stored data and, when it "
+            "decrypts it, recorded. A recorded key is never replaced."
+        ),
+    )
+    add_user_option(ak, who="the admin who adopts the key")
+    ak.set_defaults(func=run_adopt_key)
+
     from center.commands.dbroles import add_parsers
 
     add_parsers(dsub, common)
@@ -227,6 +241,21 @@ def run_restore(args: argparse.Namespace) -> int:
         )
         return 1
     print(f"audit chain intact: {chain.rows:,} rows")
+    return 0
+
+
+def run_adopt_key(args: argparse.Namespace) -> int:
+    from center.commands._auth import login
+    from center.context import open_context
+    from center.core.context import adopt_key
+
+    ctx = open_context(args.db)
+    try:
+        actor = login(args, ctx.engine, "adopt_key", "db adopt-key")
+        checked = adopt_key(ctx.engine, ctx.key_cipher(), actor)
+    finally:
+        ctx.close()
+    print(f"the key decrypts the stored personal information ({checked} values checked): recorded")
     return 0
 
 

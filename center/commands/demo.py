@@ -133,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             if data_rows(ctx.engine):
                 actor = login_admin(args, ctx.engine, "demo --replace")
-                auto_backup(ctx.engine, "replacing the data with the demo street")
+                auto_backup(ctx.engine, "replacing the data with the demo street", actor=actor)
         except BaseException:
             ctx.close()
             raise

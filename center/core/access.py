@@ -90,6 +90,7 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "set_holidays": _r("admin"),
     "change_settings": _r("admin"),
     "manage_database": _r("admin"),
+    "adopt_key": _r("admin"),
     "import": _r("admin"),
     "export": _r("admin", "coordinator", "assessor"),
     "export_pi": _r("admin"),

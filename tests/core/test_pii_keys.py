@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import delete, insert, select, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from center.core.access import ACTION_ROLES, Actor
+from center.core.access import Actor
 from center.core.context import ServiceContext, adopt_key, holds_personal_information
 from center.core.errors import PermissionDenied
 from center.core.pii import PiiCipher, PiiKeyError, load_master_key
@@ -129,18 +129,9 @@ def test_a_fresh_database_gets_a_new_owner_only_key(engine, tmp_path, monkeypatc
 # ------------------------------------------------------------------ adopting a key
 
 
-def test_the_actions_these_services_check_are_in_the_role_table():
-    for action in ("export", "export_pi", "lookup_pi", "reveal_pii", "reveal_check_phone"):
-        assert action in ACTION_ROLES, action
-    assert ACTION_ROLES["export_pi"] == {"admin"}
-
-
 def test_personal_information_without_a_key_record_waits_for_an_admin(
     engine, tmp_path, monkeypatch
 ):
-    # adopt_key checks the action "adopt_key" (admin); until the role table has it:
-    if "adopt_key" not in ACTION_ROLES:
-        monkeypatch.setitem(ACTION_ROLES, "adopt_key", frozenset({"admin"}))
     cipher = PiiCipher.from_master(KEY)
     assert ServiceContext(engine, tmp_path / "k").cipher == cipher
     _resident(engine, cipher)
@@ -243,3 +234,21 @@ def test_log_folder_and_files_are_owner_only(tmp_path, monkeypatch):
     files = sorted(folder.iterdir())
     assert path in files and len(files) > 1  # rotated
     assert {f.name: _mode(f) for f in files} == {f.name: 0o600 for f in files}
+
+
+def test_an_admin_adopts_the_key_from_the_command_line(db_url, engine, capsys, monkeypatch):
+    from builders import TEST_PASSWORD, account
+
+    from center.cli import main
+
+    cipher = PiiCipher.from_master(KEY)
+    _resident(engine, cipher)
+    _forget_key_check(engine)
+    account(engine, "li", "coordinator")
+    account(engine, "boss", "admin")
+    monkeypatch.setenv("CENTER_PASSWORD", TEST_PASSWORD)
+    assert main(["db", "adopt-key", "--db", db_url, "--user", "li"]) == 2
+    assert "may not adopt key" in capsys.readouterr().err and _key_check(engine) is None
+    assert main(["db", "adopt-key", "--db", db_url, "--user", "boss"]) == 0
+    assert "values checked" in capsys.readouterr().out
+    assert _key_check(engine) == cipher.key_check()

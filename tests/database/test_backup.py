@@ -457,3 +457,45 @@ def test_database_wide_commands_need_an_admin_once_anyone_can_log_in(
     assert _db_records(_tables(engine)) == [("boss", "db.restore")]
     (auto,) = _backups(tmp_path / "data")
     assert _db_records(_backup_tables(auto)) == [("boss", "db.backup")]
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_downgrade_and_a_demo_replace_name_the_admin(
+    engine, db_url, tmp_path, capsys, monkeypatch
+):
+    """The audit rows of a downgrade and of replacing the data with the demo name the
+    admin who logged in; the automatic backups taken first are recorded too."""
+    from builders import TEST_PASSWORD, account
+
+    monkeypatch.setenv("CENTER_DATA_DIR", str(tmp_path / "data"))
+    ctx = open_context(db_url)
+    assert ctx.cipher
+    ctx.close()
+    _fill(engine)
+    account(engine, "boss", "admin")
+    monkeypatch.setenv("CENTER_PASSWORD", TEST_PASSWORD)
+    demo = ["demo", "--db", db_url, "--scale", "0.05", "--as-of", "2026-11-05T09:00"]
+    assert cli_main([*demo, "--replace", "--yes"]) == 2  # nobody named
+    assert "needs a login" in capsys.readouterr().err
+    assert cli_main([*demo, "--replace", "--yes", "--user", "boss"]) == 0
+    capsys.readouterr()
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(AuditLog.actor, AuditLog.action).where(
+                AuditLog.action.in_(("db.backup", "demo.build"))
+            )
+        ).all()
+    assert [tuple(r) for r in rows] == [("boss", "db.backup"), ("boss", "demo.build")]
+
+    assert cli_main(["db", "downgrade", "0006", "--db", db_url, "--yes", "--user", "boss"]) == 0
+    (_, second) = _backups(tmp_path / "data")
+    # the backup before the downgrade holds the log up to the earlier backup's record
+    assert _db_records(_backup_tables(second)) == [("boss", "db.backup")]
+    with engine.connect() as conn:
+        actions = [
+            tuple(r)
+            for r in conn.execute(
+                select(AuditLog.actor, AuditLog.action).order_by(AuditLog.id.desc()).limit(2)
+            )
+        ]
+    assert actions == [("boss", "db.downgrade"), ("boss", "db.backup")]

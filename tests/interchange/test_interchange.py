@@ -1346,3 +1346,21 @@ def test_an_import_names_who_imported_and_refuses_a_role_without_import(ctx, tmp
             select(AuditLog.actor, AuditLog.entity).where(AuditLog.action == "import")
         ).one()
     assert tuple(row) == ("boss", "departments")
+
+
+def test_a_holidays_import_names_the_admin_and_needs_the_role(ctx, tmp_path):
+    from center.core.access import Actor
+    from center.core.errors import PermissionDenied
+    from db.models import AuditLog, HolidayOverride
+
+    path = put(tmp_path, "holidays.csv", "date,kind,name\n2036-01-02,holiday,测试假日\n")
+    with pytest.raises(PermissionDenied, match="may not set holidays"):
+        ix.import_holidays(ctx, path, actor=Actor("li", "coordinator"))
+    with ctx.engine.connect() as c:
+        assert c.scalar(select(func.count()).select_from(HolidayOverride)) == 0
+    ix.import_holidays(ctx, path, actor=Actor("boss", "admin"))
+    with ctx.engine.connect() as c:
+        row = c.execute(
+            select(AuditLog.actor, AuditLog.entity).where(AuditLog.action == "import")
+        ).one()
+    assert tuple(row) == ("boss", "holidays")
