@@ -35,6 +35,7 @@ from sqlalchemy import (
 )
 
 from center.cases.lifecycle import CategoryInfo, DepartmentInfo, departments, taxonomy
+from center.core.access import Actor, case_read_scope
 from center.core.clock import now
 from center.core.vocab import CLOSED_STATUSES, OPEN_STATUSES
 from center.kpi.derive import ACCEPT_WINDOW, RESPONSE_WINDOW
@@ -443,10 +444,27 @@ def _nulls_last(col: Any) -> Any:
     return case((col.is_(None), literal(1)), else_=literal(0)), col
 
 
-def count_cases(engine: Engine, f: InboxFilter, as_of: datetime | None = None) -> int:
-    """How many cases match (one scan of the cases table, no joins)."""
+def _scoped_where(
+    actor: Actor, f: InboxFilter, as_of: datetime, dialect: str
+) -> list[ColumnElement[bool]]:
+    """The filter's conditions plus what ``actor`` may read (``read_cases``: a department
+    its own department's cases, a grid worker its grid's; refused for the roles that
+    read aggregates only)."""
+    conds = _where(f, as_of, dialect)
+    scope = case_read_scope(actor)
+    if scope is not None:
+        conds.append(scope)
+    return conds
+
+
+def count_cases(engine: Engine, actor: Actor, f: InboxFilter, as_of: datetime | None = None) -> int:
+    """How many cases match and ``actor`` may read (one scan of the cases table)."""
     as_of = to_local(as_of) if as_of else now()
-    q = select(func.count()).select_from(Case).where(*_where(f, as_of, engine.dialect.name))
+    q = (
+        select(func.count())
+        .select_from(Case)
+        .where(*_scoped_where(actor, f, as_of, engine.dialect.name))
+    )
     with engine.connect() as conn:
         return int(conn.scalar(q) or 0)
 
@@ -501,6 +519,7 @@ SELECTIVE = 3000  # matches below which a scan beats walking the received_at ind
 
 def fetch_page(
     engine: Engine,
+    actor: Actor,
     f: InboxFilter,
     sort: InboxSort,
     offset: int,
@@ -533,7 +552,7 @@ def fetch_page(
         q = select(Case.id)
         if needs_household:
             q = q.join(Household, Household.id == Case.household_id)
-        q = q.where(*_where(f, as_of, engine.dialect.name))
+        q = q.where(*_scoped_where(actor, f, as_of, engine.dialect.name))
         if sort.descending:
             q = q.order_by(*(e.desc() for e in exprs), Case.id.desc())
         else:
@@ -574,16 +593,17 @@ def fetch_page(
 
 def query_inbox(
     engine: Engine,
+    actor: Actor,
     f: InboxFilter,
     sort: InboxSort = InboxSort(),
     offset: int = 0,
     limit: int = 100,
     as_of: datetime | None = None,
 ) -> InboxPage:
-    """Total count and one page, at one instant."""
+    """Total count and one page, at one instant, of the cases ``actor`` may read."""
     as_of = to_local(as_of) if as_of else now()
-    total = count_cases(engine, f, as_of)
-    rows = fetch_page(engine, f, sort, offset, limit, as_of, total=total) if total else []
+    total = count_cases(engine, actor, f, as_of)
+    rows = fetch_page(engine, actor, f, sort, offset, limit, as_of, total=total) if total else []
     return InboxPage(rows, total, offset, as_of)
 
 
@@ -603,14 +623,15 @@ class DeptQueueSummary:
 
 
 def dept_queue_summary(
-    engine: Engine, dept_code: str, as_of: datetime | None = None
+    engine: Engine, actor: Actor, dept_code: str, as_of: datetime | None = None
 ) -> DeptQueueSummary:
-    """Counts for a department's queue (cases currently assigned to it and open)."""
+    """Counts for a department's queue (cases currently assigned to it and open), of
+    the cases ``actor`` may read."""
     as_of = to_local(as_of) if as_of else now()
     base = InboxFilter(dept=dept_code, statuses=("assigned", "accepted"))
 
     def n(**kw: Any) -> int:
-        return count_cases(engine, replace(base, **kw), as_of)
+        return count_cases(engine, actor, replace(base, **kw), as_of)
 
     return DeptQueueSummary(
         dept_code=dept_code,

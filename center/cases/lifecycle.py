@@ -45,6 +45,7 @@ from center.core.access import (
     GRID_BOUND,
     Actor,
     Grant,
+    case_read_scope,
     department_has_account,
     require_role,
 )
@@ -55,6 +56,7 @@ from center.core.errors import (
     ConflictError,
     InvalidInput,
     NotFound,
+    PermissionDenied,
     UserError,
 )
 from center.core.tx import signal_change, transaction
@@ -291,13 +293,16 @@ class CaseDetail:
         return self.status in OPEN_STATUSES
 
 
-def case_detail(engine: Engine, code: str) -> CaseDetail:
-    """Everything the case view shows, including the event timeline (oldest first)."""
+def case_detail(engine: Engine, actor: Actor, code: str) -> CaseDetail:
+    """Everything the case view shows, including the event timeline (oldest first), for
+    an actor who may read the case (``read_cases``: a department user its own
+    department's cases, a grid worker its grid's; never leader, finance or wall)."""
+    scope = case_read_scope(actor)
     with Session(engine) as session:
-        return _detail(session, code)
+        return _detail(session, code, scope, actor)
 
 
-def _detail(conn: Session, code: str) -> CaseDetail:
+def _detail(conn: Session, code: str, scope: Any = None, actor: Actor | None = None) -> CaseDetail:
     origin = aliased(Case)
     repeat = aliased(Case)
     row = conn.execute(
@@ -326,9 +331,15 @@ def _detail(conn: Session, code: str) -> CaseDetail:
         .outerjoin(Department, Department.id == Case.dept_id)
         .outerjoin(origin, origin.id == Case.reopened_from_id)
         .outerjoin(repeat, repeat.id == Case.repeat_of_id)
-        .where(Case.code == code)
+        .where(Case.code == code, *([scope] if scope is not None else []))
     ).first()
     if row is None:
+        if (
+            scope is not None
+            and actor is not None
+            and conn.scalar(select(Case.id).where(Case.code == code))
+        ):
+            raise PermissionDenied(actor, "read_cases", "the case is not one you may read")
         raise NotFound("case", code)
     c = row[0]
     (hh, addr, gcode, gname, ccode, cname, cname_en, scode, sname, sname_en) = cast(

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import Connection, Engine, exists, select
+from sqlalchemy import ColumnElement, Connection, Engine, exists, false, or_, select
 
 from center.core.errors import PermissionDenied, UnknownUser
 from db.models import USER_ROLES, AppUser, Case, Department, Grid, Household, UserRole
@@ -74,6 +74,7 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     # visits and households (center.visits)
     "visit": _r("grid_worker", "coordinator"),
     "plan_visits": _r("coordinator", "grid_worker"),
+    "read_cases": _r("coordinator", "department", "grid_worker", "assessor", "admin"),
     "read_households": _r("coordinator", "department", "grid_worker", "assessor", "admin"),
     "lookup_pi": _r("coordinator", "department", "grid_worker", "admin"),
     "reveal_pii": _r("coordinator", "department", "grid_worker"),
@@ -98,13 +99,26 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "read_aggregates": _ALL,
 }
 #: a ``department`` user takes these only on cases assigned to its department
-DEPARTMENT_BOUND = frozenset({"respond", "accept", "resolve", "not_our_remit", "no_action_needed"})
+DEPARTMENT_BOUND = frozenset(
+    {"respond", "accept", "resolve", "not_our_remit", "no_action_needed", "read_cases"}
+)
 #: a ``grid_worker`` takes these only on households (and their cases) of its grid
-GRID_BOUND = frozenset({"intake", "confirm", "rate", "visit", "reveal_pii", "read_households"})
+GRID_BOUND = frozenset(
+    {
+        "intake",
+        "confirm",
+        "rate",
+        "visit",
+        "reveal_pii",
+        "read_households",
+        "read_cases",
+        "plan_visits",
+    }
+)
 #: a ``coordinator`` takes these only for a department without an account of its own
 FOR_DEPARTMENT = frozenset({"accept", "resolve"})
 #: what a read-only actor (no password given: snapshots) may still do
-READ_ACTIONS = frozenset({"read_aggregates", "read_households"})
+READ_ACTIONS = frozenset({"read_aggregates", "read_households", "read_cases", "plan_visits"})
 
 
 @dataclass(frozen=True)
@@ -275,6 +289,61 @@ def require_household_scope(
         else:
             return Grant(role)
     raise PermissionDenied(actor, action, why)
+
+
+def _scoped_roles(actor: Actor, action: str) -> frozenset[str]:
+    if actor.read_only and action not in READ_ACTIONS:
+        raise PermissionDenied(actor, action, "this session is read-only (no login)")
+    allowed = actor.roles & ACTION_ROLES.get(action, frozenset())
+    if not allowed:
+        raise PermissionDenied(actor, action)
+    return allowed
+
+
+def _own_dept(actor: Actor) -> ColumnElement[bool] | None:
+    """``cases.dept_id`` is the actor's department (by id, else by code)."""
+    if actor.dept_id is not None:
+        return Case.dept_id == actor.dept_id
+    if actor.dept_code:
+        return Case.dept_id.in_(select(Department.id).where(Department.code == actor.dept_code))
+    return None
+
+
+def case_read_scope(actor: Actor, action: str = "read_cases") -> ColumnElement[bool] | None:
+    """The extra WHERE on ``cases`` for a read of case lists and details: ``None`` for a
+    role that reads every case (coordinator, assessor, admin); a ``department`` user
+    only the cases assigned to its department, a ``grid_worker`` only the cases of its
+    grid's households (either, for a user holding both). Refuses a role that may not
+    read cases at all (:class:`PermissionDenied`)."""
+    allowed = _scoped_roles(actor, action)
+    if allowed - {"department", "grid_worker"}:
+        return None
+    conds: list[ColumnElement[bool]] = []
+    if "department" in allowed and (own := _own_dept(actor)) is not None:
+        conds.append(own)
+    if "grid_worker" in allowed and actor.grid_id is not None:
+        conds.append(
+            Case.household_id.in_(select(Household.id).where(Household.grid_id == actor.grid_id))
+        )
+    return or_(*conds) if conds else false()
+
+
+def household_read_scope(
+    actor: Actor, action: str = "read_households"
+) -> ColumnElement[bool] | None:
+    """The extra WHERE on ``households`` for a household read (look-up): ``None`` for a
+    role that reads every household; a ``grid_worker`` only its grid's, a
+    ``department`` user only households with a case assigned to its department (as
+    :func:`require_household_scope`). Refuses a role that may not read households."""
+    allowed = _scoped_roles(actor, action)
+    if allowed - {"department", "grid_worker"}:
+        return None
+    conds: list[ColumnElement[bool]] = []
+    if "grid_worker" in allowed and actor.grid_id is not None:
+        conds.append(Household.grid_id == actor.grid_id)
+    if "department" in allowed and (own := _own_dept(actor)) is not None:
+        conds.append(Household.id.in_(select(Case.household_id).where(own)))
+    return or_(*conds) if conds else false()
 
 
 def os_login() -> str:

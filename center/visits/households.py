@@ -2,10 +2,12 @@
 the household profile, and revealing a resident's personal information to a permitted
 user with a recorded reason.
 
-A look-up by phone or identity number is a personal-information read: it needs the
-``lookup_pi`` action and is audited like a reveal (who, which households matched, the
-number masked). A reveal's reason is written down, so it may not itself hold an
-identity or phone number.
+Every read needs ``read_households`` and sees only what the actor may read (a grid
+worker its grid, a department user the households with a case of its department). A
+look-up by phone, identity number or a resident's name is a personal-information read:
+it needs the ``lookup_pi`` action and is audited like a reveal (who, which households
+matched, the number or name masked). A reveal's reason is written down, so it may not
+itself hold an identity or phone number.
 """
 
 from __future__ import annotations
@@ -17,7 +19,12 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from center.core.access import Actor, require_household_scope, require_role
+from center.core.access import (
+    Actor,
+    household_read_scope,
+    require_household_scope,
+    require_role,
+)
 from center.core.audit import append_audit, write_audit
 from center.core.clock import now
 from center.core.context import ServiceContext
@@ -72,30 +79,41 @@ def find_households(
 ) -> list[HouseholdHit]:
     """Households by code (exact or prefix), by a resident's full name, phone or ID number
     (exact, through the keyed look-up hash; nothing is decrypted to search) or by a part
-    of the address. Resident names come back masked.
+    of the address, among the households ``actor`` may read (``read_households``).
+    Resident names come back masked.
 
     A text shaped like a phone or identity number is a personal-information look-up:
     it needs ``lookup_pi`` and writes an audit row (who, the households it matched,
-    the number masked), matched or not."""
+    the number masked), matched or not. A resident's name is looked up only for an
+    actor who may ``lookup_pi`` (for the others the text is a code or an address); a
+    name that matched writes the same audit row (``by: name``, the name masked)."""
+    scope = household_read_scope(actor)
     text = text.strip()
     if not text:
         return []
     pi_kind = pi_number_kind(text)
     if pi_kind is not None:
         require_role(actor, "lookup_pi")
+    by_name = pi_kind is None and actor.may("lookup_pi") and not actor.read_only
+    in_scope: list[Any] = [scope] if scope is not None else []
     cipher = ctx.cipher
     found: dict[int, str] = {}
     masked_for: dict[int, str] = {}
     with ctx.engine.connect() as conn:
-        for hid in conn.scalars(select(Household.id).where(Household.code == text)):
+        for hid in conn.scalars(select(Household.id).where(Household.code == text, *in_scope)):
             found.setdefault(hid, "code")
-        hash_fields: list[tuple[str, Any]] = [("name", Resident.name_hash)]
+        hash_fields: list[tuple[str, Any]] = []
+        if by_name:
+            hash_fields.append(("name", Resident.name_hash))
         if pi_kind is not None:
             hash_fields += [("phone", Resident.phone_hash), ("id_number", Resident.id_number_hash)]
         for fld, col in hash_fields:
             h = cipher.lookup_hash(fld, text)
             for hid, name_enc in conn.execute(
-                select(Resident.household_id, Resident.name_enc).where(col == h).limit(limit)
+                select(Resident.household_id, Resident.name_enc)
+                .join(Household, Household.id == Resident.household_id)
+                .where(col == h, *in_scope)
+                .limit(limit)
             ):
                 found.setdefault(hid, fld)
                 masked_for.setdefault(hid, mask_name(cipher.decrypt("name", name_enc)))
@@ -107,7 +125,8 @@ def find_households(
                     or_(
                         Household.code.like(like + "%", escape="\\"),
                         Household.address.like("%" + like + "%", escape="\\"),
-                    )
+                    ),
+                    *in_scope,
                 )
                 .order_by(Household.code)
                 .limit(limit)
@@ -140,9 +159,13 @@ def find_households(
                 first_res.setdefault(hid, enc)
             for hid, enc in first_res.items():
                 masked_for[hid] = mask_name(cipher.decrypt("name", enc))
-    if pi_kind is not None:
-        matched = sorted(rows[h][1] for h in ids if h in rows and found[h] in PI_LOOKUPS)
-        masked = mask_id_number(text) if pi_kind == "id_number" else mask_phone(text)
+    by_name_hits = sorted(rows[h][1] for h in ids if h in rows and found[h] == "name")
+    if pi_kind is not None or by_name_hits:
+        if pi_kind is not None:
+            matched = sorted(rows[h][1] for h in ids if h in rows and found[h] in PI_LOOKUPS)
+            masked = mask_id_number(text) if pi_kind == "id_number" else mask_phone(text)
+        else:
+            matched, masked = by_name_hits, mask_name(text)
         with transaction(ctx.engine) as s:
             append_audit(
                 s,
@@ -150,7 +173,7 @@ def find_households(
                 "pii.lookup",
                 "household",
                 None,
-                {"by": pi_kind, "searched": masked, "households": matched},
+                {"by": pi_kind or "name", "searched": masked, "households": matched},
             )
     order = {"code": 0, "name": 1, "phone": 1, "id_number": 1, "address": 2}
     hits = [
@@ -226,13 +249,17 @@ class HouseholdProfile:
 
 def household_profile(
     ctx: ServiceContext,
+    actor: Actor,
     code: str,
     as_of: datetime | None = None,
     *,
     visit_limit: int = 100,
     case_limit: int = 200,
 ) -> HouseholdProfile:
-    """The 一户一档 view: members (masked), special groups, visits, cases, next visit due."""
+    """The 一户一档 view: members (masked), special groups, visits, cases, next visit due,
+    for an actor who may read the household (``read_households``: a grid worker in its
+    grid, a department user where the household has a case of its department; never
+    leader, finance or wall)."""
     as_of = to_local(as_of) if as_of else now()
     cipher = ctx.cipher
     with ctx.engine.connect() as conn:
@@ -256,6 +283,7 @@ def household_profile(
         ).first()
         if hh is None:
             raise NotFound("household", code)
+        require_household_scope(conn, actor, "read_households", hh[0])
         residents = tuple(
             ResidentRow(
                 rcode,

@@ -16,8 +16,10 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, select
 
+from center.core.access import Actor, require_role
 from center.core.clock import now
 from center.core.errors import InvalidInput, NotFound
+from center.interchange.files import neutralise
 from center.visits.cadence import Cadence, cadence_status, in_scope
 from db.models import (
     Grid,
@@ -155,13 +157,21 @@ def _urgency(c: Cadence) -> tuple[int, int, datetime]:
 
 
 def plan_for_staff(
-    engine: Engine, staff_code: str, as_of: datetime | None = None, *, include_ok: bool = False
+    engine: Engine,
+    actor: Actor,
+    staff_code: str,
+    as_of: datetime | None = None,
+    *,
+    include_ok: bool = False,
 ) -> VisitPlan:
-    """The households of the staff member's grid due or overdue by cadence at ``as_of``.
+    """The households of the staff member's grid due or overdue by cadence at ``as_of``,
+    for an actor who may ``plan_visits`` there (a coordinator anywhere, a grid worker
+    in its own grid).
 
     Order: buildings by their most urgent household (overdue before due, more visits
     missing first, longest without a met-visit first); inside a building by address.
     """
+    require_role(actor, "plan_visits")
     as_of = to_local(as_of) if as_of else now()
     today = as_of.date()
     with engine.connect() as conn:
@@ -177,6 +187,7 @@ def plan_for_staff(
         info = StaffInfo(staff[1], staff[2], staff[3], staff[5], staff[6])
         if staff[4] is None:
             raise InvalidInput("staff", f"{staff_code} has no grid to plan visits for")
+        require_role(actor, "plan_visits", grid_id=staff[4])
         homes = [
             (hid, code, addr, groups or "", bool(special))
             for hid, code, addr, groups, special, moved in conn.execute(
@@ -241,30 +252,29 @@ ROUTE_CSV_COLUMNS = (
 
 def write_route_csv(plan: VisitPlan, path: Path) -> int:
     """The route sheet for the mobile terminal: UTF-8 with BOM (opens in Excel), one row
-    per household in route order. Returns the number of rows."""
+    per household in route order; text cells neutralised against formula injection like
+    the exports (:func:`center.interchange.files.neutralise`). Returns the number of
+    rows."""
     with Path(path).open("w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(ROUTE_CSV_COLUMNS)
         for r in plan.rows:
             c = r.cadence
-            w.writerow(
-                [
-                    r.order,
-                    r.household_code,
-                    plan.staff.grid_code or "",
-                    r.address,
-                    r.building,
-                    ";".join(r.special_groups),
-                    c.period,
-                    c.needed,
-                    c.done,
-                    (c.due_by - timedelta(days=1)).date().isoformat(),
-                    c.state,
-                    c.last_met_at.isoformat() if c.last_met_at else "",
-                    ";".join(
-                        f"{o.staff_code}@{o.visited_at:%Y-%m-%d}:{o.outcome}" for o in r.others
-                    ),
-                    plan.staff.code,
-                ]
-            )
+            cells: list[object] = [
+                r.order,
+                r.household_code,
+                plan.staff.grid_code or "",
+                r.address,
+                r.building,
+                ";".join(r.special_groups),
+                c.period,
+                c.needed,
+                c.done,
+                (c.due_by - timedelta(days=1)).date().isoformat(),
+                c.state,
+                c.last_met_at.isoformat() if c.last_met_at else "",
+                ";".join(f"{o.staff_code}@{o.visited_at:%Y-%m-%d}:{o.outcome}" for o in r.others),
+                plan.staff.code,
+            ]
+            w.writerow([neutralise(v) if isinstance(v, str) else v for v in cells])
     return len(plan.rows)

@@ -412,9 +412,9 @@ def test_low_rating_asks_for_callback_and_reopen_links_a_new_case(world, engine)
     assert new.deadline_at is not None and new.response_due_at == new.received_at + timedelta(
         hours=24
     )
-    detail = cs.case_detail(engine, ch.code)
+    detail = cs.case_detail(engine, COORD, ch.code)
     assert detail.reopened_by == (reopened.created,)
-    assert cs.case_detail(engine, reopened.created).reopened_from == ch.code
+    assert cs.case_detail(engine, COORD, reopened.created).reopened_from == ch.code
     with pytest.raises(InvalidInput, match="already reopened as"):
         cs.reopen(engine, COORD, ch.code, reopened.version, note="再次")
     other = cs.rate(engine, COORD, _case_in(engine, "confirmed", 1)[0].code, 5, 4)

@@ -40,8 +40,8 @@ def test_second_save_is_refused_with_the_first_ones_changes(two_engines):
     a_eng, b_eng = two_engines
     alice, bob = Actor("alice", "coordinator"), Actor("bob", "coordinator")
     code = cs.intake(a_eng, alice, IntakeRequest("H1", "hotline", "L08", received_at=T0)).code
-    seen_by_a = cs.case_detail(a_eng, code)
-    seen_by_b = cs.case_detail(b_eng, code)
+    seen_by_a = cs.case_detail(a_eng, alice, code)
+    seen_by_b = cs.case_detail(b_eng, bob, code)
     assert seen_by_a.version == seen_by_b.version == 1
 
     cs.assign(a_eng, alice, code, seen_by_a.version, "D06", at=at(2025, 9, 1, 9), note="城管处理")
@@ -65,7 +65,7 @@ def test_second_save_is_refused_with_the_first_ones_changes(two_engines):
     assert change.fields["assigned_at"] == (None, "2025-09-01T09:00:00+08:00")
     assert "alice" in str(e)
     assert _counts(b_eng) == before  # nothing of bob's was written
-    now = cs.case_detail(b_eng, code)
+    now = cs.case_detail(b_eng, bob, code)
     assert (now.dept_code, now.version) == ("D06", 2)
 
     # after reloading, bob's edit goes through on the new version
@@ -111,7 +111,7 @@ def test_sqlite_writers_are_serialised_and_the_later_one_is_refused(two_engines)
     err = outcome["result"]
     assert isinstance(err, ConflictError)
     assert (err.expected_version, err.current_version) == (1, 2)
-    assert cs.case_detail(a_eng, code).summary == "alice"
+    assert cs.case_detail(a_eng, alice, code).summary == "alice"
 
 
 @pytest.mark.pg

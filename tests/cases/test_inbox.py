@@ -11,9 +11,11 @@ from sqlalchemy import update
 
 from center.cases import inbox as ib
 from center.cases.inbox import InboxFilter, InboxSort
+from center.core.access import Actor
 from db.models import Case
 
 T = at(2025, 11, 20, 10, 0)
+COORD = Actor("alice", "coordinator")
 
 
 @pytest.fixture
@@ -133,7 +135,9 @@ def cases(engine):
 
 
 def codes(engine, f=None, sort=None, offset=0, limit=100):
-    page = ib.query_inbox(engine, f or InboxFilter(), sort or InboxSort(), offset, limit, as_of=T)
+    page = ib.query_inbox(
+        engine, COORD, f or InboxFilter(), sort or InboxSort(), offset, limit, as_of=T
+    )
     return [r.code for r in page.rows], page.total
 
 
@@ -186,7 +190,7 @@ def test_filters(cases, engine):
     for f, expected in FILTERS:
         got, total = codes(engine, f)
         assert (set(got), total) == (expected, len(expected)), f
-        assert ib.count_cases(engine, f, as_of=T) == len(expected), f
+        assert ib.count_cases(engine, COORD, f, as_of=T) == len(expected), f
 
 
 SORTS = [
@@ -221,13 +225,13 @@ def test_paging_is_stable(cases, engine):
     assert [len(p) for p in pages] == [3, 3, 2]
     assert codes(engine, offset=8)[0] == []
     with pytest.raises(ValueError, match="unknown sort key"):
-        ib.fetch_page(engine, InboxFilter(), InboxSort("colour"), 0, 10)
+        ib.fetch_page(engine, COORD, InboxFilter(), InboxSort("colour"), 0, 10)
     with pytest.raises(ValueError, match="unknown status"):
-        ib.count_cases(engine, InboxFilter(statuses=("lost",)))
+        ib.count_cases(engine, COORD, InboxFilter(statuses=("lost",)))
 
 
 def test_row_clocks(cases, engine):
-    rows = {r.code: r for r in ib.query_inbox(engine, InboxFilter(), as_of=T).rows}
+    rows = {r.code: r for r in ib.query_inbox(engine, COORD, InboxFilter(), as_of=T).rows}
     k1 = rows["K1"].response
     assert (k1.state, k1.used, k1.remaining) == ("warning", 20 / 24, timedelta(hours=4))
     assert rows["K2"].response.state == "running"
@@ -268,21 +272,21 @@ def test_clock_boundaries():
 
 
 def test_department_queue_summary(cases, engine):
-    d08 = ib.dept_queue_summary(engine, "D08", as_of=T)
+    d08 = ib.dept_queue_summary(engine, COORD, "D08", as_of=T)
     assert (d08.awaiting_accept, d08.in_progress, d08.start_breached, d08.start_at_risk) == (
         1,
         0,
         0,
         1,
     )
-    d01 = ib.dept_queue_summary(engine, "D01", as_of=T)
+    d01 = ib.dept_queue_summary(engine, COORD, "D01", as_of=T)
     assert (d01.awaiting_accept, d01.in_progress, d01.closure_breached, d01.closure_at_risk) == (
         0,
         1,
         1,
         0,
     )
-    later = ib.dept_queue_summary(engine, "D08", as_of=T + timedelta(minutes=20))
+    later = ib.dept_queue_summary(engine, COORD, "D08", as_of=T + timedelta(minutes=20))
     assert (later.start_breached, later.start_at_risk) == (1, 0)
 
 
@@ -313,10 +317,81 @@ def test_closing_a_case_stops_all_its_clocks(engine):
             },
         ]
     )
-    rows = {r.code: r for r in ib.query_inbox(engine, InboxFilter(), as_of=T).rows}
+    rows = {r.code: r for r in ib.query_inbox(engine, COORD, InboxFilter(), as_of=T).rows}
     assert rows["N1"].accept.state == "missed" and rows["N2"].accept.state == "met"
     assert rows["N1"].response.state == "met"  # stopped by the closure, within 24 h
     assert rows["N1"].accept.done_at == T - timedelta(hours=1)
-    assert ib.count_cases(engine, InboxFilter(clock="overdue"), as_of=T) == 0
+    assert ib.count_cases(engine, COORD, InboxFilter(clock="overdue"), as_of=T) == 0
     assert ib.stopped(None, None) is None
     assert ib.stopped(T, T - timedelta(hours=1)) == T - timedelta(hours=1)
+
+
+def test_case_reads_are_bound_to_the_department_and_the_grid(engine, cases):
+    from center.cases import lifecycle as cs
+    from center.core.errors import NotFound, PermissionDenied
+
+    d08 = Actor("d8", "department", dept_id=cases.id("department", "D08"), dept_code="D08")
+    g01 = Actor("g1", "grid_worker", grid_id=cases.id("grid", "G01"), grid_code="G01")
+    both = Actor.of(
+        "two",
+        {"department", "grid_worker"},
+        dept_id=cases.id("department", "D06"),
+        dept_code="D06",
+        grid_id=cases.id("grid", "G02"),
+        grid_code="G02",
+    )
+
+    def codes(actor, f=None):
+        page = ib.query_inbox(engine, actor, f or InboxFilter(), as_of=T)
+        assert page.total == ib.count_cases(engine, actor, f or InboxFilter(), as_of=T)
+        return sorted(r.code for r in page.rows)
+
+    assert codes(d08) == ["K4"]
+    assert codes(d08, InboxFilter(dept="D06")) == []  # another department's filter: nothing
+    assert codes(g01) == ["K1", "K2", "K5", "K7"]
+    assert codes(both) == ["K3", "K4", "K5", "K6", "K8"]
+    for role in ("coordinator", "assessor", "admin"):
+        assert len(codes(Actor("x", role))) == 8
+    assert ib.dept_queue_summary(engine, d08, "D08", as_of=T).awaiting_accept == 1
+    assert ib.dept_queue_summary(engine, d08, "D06", as_of=T).awaiting_accept == 0
+
+    assert cs.case_detail(engine, d08, "K4").code == "K4"
+    assert cs.case_detail(engine, g01, "K1").code == "K1"
+    with pytest.raises(PermissionDenied):
+        cs.case_detail(engine, d08, "K1")
+    with pytest.raises(PermissionDenied):
+        cs.case_detail(engine, g01, "K3")
+    with pytest.raises(NotFound):
+        cs.case_detail(engine, d08, "K404")
+
+    for role in ("leader", "finance", "wall"):
+        nobody = Actor("x", role)
+        with pytest.raises(PermissionDenied):
+            ib.query_inbox(engine, nobody, InboxFilter(), as_of=T)
+        with pytest.raises(PermissionDenied):
+            ib.count_cases(engine, nobody, InboxFilter(), as_of=T)
+        with pytest.raises(PermissionDenied):
+            ib.fetch_page(engine, nobody, InboxFilter(), InboxSort(), 0, 10, as_of=T)
+        with pytest.raises(PermissionDenied):
+            ib.dept_queue_summary(engine, nobody, "D08", as_of=T)
+        with pytest.raises(PermissionDenied):
+            cs.case_detail(engine, nobody, "K1")
+
+
+def test_the_case_scope_is_a_where_clause(engine, cases):
+    """The department's and the grid's scope are conditions of the SQL (not a filter
+    applied to the rows afterwards)."""
+    from sqlalchemy import event
+
+    d08 = Actor("d8", "department", dept_id=cases.id("department", "D08"), dept_code="D08")
+    seen: list[str] = []
+
+    def grab(conn, cursor, statement, params, context, executemany):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", grab)
+    try:
+        ib.count_cases(engine, d08, InboxFilter(), as_of=T)
+    finally:
+        event.remove(engine, "before_cursor_execute", grab)
+    assert any("count(" in s.lower() and "dept_id" in s for s in seen)

@@ -34,6 +34,7 @@ from center.core.errors import PermissionDenied
 from center.kpi.targets import set_target
 from center.reporting import snapshots
 from center.visits import households, records
+from center.visits.planning import plan_for_staff
 from db.models import AuditLog, CaseEvent, Resident
 
 ROLES = (
@@ -71,6 +72,21 @@ EXPECTED: dict[str, tuple[str, tuple[str, ...]]] = {
     "report.approve": ("approve a report", (N, N, N, N, Y, N, N, N)),
     "accounts.add": ("add an account", (N, N, N, N, N, N, Y, N)),
 }
+# the reads of personal information and case lists (spec/access.md: a department its
+# own department's queue and cases' households, a grid worker its grid's; leader,
+# finance and the wall aggregates only). A cell is ``✓`` when the read returns the
+# target, ``–`` when it is refused or leaves the target out.
+EXPECTED_READS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "case.inbox": ("list cases (inbox, department queue)", (N, Y, OWN, OWN, Y, N, Y, N)),
+    "case.detail": ("read a case's detail", (N, Y, OWN, OWN, Y, N, Y, N)),
+    "household.find": ("find a household by code or address", (N, Y, OWN, OWN, Y, N, Y, N)),
+    "household.profile": ("read a household's profile (masked)", (N, Y, OWN, OWN, Y, N, Y, N)),
+    "household.lookup_pi": (
+        "find a household by name, phone or ID number",
+        (N, Y, OWN, OWN, N, N, Y, N),
+    ),
+    "visits.plan": ("plan a grid worker's visits", (N, Y, N, OWN, N, N, N, N)),
+}
 #: cells the service does not enforce yet: the reveal is checked by role only
 #: (center/visits/households.py should call center.core.access.require_household_scope).
 #: Such a cell must read ✓; once the service binds it, delete it from here.
@@ -89,6 +105,7 @@ class World:
         b.household("H1", "G01")
         b.household("H2", "G02")
         b.staff("S1", "G01")
+        b.staff("S2", "G02")
         self.actors = {
             "leader": account(self.engine, "lead", "leader"),
             "coordinator": account(self.engine, "coord", "coordinator"),
@@ -228,6 +245,85 @@ def _operations(w: World) -> dict[str, Callable[[str], Act]]:
     }
 
 
+Read = Callable[[Actor], bool]
+
+
+def _reads(w: World) -> dict[str, Callable[[str], Read]]:
+    """operation -> prepare(side) -> read(actor): whether the read returned the target."""
+    from center.cases.inbox import InboxFilter, query_inbox
+
+    def home(side: str) -> str:
+        return "H1" if side == "A" else "H2"
+
+    def inbox(side: str) -> Read:
+        code, _ = w.case("assigned", side)
+        return lambda actor: (
+            code in {r.code for r in query_inbox(w.engine, actor, InboxFilter(), limit=1000).rows}
+        )
+
+    def detail(side: str) -> Read:
+        code, _ = w.case("assigned", side)
+        return lambda actor: cs.case_detail(w.engine, actor, code).code == code
+
+    def find(side: str) -> Read:
+        return lambda actor: (
+            home(side) in {h.code for h in households.find_households(w.ctx, actor, home(side))}
+        )
+
+    def profile(side: str) -> Read:
+        return lambda actor: (
+            households.household_profile(w.ctx, actor, home(side)).code == home(side)
+        )
+
+    def lookup(side: str) -> Read:  # both residents have this phone
+        return lambda actor: (
+            home(side) in {h.code for h in households.find_households(w.ctx, actor, "13812345678")}
+        )
+
+    def plan(side: str) -> Read:
+        staff = "S1" if side == "A" else "S2"
+        return lambda actor: plan_for_staff(w.engine, actor, staff).staff.code == staff
+
+    return {
+        "case.inbox": inbox,
+        "case.detail": detail,
+        "household.find": find,
+        "household.profile": profile,
+        "household.lookup_pi": lookup,
+        "visits.plan": plan,
+    }
+
+
+def _read(prepare: Callable[[str], Read], actor: Actor, side: str) -> bool:
+    read = prepare(side)
+    try:
+        return read(actor)
+    except PermissionDenied:
+        return False
+
+
+def test_every_role_against_every_read(ctx):
+    w = World(ctx)
+    ops = _reads(w)
+    assert set(ops) == set(EXPECTED_READS)
+    observed = {
+        op: tuple(
+            _cell(_read(prepare, w.actors[r], "A"), _read(prepare, w.actors[r], "B")) for r in ROLES
+        )
+        for op, prepare in ops.items()
+    }
+    assert observed == {op: cells for op, (_, cells) in EXPECTED_READS.items()}
+
+
+def test_a_refused_pi_look_up_writes_nothing(ctx):
+    w = World(ctx)
+    before = _audit_rows(w.engine)
+    for role in ("leader", "assessor", "finance", "wall"):
+        with pytest.raises(PermissionDenied):
+            households.find_households(w.ctx, w.actors[role], "13812345678")
+    assert _audit_rows(w.engine) == before
+
+
 def _audit_rows(engine) -> int:
     with engine.connect() as conn:
         return conn.scalar(select(func.count()).select_from(AuditLog)) or 0
@@ -334,18 +430,28 @@ def test_reveal_is_bound_to_the_household_scope(ctx):
         households.reveal_resident(ctx, w.actors["grid_worker"], "R2", "回访核实")
 
 
-def readme_table() -> str:
-    """The table README.md prints under "Roles and what they may do"."""
+def readme_table(
+    rows: dict[str, tuple[str, tuple[str, ...]]] | None = None,
+) -> str:
+    """The table README.md prints under "Roles and what they may do" (the writes, then
+    the reads)."""
+    rows = {**EXPECTED, **EXPECTED_READS} if rows is None else rows
     lines = [
         "| may … | " + " | ".join(f"`{r}`" for r in ROLES) + " |",
         "|---|" + "---|" * len(ROLES),
     ]
-    for _op, (what, cells) in EXPECTED.items():
+    for _op, (what, cells) in rows.items():
         lines.append(f"| {what} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
 def test_the_readme_prints_this_table():
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    writes = readme_table(EXPECTED)
+    assert writes in readme, "README.md: paste\n" + readme_table()
+
+
+def test_the_readme_prints_the_read_rows():
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     assert readme_table() in readme, "README.md: paste\n" + readme_table()
 

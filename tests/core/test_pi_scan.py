@@ -256,7 +256,7 @@ def test_nothing_the_product_writes_holds_personal_information(ctx, db_url, tmp_
     build_monthly(ctx.engine, "2026-10", out / "monthly.pdf", as_of=T)
     build_quarterly(ctx.engine, "2026Q4", "all", out / "quarterly.pdf", as_of=T)
     build_annual(ctx.engine, 2026, out / "annual.pdf", as_of=T)
-    plan = vs_planning.plan_for_staff(ctx.engine, "S1", T, include_ok=True)
+    plan = vs_planning.plan_for_staff(ctx.engine, COORD, "S1", T, include_ok=True)
     assert vs_planning.write_route_csv(plan, out / "route.csv") == 3
     write_route_pdf(plan, out / "route.pdf", _route_text(), "测试街道")
 

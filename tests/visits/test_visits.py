@@ -98,7 +98,7 @@ def test_cadence_status(street, engine):
 
 
 def test_plan_orders_by_urgency_and_building(street, engine):
-    plan = vs_planning.plan_for_staff(engine, "S1", as_of=T)
+    plan = vs_planning.plan_for_staff(engine, COORD, "S1", as_of=T)
     assert plan.staff == vs_planning.StaffInfo("S1", "工作人员S1", "grid_worker", "G01", "G01网格")
     got = [(r.order, r.household_code, r.building, r.cadence.state) for r in plan.rows]
     assert got == [
@@ -118,29 +118,56 @@ def test_plan_orders_by_urgency_and_building(street, engine):
     assert by_code["D"].others == ()  # 14 days + 1 h ago: outside the window
     assert by_code["A"].others == ()  # S1's own visits are not "others"
 
-    full = vs_planning.plan_for_staff(engine, "S1", as_of=T, include_ok=True)
+    full = vs_planning.plan_for_staff(engine, COORD, "S1", as_of=T, include_ok=True)
     assert [r.household_code for r in full.rows] == ["C", "D", "A", "G", "B"]
     assert "E" not in [r.household_code for r in full.rows]  # moved out before Q4 ends
 
     # the window is (as_of - 14 d, as_of]: the D visit of 2025-11-06 09:00 is inside at
     # 2025-11-20 08:59 and outside at 09:00, when it is exactly 14 days old
-    inside = vs_planning.plan_for_staff(engine, "S1", as_of=at(2025, 11, 20, 8, 59))
+    inside = vs_planning.plan_for_staff(engine, COORD, "S1", as_of=at(2025, 11, 20, 8, 59))
     assert [o.staff_code for o in {r.household_code: r for r in inside.rows}["D"].others] == ["S3"]
-    edge = vs_planning.plan_for_staff(engine, "S1", as_of=at(2025, 11, 20, 9, 0))
+    edge = vs_planning.plan_for_staff(engine, COORD, "S1", as_of=at(2025, 11, 20, 9, 0))
     assert {r.household_code: r for r in edge.rows}["D"].others == ()
 
 
 def test_plan_errors(street, engine):
     with pytest.raises(NotFound, match="staff"):
-        vs_planning.plan_for_staff(engine, "S9", as_of=T)
+        vs_planning.plan_for_staff(engine, COORD, "S9", as_of=T)
     street.staff("S4", None, role="volunteer")
     with pytest.raises(InvalidInput, match="no grid"):
-        vs_planning.plan_for_staff(engine, "S4", as_of=T)
+        vs_planning.plan_for_staff(engine, COORD, "S4", as_of=T)
     assert [s.code for s in vs_planning.grid_workers(engine)] == ["S1", "S2", "S3"]
 
 
+def test_planning_needs_plan_visits_in_the_own_grid(street, engine):
+    g1, g2 = street.id("grid", "G01"), street.id("grid", "G02")
+    mine = Actor("gw", "grid_worker", grid_id=g1, grid_code="G01")
+    assert vs_planning.plan_for_staff(engine, mine, "S1", as_of=T).staff.code == "S1"
+    with pytest.raises(PermissionDenied, match="not in your grid"):
+        vs_planning.plan_for_staff(engine, mine, "S3", as_of=T)
+    other = Actor("gw2", "grid_worker", grid_id=g2, grid_code="G02")
+    assert vs_planning.plan_for_staff(engine, other, "S3", as_of=T).staff.code == "S3"
+    for role in ("leader", "finance", "wall", "assessor", "admin", "department"):
+        with pytest.raises(PermissionDenied):
+            vs_planning.plan_for_staff(engine, Actor("x", role), "S1", as_of=T)
+    # a read-only session (snapshots) may still look at a plan
+    viewer = Actor("v", "coordinator", read_only=True)
+    assert vs_planning.plan_for_staff(engine, viewer, "S1", as_of=T).rows
+
+
+def test_route_csv_neutralises_formulas(street, engine, tmp_path):
+    street.household("Z", address='=HYPERLINK("http://x")1号楼')
+    plan = vs_planning.plan_for_staff(engine, COORD, "S1", as_of=T)
+    path = tmp_path / "route.csv"
+    vs_planning.write_route_csv(plan, path)
+    rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
+    [z] = [r for r in rows if r["household_code"] == "Z"]
+    assert z["address"] == '\'=HYPERLINK("http://x")1号楼'
+    assert all(not v.startswith(("=", "+", "-", "@")) for r in rows for v in r.values())
+
+
 def test_route_csv(street, engine, tmp_path):
-    plan = vs_planning.plan_for_staff(engine, "S1", as_of=T)
+    plan = vs_planning.plan_for_staff(engine, COORD, "S1", as_of=T)
     path = tmp_path / "route.csv"
     assert vs_planning.write_route_csv(plan, path) == 4
     raw = path.read_bytes()
@@ -200,7 +227,7 @@ def test_record_visit_updates_cadence_and_reports_others(street, engine):
     assert tuple(month) == (at(2025, 11, 14, 9), None)
     assert audit[0] == "visit.record" and "身体" not in audit[1]
     assert json.loads(audit[1])["outcome"] == "met"
-    plan = vs_planning.plan_for_staff(engine, "S1", as_of=T)
+    plan = vs_planning.plan_for_staff(engine, COORD, "S1", as_of=T)
     c = {r.household_code: r for r in plan.rows}["C"]
     assert (c.cadence.done, c.cadence.remaining) == (1, 1)
 
@@ -212,7 +239,7 @@ def test_record_visit_updates_cadence_and_reports_others(street, engine):
         visited_at=at(2025, 11, 18, 9),
         outcome="met",
     )
-    plan = vs_planning.plan_for_staff(engine, "S1", as_of=T)
+    plan = vs_planning.plan_for_staff(engine, COORD, "S1", as_of=T)
     assert "C" not in [r.household_code for r in plan.rows]
 
 
@@ -304,13 +331,19 @@ def test_a_look_up_by_phone_or_identity_number_is_a_checked_audited_pi_read(ctx,
     assert vs_households.pi_number_kind("幸福小区") is None
     assert vs_households.pi_number_kind("H123") is None
 
-    find(ctx, COORD, "张三")  # a name or an address: no PI read recorded
-    find(ctx, COORD, "2号楼")
+    find(ctx, COORD, "2号楼")  # an address: no PI read recorded
+    find(ctx, COORD, "王五")  # no resident of that name: nothing read
     assert _lookups(ctx) == []
+    find(ctx, COORD, "张三")  # a resident's name that matched: a PI read, the name masked
+    assert _lookups(ctx) == [
+        ("alice", "household", {"by": "name", "households": ["A"], "searched": "张*"}),
+    ]
+    by_name = _lookups(ctx)
     find(ctx, COORD, "13812345678")
     find(ctx, COORD, "110101195001011234")
     find(ctx, COORD, "13900000000")  # no match: still recorded
     assert _lookups(ctx) == [
+        *by_name,
         ("alice", "household", {"by": "phone", "households": ["A"], "searched": "138****5678"}),
         (
             "alice",
@@ -322,21 +355,64 @@ def test_a_look_up_by_phone_or_identity_number_is_a_checked_audited_pi_read(ctx,
     with ctx.engine.connect() as conn:
         details = " ".join(conn.scalars(select(AuditLog.detail)))
     assert "13812345678" not in details and "110101195001011234" not in details
+    assert "张三" not in details
 
-    # a role without lookup_pi may still find by name or address, never by a number
-    leader = Actor("lee", "leader")
+    # a role without lookup_pi (an assessor) finds by code or address, never by a
+    # number or a name; leader, finance and the wall read no households at all
+    assessor = Actor("sup", "assessor")
     with pytest.raises(PermissionDenied):
-        find(ctx, leader, "13812345678")
+        find(ctx, assessor, "13812345678")
     with pytest.raises(PermissionDenied):
-        find(ctx, leader, "110101195001011234")
-    assert len(_lookups(ctx)) == 3
+        find(ctx, assessor, "110101195001011234")
+    assert find(ctx, assessor, "张三") == []
+    assert [h.code for h in find(ctx, assessor, "2号楼")] == ["C", "E"]
+    for role in ("leader", "finance", "wall"):
+        with pytest.raises(PermissionDenied):
+            find(ctx, Actor("x", role), "2号楼")
+        with pytest.raises(PermissionDenied):
+            find(ctx, Actor("x", role), "13812345678")
+    assert len(_lookups(ctx)) == 4
+
+
+def test_household_reads_are_bound_to_the_grid_and_the_department(ctx, street):
+    _residents(ctx, street)
+    eng = ctx.engine
+    gw = Actor("gw", "grid_worker", grid_id=street.id("grid", "G02"), grid_code="G02")
+    dept = Actor("dora", "department", dept_id=street.id("department", "D01"), dept_code="D01")
+    # the grid worker of G02 finds only F, by code, address or a name of its grid
+    assert [h.code for h in vs_households.find_households(ctx, gw, "幸福小区")] == []
+    assert [h.code for h in vs_households.find_households(ctx, gw, "F")] == ["F"]
+    assert vs_households.find_households(ctx, gw, "A") == []
+    assert vs_households.find_households(ctx, gw, "张三") == []
+    assert vs_households.find_households(ctx, gw, "13812345678") == []
+    assert vs_households.household_profile(ctx, gw, "F", as_of=T).code == "F"
+    with pytest.raises(PermissionDenied, match="not in your grid"):
+        vs_households.household_profile(ctx, gw, "A", as_of=T)
+    # a department user: only households with a case of its department
+    assert vs_households.find_households(ctx, dept, "A") == []
+    with pytest.raises(PermissionDenied, match="no case of your department"):
+        vs_households.household_profile(ctx, dept, "A", as_of=T)
+    cs.intake(
+        eng,
+        COORD,
+        IntakeRequest("A", "visit", "L01", assign_to="D01", received_at=at(2025, 11, 3, 9)),
+    )
+    assert [h.code for h in vs_households.find_households(ctx, dept, "幸福小区")] == ["A"]
+    assert [h.code for h in vs_households.find_households(ctx, dept, "张三")] == ["A"]
+    assert vs_households.household_profile(ctx, dept, "A", as_of=T).code == "A"
+    # aggregates-only roles read no profile; coordinators, assessors and admins read all
+    for role in ("leader", "finance", "wall"):
+        with pytest.raises(PermissionDenied):
+            vs_households.household_profile(ctx, Actor("x", role), "A", as_of=T)
+    for role in ("coordinator", "assessor", "admin"):
+        assert vs_households.household_profile(ctx, Actor("x", role), "F", as_of=T).code == "F"
 
 
 def test_household_profile_and_reveal(ctx, street):
     _residents(ctx, street)
     eng = ctx.engine
     cs.intake(eng, COORD, IntakeRequest("A", "visit", "L01", received_at=at(2025, 11, 3, 9)))
-    p = vs_households.household_profile(ctx, "A", as_of=T)
+    p = vs_households.household_profile(ctx, COORD, "A", as_of=T)
     assert (p.code, p.grid_code, p.community_name, p.special_groups) == (
         "A",
         "G01",

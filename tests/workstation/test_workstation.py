@@ -10,7 +10,7 @@ import shutil
 from datetime import date, timedelta
 
 import pytest
-from builders import Builder, at
+from builders import Builder, account, at
 from pypdf import PdfReader
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QDialog, QMessageBox
@@ -245,19 +245,49 @@ def test_household_profile_and_audited_reveal(qtbot, window, ctx):
         )
 
 
-def test_a_leader_sees_no_actions_and_no_reveal(qtbot, ctx, street):
+def test_a_leader_sees_no_actions_and_no_personal_information(qtbot, ctx, street):
+    """A leader reads aggregates only: no case list or detail, no household, no plan."""
     w = WorkstationWindow(ctx, Actor("v", "leader"), live=False)
     qtbot.addWidget(w)
     w.start()
     try:
-        cs.intake(ctx.engine, ALICE, IntakeRequest("H2", "online", "P01", "咨询"))
+        code = cs.intake(ctx.engine, ALICE, IntakeRequest("H2", "online", "P01", "咨询")).code
         qtbot.waitUntil(lambda: w.choices is not None, timeout=WAIT)
+        for tab in ("inbox", "department", "planning", "household"):
+            assert not w.has_tab(tab), tab
         w.inbox.refresh()
-        qtbot.waitUntil(lambda: w.case.detail is not None, timeout=WAIT)
-        assert not any(b.isVisibleTo(w.case) for b in w.case.buttons.values())
+        w.case.load(code)
+        w.household.load("H2")
+        qtbot.wait(200)
+        assert w.inbox.model.total == 0 and w.case.detail is None
+        assert w.household.profile is None
         assert not w.new_action.isEnabled()
-        assert not w.household.reveal_btn.isVisibleTo(w.household)
         assert w.new_case() is None
+    finally:
+        w.shutdown()
+
+
+def test_a_grid_worker_reads_its_grid_only(qtbot, ctx, street):
+    """The inbox of a grid worker lists its grid's cases (the service's WHERE)."""
+    from center.core.access import load_actor
+
+    street.grid("G02")
+    street.household("HX", "G02")
+    account(ctx.engine, "gw", "grid_worker", grid="G01")
+    with ctx.engine.connect() as conn:
+        gw = load_actor(conn, "gw")
+    assert gw is not None
+    mine = cs.intake(ctx.engine, ALICE, IntakeRequest("H2", "online", "P01", "咨询")).code
+    cs.intake(ctx.engine, ALICE, IntakeRequest("HX", "online", "P01", "咨询"))
+    w = WorkstationWindow(ctx, gw, live=False)
+    qtbot.addWidget(w)
+    w.start()
+    try:
+        qtbot.waitUntil(lambda: w.choices is not None and w.inbox.model.is_loaded(), timeout=WAIT)
+        assert w.has_tab("inbox") and w.has_tab("household") and w.has_tab("planning")
+        assert w.inbox.model.total == 1
+        qtbot.waitUntil(lambda: w.case.detail is not None, timeout=WAIT)
+        assert w.case.detail.code == mine
     finally:
         w.shutdown()
 

@@ -94,9 +94,12 @@ def _call(fn: Callable[..., Any], args: tuple[Any, ...], kw: dict[str, Any]) -> 
     return fn(*args, **kw)
 
 
-def detail_with_labels(engine: Engine, code: str) -> tuple[CaseDetail, dict[str, UserLabel]]:
-    """A case's detail and the display names and roles of the users in its history."""
-    d = cs.case_detail(engine, code)
+def detail_with_labels(
+    engine: Engine, actor: Actor, code: str
+) -> tuple[CaseDetail, dict[str, UserLabel]]:
+    """A case's detail (as ``actor`` may read it) and the display names and roles of the
+    users in its history."""
+    d = cs.case_detail(engine, actor, code)
     return d, user_labels(engine, {e.actor for e in d.events if e.actor})
 
 
@@ -324,7 +327,9 @@ class CaseView(QWidget):
     # -- loading ---------------------------------------------------------------------
 
     def load(self, code: str) -> None:
-        self._runner.submit("load", detail_with_labels, self._engine, code)
+        if not self._actor.may("read_cases"):
+            return
+        self._runner.submit("load", detail_with_labels, self._engine, self._actor, code)
 
     def reload(self) -> None:
         if self._detail is not None:

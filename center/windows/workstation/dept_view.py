@@ -61,13 +61,13 @@ class DepartmentView(QWidget):
         self,
         engine: Engine,
         actor: Actor,
-        user: str,
         *,
         clock_fn: Callable[[], datetime] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._engine = engine
+        self._actor = actor
         self._now = clock_fn
         self._runner = TaskRunner(self, threads=1)
         self._runner.finished.connect(self._on_finished)
@@ -84,7 +84,7 @@ class DepartmentView(QWidget):
             "closure_at_risk": Counter(translate("Workstation", "Closure ≥ 80%")),
         }
         self.summary: DeptQueueSummary | None = None
-        self.inbox = InboxView(engine, user, fixed=QUEUE, clock_fn=clock_fn, parent=self)
+        self.inbox = InboxView(engine, actor, fixed=QUEUE, clock_fn=clock_fn, parent=self)
         self.inbox.case_selected.connect(self.case_selected)
         self.inbox.case_activated.connect(self.case_activated)
         self.inbox.model.loaded.connect(lambda _n: self.refresh_summary())
@@ -128,9 +128,11 @@ class DepartmentView(QWidget):
 
     def refresh_summary(self) -> None:
         code = self.current_dept()
-        if code:
+        if code and self._actor.may("read_cases"):
             as_of = self._now() if self._now else None
-            self._runner.submit("summary", dept_queue_summary, self._engine, code, as_of)
+            self._runner.submit(
+                "summary", dept_queue_summary, self._engine, self._actor, code, as_of
+            )
 
     def _on_finished(self, result: TaskResult) -> None:
         s: DeptQueueSummary = result.value

@@ -219,12 +219,16 @@ class HouseholdView(QWidget):
 
     def find(self) -> None:
         text = self.search.text().strip()
-        if text:
+        if text and self._actor.may("read_households"):
             self._runner.submit("find", vs_households.find_households, self._ctx, self._actor, text)
 
     def load(self, code: str) -> None:
+        if not self._actor.may("read_households"):
+            return
         as_of = self._now() if self._now else None
-        self._runner.submit("profile", vs_households.household_profile, self._ctx, code, as_of)
+        self._runner.submit(
+            "profile", vs_households.household_profile, self._ctx, self._actor, code, as_of
+        )
 
     def reload(self) -> None:
         if self.profile is not None:

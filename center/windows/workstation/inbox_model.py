@@ -36,6 +36,7 @@ from center.cases.inbox import (
     fetch_page,
     query_inbox,
 )
+from center.core.access import Actor
 from center.windows.runtime.workers import TaskResult, TaskRunner
 from center.windows.workstation import texts as tx
 from db.types import CST
@@ -95,13 +96,21 @@ def clock_tip(c: Clock) -> str:
 
 
 def _page_task(
-    engine: Engine, f: InboxFilter, sort: InboxSort, offset: int, as_of: datetime, total: int
+    engine: Engine,
+    actor: Actor,
+    f: InboxFilter,
+    sort: InboxSort,
+    offset: int,
+    as_of: datetime,
+    total: int,
 ) -> list[InboxRow]:
-    return fetch_page(engine, f, sort, offset, PAGE, as_of, total=total)
+    return fetch_page(engine, actor, f, sort, offset, PAGE, as_of, total=total)
 
 
-def _first_task(engine: Engine, f: InboxFilter, sort: InboxSort, as_of: datetime) -> InboxPage:
-    return query_inbox(engine, f, sort, 0, PAGE, as_of)
+def _first_task(
+    engine: Engine, actor: Actor, f: InboxFilter, sort: InboxSort, as_of: datetime
+) -> InboxPage:
+    return query_inbox(engine, actor, f, sort, 0, PAGE, as_of)
 
 
 class InboxModel(QAbstractTableModel):
@@ -112,12 +121,14 @@ class InboxModel(QAbstractTableModel):
     def __init__(
         self,
         engine: Engine,
+        actor: Actor,
         *,
         clock_fn: Callable[[], datetime] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._engine = engine
+        self._actor = actor  # the services show only the cases this actor may read
         self._now = clock_fn or (lambda: datetime.now(CST))
         self._runner = TaskRunner(self, threads=2)
         self._runner.finished.connect(self._on_finished)
@@ -150,6 +161,8 @@ class InboxModel(QAbstractTableModel):
         return self._as_of
 
     def is_loaded(self) -> bool:
+        if not self._actor.may("read_cases"):
+            return True  # nothing to load: the actor reads no cases
         return self._loaded_once and not self._runner.busy()
 
     def set_filter(self, f: InboxFilter) -> None:
@@ -162,12 +175,15 @@ class InboxModel(QAbstractTableModel):
         self.refresh()
 
     def refresh(self) -> None:
-        """Count and fetch the first page again (in the background)."""
+        """Count and fetch the first page again (in the background); nothing for an
+        actor who may not read cases (the service would refuse)."""
+        if not self._actor.may("read_cases"):
+            return
         self._gen += 1
         self._pending.clear()
         self.busy_changed.emit(True)
         self._runner.submit(
-            "first", _first_task, self._engine, self._filter, self._sort, self._now()
+            "first", _first_task, self._engine, self._actor, self._filter, self._sort, self._now()
         )
 
     def shutdown(self) -> None:
@@ -228,6 +244,7 @@ class InboxModel(QAbstractTableModel):
             f"page:{self._gen}:{page_no}",
             _page_task,
             self._engine,
+            self._actor,
             self._filter,
             self._sort,
             page_no * PAGE,

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import Engine
 
 from center.cases.inbox import FilterChoices, InboxFilter
+from center.core.access import Actor
 from center.windows.workstation import filters as saved
 from center.windows.workstation import texts as tx
 from center.windows.workstation.inbox_model import COLUMN_KEYS, COLUMNS, InboxModel
@@ -67,19 +68,19 @@ class InboxView(QWidget):
     def __init__(
         self,
         engine: Engine,
-        user: str,
+        actor: Actor,
         *,
         fixed: InboxFilter | None = None,
         clock_fn: Callable[[], datetime] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._user = user
+        self._user = actor.name
         self._fixed = fixed  # a department view pins some fields
         self._choices: FilterChoices | None = None
         self._applying = False
         self._want_code: str | None = None
-        self.model = InboxModel(engine, clock_fn=clock_fn, parent=self)
+        self.model = InboxModel(engine, actor, clock_fn=clock_fn, parent=self)
         self.model.loaded.connect(self._on_loaded)
         self.model.failed.connect(self._on_failed)
 

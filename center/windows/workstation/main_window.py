@@ -72,7 +72,7 @@ class WorkstationWindow(QMainWindow):
         # a department user's inbox holds only the cases assigned to their department
         own_dept = own_department_only(actor)
         own = InboxFilter(dept=own_dept) if own_dept else None
-        self.inbox = InboxView(engine, actor.name, fixed=own, clock_fn=clock_fn)
+        self.inbox = InboxView(engine, actor, fixed=own, clock_fn=clock_fn)
         self.case = CaseView(engine, actor, clock_fn=clock_fn)
         inbox_page = QSplitter(Qt.Orientation.Horizontal)
         inbox_page.addWidget(self.inbox)
@@ -82,7 +82,7 @@ class WorkstationWindow(QMainWindow):
         inbox_page.setSizes([900, 600])
         self.inbox_page = inbox_page
 
-        self.dept = DepartmentView(engine, actor, actor.name, clock_fn=clock_fn)
+        self.dept = DepartmentView(engine, actor, clock_fn=clock_fn)
         self.dept_case = CaseView(engine, actor, clock_fn=clock_fn)
         dept_page = QSplitter(Qt.Orientation.Horizontal)
         dept_page.addWidget(self.dept)
@@ -100,19 +100,28 @@ class WorkstationWindow(QMainWindow):
 
             self.audit = AuditView(engine, actor)
 
+        # a tab only for the roles whose reads the services allow (leader, finance and
+        # the wall read aggregates only: no case lists, no households)
         self.tabs = QTabWidget()
-        self.tabs.addTab(inbox_page, translate("Workstation", "&Inbox"))
-        self.tabs.addTab(dept_page, translate("Workstation", "&Department queue"))
-        self.tabs.addTab(self.planning, translate("Workstation", "&Visit planning"))
-        self.tabs.addTab(self.household, translate("Workstation", "&Household"))
-        self.tabs.addTab(self.spotcheck, translate("Workstation", "&Spot checks"))
-        self._pages: dict[str, QWidget] = {
-            "inbox": inbox_page,
-            "department": dept_page,
-            "planning": self.planning,
-            "household": self.household,
-            "spotcheck": self.spotcheck,
-        }
+        self._pages: dict[str, QWidget] = {}
+        for name, page, label, action in (
+            ("inbox", inbox_page, translate("Workstation", "&Inbox"), "read_cases"),
+            ("department", dept_page, translate("Workstation", "&Department queue"), "read_cases"),
+            ("planning", self.planning, translate("Workstation", "&Visit planning"), "plan_visits"),
+            (
+                "household",
+                self.household,
+                translate("Workstation", "&Household"),
+                "read_households",
+            ),
+            ("spotcheck", self.spotcheck, translate("Workstation", "&Spot checks"), None),
+        ):
+            if action is None or actor.may(action):
+                self.tabs.addTab(page, label)
+                self._pages[name] = page
+            else:  # kept (the wiring below names it) but never shown
+                page.setParent(self)
+                page.hide()
         if self.audit is not None:
             self.tabs.addTab(self.audit, translate("Workstation", "A&udit log"))
             self._pages["audit"] = self.audit
@@ -232,7 +241,8 @@ class WorkstationWindow(QMainWindow):
     # -- navigation -------------------------------------------------------------------
 
     def show_tab(self, name: str) -> None:
-        self.tabs.setCurrentWidget(self._pages[name])
+        if name in self._pages:
+            self.tabs.setCurrentWidget(self._pages[name])
 
     def has_tab(self, name: str) -> bool:
         return name in self._pages

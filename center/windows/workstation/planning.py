@@ -300,11 +300,11 @@ class PlanningView(QWidget):
 
     def refresh(self) -> None:
         code = self.staff.currentData()
-        if not code:
+        if not code or not self._actor.may("plan_visits"):
             return
         as_of = self._now() if self._now else None
         self._runner.submit(
-            "plan", _plan, self._engine, str(code), as_of, self.include_ok.isChecked()
+            "plan", _plan, self._engine, self._actor, str(code), as_of, self.include_ok.isChecked()
         )
 
     def _on_finished(self, result: TaskResult) -> None:
@@ -435,8 +435,10 @@ class PlanningView(QWidget):
 _DAY = timedelta(days=1)
 
 
-def _plan(engine: Engine, code: str, as_of: datetime | None, include_ok: bool) -> VisitPlan:
-    return vs_planning.plan_for_staff(engine, code, as_of, include_ok=include_ok)
+def _plan(
+    engine: Engine, actor: Actor, code: str, as_of: datetime | None, include_ok: bool
+) -> VisitPlan:
+    return vs_planning.plan_for_staff(engine, actor, code, as_of, include_ok=include_ok)
 
 
 def _csv(plan: VisitPlan, path: Path) -> tuple[Path, int]:

@@ -56,21 +56,23 @@ def wait_until(predicate: Callable[[], bool], timeout_s: float, what: str) -> No
         )
 
 
-def _showcase_case(ctx: AppContext, as_of: datetime | None) -> str | None:
+def _showcase_case(ctx: AppContext, actor: Actor, as_of: datetime | None) -> str | None:
     """A recent case that went through the whole loop with a department, else any."""
     for f in (InboxFilter(statuses=("rated",)), InboxFilter(statuses=("open",)), InboxFilter()):
-        rows = fetch_page(ctx.engine, f, InboxSort(), 0, 100, as_of)
+        rows = fetch_page(ctx.engine, actor, f, InboxSort(), 0, 100, as_of)
         if rows:
             with_dept = [r for r in rows if r.dept_code]
             return (with_dept or rows)[0].code
     return None
 
 
-def _showcase_household(ctx: AppContext, as_of: datetime | None, fallback: str) -> str:
+def _showcase_household(
+    ctx: AppContext, actor: Actor, as_of: datetime | None, fallback: str
+) -> str:
     """A special household from the first grid worker's plan (it has visits), else
     ``fallback``."""
     for staff in grid_workers(ctx.engine)[:3]:
-        plan = plan_for_staff(ctx.engine, staff.code, as_of, include_ok=True)
+        plan = plan_for_staff(ctx.engine, actor, staff.code, as_of, include_ok=True)
         for row in plan.rows:
             if row.special_groups:
                 return row.household_code
@@ -99,7 +101,7 @@ def render_workstation(
         if window.inbox.model.total:
             wait_until(lambda: window.case.detail is not None, timeout_s, "the case")
         if view in ("case", "household"):
-            code = _showcase_case(ctx, as_of)
+            code = _showcase_case(ctx, actor, as_of)
             if code is None:
                 raise SnapshotError("the database has no cases to show")
             window.open_case(code)
@@ -114,7 +116,7 @@ def render_workstation(
             else:
                 detail = window.case.detail
                 assert detail is not None
-                household = _showcase_household(ctx, as_of, detail.household_code)
+                household = _showcase_household(ctx, actor, as_of, detail.household_code)
                 window.open_household(household)
                 wait_until(
                     lambda: (
