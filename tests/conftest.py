@@ -8,6 +8,10 @@
 * A GUI test (marked ``gui``) fails when, after its teardown, it left behind a Python
   thread, pool work or an active QTimer (see :func:`leftovers`); a test that cannot
   help it says why with ``@pytest.mark.allow_leaks(reason=...)``.
+* No personal information in what the product writes (issue 14): every export,
+  route sheet, report PDF, snapshot and log file the product writes during the run is
+  recorded and, when the run passed, scanned for identity and mobile numbers at its
+  end (``tests/pi_scan.py``); a hit fails the run.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pi_scan
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -35,6 +40,8 @@ BACKENDS = ["sqlite", pytest.param("pg", marks=pytest.mark.pg)]
 LEAK_GRACE_S = 5.0
 # a GUI test's threads and active timers (their ids) before its setup
 _BEFORE = pytest.StashKey[tuple[list[threading.Thread], set[int]]]()
+# the wrappers around the product's file writers (tests/pi_scan.py)
+_WRITERS = pytest.StashKey[pytest.MonkeyPatch]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -43,6 +50,16 @@ def pytest_configure(config: pytest.Config) -> None:
         "allow_leaks(reason): this GUI test may leave threads or timers running "
         "(say which product code leaks, and why it cannot be stopped)",
     )
+    # before the test modules are collected: their `from ... import` get the wrappers
+    mp = pytest.MonkeyPatch()
+    pi_scan.install(mp)
+    config.stash[_WRITERS] = mp
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    mp = config.stash.get(_WRITERS, None)
+    if mp is not None:
+        mp.undo()
 
 
 # -- GUI tests leave no thread, pool work or timer running ----------------------
@@ -197,6 +214,7 @@ def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     for name in ("CONFIG_DIR", "DATA_DIR", "LOG_DIR"):
         (base / name).mkdir()
         monkeypatch.setenv(f"CENTER_{name}", str(base / name))
+    pi_scan.LOG_DIRS.add(base / "LOG_DIR")  # the product's, and its subprocesses'
     monkeypatch.setenv("CENTER_CONFIG", str(base / "CONFIG_DIR" / "center.ini"))
     monkeypatch.delenv("CENTER_DB_URL", raising=False)
     for name in ("CENTER_USER", "CENTER_PASSWORD", "CENTER_NEW_PASSWORD"):
@@ -324,6 +342,38 @@ def ctx(db_url: str):
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _scan_for_personal_information(session)
+    _check_pg_ran(session)
+
+
+def _scan_for_personal_information(session: pytest.Session) -> None:
+    """Scan what the product wrote in this run (when it passed so far); a file holding
+    something shaped like an identity or mobile number fails the run."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if session.exitstatus != 0 or reporter is None:
+        return
+    reporter.write("\n")
+    start = time.monotonic()
+    result = pi_scan.scan_all()
+    summary = (
+        f"personal-information scan: {result.scanned} files scanned "
+        f"({result.skipped_images} images, {result.skipped_with_pi} exports with "
+        f"personal information and {result.gone} removed files skipped) "
+        f"in {time.monotonic() - start:.1f} s"
+    )
+    if not result.findings:
+        reporter.write_line(summary)
+        return
+    reporter.write_line(
+        f"ERROR: {summary}: {len(result.findings)} identity or mobile numbers found:",
+        red=True,
+    )
+    for finding in result.findings:
+        reporter.write_line(f"  {finding}", red=True)
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _check_pg_ran(session: pytest.Session) -> None:
     if not PG_URL:
         return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")

@@ -25,6 +25,8 @@ from center.core.vocab import QUARTER_SCOPES, REPORT_KINDS
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from center.core.access import Actor
+
 KINDS = REPORT_KINDS
 
 
@@ -129,17 +131,17 @@ def _as_of(args: argparse.Namespace) -> datetime | None:
         raise UserError(f"--as-of: {exc}") from None
 
 
-def _builder(args: argparse.Namespace, engine: Engine, kind: str) -> str:
+def _builder(args: argparse.Namespace, engine: Engine, kind: str) -> Actor:
     """Who builds the report: the assessor who logs in (``--by``/``CENTER_USER``). While
-    no account can log in yet (a fresh database) the name given, else the operating
-    system's login, is recorded."""
+    no account can log in yet (a fresh database) nobody can log in: the name given,
+    else the operating system's login, builds it as an ``assessor``."""
     from center.accounts.service import bootstrap_open
     from center.commands._auth import login
-    from center.core.access import os_login
+    from center.core.access import Actor, os_login
 
     if bootstrap_open(engine):
-        return str(args.by) if args.by else os_login()
-    return login(argparse.Namespace(user=args.by), engine, "build_report", f"report {kind}").name
+        return Actor(str(args.by) if args.by else os_login(), "assessor")
+    return login(argparse.Namespace(user=args.by), engine, "build_report", f"report {kind}")
 
 
 def _build(

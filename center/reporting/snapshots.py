@@ -218,16 +218,25 @@ def list_reports(engine: Engine, *, kind: str | None = None) -> list[ReportRecor
 
 
 def save_draft(
-    engine: Engine, kind: str, period: str, scope: str, actor: str, *, at: datetime | None = None
+    engine: Engine,
+    kind: str,
+    period: str,
+    scope: str,
+    builder: Actor,
+    *,
+    at: datetime | None = None,
 ) -> ReportRecord:
-    """Save report (kind, period, scope) as a draft; an existing record is returned as is.
+    """Save report (kind, period, scope) as a draft (``builder`` may ``build_report``,
+    an ``assessor``'s; the draft records their name); an existing record is returned
+    as is.
 
     Returns the record (its ``status`` tells whether it was approved already).
     """
+    require_role(builder, "build_report")
     _check_kind(kind)
     label = _period(kind, period).label
     scope = _check_scope(kind, scope)
-    actor = _actor(actor)
+    actor = _actor(builder.name)
     stamp = to_local(at) if at is not None else now()
     existing = find_report(engine, kind, label, scope)
     if existing is not None:

@@ -114,7 +114,8 @@ def test_exempt(panel):
 
 
 def test_a_gui_test_that_leaves_a_timer_fails_after_its_teardown(tmp_path: Path):
-    shutil.copy(Path(__file__).parents[1] / "conftest.py", tmp_path / "conftest.py")
+    for name in ("conftest.py", "pi_scan.py"):  # the conftest and the module it imports
+        shutil.copy(Path(__file__).parents[1] / name, tmp_path / name)
     (tmp_path / "test_leaky.py").write_text(textwrap.dedent(LEAKY_TESTS), encoding="utf-8")
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "ignore", "-rE"],

@@ -305,3 +305,25 @@ def test_the_scan_patterns():
     assert ID_SHAPE.findall("110***********0010 2026-10-05T08:30:00+08:00") == []
     assert MOBILE.findall("电话13912340001，139****0001") == ["13912340001"]
     assert MOBILE.findall("12345678901234") == []
+
+
+def test_the_suite_wide_scan_reports_numbers_and_not_masked_ones(tmp_path):
+    """The scan `tests/conftest.py` runs at the end over everything the product wrote
+    (`tests/pi_scan.py`) finds a planted number, shows it masked, and passes masks."""
+    import pi_scan
+
+    idn, phone = RESIDENTS[0][3], RESIDENTS[0][4]
+    leak = tmp_path / "leak.log"
+    leak.write_text(f"2026-10-07 12:34:56 INFO x: ok\nlooked up {idn}\n", "utf-8")
+    assert pi_scan.scan_file(leak) == [f"{leak}:line 2: identity number 110***********{idn[-4:]}"]
+    masked = tmp_path / "masked.csv"
+    masked.write_text(
+        f"code,id_number,phone\r\nK20261007123456,110***********{idn[-4:]},139****0001\r\n",
+        "utf-8-sig",
+    )
+    assert pi_scan.scan_file(masked) == []
+    sheet = tmp_path / "residents.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["R1", phone])
+    wb.save(sheet)
+    assert pi_scan.scan_file(sheet) == [f"{sheet}:Sheet!1: mobile number 139****0001"]

@@ -498,13 +498,15 @@ def test_font_override_must_be_an_embeddable_truetype_file(monkeypatch, tmp_path
 
 
 LI = Actor("李四", "assessor")
+ZHANG = Actor("张三", "assessor")
 
 
 def test_draft_then_approved_numbering_and_audit(engine, tmp_path):
     _street(engine)
-    draft = svc.save_draft(engine, "monthly", "2026-10", "all", "张三", at=T)
+    draft = svc.save_draft(engine, "monthly", "2026-10", "all", ZHANG, at=T)
     assert (draft.status, draft.doc_number, draft.created_by) == ("draft", None, "张三")
-    assert svc.save_draft(engine, "monthly", "2026-10", "all", "王五") == draft  # once only
+    wang = Actor("王五", "assessor")
+    assert svc.save_draft(engine, "monthly", "2026-10", "all", wang) == draft  # once only
     text = "".join(_all_lines(build_monthly(engine, "2026-10", tmp_path / "d.pdf", as_of=T)))
     assert "（草稿）" in text and "〔2026〕" not in text
     with pytest.raises(PermissionDenied, match="may not approve report"):
@@ -525,9 +527,9 @@ def test_draft_then_approved_numbering_and_audit(engine, tmp_path):
         svc.approve(engine, draft.id, Actor("赵六", "assessor"))
     with pytest.raises(svc.ReportRequestError, match="no report with id 999"):
         svc.approve(engine, 999, Actor("赵六", "assessor"))
-    q = svc.save_draft(engine, "quarterly", "2026Q4", "grid", "张三", at=T)
+    q = svc.save_draft(engine, "quarterly", "2026Q4", "grid", ZHANG, at=T)
     assert svc.approve(engine, q.id, LI, at=at(2026, 12, 30)).doc_number == "〔2026〕2号"
-    y = svc.save_draft(engine, "annual", "2026", "all", "张三", at=T)
+    y = svc.save_draft(engine, "annual", "2026", "all", ZHANG, at=T)
     assert svc.approve(engine, y.id, LI, at=at(2027, 1, 4)).doc_number == "〔2027〕1号"
     with engine.connect() as conn:
         audit = conn.execute(
@@ -553,7 +555,7 @@ def test_bad_requests_are_refused_clearly(engine, tmp_path):
     with pytest.raises(svc.ReportRequestError, match="invalid scope 'street'"):
         build_quarterly(engine, "2026Q4", "street", tmp_path / "x.pdf", as_of=T)
     with pytest.raises(svc.ReportRequestError, match="say who"):
-        svc.save_draft(engine, "annual", "2026", "all", "  ")
+        svc.save_draft(engine, "annual", "2026", "all", Actor("  ", "assessor"))
     assert not (tmp_path / "x.pdf").exists()
 
 
