@@ -189,9 +189,9 @@ def install(mp: pytest.MonkeyPatch) -> None:
         _wrap(mp, [reports.build, reports], name, returns_paths)
 
     def snapshot_render(original):
-        def wrapper(args):
+        def wrapper(args, *more):
             try:
-                return original(args)
+                return original(args, *more)
             finally:
                 out = getattr(args, "output", None) or getattr(args, "o", None)
                 if out and Path(out).is_file():

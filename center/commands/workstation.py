@@ -34,8 +34,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "--user",
         metavar="NAME",
         help="who is working (else CENTER_USER or the setting `user`); the login dialog asks "
-        "for the password unless CENTER_PASSWORD gives it (snapshot: no password, nothing "
-        "written)",
+        "for the password unless CENTER_PASSWORD gives it (snapshot: the password from "
+        "CENTER_PASSWORD or a prompt; it writes nothing)",
     )
     p = sub.add_parser(
         "workstation",
@@ -109,4 +109,19 @@ def run_snapshot(args: argparse.Namespace) -> int:
     from center.windows.workstation.snapshot import render
 
     args.lang = _lang(args)
-    return render(args)
+
+    def login(engine: Engine) -> Actor | None:
+        """Once anyone can log in, a snapshot shows the screen of a user who logs in
+        (it reads masked personal information), read-only; before that (a fresh or
+        demo-less database) it renders without a login."""
+        from dataclasses import replace
+
+        from center.accounts.service import bootstrap_open
+        from center.commands._auth import login as cli_login
+
+        if bootstrap_open(engine):
+            return None
+        actor = cli_login(args, engine, "read_cases", "snapshot workstation")
+        return replace(actor, read_only=True)
+
+    return render(args, login)

@@ -330,3 +330,28 @@ def test_read_only_sessions_do_not_lock(qtbot, ctx, street):
         assert w.idle_lock is None and not w.has_tab("audit")
     finally:
         w.shutdown()
+
+
+def test_a_snapshot_shows_only_a_logged_in_users_screen(
+    db_url, engine, tmp_path, capsys, monkeypatch
+):
+    """Once anyone can log in, `center snapshot workstation` renders the screen of a user
+    who logs in (it reads masked personal information); nothing is written without one."""
+    from builders import TEST_PASSWORD, account
+
+    from center.cli import main
+
+    account(engine, "li", "coordinator")
+    monkeypatch.delenv("CENTER_USER", raising=False)
+    monkeypatch.setenv("CENTER_PASSWORD", "wrong-password!")
+    out = tmp_path / "ws.png"
+    argv = ["snapshot", "workstation", "--db", db_url, "--size", "1366x768", "-o", str(out)]
+    argv += ["--lang", "en"]  # the process-wide translators stay English for later tests
+    assert main(argv) == 2
+    assert "needs a login" in capsys.readouterr().err
+    assert main([*argv, "--user", "li"]) == 2
+    capsys.readouterr()
+    assert not out.exists()
+    monkeypatch.setenv("CENTER_PASSWORD", TEST_PASSWORD)
+    assert main([*argv, "--user", "li"]) == 0
+    assert out.exists() and "wrote" in capsys.readouterr().out

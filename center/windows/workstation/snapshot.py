@@ -20,6 +20,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QSize, QTimer
 from PySide6.QtGui import QImage
+from sqlalchemy import Engine
 
 from center.cases.inbox import InboxFilter, InboxSort, fetch_page
 from center.context import AppContext
@@ -148,9 +149,11 @@ def parse_size(text: str) -> tuple[int, int]:
     return w, h
 
 
-def render(args: argparse.Namespace) -> int:
+def render(args: argparse.Namespace, login: Callable[[Engine], Actor | None] | None = None) -> int:
     """Entry point of ``center snapshot workstation`` (arguments: ``db``, ``view``,
-    ``size`` "WxH", ``output``, and optional ``lang``, ``as_of``, ``user``)."""
+    ``size`` "WxH", ``output``, and optional ``lang``, ``as_of``, ``user``). ``login``
+    returns the logged-in, read-only actor whose screen is rendered (``None``: nobody
+    can log in yet, so ``--user`` is taken as given)."""
     from center.context import open_context
     from center.core.errors import UserError
     from center.windows.runtime.qtenv import application, prepare_environment
@@ -178,9 +181,10 @@ def render(args: argparse.Namespace) -> int:
     app = application(getattr(args, "lang", None) or ctx.settings.lang or "zh_CN")
     try:
         user = getattr(args, "user", None)
-        # a snapshot writes nothing: it shows the screen of --user (else a coordinator's)
-        # without a password, as a read-only actor
-        actor = (
+        # a snapshot writes nothing: it shows the screen of the user who logged in; while
+        # nobody can log in, that of --user (else a coordinator's), read-only
+        logged_in = login(ctx.engine) if login is not None else None
+        actor = logged_in or (
             resolve_actor(ctx.engine, user, read_only=True)
             if user
             else Actor("coordinator", "coordinator", read_only=True)
