@@ -28,7 +28,7 @@ from center.core.audit import append_audit
 from center.core.clock import now
 from center.core.errors import AuthenticationFailed, InvalidInput, NotFound, UserError
 from center.core.tx import transaction
-from db.models import AppUser, Department, Grid, UserRole
+from db.models import AppUser, Department, Grid, Staff, UserRole
 
 MAX_FAILURES = 5
 LOCK_FOR = timedelta(minutes=15)
@@ -145,8 +145,8 @@ def get_user(engine: Engine, actor: Actor, username: str) -> UserInfo:
 
 
 def user_labels(engine: Engine, usernames: Iterable[str]) -> dict[str, UserLabel]:
-    """Display name and roles of the given user names that are accounts (case
-    histories and audit views show these, not the raw names)."""
+    """Display name and roles of the given user names that are accounts, or staff codes
+    (case histories and audit views show these, not the raw names)."""
     names = sorted(set(usernames))
     out: dict[str, UserLabel] = {}
     if not names:
@@ -168,6 +168,14 @@ def user_labels(engine: Engine, usernames: Iterable[str]) -> dict[str, UserLabel
                     held.setdefault(uid, []).append(role)
             for uid, (_, username, display) in ids.items():
                 out[username] = UserLabel(display, _ordered(held.get(uid, ())))
+        # events recorded for staff without an account (e.g. a grid worker's visit entered
+        # from a terminal) carry the staff code: show the staff member's name
+        rest = [n for n in names if n not in out]
+        for i in range(0, len(rest), 500):
+            for code, name, role in conn.execute(
+                select(Staff.code, Staff.name, Staff.role).where(Staff.code.in_(rest[i : i + 500]))
+            ):
+                out[code] = UserLabel(name, ("grid_worker",) if role == "grid_worker" else ())
     return out
 
 

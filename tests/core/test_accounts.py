@@ -9,7 +9,7 @@ import json
 from datetime import timedelta
 
 import pytest
-from builders import TEST_PASSWORD, account
+from builders import TEST_PASSWORD, Builder, account
 from sqlalchemy import insert, select, text
 
 from center.accounts import passwords
@@ -309,9 +309,12 @@ def test_passwords_and_roles_change(engine):
         ("alice", "auth.login", {"rehashed": False}),
         ("root", "user.update", {"display_name": "changed"}),  # the name stays out
     ]
-    labels = accounts.user_labels(engine, ["alice", "bob", "resident"])
+    Builder(engine).staff("S900", grid=None, role="volunteer")
+    labels = accounts.user_labels(engine, ["alice", "bob", "resident", "S900"])
     assert labels["alice"] == accounts.UserLabel("李爱丽", ("coordinator", "department"))
-    assert set(labels) == {"alice", "bob"}
+    assert labels["S900"].roles == ()  # a staff member without an account: the name only
+    assert labels["S900"].display_name != "S900"
+    assert set(labels) == {"alice", "bob", "S900"}
 
 
 def test_an_old_hash_is_upgraded_at_login(engine, monkeypatch):
