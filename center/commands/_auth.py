@@ -77,17 +77,27 @@ def login(args: argparse.Namespace, engine: Engine, action: str, what: str) -> A
     return actor
 
 
-def login_unless_bootstrap(args: argparse.Namespace, engine: Engine, action: str, what: str) -> str:
-    """The name of the user who runs a command on the whole database, logged in like
-    :func:`login` with ``action``. A database where nobody can log in yet (no account
-    with a password) has nobody to ask; the command then runs for the operating-system
-    login, which the audit names."""
+def login_once_possible(
+    args: argparse.Namespace, engine: Engine, action: str, what: str
+) -> Actor | None:
+    """The user logged in like :func:`login` with ``action``; ``None`` on a database
+    where nobody can log in yet (no account with a password: a fresh database, or one
+    from before accounts), which has nobody to ask."""
     from center.accounts.service import bootstrap_open
-    from center.core.access import os_login
 
     if bootstrap_open(engine):
-        return os_login()
-    return login(args, engine, action, what).name
+        return None
+    return login(args, engine, action, what)
+
+
+def login_unless_bootstrap(args: argparse.Namespace, engine: Engine, action: str, what: str) -> str:
+    """The name of the user who runs a command on the whole database
+    (:func:`login_once_possible`); while nobody can log in, the operating-system login,
+    which the audit names."""
+    from center.core.access import os_login
+
+    actor = login_once_possible(args, engine, action, what)
+    return actor.name if actor is not None else os_login()
 
 
 def login_admin(args: argparse.Namespace, engine: Engine, what: str) -> str:

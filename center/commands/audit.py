@@ -59,12 +59,9 @@ def _login_option(p: argparse.ArgumentParser) -> None:
 
 def _reader(args: argparse.Namespace, engine: Engine, what: str) -> Actor | None:
     """The admin or assessor who reads the log (nobody to ask while no account can log in)."""
-    from center.accounts.service import bootstrap_open
-    from center.commands._auth import login
+    from center.commands._auth import login_once_possible
 
-    if bootstrap_open(engine):
-        return None
-    return login(argparse.Namespace(user=args.login), engine, "read_audit", what)
+    return login_once_possible(argparse.Namespace(user=args.login), engine, "read_audit", what)
 
 
 def _since(value: str | None) -> datetime | None:

@@ -135,13 +135,12 @@ def _builder(args: argparse.Namespace, engine: Engine, kind: str) -> Actor:
     """Who builds the report: the assessor who logs in (``--by``/``CENTER_USER``). While
     no account can log in yet (a fresh database) nobody can log in: the name given,
     else the operating system's login, builds it as an ``assessor``."""
-    from center.accounts.service import bootstrap_open
-    from center.commands._auth import login
+    from center.commands._auth import login_once_possible
     from center.core.access import Actor, os_login
 
-    if bootstrap_open(engine):
-        return Actor(str(args.by) if args.by else os_login(), "assessor")
-    return login(argparse.Namespace(user=args.by), engine, "build_report", f"report {kind}")
+    who = argparse.Namespace(user=args.by)
+    actor = login_once_possible(who, engine, "build_report", f"report {kind}")
+    return actor or Actor(str(args.by) if args.by else os_login(), "assessor")
 
 
 def _build(

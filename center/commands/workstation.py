@@ -116,12 +116,9 @@ def run_snapshot(args: argparse.Namespace) -> int:
         demo-less database) it renders without a login."""
         from dataclasses import replace
 
-        from center.accounts.service import bootstrap_open
-        from center.commands._auth import login as cli_login
+        from center.commands._auth import login_once_possible
 
-        if bootstrap_open(engine):
-            return None
-        actor = cli_login(args, engine, "read_cases", "snapshot workstation")
-        return replace(actor, read_only=True)
+        actor = login_once_possible(args, engine, "read_cases", "snapshot workstation")
+        return replace(actor, read_only=True) if actor is not None else None
 
     return render(args, login)
