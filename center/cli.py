@@ -18,10 +18,12 @@ import sys
 COMMAND_MODULES = [
     "center.commands.app",
     "center.commands.audit",
+    "center.commands.budget",
     "center.commands.dbcmd",
     "center.commands.demo",
     "center.commands.interchange",
     "center.commands.kpi",
+    "center.commands.meeting",
     "center.commands.report",
     "center.commands.user",
     "center.commands.workstation",

@@ -29,6 +29,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -72,7 +73,7 @@ USER_ROLES = (
     "wall",
 )
 BUDGET_CATEGORIES = ("personnel", "activities", "equipment")
-BUDGET_SOURCES = ("fiscal", "social_fund", "purchase")
+BUDGET_SOURCES = ("fiscal", "social_fund", "purchase_of_services")
 
 
 def _in(col: str, values: tuple[str, ...]) -> str:
@@ -197,6 +198,17 @@ class Visit(Base):
         Index("ix_visit_household_at", "household_id", "visited_at"),
         # covering: the entry-lag median reads each grid's range of a period
         Index("ix_visit_at", "grid_id", "visited_at", "lag_hours"),
+        # covering, met-visits only, in grid order: the budget's value for money counts
+        # them per grid without sorting
+        # (migration 0009; the query must spell the condition as this literal)
+        Index(
+            "ix_visit_met",
+            "grid_id",
+            "visited_at",
+            "outcome",
+            sqlite_where=text("outcome = 'met'"),
+            postgresql_where=text("outcome = 'met'"),
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
@@ -306,6 +318,11 @@ class Case(Base):
             "dept_id",
             "satisfaction",
         ),
+        # covering, in grid order: the budget's value for money counts the cases closed
+        # per grid without sorting (migration 0009)
+        Index("ix_case_grid_closed", "grid_id", "eff_closed_at", "received_at"),
+        #: the joint meeting's cluster rule (center.office.meetings)
+        Index("ix_case_grid_sub_received", "grid_id", "subcategory_id", "received_at"),
         Index("ix_case_household_sub", "household_id", "subcategory_id", "received_at"),
         Index("ix_case_dept_assigned", "dept_id", "assigned_at"),
         Index("ix_case_status", "status"),
@@ -365,76 +382,158 @@ class CaseEvent(Base):
     at: Mapped[datetime] = mapped_column(LocalDateTime)
     actor: Mapped[str] = mapped_column(String(60))
     kind: Mapped[str] = mapped_column(String(30))
+    #: the department an ``assign`` event routed the case to
+    dept_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
     from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str | None] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(Text)
 
 
+MEETING_STATUSES = ("planned", "held", "minutes_approved")
+ITEM_STATUSES = ("proposed", "on_agenda", "decided", "in_execution", "done", "dropped")
+ITEM_KINDS = ("case", "cluster", "topic")
+
+
 class JointMeeting(Base):
+    """A joint meeting (联席会议, spec/office.md): planned → held → minutes_approved."""
+
     __tablename__ = "joint_meeting"
+    __table_args__ = (CheckConstraint(_in("status", MEETING_STATUSES), name="status"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     held_on: Mapped[date] = mapped_column(Date, index=True)
+    starts_at: Mapped[str | None] = mapped_column(String(5))  # HH:MM
     title: Mapped[str] = mapped_column(String(200))
-    status: Mapped[str] = mapped_column(String(20), default="planned")  # planned | held
+    place: Mapped[str | None] = mapped_column(String(100))
+    chair: Mapped[str | None] = mapped_column(String(60))
+    status: Mapped[str] = mapped_column(String(20), default="planned")
     minutes: Mapped[str | None] = mapped_column(Text)
+    held_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
+    created_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads it
+
+
+class MeetingAttendee(Base):
+    """A department that attended (or is invited to) a meeting."""
+
+    __tablename__ = "meeting_attendee"
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("joint_meeting.id"), primary_key=True)
+    dept_id: Mapped[int] = mapped_column(ForeignKey("department.id"), primary_key=True)
 
 
 class AgendaItem(Base):
+    """An item of the joint-meeting board: a proposal (its id allocated when first
+    shown, ``proposal_key`` naming what it proposes for which meeting), an accepted
+    agenda item, or a topic added by hand; see center.office.meetings."""
+
     __tablename__ = "agenda_item"
+    __table_args__ = (
+        CheckConstraint(_in("status", ITEM_STATUSES), name="status"),
+        CheckConstraint(_in("kind", ITEM_KINDS), name="kind"),
+        Index("ix_agenda_item_status", "status"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("joint_meeting.id"), index=True)
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10), default="case")
+    #: "case:<id>@<meeting id or 0>" or "cluster:<grid id>:<subcategory id>@…" while the
+    #: item is a proposal or was dropped as one; NULL once accepted or added by hand
+    proposal_key: Mapped[str | None] = mapped_column(String(80), unique=True)
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"))
+    subcategory_id: Mapped[int | None] = mapped_column(ForeignKey("subcategory.id"))
     title: Mapped[str] = mapped_column(String(200))
-    # pending | scheduled | decided | in_progress | done
-    status: Mapped[str] = mapped_column(String(20), default="pending")
+    reasons: Mapped[str | None] = mapped_column(String(60))  # comma-separated
+    status: Mapped[str] = mapped_column(String(20), default="proposed")
     lead_dept_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    measures: Mapped[str | None] = mapped_column(Text)
     due_on: Mapped[date | None] = mapped_column(Date)
+    drop_reason: Mapped[str | None] = mapped_column(Text)
+    closing_note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(LocalDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
+    acked_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads it
 
 
-class MeetingDecision(Base):
-    __tablename__ = "meeting_decision"
+class AgendaItemCase(Base):
+    """A case linked to an agenda item (one for a case item, several for a cluster)."""
+
+    __tablename__ = "agenda_item_case"
+    item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id"), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True, index=True)
+
+
+class AgendaItemDept(Base):
+    """A co-operating department of a decided item (the lead is on the item)."""
+
+    __tablename__ = "agenda_item_dept"
+    item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id"), primary_key=True)
+    dept_id: Mapped[int] = mapped_column(ForeignKey("department.id"), primary_key=True)
+
+
+class AgendaNote(Base):
+    """An item's history: accept, drop, decision, ack, progress notes, closing."""
+
+    __tablename__ = "agenda_note"
     id: Mapped[int] = mapped_column(primary_key=True)
-    agenda_item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id"), index=True)
-    text: Mapped[str] = mapped_column(Text)
-    responsible_dept_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
-    due_on: Mapped[date | None] = mapped_column(Date)
-    decided_at: Mapped[datetime] = mapped_column(LocalDateTime)
-    done_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
+    item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id"), index=True)
+    at: Mapped[datetime] = mapped_column(LocalDateTime)
+    actor: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str | None] = mapped_column(Text)
 
 
 class BudgetLine(Base):
-    """A funding line: money granted for one year, category and source."""
+    """A funding line: money granted for one year, category and source
+    (`spec/office.md` "Budget"). Never deleted: a wrong line is corrected or voided
+    with a reason (``voided_at``); a voided line counts nowhere."""
 
     __tablename__ = "budget_line"
     __table_args__ = (
         CheckConstraint(_in("category", BUDGET_CATEGORIES), name="category"),
         CheckConstraint(_in("source", BUDGET_SOURCES), name="source"),
+        CheckConstraint("amount > 0", name="amount"),
         Index("ix_budget_line_year", "year"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
+    line_code: Mapped[str] = mapped_column(String(40), unique=True)
     year: Mapped[int] = mapped_column(Integer)
     category: Mapped[str] = mapped_column(String(12))
-    source: Mapped[str] = mapped_column(String(12))
+    source: Mapped[str] = mapped_column(String(24))
     amount: Mapped[Decimal] = mapped_column(Money)
     granted_on: Mapped[date | None] = mapped_column(Date)
+    document: Mapped[str | None] = mapped_column(String(200))  # the grant's document number
     note: Mapped[str | None] = mapped_column(Text)
+    voided_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
+    voided_by: Mapped[str | None] = mapped_column(String(60))
+    void_reason: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads it
 
 
 class Expenditure(Base):
+    """A payment booked against a funding line; ``community_id`` when the money went
+    to one community. Never deleted: corrected or voided with a reason."""
+
     __tablename__ = "expenditure"
+    __table_args__ = (CheckConstraint("amount > 0", name="amount"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
+    voucher_no: Mapped[str] = mapped_column(String(40), unique=True)
     budget_line_id: Mapped[int] = mapped_column(ForeignKey("budget_line.id"), index=True)
     spent_on: Mapped[date] = mapped_column(Date, index=True)
     amount: Mapped[Decimal] = mapped_column(Money)
-    description: Mapped[str] = mapped_column(String(200))
+    payee: Mapped[str] = mapped_column(String(200))
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("community.id"), index=True)
+    note: Mapped[str | None] = mapped_column(Text)
     recorded_by: Mapped[str | None] = mapped_column(String(60))
+    voided_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
+    voided_by: Mapped[str | None] = mapped_column(String(60))
+    void_reason: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads it
 
 
 class KpiTarget(Base):
@@ -494,7 +593,7 @@ class ReportDoc(Base):
     __table_args__ = (UniqueConstraint("kind", "period", "scope", name="kind_period_scope"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))  # monthly | quarterly | annual
-    period: Mapped[str] = mapped_column(String(10))
+    period: Mapped[str] = mapped_column(String(20))  # a meeting's code for minutes/agenda
     scope: Mapped[str] = mapped_column(String(20), default="all")
     status: Mapped[str] = mapped_column(String(10), default="draft")  # draft | approved
     doc_number: Mapped[str | None] = mapped_column(String(40))

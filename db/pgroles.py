@@ -62,6 +62,8 @@ PI_COLUMNS: Mapping[str, frozenset[str]] = {
     "visit": frozenset({"notes"}),
     "cases": frozenset({"summary", "address_note", "status_reason"}),
     "case_event": frozenset({"note"}),
+    # a personnel expenditure's payee may be a person; free text about the spending
+    "expenditure": frozenset({"payee", "note", "void_reason"}),
 }
 
 #: Per table, credentials: never readable by the wall role either.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
@@ -19,7 +20,7 @@ from reportlab.platypus import (
 from center.core.kpis import KPI_KEYS, KPI_NAMES
 from center.kpi.compute import KpiValue, UnitKpis
 from center.office.budget import BudgetRow
-from center.office.meetings import STATUS_NAMES
+from center.office.meetings import OPEN_ITEM, STATUS_NAMES
 from center.reporting.snapshots import TREND_KPIS, BelowTarget, MonthlySnapshot, Ranked
 from reports.base import (
     CONTENT_WIDTH,
@@ -401,21 +402,25 @@ def _departments(snap: MonthlySnapshot) -> list[Flowable]:
 def _meetings(snap: MonthlySnapshot) -> list[Flowable]:
     board = snap.meetings
     counts = "、".join(f"{STATUS_NAMES[s]}{n}项" for s, n in board.counts.items())
-    text = f"截至{fmt_instant(snap.as_of)}，联席会议事项{counts}；逾期未办结{board.overdue}项。"
+    text = (
+        f"截至{fmt_instant(snap.as_of)}，联席会议事项{counts}；逾期未办结{len(board.overdue)}项。"
+    )
     if board.last_meeting:
-        text += f"上次会议于{fmt_date(board.last_meeting)}召开。"
+        text += f"上次会议于{fmt_date(board.last_meeting.date)}召开。"
     if board.next_meeting:
-        title = scrub(board.next_meeting_title) or "联席会议"
-        text += f"下次会议定于{fmt_date(board.next_meeting)}召开（{title}）。"
+        title = scrub(board.next_meeting.title) or "联席会议"
+        text += f"下次会议定于{fmt_date(board.next_meeting.date)}召开（{title}）。"
     out: list[Flowable] = [para(text)]
-    items = board.items[:MAX_MEETING_ITEMS]
+    open_items = [it for col in OPEN_ITEM for it in board.columns.get(col, ())]
+    open_items.sort(key=lambda it: (not it.overdue, it.due or date.max, it.id or 0))
+    items = open_items[:MAX_MEETING_ITEMS]
     if items:
         rows = [
             [
                 str(i),
                 scrub(it.title),
-                it.lead_dept or DASH,
-                fmt_date(it.due_on) if it.due_on else DASH,
+                it.lead_name or it.lead or DASH,
+                fmt_date(it.due) if it.due else DASH,
                 STATUS_NAMES.get(it.status, it.status),
                 "逾期" if it.overdue else "",
             ]

@@ -255,7 +255,8 @@ class Builder:
         ``code``, ``source`` (online), ``subcategory`` (code, L01), ``priority``,
         ``first_response_at``, ``dept`` (code), ``assigned_at``, ``accepted_at``,
         ``closed_at``, ``on_the_spot``, ``satisfaction``, ``reopened_from`` (case
-        code), ``status``. Rows are inserted in order, so ``reopened_from`` may name
+        code), ``status``, ``grid`` (code; else no grid), ``escalated``,
+        ``escalated_at``. Rows are inserted in order, so ``reopened_from`` may name
         a case of the same call."""
         cal = self.calendar()
         households = set()
@@ -285,6 +286,10 @@ class Builder:
                         self.id("case", r["reopened_from"]) if r.get("reopened_from") else None
                     ),
                     "status": r.get("status", "received"),
+                    "grid_id": self.id("grid", r["grid"]) if r.get("grid") else None,
+                    "escalated": bool(r.get("escalated", False)),
+                    "escalated_given": "escalated" in r,
+                    "escalated_at": r.get("escalated_at"),
                 }
                 derive_case(row, cal)
                 cid = conn.execute(insert(Case).values(**row).returning(Case.id)).scalar_one()

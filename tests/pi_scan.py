@@ -142,6 +142,7 @@ def install(mp: pytest.MonkeyPatch) -> None:
     import center.logs
     import reports
     import reports.build
+    import reports.minutes
     import reports.route_sheet
     from center.interchange import service as ix
     from center.visits import planning
@@ -187,6 +188,8 @@ def install(mp: pytest.MonkeyPatch) -> None:
 
     for name in ("build_monthly", "build_quarterly", "build_annual"):
         _wrap(mp, [reports.build, reports], name, returns_paths)
+    for name in ("build_agenda", "build_minutes"):  # a joint meeting's documents
+        _wrap(mp, [reports.minutes], name, returns_paths)
 
     def snapshot_render(original):
         def wrapper(args, *more):

@@ -72,7 +72,6 @@ from center.kpi.derive import REPEAT_WINDOW, derive_case, recompute_repeats
 from db.models import (
     CASE_SOURCES,
     PRIORITIES,
-    AgendaItem,
     AuditLog,
     Case,
     CaseEvent,
@@ -667,6 +666,7 @@ def _write_case(
                     at=when,
                     actor=actor.name,
                     kind=action,
+                    dept_id=case.dept_id if action == "assign" else None,
                     from_status=from_status,
                     to_status=case.status,
                     note=_event_note(note, acting_for),
@@ -856,6 +856,7 @@ def intake(engine: Engine, actor: Actor, req: IntakeRequest) -> CaseChange:
                         at=received,
                         actor=actor.name,
                         kind=kind,
+                        dept_id=case.dept_id if kind == "assign" else None,
                         from_status=frm,
                         to_status=to,
                         note=(note or "").strip() or None,
@@ -1030,7 +1031,8 @@ def escalate(
     note: str,
     at: datetime | None = None,
 ) -> CaseChange:
-    """Refer the case to the joint meeting (联席会议): a pending agenda item is created."""
+    """Refer the case to the joint meeting (联席会议): from now on the board proposes
+    it for the next meeting (center.office.meetings)."""
 
     def apply(s: Session, case: Case, when: datetime) -> None:
         case.escalated = True
@@ -1038,16 +1040,6 @@ def escalate(
         case.escalated_at = when
         if case.first_response_at is None:
             case.first_response_at = when
-        sub_name = s.scalar(select(Subcategory.name).where(Subcategory.id == case.subcategory_id))
-        s.add(
-            AgendaItem(
-                case_id=case.id,
-                title=f"{case.code} {sub_name}",
-                status="pending",
-                lead_dept_id=case.dept_id,
-                created_at=when,
-            )
-        )
 
     return _write_case(engine, actor, code, expected_version, "escalate", at, note, apply)
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from center.commands._auth import add_user_option
-from center.core.vocab import QUARTER_SCOPES, REPORT_KINDS
+from center.core.vocab import MEETING_REPORT_KINDS, QUARTER_SCOPES, REPORT_KINDS
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -75,8 +75,18 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     output_options(a, "the PDF file to write")
     a.set_defaults(func=run_annual)
 
+    from center.commands.budget import add_disclosure_parser
+
+    add_disclosure_parser(rsub, common)
+
+    for kind, what in (("minutes", "minutes (会议纪要)"), ("agenda", "agenda (会议议程)")):
+        mt = rsub.add_parser(kind, parents=[common], help=f"a joint meeting's {what}")
+        mt.add_argument("meeting", metavar="MEETING", help="the meeting code (center meeting new)")
+        output_options(mt, "the PDF file to write")
+        mt.set_defaults(func=run_meeting_doc, meeting_doc=kind)
+
     ls = rsub.add_parser("list", parents=[common], help="saved reports and their status")
-    ls.add_argument("--kind", choices=KINDS)
+    ls.add_argument("--kind", choices=KINDS + MEETING_REPORT_KINDS)
     ls.add_argument("--json", action="store_true", help="print JSON")
     ls.set_defaults(func=run_list)
 
@@ -139,7 +149,8 @@ def _builder(args: argparse.Namespace, engine: Engine, kind: str) -> Actor:
     from center.core.access import Actor, os_login
 
     who = argparse.Namespace(user=args.by)
-    actor = login_once_possible(who, engine, "build_report", f"report {kind}")
+    action = "build_minutes" if kind in MEETING_REPORT_KINDS else "build_report"
+    actor = login_once_possible(who, engine, action, f"report {kind}")
     return actor or Actor(str(args.by) if args.by else os_login(), "assessor")
 
 
@@ -226,6 +237,19 @@ def run_annual(args: argparse.Namespace) -> int:
     return _build(args, "annual", args.year, "all", call)
 
 
+def run_meeting_doc(args: argparse.Namespace) -> int:
+    """`center report minutes|agenda MEETING -o FILE.pdf` (reports/minutes.py)."""
+    from reports.minutes import build_agenda, build_minutes
+
+    kind = args.meeting_doc
+    build = build_minutes if kind == "minutes" else build_agenda
+
+    def call(engine: Engine, as_of: datetime | None, bar: _Progress) -> list[Path]:
+        return [build(engine, args.meeting, args.output, as_of=as_of, progress=bar)]
+
+    return _build(args, kind, args.meeting.strip(), "all", call)
+
+
 def run_list(args: argparse.Namespace) -> int:
     from center.context import open_context
     from center.reporting import snapshots as svc
@@ -241,8 +265,9 @@ def run_list(args: argparse.Namespace) -> int:
     if not records:
         print("no reports saved yet: build one with `center report monthly|quarterly|annual`")
         return 0
+    pw = max(7, *(len(r.period) for r in records))  # a meeting's code is longer
     print(
-        f"{'ID':>4}  {'KIND':<9}  {'PERIOD':<7}  {'SCOPE':<10}  {'STATUS':<8}  "
+        f"{'ID':>4}  {'KIND':<9}  {'PERIOD':<{pw}}  {'SCOPE':<10}  {'STATUS':<8}  "
         f"{'NUMBER':<12}  CREATED / APPROVED"
     )
     for r in records:
@@ -250,7 +275,7 @@ def run_list(args: argparse.Namespace) -> int:
         if r.approved and r.approved_at:
             who += f" / {r.approved_at:%Y-%m-%d %H:%M} {r.approved_by}"
         print(
-            f"{r.id:>4}  {r.kind:<9}  {r.period:<7}  {r.scope:<10}  {r.status:<8}  "
+            f"{r.id:>4}  {r.kind:<9}  {r.period:<{pw}}  {r.scope:<10}  {r.status:<8}  "
             f"{r.doc_number or '-':<12}  {who}"
         )
     return 0
@@ -264,7 +289,9 @@ def run_approve(args: argparse.Namespace) -> int:
 
     ctx = open_context(args.db)
     try:
-        approver = login(args, ctx.engine, "approve_report", "report approve")
+        kind = svc.get_report(ctx.engine, args.id).kind
+        action = "approve_minutes" if kind in MEETING_REPORT_KINDS else "approve_report"
+        approver = login(args, ctx.engine, action, "report approve")
         record = svc.approve(ctx.engine, args.id, approver)
     except svc.ReportRequestError as exc:
         raise UserError(str(exc)) from None
@@ -275,4 +302,6 @@ def run_approve(args: argparse.Namespace) -> int:
         f"scope {record.scope}) as {record.doc_number} by {record.approved_by}; "
         "build it again to print the number"
     )
+    if record.kind == "minutes":
+        print(f"joint meeting {record.period}: minutes approved")
     return 0

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from center.core.access import Actor
 
 LANGS = ("zh_CN", "en")
-VIEWS = ("inbox", "case", "household", "planning")
+VIEWS = ("inbox", "case", "household", "planning", "meetings")
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

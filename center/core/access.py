@@ -81,10 +81,19 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "reveal_check_phone": _r("assessor"),
     # office
     "run_meetings": _r("coordinator"),
+    "ack_meeting_item": _r("department", "coordinator"),
+    "report_meeting_item": _r("department", "coordinator"),
+    "close_meeting_item": _r("coordinator", "department"),
+    "read_meetings": _ALL,
     "manage_budget": _r("finance"),
+    "budget_settings": _r("finance", "admin"),
+    "read_budget": _r("finance", "leader", "admin"),
     # reports (center.reporting)
     "build_report": _r("assessor"),
     "approve_report": _r("assessor"),
+    # a joint meeting's agenda and minutes: who runs meetings, or an assessor
+    "build_minutes": _r("coordinator", "assessor"),
+    "approve_minutes": _r("coordinator", "assessor"),
     # administration
     "manage_accounts": _r("admin"),
     "set_target": _r("admin"),
@@ -100,7 +109,17 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
 }
 #: a ``department`` user takes these only on cases assigned to its department
 DEPARTMENT_BOUND = frozenset(
-    {"respond", "accept", "resolve", "not_our_remit", "no_action_needed", "read_cases"}
+    {
+        "respond",
+        "accept",
+        "resolve",
+        "not_our_remit",
+        "no_action_needed",
+        "read_cases",
+        "ack_meeting_item",
+        "report_meeting_item",
+        "close_meeting_item",
+    }
 )
 #: a ``grid_worker`` takes these only on households (and their cases) of its grid
 GRID_BOUND = frozenset(
@@ -116,9 +135,18 @@ GRID_BOUND = frozenset(
     }
 )
 #: a ``coordinator`` takes these only for a department without an account of its own
-FOR_DEPARTMENT = frozenset({"accept", "resolve"})
+FOR_DEPARTMENT = frozenset({"accept", "resolve", "ack_meeting_item", "report_meeting_item"})
 #: what a read-only actor (no password given: snapshots) may still do
-READ_ACTIONS = frozenset({"read_aggregates", "read_households", "read_cases", "plan_visits"})
+READ_ACTIONS = frozenset(
+    {
+        "read_aggregates",
+        "read_households",
+        "read_cases",
+        "plan_visits",
+        "read_meetings",
+        "read_budget",
+    }
+)
 
 
 @dataclass(frozen=True)

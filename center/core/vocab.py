@@ -85,6 +85,8 @@ INTERCHANGE_KINDS: tuple[str, ...] = (
 )
 #: the PDF reports and the scopes of the quarterly scorecards
 REPORT_KINDS: tuple[str, ...] = ("monthly", "quarterly", "annual")
+#: the documents of a joint meeting, numbered like the reports (period: the meeting code)
+MEETING_REPORT_KINDS: tuple[str, ...] = ("minutes", "agenda")
 QUARTER_SCOPES: tuple[str, ...] = (*ASSESS_SCOPES, "all")
 
 #: the eight roles of `spec/access.md` (db.models.USER_ROLES checks them in the

@@ -4,8 +4,11 @@ One street of about 120 grids (``scale`` multiplies grids, households and cases)
 households with residents, staff and app users, twelve months of visits and cases up to
 the as-of instant, monthly joint meetings and the budget. The same ``seed`` and
 ``as_of`` always give the same rows (only the random AES nonces inside the encrypted
-personal information differ). Everything is written in one transaction: a failure, or
-an exception raised by the ``progress`` callback to cancel, leaves nothing behind.
+personal information differ). The street is written in one transaction, then its
+joint meetings are run through the meeting services (:mod:`center.demo.meetings`), as
+the demo accounts would have run them; a failure, or an exception raised by the
+``progress`` callback to cancel, leaves no business data behind (accounts and audit
+rows written by then stay).
 
 All people are invented: names are drawn from common Chinese surnames and given names,
 identity numbers are random but well-formed, phones are random mobiles.
@@ -46,6 +49,7 @@ from center.core.vocab import CLOSED_STATUSES
 from center.demo import data as vocab
 from center.demo.cases import CaseMaker
 from center.demo.geo import PointSampler, Tile, group_tiles, tessellate
+from center.demo.meetings import ReplayResult, replay_meetings
 from center.demo.office import Item, Meeting, make_budget, plan_meetings, run_meetings
 from center.demo.people import (
     Home,
@@ -66,6 +70,9 @@ from db.engine import writer
 from db.models import (
     USER_ROLES,
     AgendaItem,
+    AgendaItemCase,
+    AgendaItemDept,
+    AgendaNote,
     AppUser,
     BudgetLine,
     Case,
@@ -78,7 +85,7 @@ from db.models import (
     HouseholdMonth,
     HouseholdQuarter,
     JointMeeting,
-    MeetingDecision,
+    MeetingAttendee,
     ReportDoc,
     Resident,
     Setting,
@@ -151,7 +158,7 @@ class DemoSummary:
 
 PHASES = (
     ("clear", 2), ("geography", 2), ("households", 6), ("residents", 12), ("staff", 2),
-    ("visits", 34), ("household months", 10), ("cases", 22), ("meetings", 1),
+    ("visits", 34), ("household months", 10), ("cases", 22), ("meetings", 12),
     ("repeats", 4), ("budget", 1), ("finish", 4),
 )  # fmt: skip
 PHASE_LABELS = {
@@ -247,7 +254,8 @@ def _clear(conn: Connection) -> None:
         .values(staff_id=None, grid_id=None)
     )
     for model in (
-        CaseEvent, MeetingDecision, AgendaItem, JointMeeting, HouseholdQuarter, HouseholdMonth,
+        CaseEvent, AgendaNote, AgendaItemDept, AgendaItemCase, AgendaItem, MeetingAttendee,
+        JointMeeting, HouseholdQuarter, HouseholdMonth,
         Visit, Case, Resident, Staff, Expenditure, BudgetLine, Household, Grid, Community,
         Street, ReportDoc,
     ):  # fmt: skip
@@ -988,13 +996,15 @@ class _Builder:
         return row
 
     def _events(self, cases: Iterable[dict[str, Any]]) -> None:
-        """The life-cycle events of the cases received in the last EVENT_DAYS days."""
+        """The life-cycle events of the cases received in the last EVENT_DAYS days; an
+        ``assign`` event names its department. A few cases went to a wrong department
+        first and were re-assigned (the joint meeting's "bounced" proposals)."""
         since = self.as_of - timedelta(days=EVENT_DAYS)
         rng = self.rng("events")
+        recent = [c for c in cases if c["received_at"] >= since]
+        bounced = self._bounces(recent)
         rows: list[dict[str, Any]] = []
-        for c in cases:
-            if c["received_at"] < since:
-                continue
+        for c in recent:
             cid = self.case_ids[c["_key"]]
             grid_worker = self.staff_codes[self.crews[self.homes[c["_home"]].grid].worker]
             coord = rng.choice(self.coordinators)
@@ -1016,6 +1026,9 @@ class _Builder:
                     done = c["closed_at"] or c["received_at"]
                     steps.append((done, grid_worker, "resolve", "resolved", "当场解决"))
                 else:
+                    wrong = bounced.get(c["_key"])
+                    if wrong is not None:
+                        steps.append((wrong[0], coord, "assign", "assigned", wrong[1]))
                     steps.append((c["assigned_at"], coord, "assign", "assigned", c["_dept"]))
                     steps.append((c["accepted_at"], dept_user, "accept", "accepted", None))
                     steps.append(
@@ -1059,6 +1072,7 @@ class _Builder:
                         "at": at,
                         "actor": actor,
                         "kind": kind,
+                        "dept_id": self.dept_ids.get(note or "") if kind == "assign" else None,
                         "from_status": prev,
                         "to_status": to_status,
                         "note": note,
@@ -1068,53 +1082,67 @@ class _Builder:
         _insert(self.conn, CaseEvent, rows)
         self.counts["case_events"] = len(rows)
 
-    def write_meetings(self) -> None:
-        rows = [
-            {
-                "code": m.code,
-                "held_on": m.held_on,
-                "title": m.title,
-                "status": "held" if m.held else "planned",
-                "minutes": (f"审议{m.items}项议题，明确牵头部门和办理时限。" if m.held else None),
-            }
-            for m in self.meeting_plan
-        ]
-        _insert(self.conn, JointMeeting, rows)
-        mids = _ids(self.conn, JointMeeting)
-        meeting_ids = [mids[m.code] for m in self.meeting_plan]
-        for item in self.items:
-            res = self.conn.execute(
-                insert(AgendaItem).values(
-                    meeting_id=meeting_ids[item.meeting] if item.meeting is not None else None,
-                    case_id=self.case_ids[item.case_key] if item.case_key is not None else None,
-                    title=item.title,
-                    status=item.status,
-                    lead_dept_id=self.dept_ids.get(item.lead_dept),
-                    due_on=item.due_on,
-                    created_at=item.created_at,
-                    closed_at=item.closed_at,
-                    version=1,
-                )
-            )
-            assert res.inserted_primary_key is not None
-            item_id = res.inserted_primary_key[0]
-            decisions = [
-                {
-                    "agenda_item_id": item_id,
-                    "text": d["text"].format(dept=self.dept_names.get(d["dept"], d["dept"])),
-                    "responsible_dept_id": self.dept_ids.get(d["dept"]),
-                    "due_on": d["due_on"],
-                    "decided_at": d["decided_at"],
-                    "done_at": d["done_at"],
-                }
-                for d in item.decisions
+    def _bounces(self, cases: list[dict[str, Any]]) -> dict[int, tuple[datetime, str]]:
+        """A few assigned cases (more of those still open, at least one) that went to
+        another department first, between the first response and the assignment that
+        held: when and where, by case key."""
+        rng = self.rng("bounces")
+        eligible = []
+        for c in cases:
+            first, assigned, dept = c["first_response_at"], c["assigned_at"], c["_dept"]
+            if first is None or assigned is None or dept is None or c["on_the_spot"]:
+                continue
+            if assigned - first < timedelta(minutes=20):
+                continue
+            others = [
+                d
+                for d in (self.maker.default_dept[c["_sub"]], *vocab.ALT_DEPT[c["_sub"]])
+                if d != dept and d in self.dept_ids
             ]
-            _insert(self.conn, MeetingDecision, decisions)
-        self.counts.update(meetings=len(rows), agenda_items=len(self.items))
+            if others:
+                eligible.append((c, others))
+        chosen = [
+            (c, others)
+            for c, others in eligible
+            if rng.random() < (0.05 if c["closed_at"] is None else 0.01)
+        ]
+        if not chosen and eligible:
+            chosen = [min(eligible, key=lambda e: (e[0]["closed_at"] is not None, e[0]["_key"]))]
+        out = {}
+        for c, others in chosen:
+            first, assigned = c["first_response_at"], c["assigned_at"]
+            at = (first + (assigned - first) * rng.uniform(0.2, 0.6)).replace(microsecond=0)
+            out[c["_key"]] = (at, rng.choice(others))
+        return out
+
+    def replay_meetings(self, engine: Engine) -> None:
+        """The planned meetings through the meeting services, once the cases are
+        committed (:mod:`center.demo.meetings`)."""
+        self.replay: ReplayResult = replay_meetings(
+            engine,
+            self.meeting_plan,
+            self.items,
+            as_of=self.as_of,
+            rng=self.rng("meeting-replay"),
+            case_codes={c["_key"]: c["code"] for c in self.case_list if c["_esc"]},
+            dept_names=self.dept_names,
+            default_dept=self.maker.default_dept,
+            coordinators=self.coordinators,
+            dept_users=self.dept_users,
+            report=self.track.report,
+        )
+        self.counts.update(meetings=self.replay.meetings, agenda_items=self.replay.items)
 
     # ------------------------------------------------------------- budget
 
     def budget(self) -> None:
+        """Funding lines and expenditures, written through the ledger's service (the
+        same rules and audit rows as the 经费管理 tab) by the finance account."""
+        from sqlalchemy.orm import Session
+
+        from center.core.access import Actor
+        from center.office import ledger
+
         rng = self.rng("budget")
         per_household = Decimal(
             self.conn.scalar(
@@ -1129,42 +1157,18 @@ class _Builder:
             return sum(1 for h in homes if h.moved_out is None or h.moved_out >= nxt)
 
         years = sorted({self.start.year, self.as_of.year})
-        lines, spends = make_budget(
-            rng, years, in_scope, per_household, self.as_of, self.coordinators
-        )
-        _insert(
-            self.conn,
-            BudgetLine,
-            [
-                {
-                    "code": ln.code,
-                    "year": ln.year,
-                    "category": ln.category,
-                    "source": ln.source,
-                    "amount": ln.amount,
-                    "granted_on": ln.granted_on,
-                    "note": ln.note,
-                }
-                for ln in lines
-            ],
-        )
-        ids = _ids(self.conn, BudgetLine)
-        _insert(
-            self.conn,
-            Expenditure,
-            [
-                {
-                    "code": s.code,
-                    "budget_line_id": ids[lines[s.line].code],
-                    "spent_on": s.spent_on,
-                    "amount": s.amount,
-                    "description": s.description,
-                    "recorded_by": s.recorded_by,
-                }
-                for s in spends
-            ],
-        )
-        self.counts.update(budget_lines=len(lines), expenditures=len(spends))
+        communities = sorted({f"C{rank + 1:02d}" for rank in self.grid_comm})
+        lines, spends = make_budget(rng, years, in_scope, per_household, self.as_of, communities)
+        finance = Actor("finance", "finance")
+        with Session(bind=self.conn) as s:
+            done = ledger.record(
+                s,
+                finance,
+                lines=[ln.values() for ln in lines],
+                expenditures=[sp.values(lines) for sp in spends],
+                day=self.as_of.date(),
+            )
+        self.counts.update(budget_lines=done.lines, expenditures=done.expenditures)
 
     def repeats(self) -> None:
         recompute_repeats(self.conn, None)
@@ -1192,8 +1196,9 @@ def _build(
     track: _Tracker,
     actor: str,
 ) -> tuple[str | None, _Builder]:
-    """Everything in one transaction (holding the write lock from its first read);
-    returns what was there before and the builder."""
+    """The street in one transaction (holding the write lock from its first read), then
+    its joint meetings through the meeting services; returns what was there before and
+    the builder."""
     with writer(ctx.engine).begin() as conn:
         if conn.dialect.name == "sqlite":
             old_cache = int(conn.exec_driver_sql("PRAGMA cache_size").scalar() or -2000)
@@ -1216,17 +1221,27 @@ def _build(
             ("visits", (b.visits,)),
             ("household months", (b.household_months,)),
             ("cases", (b.cases, b.meetings, b.write_cases)),
-            ("meetings", (b.write_meetings,)),
             ("repeats", (b.repeats,)),
             ("budget", (b.budget,)),
         ):
             track.start(phase)
             for step in steps:
                 step()
-        track.start("finish")
-        b.finish(existing is not None, actor)
         if conn.dialect.name == "sqlite":
             conn.exec_driver_sql(f"PRAGMA cache_size={old_cache}")
+    # The meetings go through the services, each call its own transaction: after the
+    # street is committed. A failure or a cancel there clears the street again.
+    try:
+        track.start("meetings")
+        b.replay_meetings(ctx.engine)
+        track.start("finish")
+        with writer(ctx.engine).begin() as conn:
+            b.conn = conn
+            b.finish(existing is not None, actor)
+    except BaseException:
+        with writer(ctx.engine).begin() as conn:
+            _clear(conn)
+        raise
     return existing, b
 
 

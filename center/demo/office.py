@@ -1,9 +1,12 @@
 """The street office's side of the demo: joint meetings and the year's budget.
 
 * One joint meeting (联席会议) a month, held on a working day around the 10th; the
-  next month's meeting is already planned. Escalated cases become agenda items that go
-  pending → scheduled → decided → in_progress → done; decisions name a responsible
-  department and a due date, and some run overdue.
+  next month's meeting is already planned. This module plans them: which escalated
+  cases each meeting takes up, the decision (lead department, a co-operating one
+  sometimes, the measures, the due date) and when the item was done; a few topics of
+  the street's own. The plan is drawn with the cases (an escalated case is closed after
+  its item is done); :mod:`center.demo.meetings` then runs it through the meeting
+  services once the cases are written, and some decisions run overdue.
 * Budget per year: standard = yuan per household × households in scope, split
   60/30/10; funding lines from fiscal budget, social fund and purchase of services
   cover most but not all of it; spending is spread over the quarters, with one
@@ -38,17 +41,20 @@ class Meeting:
 
 @dataclass
 class Item:
-    """An agenda item (for a case when ``case_key`` is set) and its decisions."""
+    """A planned agenda item: an escalated case (``case_key``) or a topic, the meeting
+    that takes it up (index into the meeting list; None: not yet on an agenda) and, for
+    a held meeting, its decision and when it was done (None: not by the as-of)."""
 
     title: str
     created_at: datetime
     case_key: int | None
     lead_dept: str
-    meeting: int | None = None  # index into the meeting list
-    status: str = "pending"
+    meeting: int | None = None
+    co_depts: list[str] = field(default_factory=list)
+    measures: str = ""  # ``{dept}`` is filled with the lead department's name
     due_on: date | None = None
-    closed_at: datetime | None = None
-    decisions: list[dict[str, Any]] = field(default_factory=list)
+    decided_at: datetime | None = None
+    done_at: datetime | None = None
 
 
 def plan_meetings(
@@ -74,43 +80,41 @@ def plan_meetings(
     return out
 
 
-def _decide(
-    rng: random.Random, item: Item, m: Meeting, as_of: datetime, second_dept: str | None
-) -> datetime | None:
-    """Decisions at a held meeting and how the item went since; returns when it was done."""
-    decided_at = datetime(m.held_on.year, m.held_on.month, m.held_on.day, 15, 0, tzinfo=CST)
-    depts = [item.lead_dept] + ([second_dept] if second_dept else [])
-    dues = []
-    for dept in depts:
-        due = m.held_on + timedelta(days=rng.randint(10, 30))
-        dues.append(due)
-        item.decisions.append(
-            {
-                "text": rng.choice(vocab.DECISION_TEXTS),  # {dept} is filled with the name on write
-                "dept": dept,
-                "due_on": due,
-                "decided_at": decided_at,
-                "done_at": None,
-            }
-        )
-    item.due_on = max(dues)
+def done_after(rng: random.Random, decided_at: datetime, held_on: date, due_on: date) -> datetime:
+    """When an item decided at ``decided_at`` is done: mostly within its due date, some
+    late, a few dragging on for months."""
     r = rng.random()
-    due = datetime(item.due_on.year, item.due_on.month, item.due_on.day, 16, tzinfo=CST)
+    due = datetime(due_on.year, due_on.month, due_on.day, 16, tzinfo=CST)
     if r < 0.72:
-        span = max(3, (item.due_on - m.held_on).days)
+        span = max(3, (due_on - held_on).days)
         done = decided_at + timedelta(days=rng.randint(3, span), hours=rng.uniform(-5, 2))
     elif r < 0.88:
         done = due + timedelta(days=rng.randint(1, 20))
     else:  # dragging on for months
         done = due + timedelta(days=rng.randint(25, 90), hours=rng.uniform(-6, 0))
-    done = done.replace(microsecond=0)
+    return done.replace(microsecond=0)
+
+
+def _decide(
+    rng: random.Random, item: Item, m: Meeting, as_of: datetime, second_dept: str | None
+) -> datetime | None:
+    """The decision at a held meeting and how the item went since; returns when it was
+    done (None: not by the as-of)."""
+    decided_at = datetime(m.held_on.year, m.held_on.month, m.held_on.day, 15, 0, tzinfo=CST)
+    depts = [item.lead_dept] + ([second_dept] if second_dept else [])
+    dues = []
+    measures = []
+    for _dept in depts:
+        dues.append(m.held_on + timedelta(days=rng.randint(10, 30)))
+        measures.append(rng.choice(vocab.DECISION_TEXTS))
+    item.co_depts = depts[1:]
+    item.measures = measures[0]
+    item.due_on = max(dues)
+    item.decided_at = decided_at
+    done = done_after(rng, decided_at, m.held_on, item.due_on)
     if done <= as_of:
-        item.status = "done"
-        item.closed_at = done
-        for d in item.decisions:
-            d["done_at"] = done
+        item.done_at = done
         return done
-    item.status = "decided" if (as_of.date() - m.held_on).days <= 3 else "in_progress"
     return None
 
 
@@ -124,7 +128,8 @@ def run_meetings(
     second_of: Callable[[dict[str, Any]], str | None],
     close_case: Callable[[dict[str, Any], datetime], None],
 ) -> list[Item]:
-    """Agenda items for escalated cases (escalated_at ≤ as-of) and a few topics of the
+    """The plan: agenda items for escalated cases (escalated_at ≤ as-of), each taken up
+    by the first meeting at least two days after its escalation, and a few topics of the
     street's own; cases whose item is done are closed through ``close_case``."""
     items: list[Item] = []
     for c in sorted(escalated, key=lambda c: (c["escalated_at"], c["_key"])):
@@ -139,12 +144,10 @@ def run_meetings(
             items.append(item)
             continue
         m = meetings[k]
+        item.meeting = k
         if not m.held:
-            if esc <= as_of - timedelta(days=2):
-                item.status, item.meeting = "scheduled", k
             items.append(item)
             continue
-        item.meeting = k
         m.items += 1
         done = _decide(rng, item, m, as_of, second_of(c))
         if done is not None:
@@ -180,25 +183,53 @@ class Line:
     amount: Decimal
     granted_on: date
     note: str
+    document: str | None = None
+
+    def values(self) -> dict[str, Any]:
+        """The line as the ledger's services take it."""
+        return {
+            "line_code": self.code,
+            "year": self.year,
+            "category": self.category,
+            "source": self.source,
+            "amount": self.amount,
+            "granted_on": self.granted_on,
+            "document": self.document,
+            "note": self.note,
+        }
 
 
 @dataclass
 class Spend:
-    code: str
+    code: str  # the voucher number
     line: int  # index into the line list
     spent_on: date
     amount: Decimal
-    description: str
-    recorded_by: str
+    payee: str
+    note: str
+    community: str | None = None  # when the money went to one community
+
+    def values(self, lines: Sequence[Line]) -> dict[str, Any]:
+        """The expenditure as the ledger's services take it."""
+        return {
+            "voucher_no": self.code,
+            "line_code": lines[self.line].code,
+            "spent_on": self.spent_on,
+            "amount": self.amount,
+            "payee": self.payee,
+            "community_code": self.community,
+            "note": self.note,
+        }
 
 
 # category: [(source, low share, high share of the category's standard, granted month/day)]
+# The activities' social-fund line is a mid-year donation (granted in June).
 FUNDING = {
-    "personnel": [("fiscal", 0.80, 0.87, None), ("purchase", 0.05, 0.09, (2, 20))],
+    "personnel": [("fiscal", 0.80, 0.87, None), ("purchase_of_services", 0.05, 0.09, (2, 20))],
     "activities": [
         ("fiscal", 0.55, 0.62, None),
-        ("social_fund", 0.10, 0.15, (3, 28)),
-        ("purchase", 0.10, 0.14, (2, 20)),
+        ("social_fund", 0.12, 0.17, (6, 18)),
+        ("purchase_of_services", 0.10, 0.14, (2, 20)),
     ],
     "equipment": [("fiscal", 0.72, 0.80, None), ("social_fund", 0.05, 0.09, (4, 15))],
 }
@@ -206,8 +237,18 @@ SPLIT = {"personnel": Decimal("0.60"), "activities": Decimal("0.30"), "equipment
 SOURCE_NOTES = {
     "fiscal": "街道年度财政预算",
     "social_fund": "慈善基金会定向捐赠",
-    "purchase": "区民政局购买社会工作服务",
+    "purchase_of_services": "区民政局购买社会工作服务",
 }
+SOURCE_DOCUMENTS = {
+    "fiscal": "街财〔{year}〕{n}号",
+    "social_fund": "捐赠协议 JZ{year}-{n:03d}",
+    "purchase_of_services": "区民购〔{year}〕{n}号",
+}
+PAYEES = {
+    "personnel": ("网格员补贴代发账户", "楼栋长补贴代发账户", "志愿者服务队", "同心社工服务中心"),
+    "activities": ("街道文化活动中心", "启明印务有限公司", "邻里互助服务社", "惠民超市"),
+    "equipment": ("安邻智能科技有限公司", "康护医疗器械有限公司", "城安消防器材有限公司"),
+}  # fmt: skip
 
 
 def _parts(rng: random.Random, total: Decimal, n: int) -> list[Decimal]:
@@ -225,10 +266,12 @@ def make_budget(
     households_in_scope: Callable[[int], int],
     yuan_per_household: Decimal,
     as_of: datetime,
-    recorders: Sequence[str],
+    communities: Sequence[str],
 ) -> tuple[list[Line], list[Spend]]:
     """Funding lines and expenditures of ``years``, as far as they exist at ``as_of``:
-    lines not yet granted are left out, spending stops at the as-of day."""
+    lines not yet granted are left out, spending stops at the as-of day. Activities
+    are mostly held in one community (tagged with it), equipment sometimes; personnel
+    is paid street-wide."""
     today = as_of.date()
     lines: list[Line] = []
     spends: list[Spend] = []
@@ -256,6 +299,7 @@ def make_budget(
                         amount,
                         granted_on,
                         SOURCE_NOTES[src],
+                        SOURCE_DOCUMENTS[src].format(year=year, n=rng.randint(2, 60)),
                     )
                 )
         year_end = date(year, 12, 31)
@@ -298,16 +342,19 @@ def make_budget(
                     start + timedelta(days=rng.randint(0, (end - start).days)) for _ in range(n)
                 )
             texts = vocab.EXPENSE_TEXTS[ln.category]
+            tag_share = {"personnel": 0.0, "activities": 0.7, "equipment": 0.3}[ln.category]
             for day, amount in zip(dates, _parts(rng, target, len(dates)), strict=True):
                 seq[year] = seq.get(year, 0) + 1
+                tagged = communities and rng.random() < tag_share
                 spends.append(
                     Spend(
                         code=f"EX{year}-{seq[year]:04d}",
                         line=k,
                         spent_on=day,
                         amount=amount,
-                        description=f"{rng.choice(texts)}（{day.month}月）",
-                        recorded_by=rng.choice(recorders),
+                        payee=rng.choice(PAYEES[ln.category]),
+                        note=f"{rng.choice(texts)}（{day.month}月）",
+                        community=rng.choice(communities) if tagged else None,
                     )
                 )
     return lines, spends

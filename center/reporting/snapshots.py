@@ -43,6 +43,7 @@ from center.core.vocab import (
     ASSESS_SCOPES,
     DISMISSED_STATUSES,
     GRADE_NAMES,
+    MEETING_REPORT_KINDS,
     QUARTER_SCOPES,
     REPORT_KINDS,
 )
@@ -50,12 +51,22 @@ from center.kpi import compute as kpi_service
 from center.kpi.assess import score_snapshot
 from center.kpi.calendar import load_calendar
 from center.office.budget import BudgetSummary, budget_summary
-from center.office.meetings import MeetingBoard, meeting_board
-from db.models import Case, Community, Department, Grid, ReportDoc, Street
+from center.office.meetings import Board, board_view, mark_minutes_approved
+from db.models import Case, Community, Department, Grid, JointMeeting, ReportDoc, Street
 from db.types import to_local
 
 KINDS: tuple[str, ...] = REPORT_KINDS
-KIND_NAMES = {"monthly": "月通报", "quarterly": "季度考核", "annual": "年度评优"}
+KIND_NAMES = {
+    "monthly": "月通报",
+    "quarterly": "季度考核",
+    "annual": "年度评优",
+    "minutes": "联席会议纪要",
+    "agenda": "联席会议议程",
+}
+#: a joint meeting's documents: their period is the meeting's code; coordinators (who
+#: run meetings) and assessors build and approve them; approving the minutes makes
+#: the meeting ``minutes_approved`` in the same transaction
+MEETING_KINDS: tuple[str, ...] = MEETING_REPORT_KINDS
 GRADES: tuple[str, ...] = tuple(GRADE_NAMES)
 ISSUER_SUFFIX = "敲门行动领导小组办公室"
 # Cases that end without a closure (as on the wall): never "open", never overdue.
@@ -96,8 +107,29 @@ def _period(kind: str, period: str) -> kpi_service.Period:
 
 
 def _check_kind(kind: str) -> None:
-    if kind not in KINDS:
-        raise ReportRequestError(f"unknown report kind {kind!r}: expected {', '.join(KINDS)}")
+    if kind not in KINDS and kind not in MEETING_KINDS:
+        raise ReportRequestError(
+            f"unknown report kind {kind!r}: expected {', '.join(KINDS + MEETING_KINDS)}"
+        )
+
+
+def _label(kind: str, period: str) -> str:
+    """The stored period: the canonical period label, or a meeting's code."""
+    if kind in MEETING_KINDS:
+        code = str(period).strip()
+        if not code:
+            raise ReportRequestError(f"a {KIND_NAMES[kind]} needs a meeting code, e.g. JM20261025")
+        return code
+    return _period(kind, period).label
+
+
+def _check_meeting(engine: Engine, code: str) -> None:
+    with engine.connect() as conn:
+        found = conn.scalar(select(JointMeeting.id).where(JointMeeting.code == code))
+    if found is None:
+        raise ReportRequestError(
+            f"no meeting with code {code!r}: see `center meeting list` for the meeting codes"
+        )
 
 
 def _check_scope(kind: str, scope: str) -> str:
@@ -188,7 +220,7 @@ def _audit(conn: Any, at: datetime, actor: str, action: str, rec: ReportRecord) 
 
 def find_report(engine: Engine, kind: str, period: str, scope: str = "all") -> ReportRecord | None:
     _check_kind(kind)
-    label = _period(kind, period).label
+    label = _label(kind, period)
     scope = _check_scope(kind, scope)
     with engine.connect() as conn:
         row = conn.execute(
@@ -232,10 +264,12 @@ def save_draft(
 
     Returns the record (its ``status`` tells whether it was approved already).
     """
-    require_role(builder, "build_report")
+    require_role(builder, "build_minutes" if kind in MEETING_KINDS else "build_report")
     _check_kind(kind)
-    label = _period(kind, period).label
+    label = _label(kind, period)
     scope = _check_scope(kind, scope)
+    if kind in MEETING_KINDS:
+        _check_meeting(engine, label)
     actor = _actor(builder.name)
     stamp = to_local(at) if at is not None else now()
     existing = find_report(engine, kind, label, scope)
@@ -286,14 +320,20 @@ def next_doc_number(conn: Any, year: int) -> str:
 def approve(
     engine: Engine, report_id: int, approver: Actor, *, at: datetime | None = None
 ) -> ReportRecord:
-    """Approve a draft (an ``assessor``'s): assign the next document number of the
-    year, record who and when.
+    """Approve a draft (an ``assessor``'s; a meeting's agenda or minutes also a
+    ``coordinator``'s): assign the next document number of the year, record who and
+    when. Approving minutes makes their meeting ``minutes_approved`` in the same
+    transaction (refused, with nothing written, while the meeting is not held).
 
     Approving an approved report is refused. Numbers never repeat within a year,
     also when two assessors approve at the same moment: on PostgreSQL a transaction
     lock serialises approvals, on SQLite the first statement takes the write lock.
     """
-    require_role(approver, "approve_report")
+    with engine.connect() as conn:
+        kind = conn.scalar(select(ReportDoc.kind).where(ReportDoc.id == report_id))
+    if kind is None:
+        raise ReportRequestError(f"no report with id {report_id}: see `center report list`")
+    require_role(approver, "approve_minutes" if kind in MEETING_KINDS else "approve_report")
     actor = _actor(approver.name)
     stamp = to_local(at) if at is not None else now()
     with transaction(engine) as s:
@@ -325,6 +365,8 @@ def approve(
         number = next_doc_number(conn, stamp.year)
         conn.execute(update(ReportDoc).where(ReportDoc.id == report_id).values(doc_number=number))
         rec = _record(conn.execute(select(*_RECORD_COLUMNS).where(ReportDoc.id == report_id)).one())
+        if rec.kind == "minutes":  # the meeting's minutes are final, in this transaction
+            mark_minutes_approved(s, rec.period)
         _audit(conn, stamp, actor, "report.approve", rec)
     return rec
 
@@ -365,18 +407,22 @@ def document_info(
     engine: Engine, kind: str, period: str, scope: str, as_of: datetime | None
 ) -> DocInfo:
     """Header data; resolves the evaluation instant (see the module docstring)."""
-    p = _period(kind, period)
+    if kind in MEETING_KINDS:
+        label, start = _label(kind, period), None
+    else:
+        p = _period(kind, period)
+        label, start = p.label, p.start_at
     scope = _check_scope(kind, scope)
-    rec = find_report(engine, kind, p.label, scope)
+    rec = find_report(engine, kind, label, scope)
     if as_of is not None:
         t = to_local(as_of)
     elif rec is not None and rec.approved and rec.approved_at is not None:
         t = rec.approved_at
     else:
         t = now()
-    if t < p.start_at:
+    if start is not None and t < start:
         raise ReportRequestError(
-            f"the evaluation instant {t.isoformat()} is before {p.label} begins: "
+            f"the evaluation instant {t.isoformat()} is before {label} begins: "
             "nothing of that period has happened yet"
         )
     street = street_name(engine)
@@ -387,7 +433,7 @@ def document_info(
         street=street,
         issuer=f"{street or '本街道'}{ISSUER_SUFFIX}",
         kind=kind,
-        period=p.label,
+        period=label,
         scope=scope,
         as_of=t,
         record=rec,
@@ -643,7 +689,7 @@ class MonthlySnapshot:
     grid_ranking: list[Ranked]
     below_target: list[BelowTarget]
     department_cases: list[DepartmentCases]
-    meetings: MeetingBoard
+    meetings: Board
     budget: BudgetSummary
     warnings: list[str] = field(default_factory=list)
 
@@ -764,7 +810,7 @@ def monthly_snapshot(engine: Engine, month: str, as_of: datetime | None = None) 
         grid_ranking=_ranked(grid_cards),
         below_target=below,
         department_cases=_department_cases(engine, p, t, snaps["department"].units),
-        meetings=meeting_board(engine, as_of=t),
+        meetings=board_view(engine, t),
         budget=budget_summary(engine, p.year, as_of=t),
         warnings=warnings,
     )

@@ -38,7 +38,7 @@ from center.core.vocab import DISMISSED_STATUSES
 from center.kpi import compute as kpi_service
 from center.kpi.calendar import load_calendar
 from center.office.budget import BudgetSummary, budget_summary
-from center.office.meetings import MeetingBoard, meeting_board
+from center.office.meetings import Board, board_view
 from db.models import Case, Category, Community, Grid, Household, Staff, Street, Subcategory
 from db.seed import DEFAULT_TARGETS
 from db.types import CST, to_local
@@ -589,11 +589,11 @@ def grid_alerts(part: KpiPart, keys: Sequence[str] = HEADLINE_KPIS) -> tuple[Ale
 @dataclass(frozen=True)
 class MeetingPart:
     as_of: datetime
-    board: MeetingBoard
+    board: Board
 
 
 def load_meetings(engine: Engine, as_of: datetime) -> MeetingPart:
-    return MeetingPart(as_of, meeting_board(engine, as_of, limit=20))
+    return MeetingPart(as_of, board_view(engine, as_of))
 
 
 @dataclass(frozen=True)

@@ -4,42 +4,42 @@
 <context>
     <name>Alert</name>
     <message>
-        <location filename="../../center/windows/texts.py" line="65" />
+        <location filename="../../center/windows/wall/texts.py" line="54"/>
         <source>24 h response</source>
         <translation>24小时响应</translation>
     </message>
     <message>
-        <location filename="../../center/windows/texts.py" line="66" />
+        <location filename="../../center/windows/wall/texts.py" line="55"/>
         <source>2 h department start</source>
         <translation>部门2小时启动</translation>
     </message>
     <message>
-        <location filename="../../center/windows/texts.py" line="67" />
+        <location filename="../../center/windows/wall/texts.py" line="56"/>
         <source>15-working-day closure</source>
         <translation>15个工作日办结</translation>
     </message>
     <message>
-        <location filename="../../center/windows/texts.py" line="151" />
+        <location filename="../../center/windows/wall/texts.py" line="141"/>
         <source>%1 overdue: %n case(s) (%2)</source>
         <translation>%1超时 %n 件（%2）</translation>
     </message>
     <message>
-        <location filename="../../center/windows/texts.py" line="155" />
+        <location filename="../../center/windows/wall/texts.py" line="148"/>
         <source>%1 about to be overdue: %n case(s) (%2)</source>
         <translation>%1即将超时 %n 件（%2）</translation>
     </message>
     <message>
-        <location filename="../../center/windows/texts.py" line="158" />
+        <location filename="../../center/windows/wall/texts.py" line="153"/>
         <source>Open emergencies: %n (%1)</source>
         <translation>应急求助未办结 %n 件（%1）</translation>
     </message>
     <message>
-        <location filename="../../center/windows/texts.py" line="166" />
+        <location filename="../../center/windows/wall/texts.py" line="161"/>
         <source>%1 below target %2 in %n grid(s): %3</source>
         <translation>%1未达目标 %2 的网格 %n 个：%3</translation>
     </message>
     <message>
-        <location filename="../../center/windows/texts.py" line="169" />
+        <location filename="../../center/windows/wall/texts.py" line="167"/>
         <source>Holiday calendar for %1 not loaded: deadlines are provisional</source>
         <translation>%1年节假日安排尚未导入，办结期限为暂定</translation>
     </message>
@@ -47,32 +47,32 @@
 <context>
     <name>Budget</name>
     <message>
-        <location filename="../../center/windows/texts.py" line="48" />
+        <location filename="../../center/windows/wall/texts.py" line="37"/>
         <source>Personnel</source>
         <translation>人员经费</translation>
     </message>
     <message>
-        <location filename="../../center/windows/texts.py" line="49" />
+        <location filename="../../center/windows/wall/texts.py" line="38"/>
         <source>Activities</source>
         <translation>活动经费</translation>
     </message>
     <message>
-        <location filename="../../center/windows/texts.py" line="50" />
+        <location filename="../../center/windows/wall/texts.py" line="39"/>
         <source>Equipment</source>
         <translation>设备经费</translation>
     </message>
     <message>
-        <location filename="../../center/windows/texts.py" line="53" />
+        <location filename="../../center/windows/wall/texts.py" line="42"/>
         <source>Fiscal budget</source>
         <translation>财政预算</translation>
     </message>
     <message>
-        <location filename="../../center/windows/texts.py" line="54" />
+        <location filename="../../center/windows/wall/texts.py" line="43"/>
         <source>Social fund</source>
         <translation>社会资金</translation>
     </message>
     <message>
-        <location filename="../../center/windows/texts.py" line="55" />
+        <location filename="../../center/windows/wall/texts.py" line="44"/>
         <source>Service purchase</source>
         <translation>政府购买服务</translation>
     </message>
@@ -80,62 +80,62 @@
 <context>
     <name>Kpi</name>
     <message>
-        <location filename="../../center/windows/texts.py" line="25" />
+        <location filename="../../center/core/kpis.py" line="41"/>
         <source>Visit coverage</source>
         <translation>走访覆盖率</translation>
     </message>
     <message>
-        <location filename="../../center/windows/texts.py" line="26" />
+        <location filename="../../center/core/kpis.py" line="45"/>
         <source>Special-group care</source>
         <translation>特殊群体关怀覆盖率</translation>
     </message>
     <message>
-        <location filename="../../center/windows/texts.py" line="27" />
+        <location filename="../../center/core/kpis.py" line="49"/>
         <source>24 h response rate</source>
         <translation>24小时响应率</translation>
     </message>
     <message>
-        <location filename="../../center/windows/texts.py" line="28" />
+        <location filename="../../center/core/kpis.py" line="53"/>
         <source>Average response time</source>
         <translation>平均响应时长</translation>
     </message>
     <message>
-        <location filename="../../center/windows/texts.py" line="29" />
+        <location filename="../../center/core/kpis.py" line="57"/>
         <source>2 h start rate</source>
         <translation>首接2小时启动率</translation>
     </message>
     <message>
-        <location filename="../../center/windows/texts.py" line="30" />
+        <location filename="../../center/core/kpis.py" line="58"/>
         <source>On-time closure rate</source>
         <translation>按期办结率</translation>
     </message>
     <message>
-        <location filename="../../center/windows/texts.py" line="31" />
+        <location filename="../../center/core/kpis.py" line="59"/>
         <source>Repeat rate</source>
         <translation>重复反映率</translation>
     </message>
     <message>
-        <location filename="../../center/windows/texts.py" line="32" />
+        <location filename="../../center/core/kpis.py" line="63"/>
         <source>Second-complaint rate</source>
         <translation>二次投诉率</translation>
     </message>
     <message>
-        <location filename="../../center/windows/texts.py" line="33" />
+        <location filename="../../center/core/kpis.py" line="70"/>
         <source>On-the-spot rate</source>
         <translation>当场解决率</translation>
     </message>
     <message>
-        <location filename="../../center/windows/texts.py" line="34" />
+        <location filename="../../center/core/kpis.py" line="74"/>
         <source>Satisfaction</source>
         <translation>居民满意度</translation>
     </message>
     <message>
-        <location filename="../../center/windows/texts.py" line="35" />
+        <location filename="../../center/core/kpis.py" line="78"/>
         <source>Proactive share</source>
         <translation>主动服务占比</translation>
     </message>
     <message>
-        <location filename="../../center/windows/texts.py" line="36" />
+        <location filename="../../center/core/kpis.py" line="82"/>
         <source>Data entry lag</source>
         <translation>数据录入时效</translation>
     </message>
@@ -143,63 +143,63 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../center/windows/main_window.py" line="64" />
+        <location filename="../../center/windows/app/main_window.py" line="62"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../center/windows/main_window.py" line="69" />
+        <location filename="../../center/windows/app/main_window.py" line="67"/>
         <source>Open full-screen &amp;wall on</source>
         <translation>全屏大屏显示于(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../center/windows/main_window.py" line="72" />
+        <location filename="../../center/windows/app/main_window.py" line="70"/>
         <source>&amp;Refresh now</source>
         <translation>立即刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../center/windows/main_window.py" line="75" />
+        <location filename="../../center/windows/app/main_window.py" line="73"/>
         <source>Map &amp;indicator</source>
         <translation>地图指标(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../center/windows/main_window.py" line="86" />
+        <location filename="../../center/windows/app/main_window.py" line="84"/>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../center/windows/main_window.py" line="104" />
+        <location filename="../../center/windows/app/main_window.py" line="103"/>
         <source>Screen %1: %2 (%3×%4)</source>
         <translation>屏幕 %1：%2（%3×%4）</translation>
     </message>
     <message>
-        <location filename="../../center/windows/main_window.py" line="115" />
+        <location filename="../../center/windows/app/main_window.py" line="119"/>
         <source>Error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../center/windows/main_window.py" line="116" />
+        <location filename="../../center/windows/app/main_window.py" line="120"/>
         <source>This action failed; details were written to the log.</source>
         <translation>操作失败，详细信息已写入日志。</translation>
     </message>
     <message>
-        <location filename="../../center/windows/main_window.py" line="147" />
+        <location filename="../../center/windows/app/main_window.py" line="154"/>
         <source>Version %1</source>
         <translation>版本 %1</translation>
     </message>
     <message>
-        <location filename="../../center/windows/main_window.py" line="148" />
+        <location filename="../../center/windows/app/main_window.py" line="155"/>
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../center/windows/main_window.py" line="151" />
+        <location filename="../../center/windows/app/main_window.py" line="159"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../center/windows/main_window.py" line="146" />
-        <location filename="../../center/windows/main_window.py" line="161" />
+        <location filename="../../center/windows/app/main_window.py" line="153"/>
+        <location filename="../../center/windows/app/main_window.py" line="169"/>
         <source>Door-knocking Command Center</source>
         <translation>敲门行动指挥中心</translation>
     </message>
@@ -207,27 +207,28 @@
 <context>
     <name>Meeting</name>
     <message>
-        <location filename="../../center/windows/texts.py" line="41" />
-        <source>Pending</source>
-        <translation>待上会</translation>
+        <location filename="../../center/windows/wall/texts.py" line="30"/>
+        <source>Proposed</source>
+        <extracomment>English source names (context ``Kpi``, marked in :mod:`center.core.kpis`)</extracomment>
+        <translation>建议上会</translation>
     </message>
     <message>
-        <location filename="../../center/windows/texts.py" line="42" />
-        <source>Scheduled</source>
-        <translation>已排期</translation>
+        <location filename="../../center/windows/wall/texts.py" line="31"/>
+        <source>On the agenda</source>
+        <translation>已列入议程</translation>
     </message>
     <message>
-        <location filename="../../center/windows/texts.py" line="43" />
+        <location filename="../../center/windows/wall/texts.py" line="32"/>
         <source>Decided</source>
         <translation>已议定</translation>
     </message>
     <message>
-        <location filename="../../center/windows/texts.py" line="44" />
-        <source>In progress</source>
-        <translation>办理中</translation>
+        <location filename="../../center/windows/wall/texts.py" line="33"/>
+        <source>In execution</source>
+        <translation>执行中</translation>
     </message>
     <message>
-        <location filename="../../center/windows/texts.py" line="45" />
+        <location filename="../../center/windows/wall/texts.py" line="34"/>
         <source>Done</source>
         <translation>已办结</translation>
     </message>
@@ -235,27 +236,27 @@
 <context>
     <name>Menu</name>
     <message>
-        <location filename="../../center/windows/menus.py" line="30" />
+        <location filename="../../center/windows/app/menus.py" line="29"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../center/windows/menus.py" line="31" />
+        <location filename="../../center/windows/app/menus.py" line="30"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../center/windows/menus.py" line="32" />
+        <location filename="../../center/windows/app/menus.py" line="31"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../center/windows/menus.py" line="33" />
+        <location filename="../../center/windows/app/menus.py" line="32"/>
         <source>&amp;Reports</source>
         <translation>报表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../center/windows/menus.py" line="34" />
+        <location filename="../../center/windows/app/menus.py" line="33"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
@@ -263,22 +264,22 @@
 <context>
     <name>Ranking</name>
     <message>
-        <location filename="../../center/windows/texts.py" line="58" />
+        <location filename="../../center/windows/wall/texts.py" line="47"/>
         <source>Excellent</source>
         <translation>优秀</translation>
     </message>
     <message>
-        <location filename="../../center/windows/texts.py" line="59" />
+        <location filename="../../center/windows/wall/texts.py" line="48"/>
         <source>Good</source>
         <translation>良好</translation>
     </message>
     <message>
-        <location filename="../../center/windows/texts.py" line="60" />
+        <location filename="../../center/windows/wall/texts.py" line="49"/>
         <source>Pass</source>
         <translation>合格</translation>
     </message>
     <message>
-        <location filename="../../center/windows/texts.py" line="61" />
+        <location filename="../../center/windows/wall/texts.py" line="50"/>
         <source>Fail</source>
         <translation>不合格</translation>
     </message>
@@ -286,69 +287,69 @@
 <context>
     <name>Startup</name>
     <message>
-        <location filename="../../center/windows/startup.py" line="43" />
+        <location filename="../../center/windows/app/startup.py" line="41"/>
         <source>The personal-information key does not fit this database:</source>
         <translation>个人信息密钥与此数据库不匹配：</translation>
     </message>
     <message>
-        <location filename="../../center/windows/startup.py" line="45" />
+        <location filename="../../center/windows/app/startup.py" line="44"/>
         <source>Set CENTER_PII_KEY (or the key file) to the key of this database.</source>
         <translation>请将 CENTER_PII_KEY（或密钥文件）设置为此数据库使用的密钥。</translation>
     </message>
     <message>
-        <location filename="../../center/windows/startup.py" line="51" />
+        <location filename="../../center/windows/app/startup.py" line="53"/>
         <source>The database cannot be used:</source>
         <translation>无法使用数据库：</translation>
     </message>
     <message>
-        <location filename="../../center/windows/startup.py" line="52" />
+        <location filename="../../center/windows/app/startup.py" line="54"/>
         <source>Check the --db option, CENTER_DB_URL or the config file, and that the server is running.</source>
         <translation>请检查 --db 参数、CENTER_DB_URL 或配置文件，并确认数据库服务器正在运行。</translation>
     </message>
     <message>
-        <location filename="../../center/windows/startup.py" line="56" />
+        <location filename="../../center/windows/app/startup.py" line="62"/>
         <source>A setting is wrong:</source>
         <translation>设置有误：</translation>
     </message>
     <message>
-        <location filename="../../center/windows/startup.py" line="58" />
+        <location filename="../../center/windows/app/startup.py" line="64"/>
         <source>An internal error occurred; details were written to %1</source>
         <translation>发生内部错误，详细信息已写入 %1</translation>
     </message>
     <message>
-        <location filename="../../center/windows/startup.py" line="82" />
+        <location filename="../../center/windows/app/startup.py" line="90"/>
         <source>Error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../center/windows/startup.py" line="117" />
+        <location filename="../../center/windows/app/startup.py" line="134"/>
         <source>Opening the database…</source>
         <translation>正在打开数据库…</translation>
     </message>
     <message>
-        <location filename="../../center/windows/startup.py" line="124" />
+        <location filename="../../center/windows/app/startup.py" line="142"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../center/windows/startup.py" line="125" />
-        <location filename="../../center/windows/startup.py" line="214" />
+        <location filename="../../center/windows/app/startup.py" line="143"/>
+        <location filename="../../center/windows/app/startup.py" line="242"/>
         <source>Door-knocking Command Center</source>
         <translation>敲门行动指挥中心</translation>
     </message>
     <message>
-        <location filename="../../center/windows/startup.py" line="160" />
-        <location filename="../../center/windows/startup.py" line="177" />
+        <location filename="../../center/windows/app/startup.py" line="178"/>
+        <location filename="../../center/windows/app/startup.py" line="195"/>
         <source>Building the demo street…</source>
         <translation>正在生成演示街道…</translation>
     </message>
     <message>
-        <location filename="../../center/windows/startup.py" line="209" />
+        <location filename="../../center/windows/app/startup.py" line="232"/>
         <source>Demo street</source>
         <translation>演示街道</translation>
     </message>
     <message>
-        <location filename="../../center/windows/startup.py" line="210" />
+        <location filename="../../center/windows/app/startup.py" line="233"/>
         <source>Building the demo street was cancelled; nothing was written. Import your data or run `center demo`.</source>
         <translation>已取消生成演示街道，未写入任何数据。请导入数据或运行 center demo。</translation>
     </message>
@@ -356,180 +357,210 @@
 <context>
     <name>Wall</name>
     <message>
-        <location filename="../../center/windows/texts.py" line="106" />
+        <location filename="../../center/windows/wall/texts.py" line="95"/>
         <source>%1 h</source>
         <translation>%1小时</translation>
     </message>
     <message>
-        <location filename="../../center/windows/texts.py" line="116" />
+        <location filename="../../center/windows/wall/texts.py" line="105"/>
         <source>Target %1</source>
         <translation>目标 %1</translation>
     </message>
     <message>
-        <location filename="../../center/windows/wall/mappanel.py" line="78" />
-        <location filename="../../center/windows/wall/mappanel.py" line="125" />
+        <location filename="../../center/windows/wall/mappanel.py" line="84"/>
+        <location filename="../../center/windows/wall/mappanel.py" line="157"/>
         <source>No data</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../center/windows/wall/mappanel.py" line="79" />
+        <location filename="../../center/windows/wall/mappanel.py" line="85"/>
         <source>Open emergency</source>
         <translation>应急求助（未办结）</translation>
     </message>
     <message>
-        <location filename="../../center/windows/wall/mappanel.py" line="81" />
+        <location filename="../../center/windows/wall/mappanel.py" line="90"/>
         <source>Cases, last %1 days</source>
         <translation>近%1天诉求密度</translation>
     </message>
     <message>
-        <location filename="../../center/windows/wall/mappanel.py" line="97" />
+        <location filename="../../center/windows/wall/mappanel.py" line="116"/>
         <source>Grid map</source>
         <translation>网格地图</translation>
     </message>
     <message>
-        <location filename="../../center/windows/wall/mappanel.py" line="109" />
+        <location filename="../../center/windows/wall/mappanel.py" line="129"/>
         <source>No grids yet: run `center demo` or import grids</source>
         <translation>尚无网格数据：请运行 center demo 或导入网格</translation>
     </message>
     <message>
-        <location filename="../../center/windows/wall/mappanel.py" line="124" />
+        <location filename="../../center/windows/wall/mappanel.py" line="155"/>
         <source>Grid worker</source>
         <translation>网格员</translation>
     </message>
     <message>
-        <location filename="../../center/windows/wall/mappanel.py" line="124" />
+        <location filename="../../center/windows/wall/mappanel.py" line="156"/>
         <source>Community</source>
         <translation>社区</translation>
     </message>
     <message>
-        <location filename="../../center/windows/wall/mappanel.py" line="157" />
+        <location filename="../../center/windows/wall/mappanel.py" line="190"/>
         <source>Grid map · %1</source>
         <translation>网格地图 · %1</translation>
     </message>
     <message>
-        <location filename="../../center/windows/wall/panels.py" line="97" />
+        <location filename="../../center/windows/wall/panels.py" line="98"/>
         <source>Door-knocking Command Center</source>
         <translation>敲门行动指挥中心</translation>
     </message>
     <message>
-        <location filename="../../center/windows/wall/panels.py" line="105" />
+        <location filename="../../center/windows/wall/panels.py" line="106"/>
         <source>Waiting for data…</source>
         <translation>等待数据…</translation>
     </message>
     <message>
-        <location filename="../../center/windows/wall/panels.py" line="107" />
+        <location filename="../../center/windows/wall/panels.py" line="109"/>
         <source>Data updated at %1</source>
         <translation>数据更新于 %1</translation>
     </message>
     <message>
-        <location filename="../../center/windows/wall/panels.py" line="111" />
+        <location filename="../../center/windows/wall/panels.py" line="114"/>
         <source>Live</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../center/windows/wall/panels.py" line="114" />
+        <location filename="../../center/windows/wall/panels.py" line="117"/>
         <source>Offline</source>
         <translation>已断开</translation>
     </message>
     <message>
-        <location filename="../../center/windows/wall/panels.py" line="117" />
+        <location filename="../../center/windows/wall/panels.py" line="120"/>
         <source>Connecting…</source>
         <translation>连接中…</translation>
     </message>
     <message>
-        <location filename="../../center/windows/wall/panels.py" line="121" />
+        <location filename="../../center/windows/wall/panels.py" line="125"/>
         <source>Data feed interrupted since %1</source>
         <translation>数据中断 自 %1 起</translation>
     </message>
     <message>
-        <location filename="../../center/windows/wall/panels.py" line="200" />
+        <location filename="../../center/windows/wall/panels.py" line="206"/>
         <source>Key indicators</source>
         <translation>核心指标</translation>
     </message>
     <message>
-        <location filename="../../center/windows/wall/panels.py" line="217" />
+        <location filename="../../center/windows/wall/panels.py" line="223"/>
         <source>Key indicators · %1</source>
         <translation>核心指标 · %1</translation>
     </message>
     <message>
-        <location filename="../../center/windows/wall/panels.py" line="228" />
+        <location filename="../../center/windows/wall/panels.py" line="292"/>
         <source>Joint meetings</source>
         <translation>联席会议</translation>
     </message>
     <message>
-        <location filename="../../center/windows/wall/panels.py" line="264" />
+        <location filename="../../center/windows/wall/panels.py" line="330"/>
         <source>Overdue items: %1</source>
-        <translation>逾期事项：%1</translation>
+        <translation>逾期事项 %1</translation>
     </message>
     <message>
-        <location filename="../../center/windows/wall/panels.py" line="267" />
+        <location filename="../../center/windows/wall/panels.py" line="346"/>
+        <source>due %1</source>
+        <translation>%1到期</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/wall/panels.py" line="352"/>
+        <source>… and %1 more</source>
+        <translation>还有 %1 项</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/wall/panels.py" line="417"/>
+        <source>Spent %1 of funding · funded %2 of standard</source>
+        <translation>执行率（支出÷到位）%1 · 到位率（到位÷标准）%2</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/wall/panels.py" line="424"/>
+        <source>Year-end forecast %1 · over funding: %2</source>
+        <translation>年底预计支出 %1 · 超出到位：%2</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/wall/panels.py" line="428"/>
+        <source>Year-end forecast %1 · within funding</source>
+        <translation>年底预计支出 %1 · 未超出到位资金</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/wall/panels.py" line="337"/>
         <source>Next meeting: %1 %2</source>
-        <translation>下次会议：%1 %2</translation>
+        <translation>下次会议：%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../center/windows/wall/panels.py" line="271" />
+        <location filename="../../center/windows/wall/panels.py" line="342"/>
         <source>Next meeting: none scheduled</source>
         <translation>下次会议：暂无安排</translation>
     </message>
     <message>
-        <location filename="../../center/windows/wall/panels.py" line="286" />
+        <location filename="../../center/windows/wall/panels.py" line="366"/>
         <source>Funding</source>
         <translation>经费保障</translation>
     </message>
     <message>
-        <location filename="../../center/windows/wall/panels.py" line="306" />
+        <location filename="../../center/windows/wall/panels.py" line="373"/>
+        <source>By category · % = spent ÷ funded</source>
+        <translation>按类别 · 百分比 = 支出 ÷ 到位</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/wall/panels.py" line="375"/>
+        <source>By source · % = spent ÷ funded</source>
+        <translation>按来源 · 百分比 = 支出 ÷ 到位</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/wall/panels.py" line="407"/>
         <source>Funding %1</source>
         <translation>经费保障 %1年</translation>
     </message>
     <message>
-        <location filename="../../center/windows/wall/panels.py" line="308" />
+        <location filename="../../center/windows/wall/panels.py" line="409"/>
         <source>Standard %1 · funded %2 · spent %3</source>
         <translation>标准 %1 · 到位 %2 · 支出 %3</translation>
     </message>
     <message>
-        <location filename="../../center/windows/wall/panels.py" line="315" />
-        <source>Execution %1 · funding gap %2</source>
-        <translation>执行率 %1 · 资金缺口 %2</translation>
-    </message>
-    <message>
-        <location filename="../../center/windows/wall/panels.py" line="320" />
+        <location filename="../../center/windows/wall/panels.py" line="432"/>
         <source>Standard</source>
         <translation>标准</translation>
     </message>
     <message>
-        <location filename="../../center/windows/wall/panels.py" line="320" />
-        <location filename="../../center/windows/wall/panels.py" line="330" />
+        <location filename="../../center/windows/wall/panels.py" line="432"/>
+        <location filename="../../center/windows/wall/panels.py" line="446"/>
         <source>Funded</source>
         <translation>到位</translation>
     </message>
     <message>
-        <location filename="../../center/windows/wall/panels.py" line="320" />
-        <location filename="../../center/windows/wall/panels.py" line="330" />
+        <location filename="../../center/windows/wall/panels.py" line="432"/>
+        <location filename="../../center/windows/wall/panels.py" line="446"/>
         <source>Spent</source>
         <translation>支出</translation>
     </message>
     <message>
-        <location filename="../../center/windows/wall/panels.py" line="348" />
+        <location filename="../../center/windows/wall/panels.py" line="467"/>
         <source>Community ranking</source>
         <translation>社区排名</translation>
     </message>
     <message>
-        <location filename="../../center/windows/wall/panels.py" line="351" />
+        <location filename="../../center/windows/wall/panels.py" line="470"/>
         <source>Score</source>
         <translation>得分</translation>
     </message>
     <message>
-        <location filename="../../center/windows/wall/panels.py" line="359" />
+        <location filename="../../center/windows/wall/panels.py" line="478"/>
         <source>Community ranking %1</source>
         <translation>社区排名 %1</translation>
     </message>
     <message>
-        <location filename="../../center/windows/wall/view.py" line="106" />
+        <location filename="../../center/windows/wall/view.py" line="109"/>
         <source>No alerts</source>
         <translation>暂无告警</translation>
     </message>
     <message>
-        <location filename="../../center/windows/wall/view.py" line="209" />
+        <location filename="../../center/windows/wall/view.py" line="222"/>
         <source>Lagging grids: %1</source>
         <translation>落后网格：%1</translation>
     </message>
@@ -537,22 +568,22 @@
 <context>
     <name>WallWindow</name>
     <message>
-        <location filename="../../center/windows/wall/window.py" line="41" />
+        <location filename="../../center/windows/wall/window.py" line="40"/>
         <source>Close the wall</source>
         <translation>关闭大屏</translation>
     </message>
     <message>
-        <location filename="../../center/windows/wall/window.py" line="44" />
+        <location filename="../../center/windows/wall/window.py" line="43"/>
         <source>Operator PIN to close the wall:</source>
         <translation>请输入操作员密码以关闭大屏：</translation>
     </message>
     <message>
-        <location filename="../../center/windows/wall/window.py" line="79" />
+        <location filename="../../center/windows/wall/window.py" line="78"/>
         <source>Command center wall</source>
         <translation>指挥中心大屏</translation>
     </message>
     <message>
-        <location filename="../../center/windows/wall/window.py" line="105" />
+        <location filename="../../center/windows/wall/window.py" line="105"/>
         <source>Wrong PIN.</source>
         <translation>密码错误。</translation>
     </message>

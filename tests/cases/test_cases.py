@@ -16,6 +16,7 @@ from center.cases.lifecycle import IntakeRequest
 from center.core.access import Actor, resolve_actor
 from center.core.clock import now
 from center.core.errors import InvalidInput, NotFound, PermissionDenied, UnknownUser
+from center.office import meetings
 from db.models import AgendaItem, AuditLog, Case, CaseEvent, ChangeCounter
 
 COORD = Actor("alice", "coordinator")
@@ -359,7 +360,7 @@ def test_reassign_restarts_the_department_clock(world, engine):
         cs.assign(engine, COORD, ch.code, ch.version, "D06", at=T0 + timedelta(hours=6))
 
 
-def test_escalation_creates_an_agenda_item(world, engine):
+def test_escalation_puts_the_case_on_the_boards_proposals(world, engine):
     ch = _intake(engine, sub="L07", assign_to="D06")
     before = _counter(engine, "meetings")
     res = cs.escalate(
@@ -374,11 +375,12 @@ def test_escalation_creates_an_agenda_item(world, engine):
         T0 + timedelta(hours=3),
     )
     with engine.connect() as conn:
-        item = conn.execute(
-            select(AgendaItem.title, AgendaItem.status, AgendaItem.case_id, AgendaItem.lead_dept_id)
-        ).one()
-    assert item[0] == f"{ch.code} 停车管理" and item[1] == "pending" and item[2] == c.id
-    assert item[3] == c.dept_id
+        assert conn.scalar(select(func.count()).select_from(AgendaItem)) == 0
+    props = meetings.proposals_at(engine, COORD, T0 + timedelta(hours=3))
+    assert [(p.reasons, p.cases) for p in props.proposals] == [(("escalated",), (ch.code,))]
+    assert props.proposals[0].title.startswith(f"停车管理（{ch.code}）")
+    earlier = meetings.proposals_at(engine, COORD, T0 + timedelta(hours=2), allocate=False)
+    assert earlier.proposals == ()
     assert _counter(engine, "meetings") == before + 1
     with pytest.raises(InvalidInput, match="^note: a reason is required"):
         cs.not_our_remit(engine, COORD, ch.code, res.version, note="  ")

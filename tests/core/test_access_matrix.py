@@ -29,7 +29,7 @@ from typing import Any
 
 import pytest
 from builders import Builder, account
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 
 from center.accounts import service as accounts
 from center.cases import lifecycle as cs
@@ -41,10 +41,11 @@ from center.core.context import KEY_CHECK, adopt_key
 from center.core.errors import PermissionDenied
 from center.interchange import service as ix
 from center.kpi.targets import set_target
+from center.office import meetings as mt
 from center.reporting import snapshots
 from center.visits import households, records
 from center.visits.planning import plan_for_staff
-from db.models import AuditLog, CaseEvent, Resident, Setting
+from db.models import AuditLog, Case, CaseEvent, Resident, Setting
 
 ROLES = (
     "leader",
@@ -89,6 +90,33 @@ EXPECTED: dict[str, tuple[str, tuple[str, ...]]] = {
     "import": ("import a file", (N, N, N, N, N, N, Y, N)),
     "holidays.import": ("import the holidays", (N, N, N, N, N, N, Y, N)),
     "pii.adopt_key": ("adopt the PI key", (N, N, N, N, N, N, Y, N)),
+    "budget.line.create": ("record a funding line", (N, N, N, N, N, Y, N, N)),
+    "budget.line.correct": ("correct a funding line", (N, N, N, N, N, Y, N, N)),
+    "budget.line.void": ("void a funding line (with a reason)", (N, N, N, N, N, Y, N, N)),
+    "budget.expenditure.create": ("record an expenditure", (N, N, N, N, N, Y, N, N)),
+    "budget.expenditure.correct": ("correct an expenditure", (N, N, N, N, N, Y, N, N)),
+    "budget.expenditure.void": ("void an expenditure (with a reason)", (N, N, N, N, N, Y, N, N)),
+    "budget.import": ("import funding lines or expenditures", (N, N, N, N, N, Y, N, N)),
+    "budget.export": ("export funding lines or expenditures", (N, N, N, N, N, Y, N, N)),
+    "budget.settings": (
+        "set a year's budget standard (per household, split)",
+        (N, N, N, N, N, Y, Y, N),
+    ),
+    "budget.disclosure": ("build the public disclosure (公开明细)", (N, N, N, N, N, Y, N, N)),
+    "meeting.new": ("plan a joint meeting", (N, Y, N, N, N, N, N, N)),
+    "meeting.held": ("record a joint meeting as held", (N, Y, N, N, N, N, N, N)),
+    "meeting.add": ("add an agenda item by hand", (N, Y, N, N, N, N, N, N)),
+    "meeting.accept": ("accept a proposal onto the agenda", (N, Y, N, N, N, N, N, N)),
+    "meeting.drop": ("drop a proposal or agenda item", (N, Y, N, N, N, N, N, N)),
+    "meeting.decide": ("record a meeting's decision on an item", (N, Y, N, N, N, N, N, N)),
+    "meeting.ack": (
+        "acknowledge a decided item (lead department)",
+        (N, NO_ACCT, OWN, N, N, N, N, N),
+    ),
+    "meeting.progress": ("add a progress note to an item", (N, NO_ACCT, OWN, N, N, N, N, N)),
+    "meeting.done": ("close an item with a closing note", (N, Y, OWN, N, N, N, N, N)),
+    "minutes.build": ("build a meeting's agenda or minutes", (N, Y, N, N, Y, N, N, N)),
+    "minutes.approve": ("approve a meeting's minutes", (N, Y, N, N, Y, N, N, N)),
 }
 # the reads of personal information and case lists (spec/access.md: a department its
 # own department's queue and cases' households, a grid worker its grid's; leader,
@@ -106,6 +134,7 @@ EXPECTED_READS: dict[str, tuple[str, tuple[str, ...]]] = {
     "visits.plan": ("plan a grid worker's visits", (N, Y, N, OWN, N, N, N, N)),
     "accounts.list": ("list the accounts", (N, N, N, N, N, N, Y, N)),
     "audit.list": ("read the audit log", (N, N, N, N, Y, N, Y, N)),
+    "budget.ledger": ("read the funding lines and expenditures", (Y, N, N, N, N, Y, Y, N)),
 }
 #: cells the service does not enforce yet: the reveal is checked by role only
 #: (center/visits/households.py should call center.core.access.require_household_scope).
@@ -288,7 +317,82 @@ def _operations(w: World, tmp: Path) -> dict[str, Callable[[str], Act]]:
             conn.execute(delete(Setting).where(Setting.key == KEY_CHECK))
         return lambda actor: adopt_key(w.engine, cipher, actor)
 
+    coord = w.actors["coordinator"]
+    soon = date.today() + timedelta(days=7)
+    mt.create_meeting(w.engine, coord, held_on=soon, title="联席会议", chair="主任")
+
+    def item(status: str, side: str) -> int:
+        """An agenda item in ``status`` for an escalated case of the side's department."""
+        code, _ = w.case("assigned", side)
+        with w.engine.begin() as conn:
+            conn.execute(
+                update(Case).where(Case.code == code).values(escalated=True, escalated_at=w.t0)
+            )
+        props = mt.proposals_at(w.engine, coord).proposals
+        item_id = next(p.id for p in props if p.cases == (code,))
+        assert item_id is not None
+        if status == "proposed":
+            return item_id
+        mt.accept(w.engine, coord, item_id)
+        if status == "on_agenda":
+            return item_id
+        lead = "D01" if side == "A" else "D02"
+        mt.decide(w.engine, coord, item_id, lead=lead, measures="联合整治", due=soon)
+        if status == "decided":
+            return item_id
+        mt.ack(w.engine, w.actors["department"] if side == "A" else coord, item_id)
+        return item_id
+
+    def on_item(status: str, fn: Callable[..., object], **kw: Any):
+        def prepare(side: str) -> Act:
+            item_id = item(status, side)
+            return lambda actor: fn(w.engine, actor, item_id, **kw)
+
+        return prepare
+
+    def new_meeting(side: str) -> Act:
+        return lambda actor: mt.create_meeting(
+            w.engine, actor, held_on=soon, title="临时联席会议", chair="主任"
+        )
+
+    def held(side: str) -> Act:
+        m = mt.create_meeting(w.engine, coord, held_on=date.today(), title="例会", chair="主任")
+        return lambda actor: mt.hold_meeting(w.engine, actor, m.code, attending=["D01"])
+
+    def add_topic(side: str) -> Act:
+        return lambda actor: mt.add_item(
+            w.engine, actor, mt.next_meeting(w.engine).code, topic="议题"
+        )
+
+    def held_meeting() -> str:
+        w.n += 1
+        day = date.today() - timedelta(days=w.n)
+        m = mt.create_meeting(w.engine, coord, held_on=day, title=f"例会{w.n}", chair="主任")
+        mt.hold_meeting(w.engine, coord, m.code)
+        return m.code
+
+    def build_minutes(side: str) -> Act:
+        code = held_meeting()
+        return lambda actor: snapshots.save_draft(w.engine, "minutes", code, "all", actor)
+
+    def approve_minutes(side: str) -> Act:
+        draft = snapshots.save_draft(w.engine, "minutes", held_meeting(), "all", coord)
+        return lambda actor: snapshots.approve(w.engine, draft.id, actor)
+
     return {
+        "minutes.build": build_minutes,
+        "minutes.approve": approve_minutes,
+        "meeting.new": new_meeting,
+        "meeting.held": held,
+        "meeting.add": add_topic,
+        "meeting.accept": on_item("proposed", mt.accept),
+        "meeting.drop": on_item("on_agenda", mt.drop, reason="已解决"),
+        "meeting.decide": on_item(
+            "on_agenda", mt.decide, lead="D01", measures="协调解决", due=soon
+        ),
+        "meeting.ack": on_item("decided", mt.ack),
+        "meeting.progress": on_item("in_execution", mt.progress, note="进展"),
+        "meeting.done": on_item("in_execution", mt.done, note="办结"),
         "case.intake": intake,
         "case.respond": on_case("assigned", cs.respond),
         "case.assign": on_case("received", cs.assign, "D03"),
@@ -318,7 +422,119 @@ def _operations(w: World, tmp: Path) -> dict[str, Callable[[str], Act]]:
         "import": import_,
         "holidays.import": holidays,
         "pii.adopt_key": adopt,
+        **_budget_operations(w, tmp),
     }
+
+
+def _budget_operations(w: World, tmp: Path) -> dict[str, Callable[[str], Act]]:
+    """The ledger's writes (center.office.ledger, center.interchange.budget,
+    reports.disclosure): each on a fresh funding line or expenditure."""
+    from center.interchange.budget import export_budget, import_budget
+    from center.office import ledger
+    from reports.disclosure import build_disclosure
+
+    fin = w.actors["finance"]
+    year = date.today().year
+
+    def new_line() -> ledger.LineRecord:
+        w.n += 1
+        values = {"line_code": f"BL{w.n}", "year": year, "category": "activities"}
+        values |= {"source": "fiscal", "amount": "100.00"}
+        return ledger.create_line(w.engine, fin, values)
+
+    def new_spend() -> ledger.ExpenditureRecord:
+        line = new_line()
+        values = {"voucher_no": f"EX{w.n}", "line_code": line.line_code, "amount": "10.00"}
+        values |= {"spent_on": date(year, 1, 1), "payee": "服务中心"}
+        return ledger.create_expenditure(w.engine, fin, values)
+
+    def line_create(side: str) -> Act:
+        w.n += 1
+        values = {"line_code": f"NL{w.n}", "year": year, "category": "personnel"}
+        values |= {"source": "social_fund", "amount": "5.00"}
+        return lambda actor: ledger.create_line(w.engine, actor, values)
+
+    def line_correct(side: str) -> Act:
+        r = new_line()
+        values = {**r.values(), "amount": "120.00"}
+        return lambda actor: ledger.correct_line(w.engine, actor, r.line_code, r.version, values)
+
+    def line_void(side: str) -> Act:
+        r = new_line()
+        return lambda actor: ledger.void_line(w.engine, actor, r.line_code, r.version, "重复")
+
+    def spend_create(side: str) -> Act:
+        line = new_line()
+        values = {"voucher_no": f"NX{w.n}", "line_code": line.line_code, "amount": "1.00"}
+        values |= {"spent_on": date(year, 1, 1), "payee": "服务中心"}
+        return lambda actor: ledger.create_expenditure(w.engine, actor, values)
+
+    def spend_correct(side: str) -> Act:
+        r = new_spend()
+        values = {**r.values(), "amount": "11.00"}
+        return lambda actor: ledger.correct_expenditure(
+            w.engine, actor, r.voucher_no, r.version, values
+        )
+
+    def spend_void(side: str) -> Act:
+        r = new_spend()
+        return lambda actor: ledger.void_expenditure(w.engine, actor, r.voucher_no, r.version, "错")
+
+    def import_(side: str) -> Act:
+        w.n += 1
+        path = tmp / f"lines{w.n}.csv"
+        path.write_text(
+            f"line_code,year,category,source,amount\nIL{w.n},{year},equipment,fiscal,9.00\n",
+            encoding="utf-8",
+        )
+        return lambda actor: import_budget(w.engine, actor, "lines", path)
+
+    def export(side: str) -> Act:
+        return lambda actor: export_budget(w.engine, actor, "lines", tmp / "lines-out.csv")
+
+    def settings(side: str) -> Act:
+        w.n += 1
+        amount = f"{20 + w.n}.00"
+        return lambda actor: ledger.set_budget_settings(w.engine, actor, year, amount)
+
+    def disclosure(side: str) -> Act:
+        quarter = f"{year}Q1"
+        return lambda actor: build_disclosure(w.engine, actor, quarter, tmp / "d.xlsx")
+
+    return {
+        "budget.line.create": line_create,
+        "budget.line.correct": line_correct,
+        "budget.line.void": line_void,
+        "budget.expenditure.create": spend_create,
+        "budget.expenditure.correct": spend_correct,
+        "budget.expenditure.void": spend_void,
+        "budget.import": import_,
+        "budget.export": export,
+        "budget.settings": settings,
+        "budget.disclosure": disclosure,
+    }
+
+
+def _budget_read(w: World) -> Callable[[str], Read]:
+    from center.office import ledger
+
+    fin = w.actors["finance"]
+    ledger.create_line(
+        w.engine,
+        fin,
+        {
+            "line_code": "RL",
+            "year": 2026,
+            "category": "equipment",
+            "source": "fiscal",
+            "amount": "1.00",
+        },
+    )
+
+    def read(side: str) -> Read:
+        return lambda actor: "RL" in {r.line_code for r in ledger.list_lines(w.engine, actor)}
+
+    return read
 
 
 Read = Callable[[Actor], bool]
@@ -381,6 +597,7 @@ def _reads(w: World) -> dict[str, Callable[[str], Read]]:
         "visits.plan": plan,
         "accounts.list": users,
         "audit.list": audit,
+        "budget.ledger": _budget_read(w),
     }
 
 

@@ -26,14 +26,18 @@ from db import backup as bk
 from db.engine import current_revision, downgrade, head_revision, make_engine, upgrade
 from db.models import (
     AgendaItem,
+    AgendaItemCase,
+    AgendaItemDept,
+    AgendaNote,
     AuditLog,
     Base,
     BudgetLine,
     Case,
+    Department,
     Expenditure,
     Household,
     JointMeeting,
-    MeetingDecision,
+    MeetingAttendee,
     Resident,
     Setting,
 )
@@ -101,7 +105,7 @@ def _fill(engine: Engine) -> None:
         line = conn.execute(
             insert(BudgetLine)
             .values(
-                code="B1",
+                line_code="B1",
                 year=2026,
                 category="activities",
                 source="fiscal",
@@ -111,11 +115,11 @@ def _fill(engine: Engine) -> None:
         ).scalar_one()
         conn.execute(
             insert(Expenditure).values(
-                code="E1",
+                voucher_no="E1",
                 budget_line_id=line,
                 spent_on=date(2026, 10, 12),
                 amount=Decimal("0.10"),
-                description="打印走访表",
+                payee="打印走访表",
             )
         )
         meeting = conn.execute(
@@ -123,14 +127,32 @@ def _fill(engine: Engine) -> None:
             .values(code="M1", held_on=date(2026, 10, 28), title="联席会议", status="held")
             .returning(JointMeeting.id)
         ).scalar_one()
+        d01, d02 = (
+            conn.scalar(select(Department.id).where(Department.code == code))
+            for code in ("D01", "D02")
+        )
+        conn.execute(insert(MeetingAttendee).values(meeting_id=meeting, dept_id=d01))
         item = conn.execute(
             insert(AgendaItem)
-            .values(meeting_id=meeting, title="议题", created_at=at(2026, 10, 22))
+            .values(
+                meeting_id=meeting,
+                title="议题",
+                reasons="escalated,cluster",
+                status="decided",
+                lead_dept_id=d01,
+                measures="决定",
+                due_on=date(2026, 11, 10),
+                created_at=at(2026, 10, 22),
+                accepted_at=at(2026, 10, 23),
+                decided_at=at(2026, 10, 28, 15),
+            )
             .returning(AgendaItem.id)
         ).scalar_one()
+        conn.execute(insert(AgendaItemCase).values(item_id=item, case_id=later))
+        conn.execute(insert(AgendaItemDept).values(item_id=item, dept_id=d02))
         conn.execute(
-            insert(MeetingDecision).values(
-                agenda_item_id=item, text="决定", decided_at=at(2026, 10, 28, 15)
+            insert(AgendaNote).values(
+                item_id=item, at=at(2026, 10, 28, 15), actor="coord", kind="decide", text="决定"
             )
         )
         conn.execute(insert(Setting).values(key="wall_pin", value="2468"))

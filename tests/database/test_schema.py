@@ -121,7 +121,7 @@ def test_round_trip_aware_datetimes_and_money(engine):
         )
         s.add(
             BudgetLine(
-                code="B1",
+                line_code="B1",
                 year=2026,
                 category="personnel",
                 source="fiscal",

@@ -24,14 +24,19 @@ from center.demo.geo import group_tiles, tessellate
 from center.demo.people import id_check_digit, id_number_valid
 from center.kpi.derive import recompute_repeats
 from center.office.budget import budget_summary
+from center.office.meetings import REASONS, board_view
 from db.models import (
+    ITEM_STATUSES,
     SPECIAL_GROUPS,
     USER_ROLES,
     AgendaItem,
+    AgendaItemCase,
+    AgendaNote,
     AppUser,
     AuditLog,
     Base,
     Case,
+    CaseEvent,
     ChangeCounter,
     Community,
     Grid,
@@ -372,12 +377,52 @@ def _check_office(engine: Engine, summary) -> None:
     assert len(meetings) == summary.meetings == 14  # Nov 2025 … Nov 2026 + December plan
     assert len({(d.year, d.month) for d, _ in meetings}) == 14
     assert all((s == "held") == (d < AS_OF.date()) for d, s in meetings)
-    items = _rows(engine, AgendaItem, AgendaItem.case_id, AgendaItem.status, AgendaItem.due_on)
-    assert len(items) == summary.agenda_items
+    items = _rows(engine, AgendaItem)
+    assert summary.agenda_items == sum(1 for i in items if i.accepted_at is not None)
+    assert {i.status for i in items} <= set(ITEM_STATUSES)
+    board = board_view(engine, AS_OF)
+    counts = board.counts
+    # a realistic mix: proposals, the next meeting's agenda, decided, in execution, done
+    assert counts["proposed"] >= 3 and counts["on_agenda"] >= 1 and counts["done"] >= 10
+    assert counts["decided"] + counts["in_execution"] >= 2
+    assert board.overdue and board.next_meeting is not None
+    assert board.next_meeting.date == date(2026, 11, 11) and board.next_meeting.time == "14:30"
+    assert {r for p in board.columns["proposed"] for r in p.reasons} <= set(REASONS)
+    accepted = [set((i.reasons or "").split(",")) for i in items if i.accepted_at is not None]
+    assert any("escalated" in r for r in accepted)  # the escalated cases, and others:
+    assert any(r & {"overdue", "bounced", "cluster"} and "escalated" not in r for r in accepted)
+    assert any(i.kind == "topic" for i in items)  # added by hand
+    assert any(i.status == "dropped" and i.drop_reason for i in items)
+    for item in (i for i in items if i.status in ("decided", "in_execution", "done")):
+        assert item.lead_dept_id and item.measures and item.due_on and item.decided_at
+        assert (item.acked_at is not None) == (item.status != "decided")
+        assert (item.closing_note is not None) == (item.status == "done")
     with engine.connect() as conn:
-        escalated = set(conn.scalars(select(Case.id).where(Case.escalated)))
-    assert escalated == {cid for cid, _, _ in items if cid is not None}
-    assert {s for _, s, _ in items} <= {"pending", "scheduled", "decided", "in_progress", "done"}
+        escalated = set(conn.scalars(select(Case.code).where(Case.escalated)))
+        linked = set(
+            conn.scalars(
+                select(Case.code)
+                .join(AgendaItemCase, AgendaItemCase.case_id == Case.id)
+                .join(AgendaItem, AgendaItem.id == AgendaItemCase.item_id)
+                .where(AgendaItem.status.in_(("on_agenda", "decided", "in_execution", "done")))
+            )
+        )
+        # every assignment names its department; some cases went to two departments
+        assigns = conn.execute(
+            select(CaseEvent.case_id, CaseEvent.dept_id).where(CaseEvent.kind == "assign")
+        ).all()
+        # every item's move has its history note and its audit row, by a demo account
+        notes = conn.scalar(select(func.count()).select_from(AgendaNote)) or 0
+        actors = set(conn.scalars(select(AuditLog.actor).where(AuditLog.action != "demo.build")))
+    proposed = {c for p in board.columns["proposed"] if "escalated" in p.reasons for c in p.cases}
+    assert escalated == (escalated & linked) | proposed  # on an agenda, else proposed
+    assert escalated & linked and all(d is not None for _, d in assigns)
+    per_case = defaultdict(set)
+    for case_id, dept in assigns:
+        per_case[case_id].add(dept)
+    assert any(len(d) >= 2 for d in per_case.values())
+    assert notes >= summary.agenda_items * 3
+    assert {"coord1", "coord2", "coord3"} <= actors and any(a.startswith("dept_d") for a in actors)
     budget = budget_summary(engine, 2026, AS_OF)
     assert budget.households > 0 and budget.standard == 20 * budget.households
     assert 0 < budget.gap < budget.standard * 3 / 10  # most, not all, of the standard
@@ -386,9 +431,11 @@ def _check_office(engine: Engine, summary) -> None:
     assert all(row.spent > 0 for row in budget.by_quarter[:3])
     with engine.connect() as conn:
         assert min(conn.scalars(select(ChangeCounter.counter))) >= 1
-        audit = conn.execute(select(AuditLog.action, AuditLog.detail)).all()
-    assert [a for a, _ in audit] == ["demo.build"]
-    assert json.loads(audit[0][1])["seed"] == 11
+        audit = conn.execute(select(AuditLog.action, AuditLog.detail).order_by(AuditLog.id)).all()
+    assert audit[-1][0] == "demo.build"  # after the meetings the services ran
+    builds = [json.loads(detail) for a, detail in audit if a == "demo.build"]
+    assert len(builds) == 1 and builds[0]["seed"] == 11
+    assert {a.split(".")[0] for a, _ in audit} >= {"meeting", "meeting_item"}
 
 
 def test_small_street_invariants(ctx):
@@ -497,7 +544,7 @@ def test_refuses_a_database_with_a_street_and_replaces_on_request(ctx):
     with ctx.engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(Grid)) == 6
         actions = conn.scalars(select(AuditLog.action).order_by(AuditLog.id)).all()
-    assert actions == ["demo.build", "demo.build"]
+    assert [a for a in actions if a.startswith("demo.")] == ["demo.build", "demo.build"]
     indexes = {ix["name"] for ix in inspect(ctx.engine).get_indexes("cases")}
     assert {"ix_case_received", "ix_cases_repeat_of_id"} <= set(indexes)
 
@@ -524,6 +571,26 @@ def test_cancelling_from_the_progress_callback_writes_nothing(ctx):
         assert _count(ctx.engine, model) == 0
     dones = [d for d, _, _ in seen]
     assert dones == sorted(dones) and seen[0][1] == 1000
+
+
+def test_cancelling_while_the_meetings_run_clears_the_street(ctx):
+    """The meetings go through the services after the street is committed: a cancel
+    there removes the street again."""
+
+    seen: list[int] = []
+
+    def progress(done: int, total: int, label: str) -> None:
+        if label == "联席会议":
+            seen.append(done)
+            if len(seen) == 3:  # some meetings are written by then
+                raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        build_demo(ctx, seed=3, progress=progress, **TINY)
+    for model in (Household, Visit, Grid, Case, JointMeeting, AgendaItem, AgendaNote):
+        assert _count(ctx.engine, model) == 0
+    build_demo(ctx, seed=3, **TINY)  # and the demo can be built again at once
+    assert _count(ctx.engine, JointMeeting) == 14
 
 
 def test_progress_reaches_the_total(ctx):

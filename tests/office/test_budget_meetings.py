@@ -6,16 +6,13 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from center.office.budget import budget_summary
-from center.office.meetings import meeting_board
 from db.engine import transaction
 from db.models import (
-    AgendaItem,
     BudgetLine,
     Community,
     Expenditure,
     Grid,
     Household,
-    JointMeeting,
     Setting,
     Street,
 )
@@ -45,28 +42,28 @@ def test_budget_standard_funding_gap_and_execution(engine):
         _households(s, 100, 5, 3)
         lines = [
             BudgetLine(
-                code="F1",
+                line_code="F1",
                 year=2026,
                 category="personnel",
                 source="fiscal",
                 amount=Decimal("1000.00"),
             ),
             BudgetLine(
-                code="F2",
+                line_code="F2",
                 year=2026,
                 category="activities",
                 source="social_fund",
                 amount=Decimal("500.00"),
             ),
             BudgetLine(
-                code="F3",
+                line_code="F3",
                 year=2026,
                 category="equipment",
-                source="purchase",
+                source="purchase_of_services",
                 amount=Decimal("100.00"),
             ),
             BudgetLine(
-                code="F0",
+                line_code="F0",
                 year=2025,
                 category="equipment",
                 source="fiscal",
@@ -78,25 +75,25 @@ def test_budget_standard_funding_gap_and_execution(engine):
         s.add_all(
             [
                 Expenditure(
-                    code="E1",
+                    voucher_no="E1",
                     budget_line_id=lines[0].id,
                     spent_on=date(2026, 2, 1),
                     amount=Decimal("400.00"),
-                    description="培训",
+                    payee="培训",
                 ),
                 Expenditure(
-                    code="E2",
+                    voucher_no="E2",
                     budget_line_id=lines[2].id,
                     spent_on=date(2026, 5, 1),
                     amount=Decimal("150.50"),
-                    description="终端",
+                    payee="终端",
                 ),
                 Expenditure(
-                    code="E3",
+                    voucher_no="E3",
                     budget_line_id=lines[1].id,
                     spent_on=date(2026, 12, 1),
                     amount=Decimal("50.00"),
-                    description="活动",
+                    payee="活动",
                 ),  # after as-of
             ]
         )
@@ -134,46 +131,3 @@ def test_budget_per_household_setting(engine):
         s.get(Setting, "budget.yuan_per_household").value = "25"
     b = budget_summary(engine, 2026, as_of=datetime(2026, 11, 1, tzinfo=CST))
     assert b.standard == Decimal("250.00") and b.funded == 0 and b.execution is None
-
-
-def test_meeting_board(engine):
-    now = datetime(2026, 11, 10, 9, tzinfo=CST)
-    with transaction(engine) as s:
-        m1 = JointMeeting(
-            code="M1", held_on=date(2026, 10, 28), title="十月联席会议", status="held"
-        )
-        m2 = JointMeeting(code="M2", held_on=date(2026, 11, 25), title="十一月联席会议")
-        s.add_all([m1, m2])
-        s.flush()
-        s.add_all(
-            [
-                AgendaItem(
-                    meeting_id=m1.id,
-                    title="加装电梯",
-                    status="in_progress",
-                    due_on=date(2026, 11, 5),
-                    created_at=now,
-                ),
-                AgendaItem(
-                    meeting_id=m1.id,
-                    title="停车难",
-                    status="decided",
-                    due_on=date(2026, 12, 5),
-                    created_at=now,
-                ),
-                AgendaItem(title="噪音扰民", status="pending", created_at=now),
-                AgendaItem(
-                    meeting_id=m1.id,
-                    title="已完成事项",
-                    status="done",
-                    due_on=date(2026, 11, 1),
-                    created_at=now,
-                ),
-            ]
-        )
-    b = meeting_board(engine, as_of=now)
-    assert b.counts == {"pending": 1, "scheduled": 0, "decided": 1, "in_progress": 1, "done": 1}
-    assert b.overdue == 1
-    assert b.next_meeting == date(2026, 11, 25) and b.last_meeting == date(2026, 10, 28)
-    assert [i.title for i in b.items] == ["加装电梯", "停车难", "噪音扰民"]
-    assert b.items[0].overdue and not b.items[1].overdue

@@ -122,7 +122,7 @@ def _street(engine) -> Builder:
         line = conn.execute(
             insert(BudgetLine)
             .values(
-                code="B1",
+                line_code="B1",
                 year=2026,
                 category="personnel",
                 source="fiscal",
@@ -132,11 +132,11 @@ def _street(engine) -> Builder:
         ).scalar_one()
         conn.execute(
             insert(Expenditure).values(
-                code="X1",
+                voucher_no="X1",
                 budget_line_id=line,
                 spent_on=date(2026, 6, 1),
                 amount=Decimal("40.00"),
-                description="补贴",
+                payee="补贴",
             )
         )
         meeting = conn.execute(

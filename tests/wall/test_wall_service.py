@@ -31,6 +31,7 @@ from builders import Builder, at
 from shapely.geometry import Point, shape
 from sqlalchemy import Engine, update
 
+from center.office.meetings import COLUMNS
 from center.wall import model as d
 from db.models import Grid, Household, KpiTarget
 
@@ -302,7 +303,10 @@ def test_base_has_labels_inside_grids_and_the_outline(street: Engine):
 
 def test_meetings_budget_and_ranking_parts(street: Engine):
     meetings = d.load_meetings(street, T)
-    assert meetings.board.counts["pending"] == 0
+    assert list(meetings.board.counts) == list(COLUMNS)
+    assert meetings.board.counts["on_agenda"] == 0 and meetings.board.overdue == ()
+    assert meetings.board.next_meeting is None
+    assert all(p.id is None for p in meetings.board.columns["proposed"])  # nothing written
     budget = d.load_budget(street, T)
     assert budget.summary.year == 2026
     assert budget.summary.households == 6

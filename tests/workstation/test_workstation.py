@@ -342,7 +342,7 @@ def test_spot_check_view(qtbot, street, ctx):
         window.shutdown()
 
 
-@pytest.mark.parametrize("view", ["inbox", "case", "household", "planning"])
+@pytest.mark.parametrize("view", ["inbox", "case", "household", "planning", "meetings"])
 def test_snapshot_renders_every_view(qtbot, ctx, street, view):
     from center.windows.workstation.snapshot import render_workstation
 

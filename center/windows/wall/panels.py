@@ -6,10 +6,13 @@ Each panel has ``set_unit(unit)`` (pixels per pixel of a 1080-pixel-high wall) a
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
-from decimal import Decimal
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -19,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from center.office.meetings import ITEM_STATUSES
+from center.office.meetings import COLUMNS
 from center.wall.model import (
     HEADLINE_KPIS,
     SECONDARY_KPIS,
@@ -36,7 +39,7 @@ from widgets.bars import BarRow, GroupedBars
 from widgets.gauge import Gauge
 from widgets.panel import Panel
 from widgets.sparkline import Sparkline
-from widgets.theme import font
+from widgets.theme import WALL, Palette, font
 
 translate = QCoreApplication.translate
 
@@ -227,62 +230,140 @@ class KpiPanel(Panel):
 # Joint meetings
 
 
+#: a case number in an item's title: the wall, read from across the room, leaves it out
+_CASE_NO = re.compile(r"（[A-Z]\d{6,}）\s*")
+
+
+def _wall_title(title: str) -> str:
+    """An agenda item's title for the wall: ``停车管理（K2026…） 某网格`` → ``停车管理 某网格``."""
+    return _CASE_NO.sub(" ", title).strip()
+
+
+class FitList(QLabel):
+    """Lines one under the other, as many as fit the label's height; when some do not
+    fit, the last line says how many more there are, so the list accounts for every
+    entry. Each line is elided at the right edge to the label's width."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._lines: list[str] = []
+        self._more: Callable[[int], str] = lambda n: f"+{n}"
+        self.setWordWrap(False)
+        self.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+
+    def set_lines(self, lines: Sequence[str], more: Callable[[int], str]) -> None:
+        self._lines = list(lines)
+        self._more = more
+        self._fit()
+
+    def lines(self) -> list[str]:
+        return list(self._lines)
+
+    def shown(self) -> tuple[int, int]:
+        """(lines shown, entries counted in the "more" line)."""
+        n = self.capacity()
+        if len(self._lines) <= n:
+            return len(self._lines), 0
+        shown = max(0, n - 1)
+        return shown, len(self._lines) - shown
+
+    def capacity(self) -> int:
+        """How many lines fit the label's height."""
+        spacing = max(1, self.fontMetrics().lineSpacing())
+        return max(1, (self.contentsRect().height() + self.fontMetrics().leading()) // spacing)
+
+    def _fit(self) -> None:
+        shown, more = self.shown()
+        width = max(1, self.contentsRect().width())
+        fm = self.fontMetrics()
+        out = [fm.elidedText(line, Qt.TextElideMode.ElideRight, width) for line in self._lines]
+        out = out[:shown]
+        if more:
+            out.append(fm.elidedText(self._more(more), Qt.TextElideMode.ElideRight, width))
+        self.setText("\n".join(out))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit()
+
+
 class MeetingPanel(Panel):
+    """The joint-meeting board (center.office.meetings.board_view): the items in each
+    column, the overdue items (all of them, or as many as fit and how many more) with
+    their lead department and due date, and the next meeting."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(translate("Wall", "Joint meetings"), parent)
         self.counts: dict[str, tuple[QLabel, QLabel]] = {}
         tiles = QGridLayout()
         tiles.setContentsMargins(0, 0, 0, 0)
-        for i, status in enumerate(ITEM_STATUSES):
+        self._tiles = tiles
+        for i, status in enumerate(COLUMNS):
             number = _label("—", "big")
             number.setAlignment(Qt.AlignmentFlag.AlignCenter)
             caption = _label(texts.status_name(status), "muted")
-            caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            caption.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
             tiles.addWidget(number, 0, i)
             tiles.addWidget(caption, 1, i)
+            tiles.setColumnStretch(i, 1)
             self.counts[status] = (number, caption)
         self.body().addLayout(tiles)
-        self.overdue = _label("")
         self.next_meeting = _label("")
-        self.items = _label("", "muted")
-        self.items.setWordWrap(True)
-        self.items.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.items.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
-        self.body().addWidget(self.overdue)
+        self.next_meeting.setWordWrap(True)
+        self.overdue = _label("")
+        self.items = FitList(self)
         self.body().addWidget(self.next_meeting)
+        self.body().addWidget(self.overdue)
         self.body().addWidget(self.items, 1)
 
     def set_unit(self, unit: float) -> None:
         super().set_unit(unit)
+        self._tiles.setHorizontalSpacing(0)
         for number, caption in self.counts.values():
             number.setFont(font(40 * unit, bold=True))
-            caption.setFont(font(19 * unit))
+            caption.setFont(font(18 * unit))
+            # "On the agenda" takes two lines in English; 已列入议程 fits in one
+            caption.setWordWrap(not texts.is_chinese())
         self.overdue.setFont(font(24 * unit, bold=True))
-        self.next_meeting.setFont(font(21 * unit))
+        self.next_meeting.setFont(font(20 * unit))
         self.items.setFont(font(19 * unit))
 
     def show_meetings(self, part: MeetingPart) -> None:
         board = part.board
         for status, (number, _caption) in self.counts.items():
             number.setText(str(board.counts.get(status, 0)))
+        overdue = board.overdue_items()
         self.overdue.setText(
-            translate("Wall", "Overdue items: %1").replace("%1", str(board.overdue))
+            translate("Wall", "Overdue items: %1").replace("%1", str(len(overdue)))
         )
-        set_state(self.overdue, "bad" if board.overdue else "ok")
-        if board.next_meeting is not None:
+        set_state(self.overdue, "bad" if overdue else "ok")
+        nxt = board.next_meeting
+        if nxt is not None:
+            when = texts.short_date(nxt.date) + (f" {nxt.time}" if nxt.time else "")
             text = (
                 translate("Wall", "Next meeting: %1 %2")
-                .replace("%1", texts.short_date(board.next_meeting))
-                .replace("%2", board.next_meeting_title or "")
+                .replace("%1", when)
+                .replace("%2", nxt.title or "")
             )
         else:
             text = translate("Wall", "Next meeting: none scheduled")
         self.next_meeting.setText(text)
         lines = []
-        for item in [i for i in board.items if i.overdue][:3]:
-            dept = f" · {item.lead_dept}" if item.lead_dept else ""
-            lines.append(f"⚠ {item.title}{dept} · {texts.short_date(item.due_on)}")
-        self.items.setText("\n".join(lines))
+        for item in overdue:
+            parts = [translate("Wall", "due %1").replace("%1", texts.short_date(item.due))]
+            if item.lead:
+                parts.append(item.lead_name or item.lead)
+            parts.append(_wall_title(item.title))
+            lines.append("⚠ " + " · ".join(parts))
+        self.items.set_lines(
+            lines, lambda n: translate("Wall", "… and %1 more").replace("%1", str(n))
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -290,22 +371,47 @@ class MeetingPanel(Panel):
 
 
 class BudgetPanel(Panel):
+    """The year's money: the totals with what each percentage is of (execution = spent
+    ÷ funded, 到位率 = funded ÷ standard), the run-rate forecast with the categories at
+    risk, then categories and sources as two separate, titled bar groups."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(translate("Wall", "Funding"), parent)
         self.totals = _label("")
         self.totals.setWordWrap(True)
         self.execution = _label("")
+        self.execution.setWordWrap(True)
+        self.forecast = _label("")
+        self.forecast.setWordWrap(True)
+        self.category_title = _label(translate("Wall", "By category · % = spent ÷ funded"), "muted")
         self.by_category = GroupedBars(self)
+        self.source_title = _label(translate("Wall", "By source · % = spent ÷ funded"), "muted")
         self.by_source = GroupedBars(self)
         self.body().addWidget(self.totals)
         self.body().addWidget(self.execution)
+        self.body().addWidget(self.forecast)
+        self.body().addWidget(self.category_title)
         self.body().addWidget(self.by_category, 3)
-        self.body().addWidget(self.by_source, 2)
+        self.body().addWidget(self.source_title)
+        self.body().addWidget(self.by_source, 3)
+        self._shift_source_colours(WALL)
+
+    def _shift_source_colours(self, palette: Palette) -> None:
+        """Sources show funded and spent: the same colours as the categories' bars."""
+        self.by_source.set_palette(replace(palette, series=palette.series[1:] or palette.series))
+
+    def set_palette(self, palette: Palette) -> None:
+        super().set_palette(palette)
+        self.by_category.set_palette(palette)
+        self._shift_source_colours(palette)
 
     def set_unit(self, unit: float) -> None:
         super().set_unit(unit)
-        self.totals.setFont(font(20 * unit))
-        self.execution.setFont(font(22 * unit, bold=True))
+        self.totals.setFont(font(18 * unit))
+        self.execution.setFont(font(20 * unit, bold=True))
+        self.forecast.setFont(font(18 * unit))
+        self.category_title.setFont(font(18 * unit))
+        self.source_title.setFont(font(18 * unit))
         self.by_category.set_unit(unit)
         self.by_source.set_unit(unit)
 
@@ -319,12 +425,22 @@ class BudgetPanel(Panel):
             .replace("%3", texts.money(s.spent))
         )
         gap_state = "ok" if s.gap <= 0 else ("bad" if (s.gap_rate or 0) > 0.1 else "warn")
+        funded_rate = None if s.standard == 0 else float(s.funded / s.standard)
         self.execution.setText(
-            translate("Wall", "Execution %1 · funding gap %2")
+            translate("Wall", "Spent %1 of funding · funded %2 of standard")
             .replace("%1", texts.percent(s.execution))
-            .replace("%2", texts.money(max(s.gap, Decimal(0))))
+            .replace("%2", texts.percent(funded_rate))
         )
         set_state(self.execution, gap_state)
+        at_risk = [texts.category_name(k) for k in s.at_risk]
+        if at_risk:
+            text = translate("Wall", "Year-end forecast %1 · over funding: %2").replace(
+                "%2", "、".join(at_risk)
+            )
+        else:
+            text = translate("Wall", "Year-end forecast %1 · within funding")
+        self.forecast.setText(text.replace("%1", texts.money(s.forecast)))
+        set_state(self.forecast, "warn" if at_risk else "ok")
         self.by_category.set_series(
             [translate("Wall", "Standard"), translate("Wall", "Funded"), translate("Wall", "Spent")]
         )
@@ -333,14 +449,14 @@ class BudgetPanel(Panel):
                 BarRow(
                     texts.category_name(r.key),
                     (float(r.standard or 0), float(r.funded), float(r.spent)),
-                    texts.percent(r.execution, 0),
-                    "bad" if r.overspent else "none",
+                    ("⚠ " if r.at_risk else "") + texts.percent(r.execution, 0),
+                    "bad" if r.overspent else ("warn" if r.at_risk else "none"),
                 )
                 for r in s.by_category
             ]
         )
         self.by_source.set_series(
-            [translate("Wall", "Funded"), translate("Wall", "Spent")], legend=False
+            [translate("Wall", "Funded"), translate("Wall", "Spent")], legend=True
         )
         self.by_source.set_rows(
             [

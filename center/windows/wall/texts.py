@@ -27,10 +27,10 @@ def _lookup(context: str, source: str) -> str:
 KPI_NAMES: dict[str, str] = {k.key: k.en for k in KPIS}
 
 STATUS_NAMES: dict[str, str] = {
-    "pending": QT_TRANSLATE_NOOP("Meeting", "Pending"),
-    "scheduled": QT_TRANSLATE_NOOP("Meeting", "Scheduled"),
+    "proposed": QT_TRANSLATE_NOOP("Meeting", "Proposed"),
+    "on_agenda": QT_TRANSLATE_NOOP("Meeting", "On the agenda"),
     "decided": QT_TRANSLATE_NOOP("Meeting", "Decided"),
-    "in_progress": QT_TRANSLATE_NOOP("Meeting", "In progress"),
+    "in_execution": QT_TRANSLATE_NOOP("Meeting", "In execution"),
     "done": QT_TRANSLATE_NOOP("Meeting", "Done"),
 }
 CATEGORY_NAMES: dict[str, str] = {
@@ -41,7 +41,7 @@ CATEGORY_NAMES: dict[str, str] = {
 SOURCE_NAMES: dict[str, str] = {
     "fiscal": QT_TRANSLATE_NOOP("Budget", "Fiscal budget"),
     "social_fund": QT_TRANSLATE_NOOP("Budget", "Social fund"),
-    "purchase": QT_TRANSLATE_NOOP("Budget", "Service purchase"),
+    "purchase_of_services": QT_TRANSLATE_NOOP("Budget", "Service purchase"),
 }
 GRADE_NAMES: dict[str, str] = {
     "excellent": QT_TRANSLATE_NOOP("Ranking", "Excellent"),

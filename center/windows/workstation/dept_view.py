@@ -15,6 +15,7 @@ from center.core.access import Actor
 from center.windows.runtime.workers import TaskResult, TaskRunner
 from center.windows.workstation import texts as tx
 from center.windows.workstation.inbox_view import InboxView
+from center.windows.workstation.meetings_view import MeetingQueue
 
 translate = tx.translate
 QUEUE = InboxFilter(statuses=("assigned", "accepted"), clock_kinds=("accept", "closure"))
@@ -88,6 +89,8 @@ class DepartmentView(QWidget):
         self.inbox.case_selected.connect(self.case_selected)
         self.inbox.case_activated.connect(self.case_activated)
         self.inbox.model.loaded.connect(lambda _n: self.refresh_summary())
+        # the joint-meeting items the department leads, with their due dates
+        self.meeting_queue = MeetingQueue(engine, actor, clock_fn=clock_fn, parent=self)
         top = QHBoxLayout()
         top.addWidget(QLabel(translate("Workstation", "Department:")))
         top.addWidget(self.dept)
@@ -97,6 +100,7 @@ class DepartmentView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
+        layout.addWidget(self.meeting_queue)
         layout.addWidget(self.inbox, 1)
         self._own_dept = actor.dept_code
         self.dept.currentIndexChanged.connect(self._on_dept)
@@ -122,6 +126,7 @@ class DepartmentView(QWidget):
             self.inbox.set_fixed(
                 InboxFilter(dept=code, statuses=QUEUE.statuses, clock_kinds=QUEUE.clock_kinds)
             )
+            self.meeting_queue.set_dept(code)
 
     def refresh(self) -> None:
         self.inbox.refresh()
@@ -149,3 +154,4 @@ class DepartmentView(QWidget):
     def shutdown(self) -> None:
         self._runner.shutdown()
         self.inbox.shutdown()
+        self.meeting_queue.shutdown()

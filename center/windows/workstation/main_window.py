@@ -35,15 +35,17 @@ from center.windows.workstation.household_view import HouseholdView
 from center.windows.workstation.inbox_view import InboxView
 from center.windows.workstation.intake import IntakeDialog
 from center.windows.workstation.lock import IDLE_TIMEOUT_MS, IdleLock
+from center.windows.workstation.meetings_view import MeetingsView
 from center.windows.workstation.planning import PlanningView, VisitDialog
 from center.windows.workstation.spotcheck_view import SpotCheckView
 
 if TYPE_CHECKING:
     from center.windows.workstation.audit_view import AuditView
+    from center.windows.workstation.budget_view import BudgetView
 
 log = logging.getLogger("center.workstation")
 translate = tx.translate
-TABS = ("inbox", "department", "planning", "household", "spotcheck", "audit")
+TABS = ("inbox", "department", "planning", "household", "spotcheck", "meetings", "audit")
 
 
 class WorkstationWindow(QMainWindow):
@@ -94,11 +96,17 @@ class WorkstationWindow(QMainWindow):
         self.planning = PlanningView(engine, actor, clock_fn=clock_fn)
         self.household = HouseholdView(ctx, actor, clock_fn=clock_fn)
         self.spotcheck = SpotCheckView(ctx, actor)
+        self.meetings = MeetingsView(engine, actor, clock_fn=clock_fn)
         self.audit: AuditView | None = None
         if actor.may("read_audit") and not actor.read_only:
             from center.windows.workstation.audit_view import AuditView
 
             self.audit = AuditView(engine, actor)
+        self.budget: BudgetView | None = None
+        if actor.may("read_budget"):  # 经费管理: finance records, leaders read
+            from center.windows.workstation.budget_view import BudgetView
+
+            self.budget = BudgetView(engine, actor, clock_fn=clock_fn)
 
         # a tab only for the roles whose reads the services allow (leader, finance and
         # the wall read aggregates only: no case lists, no households)
@@ -115,6 +123,12 @@ class WorkstationWindow(QMainWindow):
                 "read_households",
             ),
             ("spotcheck", self.spotcheck, translate("Workstation", "&Spot checks"), None),
+            (
+                "meetings",
+                self.meetings,
+                translate("Workstation", "&Joint meetings"),
+                "read_meetings",
+            ),
         ):
             if action is None or actor.may(action):
                 self.tabs.addTab(page, label)
@@ -125,6 +139,9 @@ class WorkstationWindow(QMainWindow):
         if self.audit is not None:
             self.tabs.addTab(self.audit, translate("Workstation", "A&udit log"))
             self._pages["audit"] = self.audit
+        if self.budget is not None:
+            self.tabs.addTab(self.budget, translate("Workstation", "&Budget"))
+            self._pages["budget"] = self.budget
         self.setCentralWidget(self.tabs)
 
         # wiring
@@ -145,6 +162,11 @@ class WorkstationWindow(QMainWindow):
         self.planning.visit_saved.connect(lambda _c: self.household.reload())
         self.spotcheck.case_requested.connect(self.open_case)
         self.spotcheck.changed.connect(self._on_case_changed)
+        self.meetings.case_requested.connect(self.open_case)
+        self.meetings.changed.connect(lambda _c: self.dept.meeting_queue.refresh())
+        self.dept.meeting_queue.item_requested.connect(
+            lambda i: (self.show_tab("meetings"), self.meetings.show_item(i))
+        )
 
         # actions and shortcuts
         bar = self.addToolBar(translate("Workstation", "Actions"))
@@ -204,8 +226,11 @@ class WorkstationWindow(QMainWindow):
         self._runner.submit("choices", filter_choices, self.ctx.engine)
         self.planning.start()
         self.spotcheck.refresh()
+        self.meetings.refresh()
         if self.audit is not None:
             self.audit.search()
+        if self.budget is not None:
+            self.budget.refresh()
         if self.feed is not None:
             self.feed.start()
         if self.idle_lock is not None:
@@ -328,8 +353,13 @@ class WorkstationWindow(QMainWindow):
                     view.reload()
         if domains & {"visits", "households"}:
             self.planning.refresh()
+        if domains & {"meetings", "cases"}:  # cases: the proposals follow them
+            self.meetings.refresh()
+            self.dept.meeting_queue.refresh()
         if domains & {"cases", "visits", "households"} and self.household.profile is not None:
             self.household.reload()
+        if domains & {"budget", "households"} and self.budget is not None:
+            self.budget.refresh()
 
     def _on_state(self, state: str) -> None:
         text = {
@@ -346,8 +376,12 @@ class WorkstationWindow(QMainWindow):
         self.dept.refresh()
         self.planning.refresh()
         self.spotcheck.refresh()
+        self.meetings.refresh()
+        self.dept.meeting_queue.refresh()
         self.case.reload()
         self.household.reload()
+        if self.budget is not None:
+            self.budget.refresh()
 
     # -- shutdown --------------------------------------------------------------------------
 
@@ -358,6 +392,8 @@ class WorkstationWindow(QMainWindow):
             self.feed.stop()
         if self.audit is not None:
             self.audit.shutdown()
+        if self.budget is not None:
+            self.budget.shutdown()
         for view in (
             self.inbox,
             self.case,
@@ -366,6 +402,7 @@ class WorkstationWindow(QMainWindow):
             self.planning,
             self.household,
             self.spotcheck,
+            self.meetings,
         ):
             view.shutdown()
         self._runner.shutdown()

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -448,27 +448,24 @@ def _csv(plan: VisitPlan, path: Path) -> tuple[Path, int]:
 def route_sheet_text() -> RouteSheetText:
     """The route sheet's words in the interface language."""
 
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("Workstation", text)
-
     return RouteSheetText(
-        title=tr("Visit route sheet"),
-        meta=tr("Grid %1 · %2 · as of %3 · overdue %4, due %5"),
+        title=translate("Workstation", "Visit route sheet"),
+        meta=translate("Workstation", "Grid %1 · %2 · as of %3 · overdue %4, due %5"),
         headers=[
             "#",
-            tr("Building"),
-            tr("Address"),
-            tr("Household"),
-            tr("Special groups"),
-            tr("Progress"),
-            tr("Due by"),
-            tr("State"),
-            tr("Last met"),
-            tr("Others, last 14 days"),
-            tr("Met / not home / refused"),
-            tr("Note"),
+            translate("Workstation", "Building"),
+            translate("Workstation", "Address"),
+            translate("Workstation", "Household"),
+            translate("Workstation", "Special groups"),
+            translate("Workstation", "Progress"),
+            translate("Workstation", "Due by"),
+            translate("Workstation", "State"),
+            translate("Workstation", "Last met"),
+            translate("Workstation", "Others, last 14 days"),
+            translate("Workstation", "Met / not home / refused"),
+            translate("Workstation", "Note"),
         ],
-        nobody_due=tr("No household is due."),
+        nobody_due=translate("Workstation", "No household is due."),
         when=tx.when,
         day=tx.day,
         outcome=lambda key: tx.name(tx.OUTCOME_NAMES, key),

@@ -7,7 +7,8 @@ feed), every view it shows has loaded its data, then it is grabbed to a PNG. Vie
 * ``case`` — the same page with the detail widened, showing a case that went through
   the whole closed loop (rated), else any case;
 * ``household`` — the profile of that case's household;
-* ``planning`` — the first grid worker's visit plan.
+* ``planning`` — the first grid worker's visit plan;
+* ``meetings`` — the joint-meeting board (联席会议) with the next meeting.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from center.core.access import Actor, resolve_actor
 from center.visits.planning import grid_workers, plan_for_staff
 from center.windows.workstation.main_window import WorkstationWindow
 
-VIEWS = ("inbox", "case", "household", "planning")
+VIEWS = ("inbox", "case", "household", "planning", "meetings")
 
 
 class SnapshotError(RuntimeError):
@@ -130,6 +131,9 @@ def render_workstation(
         elif view == "planning":
             window.show_tab("planning")
             wait_until(lambda: window.planning.plan is not None, timeout_s, "the visit plan")
+        elif view == "meetings":
+            window.show_tab("meetings")
+            wait_until(lambda: window.meetings.data is not None, timeout_s, "the board")
         QCoreApplication.processEvents()
         return window.grab().toImage()
     finally:

@@ -1,0 +1,407 @@
+"""The joint-meeting services (spec/office.md "Joint meetings"): the proposal rules on a
+hand-made street (each reason, the cluster boundary), lasting proposal ids, every
+legal and illegal item move, the decision and the overdue boundary, access per role,
+optimistic locking, audit rows and the board JSON."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from builders import Builder, account, at
+from sqlalchemy import func, insert, select
+
+from center.core.access import Actor
+from center.core.errors import ConflictError, InvalidInput, NotFound, PermissionDenied
+from center.office import meetings as mt
+from db.models import AgendaItem, AgendaNote, AuditLog, Case, CaseEvent, JointMeeting
+
+T = at(2026, 11, 19, 12)  # the board's instant
+T0 = at(2026, 10, 20, 9)  # the first case of the clusters
+H = timedelta(hours=1)
+COORD = Actor("coord", "coordinator")
+LEADER = Actor("boss", "leader")
+
+
+@pytest.fixture
+def street(engine):
+    """Cases A … Y (see the test below for what each one is for)."""
+    b = Builder(engine)
+    for g in ("G01", "G02"):
+        b.grid(g)
+    b.household("H1", grid="G01")
+    b.household("H2", grid="G02")
+
+    def case(code, hh, received, **kw):
+        return b.case(hh, received, code=code, **kw)
+
+    # 1 escalated by a coordinator; imported as escalated (from its received time);
+    #   escalated only after T; escalated but closed before T
+    case("A", "H1", at(2026, 11, 17, 9), escalated=True, escalated_at=T - 2 * H, dept="D01")
+    case("B", "H1", at(2026, 11, 18, 9), escalated=True, subcategory="L02")
+    case("F", "H1", at(2026, 11, 18, 10), escalated=True, escalated_at=T + H, subcategory="P01")
+    case(
+        "G",
+        "H1",
+        at(2026, 11, 2, 9),
+        subcategory="P02",
+        escalated=True,
+        escalated_at=at(2026, 11, 3, 9),
+        closed_at=at(2026, 11, 10, 9),
+        status="resolved",
+    )
+    # 2 overdue: received in October, still open
+    case("C", "H1", at(2026, 10, 12, 9), subcategory="L05")
+    # 3 bounced: two departments; the same one twice (not bounced); not-our-remit once
+    case("D", "H1", at(2026, 11, 16, 9), subcategory="L06")
+    case("D2", "H1", at(2026, 11, 16, 10), subcategory="L06")
+    case("E", "H1", at(2026, 11, 15, 9), subcategory="L08")
+    # 4 clusters in G02: L03 spans exactly 720 h (X1 closed, still counted), L04 spans
+    #   720 h and one second (no cluster)
+    case("X1", "H2", T0, subcategory="L03", grid="G02", closed_at=T0 + 24 * H, status="resolved")
+    case("X2", "H2", T0 + 300 * H, subcategory="L03", grid="G02")
+    case("X3", "H2", T0 + 720 * H, subcategory="L03", grid="G02")
+    # W: escalated, and in a cluster whose other cases are closed: its own item only
+    for k, code in enumerate(("W0", "W1")):
+        case(code, "H2", T0 + k * H, subcategory="L07", grid="G02", closed_at=T0 + 30 * H)
+    case(
+        "W",
+        "H2",
+        T0 + 400 * H,
+        subcategory="L07",
+        grid="G02",
+        escalated=True,
+        escalated_at=T - H,
+    )
+    case("Y1", "H2", T0, subcategory="L04", grid="G02", closed_at=T0 + 24 * H, status="resolved")
+    case("Y2", "H2", T0 + 300 * H, subcategory="L04", grid="G02")
+    case("Y3", "H2", T0 + 720 * H + timedelta(seconds=1), subcategory="L04", grid="G02")
+    with engine.begin() as conn:
+        ids = {code: cid for code, cid in conn.execute(select(Case.code, Case.id))}
+        dept = {c: b.id("department", c) for c in ("D01", "D02")}
+        events = [
+            ("D", at(2026, 11, 16, 10), "assign", dept["D01"]),
+            ("D", at(2026, 11, 17, 10), "assign", dept["D02"]),
+            ("D2", at(2026, 11, 16, 11), "assign", dept["D01"]),
+            ("D2", at(2026, 11, 17, 11), "assign", dept["D01"]),
+            ("E", at(2026, 11, 18, 9), "not_our_remit", None),
+            # after T: not counted at T
+            ("X2", T + H, "not_our_remit", None),
+        ]
+        conn.execute(
+            insert(CaseEvent),
+            [
+                {"case_id": ids[c], "at": when, "actor": "coord", "kind": k, "dept_id": d}
+                for c, when, k, d in events
+            ],
+        )
+        deadlines = {code: d for code, d in conn.execute(select(Case.code, Case.deadline_at))}
+    # the premise: of the cases open at T only C is past its deadline
+    assert sorted(c for c, d in deadlines.items() if d <= T) == ["C", "W0", "W1", "X1", "Y1"]
+    return b
+
+
+def _shape(props):
+    return [(p.reasons, p.cases, p.grid, p.subcategory) for p in props.proposals]
+
+
+EXPECTED = [
+    (("escalated", "cluster"), ("W",), "G02", "L07"),
+    (("escalated",), ("A",), "G01", "L01"),
+    (("escalated",), ("B",), "G01", "L02"),
+    (("overdue",), ("C",), "G01", "L05"),
+    (("bounced",), ("E",), "G01", "L08"),
+    (("bounced",), ("D",), "G01", "L06"),
+    (("cluster",), ("X2", "X3"), "G02", "L03"),
+]
+
+
+def test_each_reason_and_the_cluster_boundary(street, engine):
+    props = mt.proposals_at(engine, COORD, T)
+    assert props.meeting is None
+    assert _shape(props) == EXPECTED
+    # one second before X3 is received, X1 and X2 are only two
+    before = mt.proposals_at(engine, COORD, T0 + 720 * H - timedelta(seconds=1), allocate=False)
+    assert [p.cases for p in before.proposals if p.subcategory == "L03"] == []
+    # proposals shown before keep their ids; a read-only look allocates none
+    assert [p.id is None for p in before.proposals] == [
+        p.kind == "cluster" for p in before.proposals
+    ]
+    exact = mt.proposals_at(engine, COORD, T0 + 720 * H, allocate=False)
+    assert [p.cases for p in exact.proposals if p.subcategory == "L03"] == [("X2", "X3")]
+    # W was not escalated yet: a cluster item of its own grid and subcategory
+    assert [(p.reasons, p.cases) for p in exact.proposals if p.subcategory == "L07"] == [
+        (("cluster",), ("W",))
+    ]
+
+
+def test_ids_last_and_the_json(street, engine):
+    first = mt.proposals_at(engine, COORD, T)
+    again = mt.proposals_at(engine, COORD, T)
+    assert [p.id for p in first.proposals] == [p.id for p in again.proposals]
+    assert len({p.id for p in first.proposals}) == len(EXPECTED)
+    data = json.loads(json.dumps(first.as_json()))
+    assert set(data) == {"as_of", "meeting", "proposals"}
+    assert data["as_of"] == "2026-11-19T12:00:00+08:00" and data["meeting"] is None
+    assert set(data["proposals"][0]) == {"id", "reasons", "cases", "grid", "subcategory", "title"}
+    assert data["proposals"][-1]["cases"] == ["X2", "X3"]
+    # a read-only look computes the same proposals, with the ids already given
+    view = mt.board_view(engine, T)
+    assert [i.id for i in view.columns["proposed"]] == [p.id for p in first.proposals]
+
+
+def _meeting(engine, day=date(2026, 11, 25), **kw):
+    return mt.create_meeting(
+        engine, COORD, held_on=day, title="十一月联席会议", chair="王主任", at=T, **kw
+    )
+
+
+def _by_cases(props):
+    return {p.cases: p for p in props.proposals}
+
+
+def test_accept_drop_and_add_by_hand(street, engine):
+    none = mt.proposals_at(engine, COORD, T)
+    a_id = _by_cases(none)[("A",)].id
+    with pytest.raises(InvalidInput, match="no planned meeting"):
+        mt.accept(engine, COORD, a_id, at=T)
+    m = _meeting(engine, time_of_day="14:30", attending=["D01", "D02"])
+    assert (m.code, m.time, m.status, m.attending) == (
+        "JM20261125",
+        "14:30",
+        "planned",
+        ("D01", "D02"),
+    )
+    props = mt.proposals_at(engine, COORD, T)
+    assert props.meeting is not None and props.meeting.code == "JM20261125"
+    p = _by_cases(props)
+    # for a meeting the proposals are new items
+    assert p[("A",)].id != a_id
+    ch = mt.accept(engine, COORD, p[("A",)].id, at=T)
+    assert (ch.status, ch.version) == ("on_agenda", 2)
+    mt.drop(engine, COORD, p[("B",)].id, reason="已由社区调解", at=T)
+    cluster = mt.accept(engine, COORD, p[("X2", "X3")].id, at=T)
+    after = _by_cases(mt.proposals_at(engine, COORD, T))
+    assert ("A",) not in after and ("B",) not in after and ("X2", "X3") not in after
+    assert after[("C",)].id == p[("C",)].id  # the same proposal keeps its id
+    # a later meeting: B is proposed again (a drop holds for its meeting only)
+    held = mt.hold_meeting(engine, COORD, "JM20261125", at=at(2026, 11, 25, 16))
+    assert held.status == "held"
+    mt.create_meeting(
+        engine, COORD, held_on=date(2026, 12, 10), title="十二月", chair="王主任", at=T
+    )
+    later = _by_cases(mt.proposals_at(engine, COORD, at(2026, 11, 26, 9)))
+    assert ("B",) in later and ("A",) not in later
+    # by hand: a case already on an agenda is refused, a topic starts on the agenda
+    with pytest.raises(InvalidInput, match="A is already on an agenda"):
+        mt.add_item(engine, COORD, "JM20261210", case_no="A", at=T)
+    topic = mt.add_item(engine, COORD, "JM20261210", topic="老旧小区加装电梯统筹", at=T)
+    assert topic.status == "on_agenda"
+    by_hand = mt.add_item(engine, COORD, "JM20261210", case_no="Y2", at=T)
+    board = mt.board(engine, COORD, at(2026, 11, 26, 9))
+    on_agenda = {i.id: i for i in board.columns["on_agenda"]}
+    assert on_agenda[topic.id].reasons == () and on_agenda[topic.id].cases == ()
+    assert on_agenda[by_hand.id].cases == ("Y2",) and on_agenda[by_hand.id].reasons == ()
+    assert on_agenda[cluster.id].cases == ("X2", "X3")
+    assert on_agenda[cluster.id].reasons == ("cluster",)
+    with pytest.raises(NotFound):
+        mt.add_item(engine, COORD, "JM20990101", topic="x", at=T)
+    with pytest.raises(InvalidInput, match="either a case number or a topic"):
+        mt.add_item(engine, COORD, "JM20261210", at=T)
+
+
+def _accepted(engine, cases=("A",)):
+    _meeting(engine)
+    p = _by_cases(mt.proposals_at(engine, COORD, T))[cases]
+    return mt.accept(engine, COORD, p.id, at=T).id
+
+
+def test_every_legal_and_illegal_move(street, engine):
+    d01 = account(engine, "d01", "department", dept="D01")
+    d02 = account(engine, "d02", "department", dept="D02")
+    item = _accepted(engine)
+    decided_at = at(2026, 11, 25, 15)
+    for bad in ("ack", "progress", "done"):
+        with pytest.raises(mt.MoveRefused, match="is on_agenda: it cannot be"):
+            getattr(mt, bad)(engine, d01, item, note="x", at=decided_at)
+    with pytest.raises(InvalidInput, match="^measures: is required"):
+        mt.decide(engine, COORD, item, lead="D01", measures=" ", due=date(2026, 12, 10))
+    with pytest.raises(InvalidInput, match="no department with code 'D99'"):
+        mt.decide(
+            engine, COORD, item, lead="D01", co_depts=["D99"], measures="m", due=date(2026, 12, 10)
+        )
+    ch = mt.decide(
+        engine,
+        COORD,
+        item,
+        lead="D01",
+        co_depts=["D02", "D01"],
+        measures="城管牵头，住建配合，两周内拆除",
+        due=date(2026, 12, 10),
+        at=decided_at,
+    )
+    assert (ch.status, ch.version) == ("decided", 3)
+    with pytest.raises(mt.MoveRefused):
+        mt.decide(engine, COORD, item, lead="D01", measures="again", due=date(2026, 12, 10))
+    with pytest.raises(PermissionDenied, match="not assigned to your department"):
+        mt.ack(engine, d02, item, at=decided_at + H)
+    with pytest.raises(PermissionDenied, match="has an account of its own"):
+        mt.ack(engine, COORD, item, at=decided_at + H)
+    mt.ack(engine, d01, item, at=decided_at + H)
+    mt.progress(engine, d01, item, note="已约谈业主", at=decided_at + 2 * H)
+    with pytest.raises(InvalidInput, match="^note: is required"):
+        mt.done(engine, d01, item, note="")
+    with pytest.raises(mt.MoveRefused, match="cannot be dropped"):
+        mt.drop(engine, COORD, item, reason="x")
+    done = mt.done(engine, d01, item, note="已拆除，居民确认", at=decided_at + 30 * H)
+    assert done.status == "done"
+    for who, bad, kw in (
+        (d01, "progress", {"note": "x"}),
+        (d01, "done", {"note": "x"}),
+        (COORD, "accept", {}),
+    ):
+        with pytest.raises(mt.MoveRefused, match="is done"):
+            getattr(mt, bad)(engine, who, item, **kw)
+    detail = mt.item_detail(engine, COORD, item)
+    assert [n.kind for n in detail.notes] == ["accept", "decide", "ack", "progress", "done"]
+    assert detail.item.co_depts == ("D02",) and detail.item.lead == "D01"
+    assert [c.code for c in detail.cases] == ["A"]
+    assert detail.closing_note == "已拆除，居民确认" and detail.allowed == ()
+    with engine.connect() as conn:
+        audit = conn.execute(
+            select(AuditLog.action, AuditLog.actor)
+            .where(AuditLog.entity == "agenda_item", AuditLog.entity_code == str(item))
+            .order_by(AuditLog.id)
+        ).all()
+    assert audit == [
+        ("meeting_item.accept", "coord"),
+        ("meeting_item.decide", "coord"),
+        ("meeting_item.ack", "d01"),
+        ("meeting_item.progress", "d01"),
+        ("meeting_item.done", "d01"),
+    ]
+    # the linked case keeps its own lifecycle
+    with engine.connect() as conn:
+        assert conn.scalar(select(Case.closed_at).where(Case.code == "A")) is None
+
+
+def test_move_for_names_the_move_or_refuses():
+    assert mt.move_for("proposed", "on_agenda") == "accept"
+    assert mt.move_for("on_agenda", "decided") == "decide"
+    assert mt.move_for("decided", "in_execution") == "ack"
+    assert mt.move_for("in_execution", "done") == "done"
+    assert mt.move_for("on_agenda", "dropped") == "drop"
+    with pytest.raises(InvalidInput, match="cannot move to .* it can move to on_agenda, dropped"):
+        mt.move_for("proposed", "decided")
+    with pytest.raises(InvalidInput, match="cannot move to"):
+        mt.move_for("done", "in_execution")
+    with pytest.raises(InvalidInput):
+        mt.move_for("on_agenda", "proposed")
+
+
+def test_overdue_at_the_due_date_boundary_and_the_board_json(street, engine):
+    item = _accepted(engine)
+    mt.decide(
+        engine,
+        COORD,
+        item,
+        lead="D03",
+        measures="m",
+        due=date(2026, 11, 27),
+        at=at(2026, 11, 25, 15),
+    )
+    last_day = mt.board(engine, LEADER, at(2026, 11, 27, 23, 59, 59))
+    assert last_day.overdue == () and last_day.columns["decided"][0].overdue is False
+    next_day = mt.board(engine, LEADER, at(2026, 11, 28, 0, 0))
+    assert next_day.overdue == (item,)
+    data = json.loads(json.dumps(next_day.as_json()))
+    assert set(data) == {"as_of", "next_meeting", "columns", "overdue"}
+    assert list(data["columns"]) == ["proposed", "on_agenda", "decided", "in_execution", "done"]
+    assert data["columns"]["decided"] == [
+        {
+            "id": item,
+            "title": data["columns"]["decided"][0]["title"],
+            "reasons": ["escalated"],
+            "cases": ["A"],
+            "lead": "D03",
+            "due": "2026-11-27",
+            "status": "decided",
+        }
+    ]
+    assert data["overdue"] == [item] and data["next_meeting"] is None
+    # D03 has no account: a coordinator acknowledges for it, and it is recorded
+    mt.ack(engine, COORD, item, at=at(2026, 11, 26, 9))
+    mt.done(engine, COORD, item, note="办结", at=at(2026, 11, 30, 9))
+    assert mt.board(engine, LEADER, at(2026, 12, 1)).overdue == ()
+    with engine.connect() as conn:
+        detail = conn.scalar(select(AuditLog.detail).where(AuditLog.action == "meeting_item.ack"))
+    assert json.loads(detail)["acting_for"] == "D03"
+
+
+def test_access_per_role(street, engine):
+    _meeting(engine)
+    props = mt.proposals_at(engine, LEADER, T)  # leaders read
+    pid = props.proposals[0].id
+    for role in ("leader", "department", "grid_worker", "assessor", "finance", "admin", "wall"):
+        who = Actor("x", role, dept_id=1 if role == "department" else None)
+        with pytest.raises(PermissionDenied):
+            mt.accept(engine, who, pid, at=T)
+        with pytest.raises(PermissionDenied):
+            mt.create_meeting(engine, who, held_on=date(2026, 12, 1), title="t", chair="c")
+        mt.board(engine, who, T, allocate=False)  # everyone reads the board
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(AgendaNote)) == 0
+        assert conn.scalar(select(func.count()).select_from(JointMeeting)) == 1
+    # a read-only session computes but writes no ids
+    ro = Actor("viewer", "leader", read_only=True)
+    with engine.connect() as conn:
+        n = conn.scalar(select(func.count()).select_from(AgendaItem))
+    mt.proposals_at(engine, ro, T + H)
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(AgendaItem)) == n
+
+
+def test_stale_version_is_refused_with_nothing_written(street, engine):
+    item = _accepted(engine)
+    v = mt.item_version(engine, item)
+    mt.decide(engine, COORD, item, v, lead="D01", measures="m", due=date(2026, 12, 10))
+    with pytest.raises(ConflictError, match="reload it"):
+        mt.drop(engine, COORD, item, v, reason="x")
+    with engine.connect() as conn:
+        assert conn.scalar(select(AgendaItem.status).where(AgendaItem.id == item)) == "decided"
+
+
+def test_meeting_validation(engine):
+    Builder(engine).grid("G01")
+    with pytest.raises(InvalidInput, match="^time: '25:00' is not a time"):
+        mt.create_meeting(
+            engine, COORD, held_on=date(2026, 12, 1), title="t", chair="c", time_of_day="25:00"
+        )
+    with pytest.raises(InvalidInput, match="^chair: is required"):
+        mt.create_meeting(engine, COORD, held_on=date(2026, 12, 1), title="t", chair=" ")
+    a = mt.create_meeting(engine, COORD, held_on=date(2026, 12, 1), title="t", chair="c")
+    b = mt.create_meeting(engine, COORD, held_on=date(2026, 12, 1), title="t2", chair="c")
+    assert (a.code, b.code) == ("JM20261201", "JM20261201-2")
+    with pytest.raises(InvalidInput, match="cannot be held on"):
+        mt.hold_meeting(engine, COORD, a.code, at=at(2026, 11, 30, 9))
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(JointMeeting)) == 2
+
+
+def test_a_proposal_shown_as_of_the_past_is_accepted_now(street, engine):
+    """At X3's arrival X2 and X3 are a cluster; today X2 is proposed on its own, yet
+    the cluster shown then is accepted with both."""
+    _meeting(engine, day=date(2099, 1, 5))
+    then = mt.proposals_at(engine, COORD, T0 + 720 * H)
+    cluster = next(p for p in then.proposals if p.subcategory == "L03")
+    assert cluster.cases == ("X2", "X3")
+    today = {p.cases: p.reasons for p in mt.proposals_at(engine, COORD).proposals}
+    # X2 has its own item now (overdue, and bounced since T); X3 is the cluster alone
+    assert today[("X2",)] == ("overdue", "bounced", "cluster") and today[("X3",)] == ("cluster",)
+    assert cluster.id is not None
+    mt.accept(engine, COORD, cluster.id)
+    detail = mt.item_detail(engine, COORD, cluster.id)
+    assert [c.code for c in detail.cases] == ["X2", "X3"] and detail.item.status == "on_agenda"
+    after = {p.cases for p in mt.proposals_at(engine, COORD).proposals}
+    assert ("X2",) not in after and ("X3",) not in after
