@@ -26,6 +26,7 @@ COMMAND_MODULES = [
     "center.commands.meeting",
     "center.commands.report",
     "center.commands.user",
+    "center.commands.visits",
     "center.commands.workstation",
 ]
 

@@ -601,6 +601,8 @@ class ReportDoc(Base):
     created_by: Mapped[str] = mapped_column(String(60))
     approved_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
     approved_by: Mapped[str | None] = mapped_column(String(60))
+    # why an admin approved it before its period ended (free text: never in the audit)
+    override_reason: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads it
 

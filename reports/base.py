@@ -26,7 +26,7 @@ import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 from functools import cache, lru_cache
@@ -74,6 +74,7 @@ ZEBRA_BG = colors.HexColor("#F7F9FB")
 GRID_LINE = colors.HexColor("#9AA7B5")
 OK_GREEN = colors.HexColor("#1E7B34")
 BAD_RED = colors.HexColor("#B3261E")
+UNFINISHED_BG = colors.HexColor("#FDECEC")
 
 # Ordered system locations of TrueType CJK fonts: (path, subfont index).
 SYSTEM_FONTS: tuple[tuple[str, int], ...] = (
@@ -296,6 +297,17 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
             alignment=TA_CENTER,
             firstLineIndent=0,
             textColor=MUTED,
+            spaceAfter=8,
+        ),
+        "unfinished": ParagraphStyle(
+            "unfinished",
+            parent=base,
+            fontSize=9.5,
+            leading=14,
+            firstLineIndent=0,
+            textColor=RED,
+            alignment=TA_CENTER,
+            spaceBefore=0,
             spaceAfter=8,
         ),
         "h1": ParagraphStyle(
@@ -550,10 +562,47 @@ class DocHeader:
     doc_number: str | None  # "〔2026〕3号" once approved; None for a draft
     issued_on: date
     title: str
+    #: the evaluation instant and the end (exclusive) of the report's period; a report
+    #: evaluated before its period ends is marked "统计期未结束" on every page
+    as_of: datetime | None = None
+    period_ends: datetime | None = None
 
     @property
     def draft(self) -> bool:
         return self.doc_number is None
+
+    @property
+    def unfinished(self) -> bool:
+        return (
+            self.as_of is not None
+            and self.period_ends is not None
+            and self.as_of < self.period_ends
+        )
+
+    @property
+    def last_day(self) -> date | None:
+        """The period's last day (its end is the first instant of the next period)."""
+        return None if self.period_ends is None else (self.period_ends - timedelta(days=1)).date()
+
+    @property
+    def unfinished_line(self) -> str:
+        """The sentence under the title of a report whose period has not ended."""
+        if not self.unfinished or self.as_of is None or self.last_day is None:
+            return ""
+        return (
+            f"统计期未结束：本文数据截至{fmt_instant(self.as_of)}，统计期至"
+            f"{fmt_date(self.last_day)}结束，期末前各项数据仍会变化，不作为最终考核结果。"
+        )
+
+    @property
+    def unfinished_band(self) -> str:
+        """The band printed at the top of every page of such a report."""
+        if not self.unfinished or self.as_of is None or self.last_day is None:
+            return ""
+        return (
+            f"统计期未结束 · 数据截至{fmt_instant(self.as_of)} · "
+            f"统计期{fmt_date(self.last_day)}结束"
+        )
 
     @property
     def number_line(self) -> str:
@@ -592,25 +641,41 @@ def _numbered_canvas(header: DocHeader) -> type[Canvas]:
                 width / 2, MARGIN_BOTTOM / 2, f"第 {self._pageNumber} 页 共 {total} 页"
             )
             if self._pageNumber > 1:
+                # below the band of an unfinished period, when there is one
+                y = PAGE_SIZE[1] - MARGIN_TOP / 2 - (2.5 * mm if header.unfinished else 0)
                 self.setFont(font, 8)
-                self.drawString(MARGIN_LEFT, PAGE_SIZE[1] - MARGIN_TOP / 2, header.title)
-                self.drawRightString(
-                    width - MARGIN_RIGHT, PAGE_SIZE[1] - MARGIN_TOP / 2, header.number_line
-                )
+                self.drawString(MARGIN_LEFT, y, header.title)
+                self.drawRightString(width - MARGIN_RIGHT, y, header.number_line)
                 self.setStrokeColor(GRID_LINE)
                 self.setLineWidth(0.4)
-                self.line(
-                    MARGIN_LEFT,
-                    PAGE_SIZE[1] - MARGIN_TOP / 2 - 3,
-                    width - MARGIN_RIGHT,
-                    PAGE_SIZE[1] - MARGIN_TOP / 2 - 3,
-                )
+                self.line(MARGIN_LEFT, y - 3, width - MARGIN_RIGHT, y - 3)
+            if header.unfinished:
+                self._unfinished_band(width)
             if header.draft:
                 self.setFillColor(colors.Color(0.75, 0.1, 0.1, alpha=0.10))
                 self.setFont(font, 96)
                 self.translate(width / 2, PAGE_SIZE[1] / 2)
                 self.rotate(40)
                 self.drawCentredString(0, -30, "草稿")
+            self.restoreState()
+
+        def _unfinished_band(self, width: float) -> None:
+            """A red band in the top margin, above the running header."""
+            font = font_name()
+            text = header.unfinished_band
+            size = 8.0
+            top = PAGE_SIZE[1] - 3 * mm
+            height = size + 5
+            self.saveState()
+            self.setFillColor(UNFINISHED_BG)
+            self.setStrokeColor(RED)
+            self.setLineWidth(0.6)
+            self.rect(MARGIN_LEFT, top - height, width - MARGIN_LEFT - MARGIN_RIGHT, height, 1, 1)
+            self.setFillColor(RED)
+            self.setFont(font, size)
+            self.drawCentredString(
+                (MARGIN_LEFT + width - MARGIN_RIGHT) / 2, top - height + 3.6, text
+            )
             self.restoreState()
 
     return NumberedCanvas
@@ -663,6 +728,8 @@ def opening(header: DocHeader, addressee: str | None) -> list[Flowable]:
         Spacer(1, 10),
         Paragraph(escape(header.title), styles()["title"]),
     ]
+    if header.unfinished:
+        out.append(Paragraph(escape(header.unfinished_line), styles()["unfinished"]))
     if addressee:
         out.append(Paragraph(escape(addressee), styles()["plain"]))
     return out

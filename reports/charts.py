@@ -9,6 +9,7 @@ from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 
 from reports.base import BAD_RED, GRID_LINE, INK, MUTED, font_name
 
@@ -56,6 +57,27 @@ def _axis(
     return 0.0, step * math.ceil(hi / step), step
 
 
+def year_spans(points: Sequence[tuple[str, float | None]]) -> list[tuple[str, int, int]]:
+    """(year, first index, last index) of each run of months of one year."""
+    spans: list[tuple[str, int, int]] = []
+    for i, (ym, _) in enumerate(points):
+        year = ym.split("-")[0]
+        if spans and spans[-1][0] == year:
+            spans[-1] = (year, spans[-1][1], i)
+        else:
+            spans.append((year, i, i))
+    return spans
+
+
+def year_label(year: str, room: float, font: str, size: float) -> str:
+    """The longest of ``2026年``, ``2026``, ``'26`` that fits in ``room`` points (a
+    year of one or two months has little room); ``""`` when none does."""
+    for text in (f"{year}年", year, f"'{year[2:]}"):
+        if pdfmetrics.stringWidth(text, font, size) + 2 <= room:
+            return text
+    return ""
+
+
 def trend_chart(
     points: Sequence[tuple[str, float | None]],
     *,
@@ -65,6 +87,10 @@ def trend_chart(
     height: float = 48 * mm,
 ) -> Drawing:
     """A 12-month line: months on x (``YYYY-MM``), the KPI on y, the target dashed.
+
+    The x axis prints each month and, in a second row, each year once, centred under
+    its months and set apart from the next year by a tick (never one label per month,
+    which would overlap).
 
     Ratios are plotted as percentages; a month without a value leaves a gap.
     """
@@ -103,24 +129,29 @@ def trend_chart(
         tick += step
     d.add(Line(left, bottom, left + pw, bottom, strokeColor=INK, strokeWidth=0.6))
     for i, (ym, _) in enumerate(points):
-        year, month = ym.split("-")
+        month = int(ym.split("-")[1])
         d.add(
             String(
                 x_at(i),
                 bottom - 8,
-                f"{int(month)}月",
+                f"{month}月",
                 fontName=font,
                 fontSize=6,
                 fillColor=MUTED,
                 textAnchor="middle",
             )
         )
-        if i == 0 or month == "01":  # the year under the first month and every January
+    for year, first, last in year_spans(points):
+        x0, x1 = left + pw * first / n, left + pw * (last + 1) / n
+        if first > 0:  # a tick between December and January
+            d.add(Line(x0, bottom - 2, x0, bottom - 18, strokeColor=GRID_LINE, strokeWidth=0.5))
+        label = year_label(year, x1 - x0, font, 6)
+        if label:
             d.add(
                 String(
-                    x_at(i),
+                    (x0 + x1) / 2,
                     bottom - 16,
-                    f"{year}年",
+                    label,
                     fontName=font,
                     fontSize=6,
                     fillColor=MUTED,

@@ -66,6 +66,8 @@ def header_for(snap: MonthlySnapshot) -> DocHeader:
         issuer=snap.doc.issuer,
         doc_number=snap.doc.doc_number,
         issued_on=snap.doc.issued_on,
+        as_of=snap.doc.as_of,
+        period_ends=snap.doc.period_ends,
         title=_title(snap.month),
     )
 

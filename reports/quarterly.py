@@ -54,6 +54,8 @@ def header_for(snap: QuarterlySnapshot, unit: Scorecard | None = None) -> DocHea
         issuer=snap.doc.issuer,
         doc_number=snap.doc.doc_number,
         issued_on=snap.doc.issued_on,
+        as_of=snap.doc.as_of,
+        period_ends=snap.doc.period_ends,
         title=title_for(snap.quarter, snap.doc.scope if unit is None else unit.scope, unit),
     )
 
@@ -238,6 +240,8 @@ def render_ranking(snap: QuarterlySnapshot, scope: str, target: str | Path | Bin
         issuer=snap.doc.issuer,
         doc_number=snap.doc.doc_number,
         issued_on=snap.doc.issued_on,
+        as_of=snap.doc.as_of,
+        period_ends=snap.doc.period_ends,
         title=title_for(snap.quarter, scope),
     )
     flow: list[Flowable] = opening(header, "各社区、各网格，街道各相关部门：")

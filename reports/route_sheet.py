@@ -24,6 +24,7 @@ from center.visits.planning import VisitPlan
 from reports.base import escape, font_name
 
 _DAY = timedelta(days=1)
+_DATE_COLUMNS = (6, 8)  # due by, last met
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class RouteSheetText:
     """The sheet's words and formats in the reader's language."""
 
     title: str
-    #: "%1 grid, %2 staff, %3 as of, %4 overdue, %5 due"
+    #: "%1 grid, %2 staff, %3 as of, %4 behind from last period, %5 due"
     meta: str
     headers: Sequence[str]  # the twelve column headings
     nobody_due: str
@@ -40,6 +41,9 @@ class RouteSheetText:
     outcome: Callable[[str], str]  # visit outcome name
     group: Callable[[str], str]  # special-group name
     cadence: Callable[[str], str]  # cadence state name
+    #: printed under the table: what each state means (e.g. that a household behind
+    #: since the last period still has a due date in this one)
+    legend: str = ""
 
 
 def write_route_pdf(plan: VisitPlan, path: Path, text: RouteSheetText, street: str = "") -> int:
@@ -50,6 +54,9 @@ def write_route_pdf(plan: VisitPlan, path: Path, text: RouteSheetText, street: s
         "m", fontName=font, fontSize=9, leading=12, textColor=colors.HexColor("#555555")
     )
     cell = ParagraphStyle("c", fontName=font, fontSize=8.5, leading=10.5)
+    legend_style = ParagraphStyle(
+        "l", fontName=font, fontSize=8, leading=10.5, textColor=colors.HexColor("#444444")
+    )
     head = ParagraphStyle("h", parent=cell, textColor=colors.white)
     s = plan.staff
     title = text.title
@@ -89,12 +96,16 @@ def write_route_pdf(plan: VisitPlan, path: Path, text: RouteSheetText, street: s
             "□ □ □",
             "",
         ]
-        rows.append([Paragraph(escape(v), cell) for v in values])
+        # dates are plain strings: a Paragraph would wrap them mid-number
+        rows.append(
+            [v if j in _DATE_COLUMNS else Paragraph(escape(v), cell) for j, v in enumerate(values)]
+        )
         if c.state == "overdue":
             style.append(("BACKGROUND", (7, i), (7, i), colors.HexColor("#FDE2E1")))
         if r.others:
             style.append(("BACKGROUND", (9, i), (9, i), colors.HexColor("#FFF1D6")))
-    widths = [8, 26, 46, 20, 24, 12, 19, 14, 19, 40, 22, 27]
+    # 277 mm between the margins; a date column holds "2026-12-31" on one line
+    widths = [8, 25, 40, 20, 24, 12, 21, 21, 21, 39, 22, 24]
     table = LongTable(rows, colWidths=[w * mm for w in widths], repeatRows=1)
     table.setStyle(TableStyle(style))
     doc = SimpleDocTemplate(
@@ -114,5 +125,7 @@ def write_route_pdf(plan: VisitPlan, path: Path, text: RouteSheetText, street: s
     ]
     if not plan.rows:
         story.append(Paragraph(escape(text.nobody_due), cell))
+    if text.legend:
+        story += [Spacer(1, 3 * mm), Paragraph(escape(text.legend), legend_style)]
     doc.build(story)
     return len(plan.rows)

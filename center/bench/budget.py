@@ -30,7 +30,7 @@ def _measure(url: str, label: str, runs: int) -> None:
     from center.office.budget import budget_summary
     from db.models import Expenditure, Household
 
-    ctx = open_context(url, auto_upgrade=True)
+    ctx = open_context(url, auto_upgrade=True, create=True)
     try:
         engine = ctx.engine
         with engine.connect() as conn:
@@ -68,7 +68,7 @@ def _build(url: str, scale: float) -> None:
     from center.context import open_context
     from center.demo.build import build_demo
 
-    ctx = open_context(url, auto_upgrade=True)
+    ctx = open_context(url, auto_upgrade=True, create=True)
     try:
         s = build_demo(ctx, scale=scale)
         print(

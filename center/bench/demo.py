@@ -91,7 +91,7 @@ def _run(url: str, scale: float, seed: int, replace: bool) -> None:
     from center.context import open_context
     from center.demo.build import PHASE_LABELS, build_demo
 
-    ctx = open_context(url, auto_upgrade=True)
+    ctx = open_context(url, auto_upgrade=True, create=True)
     try:
         cpu0 = time.process_time()
         s = build_demo(ctx, seed=seed, scale=scale, replace=replace)

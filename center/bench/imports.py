@@ -30,7 +30,7 @@ SQUARE = (
 
 
 def _base(url: str, households: int, staff: int, grids: int) -> None:
-    ctx = open_context(url, auto_upgrade=True)
+    ctx = open_context(url, auto_upgrade=True, create=True)
     with ctx.engine.begin() as conn:
         street_id = conn.execute(
             insert(Street).values(name="基准街道").returning(Street.id)
@@ -180,7 +180,7 @@ def main(argv: list[str]) -> int:
         url = args.db or f"sqlite:///{tmp / 'bench.sqlite3'}"
         rnd = random.Random(20261005)
         _base(url, args.households, args.staff, 10)
-        ctx = open_context(url, auto_upgrade=True)
+        ctx = open_context(url, auto_upgrade=True, create=True)
         with ctx.engine.connect() as conn:
             subs = list(conn.scalars(select(Subcategory.code)))
         visits, cases = tmp / "visits.csv", tmp / "cases.csv"

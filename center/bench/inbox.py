@@ -118,7 +118,7 @@ def main(argv: list[str]) -> int:
     if not url:
         tmp = tempfile.TemporaryDirectory(prefix="center-bench-")
         url = f"sqlite:///{Path(tmp.name) / 'demo.sqlite3'}"
-    ctx = open_context(url, auto_upgrade=True)
+    ctx = open_context(url, auto_upgrade=True, create=True)
     try:
         with ctx.engine.connect() as conn:
             has_street = conn.scalar(select(func.count()).select_from(Street))

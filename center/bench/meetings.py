@@ -46,7 +46,7 @@ def _build(url: str, scale: float) -> None:
     from center.context import open_context
     from center.demo.build import build_demo
 
-    ctx = open_context(url, auto_upgrade=True)
+    ctx = open_context(url, auto_upgrade=True, create=True)
     try:
         t0 = time.perf_counter()
         s = build_demo(ctx, scale=scale, replace=True)

@@ -55,7 +55,7 @@ def main(argv: list[str]) -> int:
     else:
         from center.demo.build import build_demo
 
-        ctx = open_context(f"sqlite:///{workdir / 'demo.sqlite3'}")
+        ctx = open_context(f"sqlite:///{workdir / 'demo.sqlite3'}", create=True)
         as_of = as_of or datetime(2026, 11, 5, 9, 0, tzinfo=CST)
         seconds, _ = _timed(lambda: build_demo(ctx, as_of=as_of, scale=args.scale))
         print(f"built the demo street in {seconds:.1f} s")

@@ -96,40 +96,27 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     add_parsers(dsub, common)
 
 
-def _engine(args: argparse.Namespace) -> Engine:
+def _engine(args: argparse.Namespace, *, create: bool = False) -> Engine:
+    """The engine of the configured database; a missing SQLite file is refused unless
+    ``create`` (then it is created, in an existing folder: :mod:`center.context`)."""
     from center import config
+    from center.context import check_database_file
     from db import engine as dbe
 
-    return dbe.make_engine(config.load(db_url=args.db).db_url)
+    url = config.load(db_url=args.db).db_url
+    check_database_file(url, create=create, default=url == config.default_db_url())
+    return dbe.make_engine(url)
 
 
 def _existing(args: argparse.Namespace) -> Engine:
     """The engine of a database that must exist (no SQLite file is created for it)."""
-    from pathlib import Path
-
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
-    from center import config
-    from center.core.errors import UserError
-    from db import engine as dbe
-
-    url = dbe.normalise_url(config.load(db_url=args.db).db_url)
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        return dbe.make_engine(url)  # says what is wrong with the URL
-    if parsed.get_backend_name() == "sqlite" and parsed.database:
-        path = Path(parsed.database).expanduser()
-        if not path.is_file():
-            raise UserError(f"no database file {path}")
-    return dbe.make_engine(url)
+    return _engine(args)
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
     from db import engine as dbe
 
-    engine = _engine(args)
+    engine = _engine(args, create=True)
     dbe.upgrade(engine, args.revision)
     print(f"database at revision {dbe.current_revision(engine)}")
     return 0
@@ -191,7 +178,7 @@ def run_restore(args: argparse.Namespace) -> int:
     from center.core.errors import UserError
     from db import backup as bk
 
-    engine = _engine(args)
+    engine = _engine(args, create=True)  # a backup may be restored into a new file
     line = ProgressLine()
     try:
         info = bk.read_backup(args.file)

@@ -123,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
         from center.commands.dbcmd import CONFIRM
 
         raise UserError(f"--replace deletes all business data of the database: {CONFIRM}")
-    ctx = open_context(args.db)
+    ctx = open_context(args.db, create=True)
     actor = "demo"
     if args.replace:
         from center.commands._auth import login_admin

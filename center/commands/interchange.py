@@ -137,7 +137,7 @@ def _import(
     from center.core.errors import UserError
     from center.interchange import service as ix
 
-    ctx = open_context(args.db)
+    ctx = open_context(args.db, create=True)
     bar = _ProgressLine(label) if _rows_hint(args.file) >= PROGRESS_MIN_ROWS else None
     try:
         actor = _actor(args, ctx.engine, action, what)

@@ -183,9 +183,11 @@ def _run_kpi(args: argparse.Namespace) -> int:
     if args.trend:
         return _run_trend(args, scope, as_of)
     try:
-        period = kpi_service.parse_period(args.period).label
+        parsed = kpi_service.parse_period(args.period)
     except ValueError as exc:
         raise UserError(f"--period: {exc}") from None
+    kpi_service.check_started(parsed, as_of)  # a future period would read 0.0 % ✗
+    period = parsed.label
     ctx = open_context(args.db)
     try:
         snap = kpi_service.compute_kpis(ctx.engine, period, scope, as_of)
@@ -268,6 +270,11 @@ def run_assess(args: argparse.Namespace) -> int:
         if not (len(text) == 4 and text.isdigit() and int(text) >= 1):
             raise UserError(f"--year: invalid year {args.year!r}: expected YYYY, e.g. 2026")
         year = int(text)
+    try:
+        wanted = kpi_service.parse_period(quarter or str(year))
+    except ValueError as exc:
+        raise UserError(f"--year: {exc}") from None
+    kpi_service.check_started(wanted, as_of)  # a future period would read 0.0 % ✗
     ctx = open_context(args.db)
     try:
         result = assess_service.assess(

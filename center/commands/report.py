@@ -95,6 +95,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     ap.add_argument("id", type=int, metavar="ID", help="report id (see `center report list`)")
     add_user_option(ap, "--by", who="the approving assessor, who logs in")
+    ap.add_argument(
+        "--override-reason",
+        metavar="TEXT",
+        help="approve a report whose period has not ended yet (统计期未结束): an admin "
+        "only, with the reason (stored with the report; the audit records the override)",
+    )
     ap.set_defaults(func=run_approve)
 
 
@@ -290,9 +296,13 @@ def run_approve(args: argparse.Namespace) -> int:
     ctx = open_context(args.db)
     try:
         kind = svc.get_report(ctx.engine, args.id).kind
-        action = "approve_minutes" if kind in MEETING_REPORT_KINDS else "approve_report"
+        override = args.override_reason
+        if override is not None:
+            action = "approve_report_early"
+        else:
+            action = "approve_minutes" if kind in MEETING_REPORT_KINDS else "approve_report"
         approver = login(args, ctx.engine, action, "report approve")
-        record = svc.approve(ctx.engine, args.id, approver)
+        record = svc.approve(ctx.engine, args.id, approver, override_reason=override)
     except svc.ReportRequestError as exc:
         raise UserError(str(exc)) from None
     finally:
@@ -302,6 +312,8 @@ def run_approve(args: argparse.Namespace) -> int:
         f"scope {record.scope}) as {record.doc_number} by {record.approved_by}; "
         "build it again to print the number"
     )
+    if record.override_reason is not None:
+        print("approved before its period ended (override recorded in the audit log)")
     if record.kind == "minutes":
         print(f"joint meeting {record.period}: minutes approved")
     return 0

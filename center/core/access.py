@@ -91,6 +91,8 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     # reports (center.reporting)
     "build_report": _r("assessor"),
     "approve_report": _r("assessor"),
+    # approve a report before its period ends, with a reason (an override)
+    "approve_report_early": _r("admin"),
     # a joint meeting's agenda and minutes: who runs meetings, or an assessor
     "build_minutes": _r("coordinator", "assessor"),
     "approve_minutes": _r("coordinator", "assessor"),

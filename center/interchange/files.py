@@ -137,8 +137,134 @@ class Table:
     cells: list[list[Any]] = field(default_factory=list)
 
 
+#: the most characters a spreadsheet cell holds (Excel's limit): a longer CSV value
+#: cannot come from a spreadsheet export, it is lines swallowed by an unclosed quote
+MAX_CELL_CHARS = 32_767
+
+QUOTE_HINT = 'close the quote (a quote inside a value is written as "")'
+
+
+def _breaks(text: str, start: int = 0, end: int | None = None) -> int:
+    """Line breaks (LF, CRLF or a bare CR, as the csv module counts them) in a slice."""
+    end = len(text) if end is None else end
+    return (
+        text.count("\n", start, end) + text.count("\r", start, end) - text.count("\r\n", start, end)
+    )
+
+
+def _open_quote(record: str) -> tuple[int, int, bool]:
+    """Where the first quoted value of one CSV record's text that runs over a line break
+    opens: (line offset in the record, field index, closed?), by the csv module's rules
+    (a quote opens a value only at the start of a field; ``""`` inside it is a quote)."""
+    i, n, field, line, at_start = 0, len(record), 0, 0, True
+    while i < n:
+        c = record[i]
+        if at_start and c == '"':
+            open_line, j = line, i + 1
+            while True:
+                k = record.find('"', j)
+                if k < 0:
+                    return open_line, field, False
+                line += _breaks(record, j, k)
+                if record.startswith('""', k):
+                    j = k + 2
+                    continue
+                break
+            if line > open_line:
+                return open_line, field, True
+            i, at_start = k + 1, False
+            continue
+        if c == ",":
+            field, at_start = field + 1, True
+        elif c in "\r\n":
+            line, at_start = line + (0 if record.startswith("\r\n", i) else 1), True
+        else:
+            at_start = False
+        i += 1
+    return 0, 0, True
+
+
+def _column_name(header: list[Any], field: int, line: int) -> str:
+    if line == 1:
+        return "header"
+    name = str(header[field]).strip() if field < len(header) else ""
+    return name or f"column {field + 1}"
+
+
+def _check_quoting(
+    text: str, label: str, lines: list[int], records: list[list[Any]], *, multiline: bool
+) -> None:
+    """Refuse a CSV whose quoting is broken (:class:`FileUnreadable`).
+
+    The csv module reads an unclosed quote without complaint: the value runs on to the
+    end of the file, or to a later quote, and swallows the rows between. Every record
+    that spans lines (and the last record) is read again strictly; a record that then
+    fails, or holds a value longer than a spreadsheet cell, is reported on the line
+    where its quote opened."""
+    if not records:
+        return
+    if not multiline:  # one record per line: only the last can be unclosed
+        start = text.rfind("\n", 0, len(text) - 1) + 1
+        physical = [text[:start]] * (len(records) - 1) + [text[start:]]  # only [-1] read
+        spans = [len(records) - 1]
+    else:
+        physical = io.StringIO(text, newline="").readlines()
+        spans = [
+            i for i in range(len(records)) if i == len(records) - 1 or lines[i + 1] - lines[i] > 1
+        ]
+    found: list[str] = []
+    for i in spans:
+        stop = lines[i + 1] - 1 if i + 1 < len(records) else len(physical)
+        chunk = physical[lines[i] - 1 : stop]
+        record = "".join(chunk)
+        last = lines[i] + max(len(chunk) - 1, 0)
+        try:
+            list(csv.reader(io.StringIO(record, newline=""), strict=True))
+        except csv.Error as exc:
+            at_end = i == len(records) - 1 and "end of data" in str(exc)
+            if len(chunk) <= 1 and not at_end:
+                continue  # a stray quote within one line (e.g. "12"B) is read as text
+            offset, field, _closed = _open_quote(record)
+            line = lines[i] + offset
+            where = (
+                "runs to the end of the file"
+                if at_end
+                else f"runs over lines {line}–{last} and a quote ends it in the middle of a value"
+            )
+            found.append(
+                f"{label}:{line}: {_column_name(records[0], field, line)}: unclosed quote: "
+                f"the quoted value that opens on this line {where}; {QUOTE_HINT}"
+            )
+            continue
+        for field, cell in enumerate(records[i]):
+            if len(cell) > MAX_CELL_CHARS:
+                offset, _f, _closed = _open_quote(record)
+                line = lines[i] + offset
+                found.append(
+                    f"{label}:{line}: {_column_name(records[0], field, line)}: the quoted "
+                    f"value that opens on this line runs over lines {line}–{last} "
+                    f"({len(cell):,} characters, more than a spreadsheet cell holds): "
+                    f"an unclosed quote? {QUOTE_HINT}"
+                )
+    if found:
+        raise FileUnreadable(found)
+
+
 def _csv_records(text: str, label: str) -> tuple[list[int], list[list[Any]]]:
-    """All CSV records and the line each one starts on (header = line 1)."""
+    """All CSV records and the line each one starts on (header = line 1).
+
+    Refused (:class:`FileUnreadable`): NUL characters (not a text file: a binary
+    spreadsheet renamed to .csv, or UTF-16 without its mark) and broken quoting
+    (:func:`_check_quoting`)."""
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise FileUnreadable(
+            [
+                f"{label}:{_breaks(text, 0, nul) + 1}: file: holds NUL characters, so it "
+                "is not CSV text (a binary spreadsheet renamed to .csv?); save it as "
+                "CSV UTF-8 from the spreadsheet"
+            ]
+        )
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         records: list[list[Any]] = list(reader)
@@ -146,15 +272,32 @@ def _csv_records(text: str, label: str) -> tuple[list[int], list[list[Any]]]:
         raise FileUnreadable([f"{label}:{reader.line_num}: csv: {exc}"]) from exc
     n_lines = text.count("\n") + (0 if not text or text.endswith("\n") else 1)
     if len(records) == n_lines:  # one record per line: record i is on line i + 1
-        return list(range(1, n_lines + 1)), records
-    # a quoted field holds a line break (or lines end in a bare CR): track start lines
-    reader = csv.reader(io.StringIO(text, newline=""))
-    lines = []
-    end = 0
-    for _record in reader:
-        lines.append(end + 1)
-        end = reader.line_num
+        lines = list(range(1, n_lines + 1))
+    else:
+        # a quoted field holds a line break (or lines end in a bare CR): track start lines
+        reader = csv.reader(io.StringIO(text, newline=""))
+        lines = []
+        end = 0
+        for _record in reader:
+            lines.append(end + 1)
+            end = reader.line_num
+    _check_quoting(text, label, lines, records, multiline=len(records) != n_lines)
     return lines, records
+
+
+def _extra_fields(lines: list[int], records: list[list[Any]], problems: Problems) -> None:
+    """A CSV row with more (non-empty) values than the header has columns: a value with
+    an unquoted comma has shifted the row, so its values would land in wrong columns."""
+    width = len(records[0])
+    for i in range(1, len(records)):
+        row = records[i]
+        if len(row) > width and any(c.strip() for c in row[width:]):
+            problems.add(
+                lines[i],
+                "row",
+                f"{len(row)} values but the header has {width} columns: a value holding "
+                "a comma must be quoted",
+            )
 
 
 def _xlsx_records(path: Path, label: str) -> tuple[list[int], list[list[Any]]]:
@@ -204,6 +347,8 @@ def read_table(
         lines, records = _csv_records(text, label)
         if "'" in text:  # most files have no quote at all: nothing to look at
             _unneutralise_rows(records)
+        if records:
+            _extra_fields(lines, records, problems)
     else:
         raise FileUnreadable([f"{label}:1: file: expected a .csv or .xlsx file"])
     if not records or _blank(records[0]):

@@ -34,6 +34,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 from sqlalchemy.pool import QueuePool
 
+from center.core.errors import UserError
 from center.core.kpis import DEPARTMENT_KPIS, HOUR_KPIS, KPI_KEYS
 from center.core.vocab import SCOPES
 from db import kpi_queries as q
@@ -148,6 +149,26 @@ def parse_as_of(text: str) -> datetime:
 
 def _resolve_as_of(as_of: datetime | None) -> datetime:
     return to_local(as_of) if as_of is not None else datetime.now(CST).replace(microsecond=0)
+
+
+class PeriodNotStarted(UserError):
+    """The period starts after the evaluation instant. A user's request for it is
+    refused rather than computed: every KPI of a period with nothing in it yet reads
+    0.0 % ✗ or —, which a street office would take for a real, failed result (the
+    report builds refuse such a period too, in :mod:`center.reporting`)."""
+
+
+def check_started(p: Period, as_of: datetime | None = None) -> None:
+    """Raise :class:`PeriodNotStarted` when ``p`` has not started at ``as_of`` (default
+    now); its first instant is inside it."""
+    as_of = _resolve_as_of(as_of)
+    if as_of < p.start_at:
+        current = month_period(as_of.year, as_of.month).label
+        raise PeriodNotStarted(
+            f"the period {p.label} has not started at the evaluation instant "
+            f"{as_of:%Y-%m-%d %H:%M} (it starts on {p.start:%Y-%m-%d}): there is nothing "
+            f"to measure yet; choose a period up to {current}, or a later instant (--as-of)"
+        )
 
 
 def _check_scope(scope: str) -> None:
@@ -630,7 +651,9 @@ def _read(engine: Engine) -> Iterator[_Reader]:
 def compute_kpis(
     engine: Engine, period: str, scope: str, as_of: datetime | None = None
 ) -> KpiSnapshot:
-    """All KPIs of every unit of ``scope`` for ``period`` as of ``as_of`` (default now)."""
+    """All KPIs of every unit of ``scope`` for ``period`` as of ``as_of`` (default now).
+    A period that has not started at ``as_of`` computes (every value empty or 0): the
+    commands a user runs refuse it first with :func:`check_started`."""
     _check_scope(scope)
     p = parse_period(period)
     t = _resolve_as_of(as_of)

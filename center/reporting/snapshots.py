@@ -21,6 +21,15 @@ place of the number.
 Evaluation instant: an explicit ``as_of`` wins; otherwise a draft is computed as
 of now and an approved report as of its approval instant, so rebuilding an approved
 report later prints the figures that were approved.
+
+Unfinished periods: a monthly, quarterly or annual report evaluated before its period
+ends holds figures that will still change; it prints "统计期未结束" on every page
+(:attr:`DocInfo.unfinished`), and :func:`approve` refuses it until the period has
+ended. An ``admin`` may approve it earlier with a reason (``approve_report_early``):
+the reason is free text, so it is stored in the report's row
+(``report_doc.override_reason``, hidden from the wall role); the audit row records
+only that the period was overridden and when the period ends. A meeting's agenda and
+minutes have no period (their "period" is the meeting's code) and are never refused.
 """
 
 from __future__ import annotations
@@ -38,6 +47,7 @@ from center.core.audit import append_audit
 from center.core.clock import now as clock_now
 from center.core.errors import UserError
 from center.core.kpis import KPI_KEYS, KPI_NAMES
+from center.core.pii import contains_pi_number
 from center.core.tx import transaction
 from center.core.vocab import (
     ASSESS_SCOPES,
@@ -123,6 +133,14 @@ def _label(kind: str, period: str) -> str:
     return _period(kind, period).label
 
 
+def period_end(kind: str, period: str) -> datetime | None:
+    """The instant a report's period ends (exclusive); ``None`` for a meeting's
+    agenda or minutes, which have no period."""
+    if kind in MEETING_KINDS:
+        return None
+    return _period(kind, period).end_at
+
+
 def _check_meeting(engine: Engine, code: str) -> None:
     with engine.connect() as conn:
         found = conn.scalar(select(JointMeeting.id).where(JointMeeting.code == code))
@@ -165,6 +183,8 @@ class ReportRecord:
     created_by: str
     approved_at: datetime | None
     approved_by: str | None
+    #: why an admin approved it before its period ended (None: not overridden)
+    override_reason: str | None = None
 
     @property
     def approved(self) -> bool:
@@ -182,6 +202,7 @@ class ReportRecord:
             "created_by": self.created_by,
             "approved_at": self.approved_at.isoformat() if self.approved_at else None,
             "approved_by": self.approved_by,
+            "override_reason": self.override_reason,
         }
 
 
@@ -196,6 +217,7 @@ _RECORD_COLUMNS = (
     ReportDoc.created_by,
     ReportDoc.approved_at,
     ReportDoc.approved_by,
+    ReportDoc.override_reason,
 )
 
 
@@ -212,8 +234,15 @@ def _actor(actor: str) -> str:
     return actor
 
 
-def _audit(conn: Any, at: datetime, actor: str, action: str, rec: ReportRecord) -> None:
-    detail = {"id": rec.id, "status": rec.status, "doc_number": rec.doc_number}
+def _audit(
+    conn: Any,
+    at: datetime,
+    actor: str,
+    action: str,
+    rec: ReportRecord,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    detail = {"id": rec.id, "status": rec.status, "doc_number": rec.doc_number, **(extra or {})}
     code = f"{rec.kind}:{rec.period}:{rec.scope}"
     append_audit(conn, actor, action, "report_doc", code, detail, at=at)
 
@@ -317,25 +346,81 @@ def next_doc_number(conn: Any, year: int) -> str:
     return f"〔{year}〕{highest + 1}号"
 
 
+OVERRIDE_REASON_MAX = 200
+
+
+def _override_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReportRequestError(
+            "say why the report is approved before its period ends (--override-reason)"
+        )
+    if len(reason) > OVERRIDE_REASON_MAX:
+        raise ReportRequestError(
+            f"the override reason is longer than {OVERRIDE_REASON_MAX} characters"
+        )
+    if contains_pi_number(reason):
+        raise ReportRequestError(
+            "the override reason may not hold an identity or phone number: say why the "
+            "report cannot wait for the end of its period"
+        )
+    return reason
+
+
 def approve(
-    engine: Engine, report_id: int, approver: Actor, *, at: datetime | None = None
+    engine: Engine,
+    report_id: int,
+    approver: Actor,
+    *,
+    at: datetime | None = None,
+    override_reason: str | None = None,
 ) -> ReportRecord:
     """Approve a draft (an ``assessor``'s; a meeting's agenda or minutes also a
     ``coordinator``'s): assign the next document number of the year, record who and
     when. Approving minutes makes their meeting ``minutes_approved`` in the same
     transaction (refused, with nothing written, while the meeting is not held).
 
+    A monthly, quarterly or annual report is refused (nothing written) while its
+    period has not ended at the approval instant. An ``admin`` (``approve_report_early``)
+    may approve it earlier with ``override_reason``: the reason is stored in the
+    report's row, the audit row records ``"override": true`` and the period's end
+    (never the free text). An override of a period that has ended is refused.
+
     Approving an approved report is refused. Numbers never repeat within a year,
     also when two assessors approve at the same moment: on PostgreSQL a transaction
     lock serialises approvals, on SQLite the first statement takes the write lock.
     """
     with engine.connect() as conn:
-        kind = conn.scalar(select(ReportDoc.kind).where(ReportDoc.id == report_id))
-    if kind is None:
+        found = conn.execute(
+            select(ReportDoc.kind, ReportDoc.period).where(ReportDoc.id == report_id)
+        ).first()
+    if found is None:
         raise ReportRequestError(f"no report with id {report_id}: see `center report list`")
-    require_role(approver, "approve_minutes" if kind in MEETING_KINDS else "approve_report")
-    actor = _actor(approver.name)
+    kind, label = found
     stamp = to_local(at) if at is not None else now()
+    ends = period_end(kind, label)
+    early = ends is not None and stamp < ends
+    if override_reason is not None:
+        require_role(approver, "approve_report_early")
+        if not early:
+            raise ReportRequestError(
+                f"report {report_id} ({KIND_NAMES[kind]} {label}): its period has ended, "
+                "nothing to override; an assessor approves it without --override-reason"
+            )
+        reason: str | None = _override_reason(override_reason)
+    else:
+        require_role(approver, "approve_minutes" if kind in MEETING_KINDS else "approve_report")
+        reason = None
+        if early:
+            assert ends is not None
+            raise ReportRequestError(
+                f"report {report_id} ({KIND_NAMES[kind]} {label}) cannot be approved yet: "
+                f"its period has not ended (统计期未结束; it ends {ends:%Y-%m-%d %H:%M}, "
+                f"now {stamp:%Y-%m-%d %H:%M}) and its figures can still change. Approve it "
+                "once the period has ended, or an admin approves it now with "
+                "--override-reason TEXT"
+            )
+    actor = _actor(approver.name)
     with transaction(engine) as s:
         conn = s.connection()
         if conn.dialect.name == "postgresql":
@@ -347,6 +432,7 @@ def approve(
                 status="approved",
                 approved_at=stamp,
                 approved_by=actor,
+                override_reason=reason,
                 version=ReportDoc.version + 1,
             )
         ).rowcount
@@ -367,7 +453,8 @@ def approve(
         rec = _record(conn.execute(select(*_RECORD_COLUMNS).where(ReportDoc.id == report_id)).one())
         if rec.kind == "minutes":  # the meeting's minutes are final, in this transaction
             mark_minutes_approved(s, rec.period)
-        _audit(conn, stamp, actor, "report.approve", rec)
+        extra = {"override": True, "period_ends": ends} if reason is not None else None
+        _audit(conn, stamp, actor, "report.approve", rec, extra)
     return rec
 
 
@@ -387,6 +474,13 @@ class DocInfo:
     as_of: datetime
     record: ReportRecord | None
     issued_on: date
+    #: when the period ends (exclusive); None for a meeting's agenda or minutes
+    period_ends: datetime | None = None
+
+    @property
+    def unfinished(self) -> bool:
+        """The period had not ended at the evaluation instant: the figures can change."""
+        return self.period_ends is not None and self.as_of < self.period_ends
 
     @property
     def doc_number(self) -> str | None:
@@ -408,10 +502,10 @@ def document_info(
 ) -> DocInfo:
     """Header data; resolves the evaluation instant (see the module docstring)."""
     if kind in MEETING_KINDS:
-        label, start = _label(kind, period), None
+        label, start, ends = _label(kind, period), None, None
     else:
         p = _period(kind, period)
-        label, start = p.label, p.start_at
+        label, start, ends = p.label, p.start_at, p.end_at
     scope = _check_scope(kind, scope)
     rec = find_report(engine, kind, label, scope)
     if as_of is not None:
@@ -438,6 +532,7 @@ def document_info(
         as_of=t,
         record=rec,
         issued_on=issued_on,
+        period_ends=ends,
     )
 
 
@@ -853,6 +948,7 @@ __all__ = [
     "list_reports",
     "monthly_snapshot",
     "next_doc_number",
+    "period_end",
     "quarterly_snapshot",
     "save_draft",
     "street_name",

@@ -1306,7 +1306,6 @@ Phone: %3</source>
     </message>
     <message>
         <location filename="../../center/windows/workstation/inbox_view.py" line="124"/>
-        <location filename="../../center/windows/workstation/texts.py" line="95"/>
         <source>Overdue</source>
         <translation>已超期</translation>
     </message>
@@ -1660,8 +1659,8 @@ Phone: %3</source>
     </message>
     <message>
         <location filename="../../center/windows/workstation/planning.py" line="342"/>
-        <source>Overdue %1 · due %2 · as of %3</source>
-        <translation>已逾期 %1 户 · 待走访 %2 户 · 截至 %3</translation>
+        <source>Behind from last period %1 · due %2 · as of %3</source>
+        <translation>上期未完成 %1 户 · 待走访 %2 户 · 截至 %3</translation>
     </message>
     <message>
         <location filename="../../center/windows/workstation/planning.py" line="374"/>
@@ -1685,8 +1684,8 @@ Phone: %3</source>
     </message>
     <message>
         <location filename="../../center/windows/workstation/planning.py" line="453"/>
-        <source>Grid %1 · %2 · as of %3 · overdue %4, due %5</source>
-        <translation>网格 %1 · %2 · 截至 %3 · 逾期 %4 户，待走访 %5 户</translation>
+        <source>Grid %1 · %2 · as of %3 · behind from last period %4, due %5</source>
+        <translation>网格 %1 · %2 · 截至 %3 · 上期未完成 %4 户，待走访 %5 户</translation>
     </message>
     <message>
         <location filename="../../center/windows/workstation/planning.py" line="465"/>
@@ -2523,6 +2522,16 @@ Phone: %3</source>
         <location filename="../../center/windows/workstation/meetings_view.py" line="504"/>
         <source>Lead department</source>
         <translation>牵头部门</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/texts.py" line="95"/>
+        <source>Behind from last period</source>
+        <translation>上期未完成</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/planning.py" line="490"/>
+        <source>States: “Behind from last period”: the household did not get all the visits it needed in the previous period (a month for special groups, a quarter for other households); it is still owed, so visit it first, by the date under “Due by”. “Due”: it still needs a visit in this period, by that date. “Progress”: visits made / needed in this period.</source>
+        <translation>状态说明：“上期未完成”指该户上一周期（特殊群体按月、其他住户按季）应走访次数没有完成，仍欠走访，请优先上门，并在“截止日期”前完成；“待走访”指本周期还需走访，截止日期同上；“本期进度”为本周期已走访/应走访次数。</translation>
     </message>
     <message>
         <location filename="../../center/windows/workstation/texts.py" line="96"/>

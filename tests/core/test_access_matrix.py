@@ -81,6 +81,10 @@ EXPECTED: dict[str, tuple[str, tuple[str, ...]]] = {
     "targets.set": ("set a KPI target", (N, N, N, N, N, N, Y, N)),
     "report.build": ("build a report (save its draft)", (N, N, N, N, Y, N, N, N)),
     "report.approve": ("approve a report", (N, N, N, N, Y, N, N, N)),
+    "report.approve_early": (
+        "approve a report before its period ends (with a reason)",
+        (N, N, N, N, N, N, Y, N),
+    ),
     "accounts.add": ("add an account", (N, N, N, N, N, N, Y, N)),
     "accounts.passwd": ("set another user's password", (N, N, N, N, N, N, Y, N)),
     "accounts.disable": ("disable an account", (N, N, N, N, N, N, Y, N)),
@@ -261,9 +265,18 @@ def _operations(w: World, tmp: Path) -> dict[str, Callable[[str], Act]]:
 
     def approve(side: str) -> Act:
         w.n += 1
-        period = f"{2000 + w.n // 12}-{w.n % 12 + 1:02d}"
+        # a month long ended: approving it needs no override
+        period = f"{1950 + w.n // 12}-{w.n % 12 + 1:02d}"
         draft = snapshots.save_draft(w.engine, "monthly", period, "all", w.actors["assessor"])
         return lambda actor: snapshots.approve(w.engine, draft.id, actor)
+
+    def approve_early(side: str) -> Act:
+        w.n += 1
+        year = str(2100 + w.n)  # a year that has not ended: only an override approves it
+        draft = snapshots.save_draft(w.engine, "annual", year, "all", w.actors["assessor"])
+        return lambda actor: snapshots.approve(
+            w.engine, draft.id, actor, override_reason="提前印发"
+        )
 
     def build(side: str) -> Act:
         w.n += 1
@@ -413,6 +426,7 @@ def _operations(w: World, tmp: Path) -> dict[str, Callable[[str], Act]]:
         "targets.set": target,
         "report.build": build,
         "report.approve": approve,
+        "report.approve_early": approve_early,
         "accounts.add": add,
         "accounts.passwd": passwd,
         "accounts.disable": active(False),

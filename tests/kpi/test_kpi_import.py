@@ -182,6 +182,10 @@ def test_imported_files_give_the_reference_kpis(db_url, tmp_path, capsys, monkey
                 as_of.isoformat(),
                 "--json",
             ]
+            if as_of < period.start_at:  # refused: it would read 0.0 % ✗ (issue 17)
+                assert main(argv) == 2
+                assert f"the period {period.label} has not started" in capsys.readouterr().err
+                continue
             assert main(argv) == 0
             doc = json.loads(capsys.readouterr().out)
             keys = DEPARTMENT_KPIS if scope == "department" else KPI_KEYS

@@ -527,7 +527,7 @@ def test_draft_then_approved_numbering_and_audit(engine, tmp_path):
         svc.approve(engine, draft.id, Actor("赵六", "assessor"))
     with pytest.raises(svc.ReportRequestError, match="no report with id 999"):
         svc.approve(engine, 999, Actor("赵六", "assessor"))
-    q = svc.save_draft(engine, "quarterly", "2026Q4", "grid", ZHANG, at=T)
+    q = svc.save_draft(engine, "quarterly", "2026Q3", "grid", ZHANG, at=T)
     assert svc.approve(engine, q.id, LI, at=at(2026, 12, 30)).doc_number == "〔2026〕2号"
     y = svc.save_draft(engine, "annual", "2026", "all", ZHANG, at=T)
     assert svc.approve(engine, y.id, LI, at=at(2027, 1, 4)).doc_number == "〔2027〕1号"
@@ -538,8 +538,8 @@ def test_draft_then_approved_numbering_and_audit(engine, tmp_path):
     assert [tuple(a) for a in audit] == [
         ("report.save_draft", "张三", "monthly:2026-10:all"),
         ("report.approve", "李四", "monthly:2026-10:all"),
-        ("report.save_draft", "张三", "quarterly:2026Q4:grid"),
-        ("report.approve", "李四", "quarterly:2026Q4:grid"),
+        ("report.save_draft", "张三", "quarterly:2026Q3:grid"),
+        ("report.approve", "李四", "quarterly:2026Q3:grid"),
         ("report.save_draft", "张三", "annual:2026:all"),
         ("report.approve", "李四", "annual:2026:all"),
     ]
@@ -585,7 +585,10 @@ def test_cli_build_list_approve(db_url, tmp_path, capsys, monkeypatch):
     _street(eng)
     account(eng, "李四", "assessor")
     account(eng, "王五", "coordinator")
+    account(eng, "管理员", "admin")
     eng.dispose()
+    # approvals happen on 7 December 2026: October has ended, the fourth quarter has not
+    monkeypatch.setattr(svc, "clock_now", lambda: at(2026, 12, 7, 10))
     monkeypatch.setenv("CENTER_PASSWORD", TEST_PASSWORD)
     monkeypatch.setenv("CENTER_USER", "李四")  # builds log in as the assessor
 
@@ -611,7 +614,12 @@ def test_cli_build_list_approve(db_url, tmp_path, capsys, monkeypatch):
     code, out, _ = run(*split, "--split", "-o", str(tmp_path / "split"))
     assert code == 0 and "13 files to" in out  # 12 departments + the ranking
     assert len(list((tmp_path / "split").iterdir())) == 13
-    assert run("approve", "2", "--user", "李四")[0] == 0
+    code, _, err = run("approve", "2", "--user", "李四")  # 2026Q4 has not ended
+    assert code == 2 and "cannot be approved yet" in err and "2027-01-01 00:00" in err
+    code, _, err = run("approve", "2", "--user", "李四", "--override-reason", "年终会议提前印发")
+    assert code == 2 and "may not approve report early" in err  # an assessor cannot override
+    code, out, _ = run("approve", "2", "--user", "管理员", "--override-reason", "年终会议提前印发")
+    assert code == 0 and "override recorded in the audit log" in out
     code, out, _ = run(*split, "-o", str(tmp_path / "q.pdf"))
     assert code == 0 and re.search(r"approved 〔\d{4}〕2号 \(report 2\)", out)
     code, out, _ = run("list", "--json")
@@ -628,6 +636,111 @@ def test_cli_build_list_approve(db_url, tmp_path, capsys, monkeypatch):
     assert code == 2 and "--as-of: invalid as-of instant 'yesterday'" in err
 
 
+# ---------------------------------------------------------------- unfinished periods
+
+UNFINISHED = "统计期未结束"
+ADMIN = Actor("管理员", "admin")
+
+
+def test_a_report_of_an_unfinished_period_is_marked_on_every_page(engine, tmp_path):
+    _street(engine)
+    dec7 = at(2026, 12, 7, 10)
+    unfinished = [
+        build_monthly(engine, "2026-12", tmp_path / "m12.pdf", as_of=dec7),
+        build_quarterly(engine, "2026Q4", "all", tmp_path / "q4.pdf", as_of=dec7)[0],
+        build_annual(engine, 2026, tmp_path / "a.pdf", as_of=dec7),
+        *build_quarterly(engine, "2026Q4", "grid", tmp_path / "split", split=True, as_of=dec7),
+    ]
+    for path in unfinished:
+        pages = _pages(path)
+        for n, page in enumerate(pages, start=1):
+            assert UNFINISHED in "".join(page), (path.name, n)
+            assert "数据截至2026年12月7日 10:00" in "".join(page), (path.name, n)
+        first = "".join(pages[0])
+        assert "本文数据截至2026年12月7日 10:00，统计期至2026年12月31日结束" in first, path.name
+    finished = [
+        build_monthly(engine, "2026-10", tmp_path / "m10.pdf", as_of=T),
+        build_monthly(engine, "2026-11", tmp_path / "m11.pdf", as_of=at(2026, 12, 1)),
+        build_quarterly(engine, "2026Q3", "all", tmp_path / "q3.pdf", as_of=T)[0],
+        build_annual(engine, 2026, tmp_path / "a-final.pdf", as_of=at(2027, 1, 1)),
+    ]
+    for path in finished:
+        assert UNFINISHED not in "".join(_all_lines(path)), path.name
+
+
+def _version_and_audit(engine, report_id: int) -> tuple[int, int]:
+    from db.models import ReportDoc
+
+    with engine.connect() as conn:
+        version = conn.scalar(select(ReportDoc.version).where(ReportDoc.id == report_id))
+        rows = len(conn.execute(select(AuditLog.id)).all())
+    return version, rows
+
+
+def test_approval_is_refused_until_the_period_has_ended(engine):
+    _street(engine)
+    annual = svc.save_draft(engine, "annual", "2026", "all", ZHANG, at=T)
+    quarter = svc.save_draft(engine, "quarterly", "2026Q4", "all", ZHANG, at=T)
+    before = _version_and_audit(engine, annual.id)
+    with pytest.raises(svc.ReportRequestError, match="cannot be approved yet") as err:
+        svc.approve(engine, annual.id, LI, at=at(2026, 12, 7, 10))
+    assert "统计期未结束; it ends 2027-01-01 00:00" in str(err.value)
+    assert "--override-reason" in str(err.value)
+    with pytest.raises(svc.ReportRequestError, match="cannot be approved yet"):
+        svc.approve(engine, quarter.id, LI, at=at(2026, 12, 31, 23, 59))
+    assert _version_and_audit(engine, annual.id) == before  # nothing written
+    assert svc.get_report(engine, annual.id).status == "draft"
+    # the first instant after the period: approved
+    done = svc.approve(engine, quarter.id, LI, at=at(2027, 1, 1))
+    assert (done.status, done.doc_number, done.override_reason) == ("approved", "〔2027〕1号", None)
+    # a meeting's minutes have no period: approved as before (test_minutes.py covers them)
+    assert svc.period_end("minutes", "M1") is None
+
+
+def test_an_admin_may_approve_early_with_a_reason_audited(engine, tmp_path):
+    _street(engine)
+    draft = svc.save_draft(engine, "annual", "2026", "all", ZHANG, at=T)
+    dec7 = at(2026, 12, 7, 10)
+    before = _version_and_audit(engine, draft.id)
+    reason = "区年终总结会需提前印发"
+    with pytest.raises(PermissionDenied, match="may not approve report early"):
+        svc.approve(engine, draft.id, LI, at=dec7, override_reason=reason)  # an assessor
+    with pytest.raises(PermissionDenied, match="may not approve report$"):
+        svc.approve(engine, draft.id, ADMIN, at=dec7)  # an admin without an override
+    with pytest.raises(svc.ReportRequestError, match="say why"):
+        svc.approve(engine, draft.id, ADMIN, at=dec7, override_reason="  ")
+    with pytest.raises(svc.ReportRequestError, match="identity or phone number"):
+        svc.approve(engine, draft.id, ADMIN, at=dec7, override_reason="联系13912345678")
+    assert _version_and_audit(engine, draft.id) == before
+    rec = svc.approve(engine, draft.id, ADMIN, at=dec7, override_reason=reason)
+    assert (rec.status, rec.doc_number, rec.approved_by) == ("approved", "〔2026〕1号", "管理员")
+    assert (
+        rec.override_reason == reason and svc.get_report(engine, draft.id).override_reason == reason
+    )
+    assert _version_and_audit(engine, draft.id)[0] == before[0] + 1
+    with engine.connect() as conn:
+        action, actor, detail = conn.execute(
+            select(AuditLog.action, AuditLog.actor, AuditLog.detail).order_by(AuditLog.id.desc())
+        ).first()
+    assert (action, actor) == ("report.approve", "管理员")
+    assert json.loads(detail) == {
+        "id": draft.id,
+        "status": "approved",
+        "doc_number": "〔2026〕1号",
+        "override": True,
+        "period_ends": "2027-01-01T00:00:00+08:00",
+    }
+    assert reason not in detail  # the audit holds no free text; the reason is in the row
+    # the approved report, rebuilt, is evaluated at its approval: still marked
+    pages = _pages(build_annual(engine, 2026, tmp_path / "a.pdf"))
+    assert pages[0][1] == "〔2026〕1号"
+    assert all(UNFINISHED in "".join(p) for p in pages)
+    # an override of a period that has ended is refused (an assessor approves it)
+    m = svc.save_draft(engine, "monthly", "2026-10", "all", ZHANG, at=T)
+    with pytest.raises(svc.ReportRequestError, match="nothing to override"):
+        svc.approve(engine, m.id, ADMIN, at=dec7, override_reason=reason)
+
+
 # ---------------------------------------------------------------- formatting
 
 
@@ -642,3 +755,34 @@ def test_number_formats_round_ties_to_even_on_exact_values():
     assert scrub("电话13800138000、0755-12345678，证件11010119900307451X") == (
         "电话[电话已隐去]、[电话已隐去]，证件[身份证号已隐去]"
     )
+
+
+def test_trend_chart_axis_labels_do_not_overlap():
+    from reportlab.graphics.shapes import String
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from reports.charts import trend_chart
+
+    register_fonts()
+    for first in ("2025-01", "2025-11", "2025-12"):  # no, two and one month of the first year
+        y, m = map(int, first.split("-"))
+        months = [f"{y + (m - 1 + i) // 12}-{(m - 1 + i) % 12 + 1:02d}" for i in range(12)]
+        chart = trend_chart([(ym, 0.5) for ym in months], target=0.9, percent=True)
+        labels = [
+            s
+            for s in chart.contents
+            if isinstance(s, String) and s.y < 20 and s.textAnchor == "middle"
+        ]
+        rows: dict[float, list[tuple[float, float, str]]] = {}
+        for s in labels:
+            w = stringWidth(s.text, s.fontName, s.fontSize)
+            x0 = s.x - w / 2 if s.textAnchor == "middle" else s.x
+            rows.setdefault(s.y, []).append((x0, x0 + w, s.text))
+        assert len(rows) == 2, first  # months, then years
+        for row in rows.values():
+            row.sort()
+            for (_, end, a), (start, _, b) in zip(row, row[1:], strict=False):
+                assert end <= start, (first, a, b)
+        years = [t for _, _, t in min(rows.items())[1]]
+        spanned = sorted({ym[:4] for ym in months})
+        assert [t[:4] for t in years] == spanned or first == "2025-12", (first, years)

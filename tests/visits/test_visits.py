@@ -469,3 +469,92 @@ def test_building_key_and_natural_order():
         "2号楼10单元",
         "10号楼1单元",
     ]
+
+
+# --------------------------------------------------------------- route sheet, CLI
+
+
+def _pdf_text(path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+@pytest.fixture
+def cli(db_url, capsys, monkeypatch, qapp):
+    """``cli("--staff", "S1", "-o", FILE, user="coord")`` → (exit code, stdout, stderr) of
+    ``center visits plan … --lang en``. ``qapp``: the CLI's translations need a Qt
+    application, which must be the tests' QApplication."""
+    from builders import TEST_PASSWORD
+
+    from center.cli import main
+
+    monkeypatch.setenv("CENTER_PASSWORD", TEST_PASSWORD)
+    monkeypatch.delenv("CENTER_USER", raising=False)
+
+    def run(*argv: str, user: str | None = "coord", lang: str = "en") -> tuple[int, str, str]:
+        args = ["visits", "plan", *argv, "--db", db_url, "--lang", lang]
+        if user is not None:
+            args += ["--user", user]
+        code = main(args)
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return run
+
+
+def test_visits_plan_cli_writes_the_workstations_route_sheet(street, engine, cli, tmp_path):
+    from builders import account
+
+    account(engine, "coord", "coordinator")
+    account(engine, "gw2", "grid_worker", grid="G02")
+    csv_path = tmp_path / "route.csv"
+    code, out, err = cli("--staff", "S1", "-o", str(csv_path), "--as-of", T.isoformat())
+    assert (code, err) == (0, "")
+    assert "wrote" in out and "4 households" in out
+    expected = tmp_path / "expected.csv"
+    vs_planning.write_route_csv(vs_planning.plan_for_staff(engine, COORD, "S1", T), expected)
+    assert csv_path.read_bytes() == expected.read_bytes()
+
+    pdf = tmp_path / "route.pdf"
+    assert cli("--staff", "S1", "-o", str(pdf), "--as-of", T.isoformat())[0] == 0
+    text = _pdf_text(pdf)
+    for address in ("2号楼1单元101", "10号楼1单元301", "1号楼1单元101", "1号楼2单元201"):
+        assert address in text  # C, D, A, B
+    assert "1号楼1单元102" not in text  # G: its cadence is met
+    assert "Visit route sheet" in text and "G01" in text and "S1" in text
+
+    # refused: another grid's worker, an unknown staff code, a wrong suffix; nothing written
+    refused = tmp_path / "refused.pdf"
+    code, _, err = cli("--staff", "S1", "-o", str(refused), user="gw2")
+    assert code == 2 and "error" in err and not refused.exists()
+    code, _, err = cli("--staff", "S9", "-o", str(refused))
+    assert code == 2 and "S9" in err and not refused.exists()
+    code, _, err = cli("--staff", "S1", "-o", str(tmp_path / "route.txt"))
+    assert code == 2 and ".pdf" in err
+    code, _, err = cli("--staff", "S1", "-o", str(refused), "--as-of", "soon")
+    assert code == 2 and "--as-of" in err and not refused.exists()
+
+
+def test_route_sheet_pdf_keeps_dates_whole_and_explains_the_states(street, cli, tmp_path, qapp):
+    """Due dates on one line ("2025-11-30", not "2025-11-3" / "0"); a household behind
+    since the last period says so, and a legend explains each state."""
+    from center.windows.runtime.i18n import install_translators
+
+    pdf = tmp_path / "route.pdf"
+    assert cli("--staff", "S1", "-o", str(pdf), "--as-of", T.isoformat())[0] == 0
+    text = _pdf_text(pdf)
+    assert "2025-11-30" in text  # C and A: the end of November
+    assert "2025-12-31" in text  # D and B: the end of Q4
+    assert "2025-10-09" in text  # C's last met-visit
+    assert "Behind from last period" in text
+    assert "Overdue" not in text
+    assert "previous period" in " ".join(text.split())  # the legend
+    try:
+        assert cli("--staff", "S1", "-o", str(pdf), "--as-of", T.isoformat(), lang="zh_CN")[0] == 0
+    finally:
+        install_translators(qapp, "en")
+    text = _pdf_text(pdf)
+    assert "走访路线单" in text and "上期未完成 2 户" in text
+    assert "超期" not in text and "逾期" not in text
+    assert "2025-11-30" in text and "状态说明" in text

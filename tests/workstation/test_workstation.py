@@ -311,6 +311,32 @@ def test_planning_exports(qtbot, window, street, tmp_path):
     assert csv_path.read_text(encoding="utf-8-sig").splitlines()[1].startswith("1,H1,G01,")
 
 
+def test_planning_buttons_write_the_route_sheet(qtbot, window, street, tmp_path, monkeypatch):
+    """The buttons ask for a file and write it (``clicked`` passes ``checked``, which
+    must not be taken for the path)."""
+    from PySide6.QtWidgets import QFileDialog
+
+    pv = window.planning
+    window.show_tab("planning")
+    qtbot.waitUntil(lambda: pv.plan is not None, timeout=WAIT)
+    for button, name in ((pv.pdf_btn, "route.pdf"), (pv.csv_btn, "route.csv")):
+        out = tmp_path / name
+        asked: list[str] = []
+
+        def answer(*a, o=out, asked=asked, **k):
+            asked.append(str(a[2]) if len(a) > 2 else "")
+            return str(o), ""
+
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", answer)
+        with qtbot.waitSignal(pv.exported, timeout=WAIT) as sig:
+            qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        assert asked == [f"route-S1{out.suffix}"]
+        assert sig.args == [str(out)]
+        assert out.is_file() and out.stat().st_size > 0
+    assert "H1" in "".join(page.extract_text() for page in PdfReader(tmp_path / "route.pdf").pages)
+    assert (tmp_path / "route.csv").read_text(encoding="utf-8-sig").startswith("order,")
+
+
 def test_spot_check_view(qtbot, street, ctx):
     street.cases(
         [

@@ -96,10 +96,14 @@ def has_street(ctx: AppContext) -> bool:
     return street_exists(ctx.engine)
 
 
-def open_checked(db_url: str | None, *, pii: bool = True) -> tuple[AppContext, bool]:
+def open_checked(
+    db_url: str | None, *, pii: bool = True, create_default: bool = True
+) -> tuple[AppContext, bool]:
     """Open the database, check the personal-information key (``pii``: the wall reads
-    aggregates only and needs no key), see if it has a street."""
-    ctx = open_context(db_url)
+    aggregates only and needs no key), see if it has a street. A missing database file
+    is refused, except the default embedded one when ``create_default`` (`center app`
+    builds the demo street into it on a first run)."""
+    ctx = open_context(db_url, create_default=create_default)
     try:
         if pii:
             _ = ctx.cipher
@@ -278,7 +282,7 @@ def run_wall(
     setup_logging()
     # the wall machine holds no personal-information key (access.md: a stolen wall
     # yields no personal information); on PostgreSQL it can run as the wall role
-    ctx, _ = open_checked(db_url, pii=False)
+    ctx, _ = open_checked(db_url, pii=False, create_default=False)  # builds no demo
     app = application(lang)
     sys.excepthook = ErrorReporter(interactive=False)
     try:

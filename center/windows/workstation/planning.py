@@ -266,8 +266,9 @@ class PlanningView(QWidget):
         self.record_btn.setEnabled(actor.may("visit"))
         self.record_btn.clicked.connect(self.record_visit)
         self.open_btn.clicked.connect(self._open_household)
-        self.csv_btn.clicked.connect(self.export_csv)
-        self.pdf_btn.clicked.connect(self.export_pdf)
+        # clicked(bool) would hand ``checked`` to ``path``: ask for the file instead
+        self.csv_btn.clicked.connect(lambda: self.export_csv())
+        self.pdf_btn.clicked.connect(lambda: self.export_pdf())
         self.staff.currentIndexChanged.connect(self.refresh)
         self.include_ok.toggled.connect(self.refresh)
         self.refresh_btn.clicked.connect(self.refresh)
@@ -339,7 +340,7 @@ class PlanningView(QWidget):
         self.plan = plan
         counts = plan.counts
         self.summary.setText(
-            translate("Workstation", "Overdue %1 · due %2 · as of %3")
+            translate("Workstation", "Behind from last period %1 · due %2 · as of %3")
             .replace("%1", str(counts["overdue"]))
             .replace("%2", str(counts["due"]))
             .replace("%3", tx.when(plan.as_of))
@@ -450,7 +451,9 @@ def route_sheet_text() -> RouteSheetText:
 
     return RouteSheetText(
         title=translate("Workstation", "Visit route sheet"),
-        meta=translate("Workstation", "Grid %1 · %2 · as of %3 · overdue %4, due %5"),
+        meta=translate(
+            "Workstation", "Grid %1 · %2 · as of %3 · behind from last period %4, due %5"
+        ),
         headers=[
             "#",
             translate("Workstation", "Building"),
@@ -471,7 +474,18 @@ def route_sheet_text() -> RouteSheetText:
         outcome=lambda key: tx.name(tx.OUTCOME_NAMES, key),
         group=lambda key: tx.name(tx.GROUP_NAMES, key),
         cadence=lambda key: tx.name(tx.CADENCE_NAMES, key),
+        legend=translate("Workstation", ROUTE_SHEET_LEGEND),
     )
+
+
+ROUTE_SHEET_LEGEND = QT_TRANSLATE_NOOP(
+    "Workstation",
+    "States: “Behind from last period”: the household did not get all the visits it "
+    "needed in the previous period (a month for special groups, a quarter for other "
+    "households); it is still owed, so visit it first, by the date under “Due by”. "
+    "“Due”: it still needs a visit in this period, by that date. “Progress”: visits "
+    "made / needed in this period.",
+)
 
 
 def _pdf(plan: VisitPlan, path: Path, street: str) -> tuple[Path, int]:

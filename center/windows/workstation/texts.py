@@ -92,7 +92,8 @@ GROUP_NAMES = {
     "other": QT_TRANSLATE_NOOP("Workstation", "Other"),
 }
 CADENCE_NAMES = {
-    "overdue": QT_TRANSLATE_NOOP("Workstation", "Overdue"),
+    # behind since the last period (its cadence was not met); due again by this period's end
+    "overdue": QT_TRANSLATE_NOOP("Workstation", "Behind from last period"),
     "due": QT_TRANSLATE_NOOP("Workstation", "Due"),
     "ok": QT_TRANSLATE_NOOP("Workstation", "Done"),
 }
