@@ -7,6 +7,10 @@ Building the parser imports only the standard library: the command modules impor
 the services, the database and Qt inside their ``run`` functions, so ``--help`` and
 argument errors come back at once and a command loads only what it uses
 (``tests/cli/test_cli_start.py``; ``python -m center.bench cli``).
+
+Every command also takes ``--lang zh_CN|en``: the messages (errors, confirmations,
+summaries) follow it, else the setting ``lang``, Chinese by default
+(:mod:`center.commands.messages`); JSON and file output never depend on it.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+
+from center.commands.messages import LANG_HELP, LANGS, error_line, safe_lang, say
 
 COMMAND_MODULES = [
     "center.commands.app",
@@ -38,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="database URL (else CENTER_DB_URL, else the config file, else the SQLite default)",
     )
+    common.add_argument("--lang", choices=LANGS, help=LANG_HELP)
     parser = argparse.ArgumentParser(
         prog="center", description="敲门行动指挥中心 — door-knocking command center"
     )
@@ -57,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
-        print("center: interrupted", file=sys.stderr)
+        print(say(safe_lang(args), "interrupted"), file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
@@ -66,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
         from center.core.errors import USER_ERRORS
 
         if isinstance(exc, USER_ERRORS):
-            print(f"center: error: {exc}", file=sys.stderr)
+            # in the language of --lang or the setting (center.commands.messages)
+            print(error_line(exc, safe_lang(args)), file=sys.stderr)
             return 2
         import logging
 
@@ -74,10 +82,7 @@ def main(argv: list[str] | None = None) -> int:
 
         path = setup_logging()
         logging.getLogger("center").exception("internal error in `center %s`", args.command)
-        print(
-            f"center: internal error in `{args.command}`; details were written to {path}",
-            file=sys.stderr,
-        )
+        print(say(safe_lang(args), "internal", command=args.command, path=path), file=sys.stderr)
         return 1
 
 

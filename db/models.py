@@ -158,6 +158,14 @@ class Household(Base):
     is_floating: Mapped[bool | None] = mapped_column(Boolean)
     moved_out_on: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
+    # the profile edited in the workstation (migration 0011, center.visits.profile):
+    # free-text notes about the household (never an identity or phone number), the last
+    # confirmation or edit of the profile by its grid's worker or a coordinator, and the
+    # row version every profile write checks and bumps (optimistic locking)
+    notes: Mapped[str | None] = mapped_column(Text)
+    verified_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
+    verified_by: Mapped[str | None] = mapped_column(String(60))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     # covering: the cadence statements count households by these columns
     __table_args__ = (Index("ix_household_grid_special", "grid_id", "is_special", "moved_out_on"),)
 

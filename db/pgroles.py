@@ -57,7 +57,7 @@ PI_COLUMNS: Mapping[str, frozenset[str]] = {
     ),
     "staff": frozenset({"phone_enc", "phone_hash"}),
     # the map needs lat/lon and the KPIs the derived is_special flag, not which group
-    "household": frozenset({"address", "special_groups"}),
+    "household": frozenset({"address", "special_groups", "notes"}),
     # free text typed about residents
     "visit": frozenset({"notes"}),
     "cases": frozenset({"summary", "address_note", "status_reason"}),

@@ -78,6 +78,26 @@ def year_label(year: str, room: float, font: str, size: float) -> str:
     return ""
 
 
+#: the least space between two labels of the x axis, in points
+LABEL_GAP = 2.0
+
+
+def month_labels(months: Sequence[str], slot: float, font: str, size: float) -> list[str]:
+    """The x-axis label under each month (``YYYY-MM``) when each month has ``slot``
+    points: ``10月`` when every label fits its slot with :data:`LABEL_GAP` to spare,
+    else the bare month number, else the number of every k-th month counted back from
+    the last (the newest month is always labelled) and ``""`` under the others, so
+    that no two labels ever overlap however narrow the chart."""
+    nums = [int(ym.split("-")[1]) for ym in months]
+    for texts in ([f"{m}月" for m in nums], [str(m) for m in nums]):
+        widest = max((pdfmetrics.stringWidth(t, font, size) for t in texts), default=0.0)
+        if widest + LABEL_GAP <= slot:
+            return texts
+    step = max(1, math.ceil((widest + LABEL_GAP) / slot)) if slot > 0 else len(nums) or 1
+    last = len(nums) - 1
+    return [t if (last - i) % step == 0 else "" for i, t in enumerate(texts)]
+
+
 def trend_chart(
     points: Sequence[tuple[str, float | None]],
     *,
@@ -88,9 +108,10 @@ def trend_chart(
 ) -> Drawing:
     """A 12-month line: months on x (``YYYY-MM``), the KPI on y, the target dashed.
 
-    The x axis prints each month and, in a second row, each year once, centred under
-    its months and set apart from the next year by a tick (never one label per month,
-    which would overlap).
+    The x axis prints each month (:func:`month_labels`: shorter, or only every k-th
+    month, where the chart is too narrow for all) and, in a second row, each year
+    once, centred under its months and set apart from the next year by a tick (never
+    one label per month, which would overlap; :func:`year_label` shortens it to fit).
 
     Ratios are plotted as percentages; a month without a value leaves a gap.
     """
@@ -128,13 +149,15 @@ def trend_chart(
         )
         tick += step
     d.add(Line(left, bottom, left + pw, bottom, strokeColor=INK, strokeWidth=0.6))
-    for i, (ym, _) in enumerate(points):
-        month = int(ym.split("-")[1])
+    labels = month_labels([ym for ym, _ in points], pw / n, font, 6)
+    for i, text in enumerate(labels):
+        if not text:
+            continue
         d.add(
             String(
                 x_at(i),
                 bottom - 8,
-                f"{month}月",
+                text,
                 fontName=font,
                 fontSize=6,
                 fillColor=MUTED,

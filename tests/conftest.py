@@ -217,6 +217,9 @@ def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     pi_scan.LOG_DIRS.add(base / "LOG_DIR")  # the product's, and its subprocesses'
     monkeypatch.setenv("CENTER_CONFIG", str(base / "CONFIG_DIR" / "center.ini"))
     monkeypatch.delenv("CENTER_DB_URL", raising=False)
+    # the command line's messages follow the setting lang, Chinese by default; the
+    # tests read them in English unless a test removes this (tests/cli/test_cli_lang.py)
+    monkeypatch.setenv("CENTER_LANG", "en")
     for name in ("CENTER_USER", "CENTER_PASSWORD", "CENTER_NEW_PASSWORD"):
         monkeypatch.delenv(name, raising=False)
 

@@ -1,5 +1,8 @@
 """A KPI gauge: a 240-degree arc with the value, the target mark and the colour state.
 
+Optionally a *pace* mark: a triangle outside the arc at the value expected by now in
+an unfinished period (accent colour), with its text under the target's.
+
 Pure painter in logical coordinates: every length is a fraction of the widget's
 square, fonts scale with the wall unit. Setters store plain values and call
 ``update()``; nothing is allocated per paint beyond the painter's own objects.
@@ -10,7 +13,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QFontMetricsF, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from widgets.theme import MIN_TEXT_PX, WALL, Palette, font
@@ -29,6 +32,8 @@ class Gauge(QWidget):
         self._target: float | None = None
         self._target_text = ""
         self._title = ""
+        self._pace: float | None = None
+        self._pace_text = ""
         self._state = "none"
         self._maximum = 1.0
         self._palette: Palette = WALL
@@ -47,6 +52,12 @@ class Gauge(QWidget):
     def set_target(self, target: float | None, text: str = "") -> None:
         self._target = target
         self._target_text = text
+        self.update()
+
+    def set_pace(self, expected: float | None, text: str = "") -> None:
+        """The value expected by now (None: no pace mark) and its text."""
+        self._pace = expected
+        self._pace_text = text
         self.update()
 
     def set_state(self, state: str) -> None:
@@ -86,6 +97,12 @@ class Gauge(QWidget):
 
     def target(self) -> float | None:
         return self._target
+
+    def pace(self) -> float | None:
+        return self._pace
+
+    def pace_text(self) -> str:
+        return self._pace_text
 
     def state_color(self) -> str:
         return self._palette.state(self._state).name()
@@ -160,19 +177,51 @@ class Gauge(QWidget):
                 QPointF(c.x() + r_out * math.cos(a), c.y() - r_out * math.sin(a)),
             )
 
+        if self._pace is not None:
+            # a triangle just outside the arc, pointing at the expected value
+            a = math.radians(self._angle(self._fraction(self._pace)))
+            c = rect.center()
+            r_tip = rect.width() / 2 + width * 0.55
+            size = max(5.0, width * 0.8)
+            tip = QPointF(c.x() + r_tip * math.cos(a), c.y() - r_tip * math.sin(a))
+            out = QPointF(math.cos(a), -math.sin(a))
+            side = QPointF(-out.y(), out.x())
+            base = tip + out * size * 1.2
+            p.setPen(QPen(pal.color("background"), 1.0))
+            p.setBrush(pal.color("accent"))
+            p.drawPolygon(QPolygonF([tip, base + side * size * 0.7, base - side * size * 0.7]))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+
         inner = rect.adjusted(width, width, -width, -width)
         big = max(self._title_px() * 1.6, inner.height() * 0.30)
         p.setFont(font(big, bold=True))
         p.setPen(colour if self._value is not None else pal.color("muted"))
-        value_box = QRectF(inner.left(), inner.center().y() - big * 0.75, inner.width(), big * 1.3)
+        lift = self._title_px() * 0.8 if self._pace_text else 0.0  # room for the pace line
+        value_box = QRectF(
+            inner.left(), inner.center().y() - big * 0.75 - lift, inner.width(), big * 1.3
+        )
         p.drawText(value_box, Qt.AlignmentFlag.AlignCenter, self._text)
 
+        small = self._title_px()
+        below = value_box.bottom()
         if self._target_text:
-            small = self._title_px()
             p.setFont(font(small))
             p.setPen(pal.color("muted"))
-            box = QRectF(rect.left(), value_box.bottom(), rect.width(), small * 1.4)
+            box = QRectF(rect.left(), below, rect.width(), small * 1.4)
             p.drawText(box, Qt.AlignmentFlag.AlignCenter, self._target_text)
+            below = box.bottom()
+        if self._pace_text:
+            # inside the arc: shrink the text (to 3/4 at most) rather than cross it
+            text = "▲ " + self._pace_text
+            px = small
+            while px > small * 0.75 and QFontMetricsF(font(px)).horizontalAdvance(text) > (
+                inner.width()
+            ):
+                px -= 0.5
+            p.setFont(font(px))
+            p.setPen(pal.color("accent"))
+            box = QRectF(inner.left() - width, below, inner.width() + 2 * width, small * 1.4)
+            p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
         if self._title:
             tp = self._title_px()

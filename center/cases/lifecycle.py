@@ -27,7 +27,9 @@ user's language; ``str(error)`` is an English sentence for the command line.
 from __future__ import annotations
 
 import json
+import random
 import re
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -225,6 +227,9 @@ def proposal(engine: Engine, subcategory_code: str) -> tuple[str, str | None]:
 # ------------------------------------------------------------------ reads
 
 
+_ACTING_FOR = re.compile(r"^\[代 ([^\]\s]+)\]\s*")
+
+
 @dataclass(frozen=True)
 class EventRow:
     at: datetime
@@ -233,6 +238,24 @@ class EventRow:
     from_status: str | None
     to_status: str | None
     note: str | None
+    #: the department an ``assign`` event routed the case to
+    dept_code: str | None = None
+    dept_name: str | None = None
+    dept_name_en: str | None = None
+    #: the department a coordinator acted for (the note's ``[代 D06]``)
+    acting_for: str | None = None
+    acting_for_name: str | None = None
+    acting_for_name_en: str | None = None
+
+    @property
+    def remark(self) -> str | None:
+        """The note as a person wrote it: without the ``[代 …]`` mark (named by
+        ``acting_for``), and nothing for an ``assign`` note that is only the
+        department's code (imported histories carry it; ``dept_name`` names it)."""
+        text = _ACTING_FOR.sub("", self.note or "").strip()
+        if self.kind == "assign" and self.dept_code and text == self.dept_code:
+            return None
+        return text or None
 
 
 @dataclass(frozen=True)
@@ -301,6 +324,47 @@ def case_detail(engine: Engine, actor: Actor, code: str) -> CaseDetail:
         return _detail(session, code, scope, actor)
 
 
+def _events(conn: Session, case_id: int) -> tuple[EventRow, ...]:
+    """The case's history, oldest first, its departments named (the department an
+    assignment went to, the one a coordinator acted for)."""
+    rows = conn.execute(
+        select(
+            CaseEvent.at,
+            CaseEvent.actor,
+            CaseEvent.kind,
+            CaseEvent.from_status,
+            CaseEvent.to_status,
+            CaseEvent.note,
+            Department.code,
+            Department.name,
+            Department.name_en,
+        )
+        .outerjoin(Department, Department.id == CaseEvent.dept_id)
+        .where(CaseEvent.case_id == case_id)
+        .order_by(CaseEvent.at, CaseEvent.id)
+    ).all()
+    acting = {m.group(1) for r in rows if (m := _ACTING_FOR.match(r[5] or "")) is not None}
+    names: dict[str, tuple[str, str | None]] = {}
+    if acting:
+        names = {
+            code: (name, name_en)
+            for code, name, name_en in conn.execute(
+                select(Department.code, Department.name, Department.name_en).where(
+                    Department.code.in_(sorted(acting))
+                )
+            )
+        }
+    out = []
+    for at_, actor, kind, frm, to, note, dcode, dname, dname_en in rows:
+        m = _ACTING_FOR.match(note or "")
+        code = m.group(1) if m is not None else None
+        name, name_en = names.get(code or "", (None, None))
+        out.append(
+            EventRow(at_, actor, kind, frm, to, note, dcode, dname, dname_en, code, name, name_en)
+        )
+    return tuple(out)
+
+
 def _detail(conn: Session, code: str, scope: Any = None, actor: Actor | None = None) -> CaseDetail:
     origin = aliased(Case)
     repeat = aliased(Case)
@@ -352,21 +416,7 @@ def _detail(conn: Session, code: str, scope: Any = None, actor: Actor | None = N
             select(Case.code).where(Case.reopened_from_id == c.id).order_by(Case.received_at)
         )
     )
-    events = tuple(
-        EventRow(*e)
-        for e in conn.execute(
-            select(
-                CaseEvent.at,
-                CaseEvent.actor,
-                CaseEvent.kind,
-                CaseEvent.from_status,
-                CaseEvent.to_status,
-                CaseEvent.note,
-            )
-            .where(CaseEvent.case_id == c.id)
-            .order_by(CaseEvent.at, CaseEvent.id)
-        )
-    )
+    events = _events(conn, c.id)
     return CaseDetail(
         id=c.id,
         code=c.code,
@@ -723,14 +773,17 @@ def _event_note(note: str | None, acting_for: str | None) -> str | None:
     return text or None
 
 
-def _with_retry(fn: Callable[[], CaseChange], attempts: int = 4) -> CaseChange:
-    """Retry a write that generates a code when another workstation took the same one."""
+def _with_retry(fn: Callable[[], CaseChange], attempts: int = 10) -> CaseChange:
+    """Retry a write that generates a code when another workstation took the same one
+    (the unique constraint on the code refuses the second; the retry, in a new
+    transaction, sees the first one's code and takes the next)."""
     for i in range(attempts):
         try:
             return fn()
         except IntegrityError:
             if i == attempts - 1:
                 raise
+            time.sleep(random.uniform(0.0, 0.02 * (i + 1)))  # noqa: S311 - jitter only
     raise AssertionError("unreachable")
 
 
@@ -738,12 +791,39 @@ _CODE_DIGITS = 4
 
 
 def next_code(conn: Connection, model: Any, prefix: str, day: date) -> str:
-    """Next free code ``<prefix><yyyymmdd>-<nnnn>`` for ``model`` (cases, visits)."""
+    """Next free code ``<prefix><yyyymmdd>-<nnnn>`` for ``model`` (visits)."""
     stem = f"{prefix}{day:%Y%m%d}-"
     codes = conn.scalars(select(model.code).where(model.code.like(stem + "%"))).all()
     pattern = re.compile(re.escape(stem) + r"(\d+)$")
     used = [int(m.group(1)) for c in codes if (m := pattern.match(c))]
     return f"{stem}{(max(used) + 1) if used else 1:0{_CODE_DIGITS}d}"
+
+
+#: every case is numbered ``K<yyyymmdd><nnnn>`` (the day it was received, then its
+#: number that day): the numbering of the cases that come in through ``center import
+#: cases`` (spec/interchange.md: a case is keyed by its ``case_code``, and an export
+#: and re-import must find it again), continued by the cases created here
+CASE_CODE_PREFIX = "K"
+
+
+def next_case_code(conn: Connection, day: date) -> str:
+    """The next case code of ``day``: one more than the highest ``K<yyyymmdd><n…>``
+    already used that day (imported or created here), at least four digits wide (as
+    wide as the widest number of the day). Read in the writing transaction; the
+    unique constraint on ``cases.code`` and :func:`_with_retry` settle two
+    workstations that read the same highest number at once."""
+    stem = f"{CASE_CODE_PREFIX}{day:%Y%m%d}"
+    # codes that start with the stem followed by a digit: an index range, not a LIKE
+    codes = conn.scalars(
+        select(Case.code).where(Case.code >= stem + "0", Case.code < stem + ":")
+    ).all()
+    pattern = re.compile(re.escape(stem) + r"(\d+)$")
+    best, width = 0, _CODE_DIGITS
+    for c in codes:
+        if (m := pattern.match(c)) is not None:
+            best = max(best, int(m.group(1)))
+            width = max(width, len(m.group(1)))
+    return f"{stem}{best + 1:0{width}d}"
 
 
 # ------------------------------------------------------------------ intake
@@ -811,7 +891,7 @@ def intake(engine: Engine, actor: Actor, req: IntakeRequest) -> CaseChange:
                 if rep[1] != hh:
                     raise InvalidInput("repeat_of", f"case {req.repeat_of} is another household's")
                 repeat_id = rep[0]
-            code = next_code(s.connection(), Case, "C", received.date())
+            code = next_case_code(s.connection(), received.date())
             stamp = now()
             case = Case(
                 code=code,
@@ -1081,7 +1161,7 @@ def _create_reopen(s: Session, actor: Actor, case: Case, when: datetime, note: s
     if open_child is not None:
         raise InvalidInput("reopen", f"the case is already reopened as {open_child}, still open")
     conn = s.connection()
-    code = next_code(conn, Case, "C", when.date())
+    code = next_case_code(conn, when.date())
     stamp = now()
     row: dict[str, Any] = {
         "code": code,

@@ -45,17 +45,16 @@ def user_name(args: argparse.Namespace) -> str:
     return config.get("user", getattr(args, "user", None)).strip()
 
 
-def read_password(prompt: str) -> str:
-    """``CENTER_PASSWORD``, else the answer to a prompt on a terminal."""
-    from center.core.errors import UserError
+def read_password(prompt: str, args: argparse.Namespace | None = None) -> str:
+    """``CENTER_PASSWORD``, else the answer to a prompt on a terminal (the refusal in
+    the language of ``args``)."""
+    from center.commands.messages import error
 
     given = os.environ.get(PASSWORD_ENV)
     if given is not None:
         return given
     if not sys.stdin.isatty():
-        raise UserError(
-            f"no password: set {PASSWORD_ENV}, or run the command in a terminal to be asked"
-        )
+        raise error(args, "no_password", env=PASSWORD_ENV)
     return getpass.getpass(prompt)
 
 
@@ -63,16 +62,14 @@ def login(args: argparse.Namespace, engine: Engine, action: str, what: str) -> A
     """Authenticate the command's user and check that their roles may take ``action``
     (``what`` names the command in the messages)."""
     from center.accounts.service import authenticate
+    from center.commands.messages import error, say
     from center.core.access import require_role
-    from center.core.errors import UserError
 
     name = user_name(args)
     if not name:
-        raise UserError(
-            f"`center {what}` needs a login: name the user with --user NAME or CENTER_USER "
-            f"(the password comes from {PASSWORD_ENV} or a prompt)"
-        )
-    actor = authenticate(engine, name, read_password(f"password for {name}: "))
+        raise error(args, "needs_login", what=what, env=PASSWORD_ENV)
+    password = read_password(say(args, "password_prompt", name=name), args)
+    actor = authenticate(engine, name, password)
     require_role(actor, action)
     return actor
 

@@ -18,25 +18,22 @@ import re
 from datetime import datetime
 from pathlib import Path
 
+from center.commands.messages import error, say
 from center.core.kpis import MAP_KPIS
 
-LANGS = ("zh_CN", "en")
 PAGE_NAMES = ("overview", "lagging", "ranking")
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    lang = argparse.ArgumentParser(add_help=False)
-    lang.add_argument("--lang", choices=LANGS, help="user-interface language (default zh_CN)")
-
     p = sub.add_parser(
         "app",
-        parents=[common, lang],
+        parents=[common],
         help="open the command center (builds the demo street into an empty database)",
     )
     p.set_defaults(func=run_app)
 
     w = sub.add_parser(
-        "wall", parents=[common, lang], help="full-screen command-center wall for the video wall"
+        "wall", parents=[common], help="full-screen command-center wall for the video wall"
     )
     w.add_argument(
         "--screen", type=int, default=0, metavar="N", help="screen number, 0 = primary (default 0)"
@@ -69,7 +66,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     s = sub.add_parser("snapshot", help="render a view to a PNG file")
     ssub = s.add_subparsers(dest="snapshot_what", metavar="VIEW", required=True)
-    sw = ssub.add_parser("wall", parents=[common, lang], help="the wall, offscreen")
+    sw = ssub.add_parser("wall", parents=[common], help="the wall, offscreen")
     sw.add_argument(
         "--size",
         default="1920x1080",
@@ -89,49 +86,40 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     sw.set_defaults(func=run_snapshot)
 
 
-def parse_size(text: str) -> tuple[int, int]:
-    from center.core.errors import UserError
-
+def parse_size(text: str, args: argparse.Namespace | None = None) -> tuple[int, int]:
     m = re.fullmatch(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*", text)
     if not m:
-        raise UserError(f"--size {text!r}: expected WIDTHxHEIGHT, e.g. 1920x1080")
+        raise error(args, "size_format", value=text)
     w, h = int(m.group(1)), int(m.group(2))
     if not (320 <= w <= 16384 and 240 <= h <= 16384):
-        raise UserError(f"--size {text}: width 320-16384 and height 240-16384 pixels")
+        raise error(args, "size_range", value=text)
     return w, h
 
 
-def parse_pages(text: str) -> tuple[str, ...]:
-    from center.core.errors import UserError
-
+def parse_pages(text: str, args: argparse.Namespace | None = None) -> tuple[str, ...]:
     pages = tuple(p.strip() for p in text.split(",") if p.strip())
     unknown = [p for p in pages if p not in PAGE_NAMES]
     if unknown:
-        raise UserError(f"--pages: unknown page {', '.join(unknown)}: use " + ", ".join(PAGE_NAMES))
+        raise error(args, "pages_unknown", pages=", ".join(unknown), choices=", ".join(PAGE_NAMES))
     return pages
 
 
-def _as_of(text: str | None) -> datetime | None:
+def _as_of(text: str | None, args: argparse.Namespace | None = None) -> datetime | None:
     if not text:
         return None
-    from center.core.errors import UserError
     from db.types import to_local
 
     try:
         return to_local(datetime.fromisoformat(text))
     except ValueError:
-        raise UserError(f"--as-of {text!r}: expected an ISO 8601 date and time") from None
+        raise error(args, "as_of_iso", value=text) from None
 
 
 def _lang(args: argparse.Namespace) -> str:
-    from center import config
+    """``--lang`` (every command's), else the setting ``lang``; default zh_CN."""
+    from center.commands.messages import lang_of
 
-    lang = config.get("lang", getattr(args, "lang", None)) or "zh_CN"
-    if lang not in LANGS:
-        from center.core.errors import UserError
-
-        raise UserError(f"language {lang!r} (setting lang): use one of {', '.join(LANGS)}")
-    return lang
+    return lang_of(args)
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -141,11 +129,9 @@ def run_app(args: argparse.Namespace) -> int:
 
 
 def run_wall(args: argparse.Namespace) -> int:
-    from center.core.errors import UserError
-
     if args.rotate and args.rotate < 3:
-        raise UserError(f"--rotate {args.rotate}: at least 3 seconds")
-    pages = parse_pages(args.pages) if args.rotate else ()
+        raise error(args, "rotate_min", value=args.rotate)
+    pages = parse_pages(args.pages, args) if args.rotate else ()
     from center.windows.app.startup import run_wall as start
 
     return start(
@@ -162,10 +148,10 @@ def run_wall(args: argparse.Namespace) -> int:
 def run_snapshot(args: argparse.Namespace) -> int:
     from center.core.errors import UserError
 
-    width, height = parse_size(args.size)
-    as_of = _as_of(args.as_of)
+    width, height = parse_size(args.size, args)
+    as_of = _as_of(args.as_of, args)
     if args.output.suffix.lower() != ".png":
-        raise UserError(f"-o {args.output}: the snapshot is a PNG file (use .png)")
+        raise error(args, "png_only", path=args.output)
     from center.windows.runtime.qtenv import prepare_environment
 
     prepare_environment(offscreen=True)
@@ -193,5 +179,5 @@ def run_snapshot(args: argparse.Namespace) -> int:
     finally:
         app.processEvents()
         ctx.close()
-    print(f"wrote {args.output} ({image.width()}x{image.height()})")
+    print(say(args, "wrote_png", path=args.output, w=image.width(), h=image.height()))
     return 0

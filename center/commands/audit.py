@@ -15,6 +15,8 @@ import json
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from center.commands.messages import error, say
+
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
@@ -61,11 +63,12 @@ def _reader(args: argparse.Namespace, engine: Engine, what: str) -> Actor | None
     """The admin or assessor who reads the log (nobody to ask while no account can log in)."""
     from center.commands._auth import login_once_possible
 
-    return login_once_possible(argparse.Namespace(user=args.login), engine, "read_audit", what)
+    return login_once_possible(
+        argparse.Namespace(user=args.login, lang=args.lang), engine, "read_audit", what
+    )
 
 
-def _since(value: str | None) -> datetime | None:
-    from center.core.errors import UserError
+def _since(args: argparse.Namespace, value: str | None) -> datetime | None:
     from db.types import to_local
 
     if value is None:
@@ -73,9 +76,7 @@ def _since(value: str | None) -> datetime | None:
     try:
         return to_local(datetime.fromisoformat(value))
     except ValueError:
-        raise UserError(
-            f"--since: not an ISO 8601 date or instant: {value!r} (e.g. 2026-10-01T08:00)"
-        ) from None
+        raise error(args, "since_invalid", value=value) from None
 
 
 def run_verify(args: argparse.Namespace) -> int:
@@ -89,25 +90,23 @@ def run_verify(args: argparse.Namespace) -> int:
     finally:
         ctx.close()
     if report.intact:
-        print(f"audit chain intact: {report.rows} rows (head {report.head})")
+        print(say(args, "chain_intact", rows=report.rows, head=report.head))
         return 0
-    print(f"audit chain broken at row {report.broken_id}: {report.reason}")
+    print(say(args, "chain_broken", id=report.broken_id, reason=report.reason))
     return 1
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from center.core.errors import UserError
-
-    since = _since(args.since)
+    since = _since(args, args.since)
     if args.limit < 1:
-        raise UserError("--limit must be at least 1")
+        raise error(args, "limit_min")
     from center.core.audit import parse_record
 
     if args.record is not None:
         try:
             parse_record(args.record)
         except ValueError as exc:
-            raise UserError(f"--record: {exc}") from None
+            raise error(args, "record_invalid", detail=exc) from None
 
     from center.context import open_context
     from center.core.audit import list_audit
@@ -132,5 +131,5 @@ def run_list(args: argparse.Namespace) -> int:
         stamp = f"{e.at:%Y-%m-%d %H:%M:%S}"
         print(f"{e.id:>7}  {stamp}  {e.actor}  {e.action}  {e.record}  {e.detail or ''}")
     if not entries:
-        print("no audit rows match")
+        print(say(args, "no_audit_rows"))
     return 0

@@ -12,6 +12,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from center.commands._auth import add_user_option
+from center.commands.messages import columns, error, pad, say
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -115,7 +116,6 @@ def _login(args: argparse.Namespace, engine: Engine, action: str, what: str) -> 
 
 
 def _as_of(args: argparse.Namespace) -> datetime | None:
-    from center.core.errors import UserError
     from center.kpi.compute import parse_as_of
 
     if not args.as_of:
@@ -123,14 +123,12 @@ def _as_of(args: argparse.Namespace) -> datetime | None:
     try:
         return parse_as_of(args.as_of)
     except ValueError as exc:
-        raise UserError(f"--as-of: {exc}") from None
+        raise error(args, "as_of", detail=exc) from None
 
 
-def _check_year(year: int) -> None:
-    from center.core.errors import UserError
-
+def _check_year(args: argparse.Namespace, year: int) -> None:
     if not 1900 <= year <= 2100:
-        raise UserError(f"--year {year} is out of range (1900–2100)")
+        raise error(args, "year_option_range", year=year)
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -149,14 +147,20 @@ def run_import(args: argparse.Namespace) -> int:
     finally:
         ctx.close()
     for w in result.warnings:
-        print(f"warning: {w}", file=sys.stderr)
-    counts = f"{result.inserted} inserted, {result.updated} updated, {result.unchanged} unchanged"
+        print(say(args, "warning", text=w), file=sys.stderr)
+    counts = say(
+        args,
+        "import_counts",
+        inserted=result.inserted,
+        updated=result.updated,
+        unchanged=result.unchanged,
+    )
     if result.dry_run:
-        print(
-            f"dry run: {result.file}: {result.rows} rows valid; would be {counts}; nothing written"
-        )
+        print(say(args, "dry_run", file=result.file, rows=result.rows, counts=counts))
     else:
-        print(f"imported {args.kind} from {result.file}: {result.rows} rows ({counts})")
+        print(
+            say(args, "imported", kind=args.kind, file=result.file, rows=result.rows, counts=counts)
+        )
     return 0
 
 
@@ -170,7 +174,7 @@ def run_export(args: argparse.Namespace) -> int:
         n = export_budget(ctx.engine, actor, args.kind, args.file)
     finally:
         ctx.close()
-    print(f"exported {n} {args.kind} rows to {args.file}")
+    print(say(args, "exported", n=n, kind=args.kind, file=args.file, note=""))
     return 0
 
 
@@ -178,7 +182,7 @@ def run_settings(args: argparse.Namespace) -> int:
     from center.context import open_context
     from center.office import ledger
 
-    _check_year(args.year)
+    _check_year(args, args.year)
     ctx = open_context(args.db)
     try:
         if args.per_household is None and args.split is None:
@@ -191,11 +195,9 @@ def run_settings(args: argparse.Namespace) -> int:
     finally:
         ctx.close()
     split = ",".join(str(settings.split[c]) for c in ("personnel", "activities", "equipment"))
-    own = "" if settings.own else " (the defaults: the year has no settings of its own)"
-    print(
-        f"{settings.year}: {settings.yuan_per_household:.2f} yuan per household, "
-        f"split {split} (personnel, activities, equipment){own}"
-    )
+    own = "" if settings.own else say(args, "budget_defaults")
+    yuan = f"{settings.yuan_per_household:.2f}"
+    print(say(args, "budget_settings", year=settings.year, yuan=yuan, split=split, own=own))
     return 0
 
 
@@ -203,7 +205,7 @@ def run_summary(args: argparse.Namespace) -> int:
     from center.context import open_context
     from center.office.budget import budget_summary
 
-    _check_year(args.year)
+    _check_year(args, args.year)
     as_of = _as_of(args)
     ctx = open_context(args.db)
     try:
@@ -214,7 +216,7 @@ def run_summary(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(doc, ensure_ascii=False, indent=2))
         return 0
-    _print_summary(doc)
+    _print_summary(args, doc)
     return 0
 
 
@@ -222,49 +224,78 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
-def _print_summary(doc: dict) -> None:
-    print(f"budget {doc['year']} as of {doc['as_of']}")
+def _print_summary(args: argparse.Namespace, doc: dict) -> None:
+    print(say(args, "budget_title", year=doc["year"], as_of=doc["as_of"]))
     print(
-        f"  {doc['households']} households × {doc['yuan_per_household']} = standard "
-        f"{doc['standard']}; funded {doc['funded']}; gap {doc['gap']} "
-        f"({_pct(doc['gap_rate'])} of the standard)"
+        say(
+            args,
+            "budget_standard",
+            households=doc["households"],
+            per=doc["yuan_per_household"],
+            standard=doc["standard"],
+            funded=doc["funded"],
+            gap=doc["gap"],
+            rate=_pct(doc["gap_rate"]),
+        )
     )
     print(
-        f"  spent {doc['spent']} = {_pct(doc['execution'])} of the funding; "
-        f"year-end forecast {doc['forecast']}"
+        say(
+            args,
+            "budget_spent",
+            spent=doc["spent"],
+            rate=_pct(doc["execution"]),
+            forecast=doc["forecast"],
+        )
     )
+    h = columns(args, "budget_cat_header")
     print(
-        f"  {'category':<12} {'standard':>12} {'funded':>12} {'spent':>12} {'exec.':>7} "
-        f"{'forecast':>12}"
+        f"  {pad(h[0], 12)} {pad(h[1], 12, True)} {pad(h[2], 12, True)} {pad(h[3], 12, True)} "
+        f"{pad(h[4], 7, True)} {pad(h[5], 12, True)}"
     )
     for cat, r in doc["by_category"].items():
-        flag = "  AT RISK" if r["at_risk"] else ""
+        flag = say(args, "at_risk") if r["at_risk"] else ""
         print(
             f"  {cat:<12} {r['standard']:>12} {r['funded']:>12} {r['spent']:>12} "
             f"{_pct(r['execution']):>7} {r['forecast']:>12}{flag}"
         )
-    print(f"  {'source':<22} {'funded':>12} {'spent':>12} {'exec.':>7}")
+    h = columns(args, "budget_src_header")
+    print(f"  {pad(h[0], 22)} {pad(h[1], 12, True)} {pad(h[2], 12, True)} {pad(h[3], 7, True)}")
     for src, r in doc["by_source"].items():
         print(f"  {src:<22} {r['funded']:>12} {r['spent']:>12} {_pct(r['execution']):>7}")
-    print("  spent by quarter: " + ", ".join(f"{q} {v}" for q, v in doc["by_quarter"].items()))
+    quarters = ", ".join(f"{q} {v}" for q, v in doc["by_quarter"].items())
+    print(say(args, "by_quarter") + quarters)
     for line in doc["lines"]:
-        flag = "  OVERSPENT" if line["overspent"] else ""
         print(
-            f"  line {line['line_code']:<14} {line['category']:<11} {line['source']:<21} "
-            f"funded {line['funded']:>11} spent {line['spent']:>11} "
-            f"{_pct(line['execution']):>7}{flag}"
+            say(
+                args,
+                "budget_line",
+                code=f"{line['line_code']:<14}",
+                category=f"{line['category']:<11}",
+                source=f"{line['source']:<21}",
+                funded=f"{line['funded']:>11}",
+                spent=f"{line['spent']:>11}",
+                rate=f"{_pct(line['execution']):>7}",
+                flag=say(args, "overspent") if line["overspent"] else "",
+            )
         )
-    for c in [*doc["communities"], {"code": "street", **doc["street"]}]:
+    street = say(args, "street_word")
+    for c in [*doc["communities"], {"code": street, **doc["street"]}]:
         print(
-            f"  {c['code']:<10} cost {c['cost']:>11}; {c['met_visits']} met visits "
-            f"({c['cost_per_visit'] or '—'} each); {c['closed_cases']} closed cases "
-            f"({c['cost_per_closed_case'] or '—'} each)"
+            say(
+                args,
+                "budget_value",
+                code=pad(c["code"], 10),
+                cost=f"{c['cost']:>11}",
+                visits=c["met_visits"],
+                per_visit=c["cost_per_visit"] or "—",
+                cases=c["closed_cases"],
+                per_case=c["cost_per_closed_case"] or "—",
+            )
         )
 
 
 def run_disclosure(args: argparse.Namespace) -> int:
     from center.context import open_context
-    from center.core.errors import UserError
     from reports.disclosure import build_disclosure
 
     as_of = _as_of(args)
@@ -273,8 +304,8 @@ def run_disclosure(args: argparse.Namespace) -> int:
         who = _login(args, ctx.engine, "manage_budget", "report disclosure")
         path = build_disclosure(ctx.engine, who, args.quarter, args.output, as_of=as_of)
     except OSError as exc:
-        raise UserError(f"{args.output}: cannot write ({exc.strerror or exc})") from None
+        raise error(args, "cannot_write", path=args.output, detail=exc.strerror or exc) from None
     finally:
         ctx.close()
-    print(f"wrote {path}: public disclosure {args.quarter}")
+    print(say(args, "disclosure_wrote", path=path, quarter=args.quarter))
     return 0

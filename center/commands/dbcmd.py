@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from center.commands._auth import add_user_option
+from center.commands.messages import error, lang_of, say
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -15,7 +16,13 @@ if TYPE_CHECKING:
     from db.backup import BackupReport
 
 #: What a destructive command says when ``--yes`` is missing.
+#: the English of the message "confirm" (center.commands.messages), for center.commands.demo
 CONFIRM = "add --yes to go ahead (an automatic backup is taken first)"
+#: what an automatic backup was taken before, in Chinese (auto_backup's ``before``)
+BEFORE_ZH = {
+    "the restore": "恢复",
+    "replacing the data with the demo street": "以演示街道替换数据",
+}
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -118,26 +125,22 @@ def run_upgrade(args: argparse.Namespace) -> int:
 
     engine = _engine(args, create=True)
     dbe.upgrade(engine, args.revision)
-    print(f"database at revision {dbe.current_revision(engine)}")
+    print(say(args, "db_revision", revision=dbe.current_revision(engine)))
     return 0
 
 
 def run_downgrade(args: argparse.Namespace) -> int:
-    from center.core.errors import UserError
     from db import engine as dbe
 
     if not args.yes:
-        raise UserError(
-            f"downgrading to {args.revision} drops the tables and columns of later revisions "
-            f"with their data: {CONFIRM}"
-        )
+        raise error(args, "downgrade_confirm", revision=args.revision, confirm=say(args, "confirm"))
     engine = _engine(args)
     if dbe.current_revision(engine) is not None:
         who = _admin(args, engine, "db downgrade")
-        auto_backup(engine, f"the downgrade to {args.revision}", actor=who)
+        auto_backup(engine, f"the downgrade to {args.revision}", actor=who, args=args)
         _record(engine, who, "db.downgrade", {"to": args.revision})
     dbe.downgrade(engine, args.revision)
-    print(f"database at revision {dbe.current_revision(engine) or 'base'}")
+    print(say(args, "db_revision", revision=dbe.current_revision(engine) or "base"))
     return 0
 
 
@@ -145,7 +148,7 @@ def run_current(args: argparse.Namespace) -> int:
     from db import engine as dbe
 
     engine = _engine(args)
-    print(dbe.current_revision(engine) or "base (empty)")
+    print(dbe.current_revision(engine) or say(args, "db_base"))
     return 0
 
 
@@ -166,9 +169,16 @@ def run_backup(args: argparse.Namespace) -> int:
         line.close()
         engine.dispose()
     print(
-        f"backup written to {report.path}: {report.total_rows:,} rows in {len(report.rows)} "
-        f"tables, schema {report.revision}, {report.size_bytes / 1e6:.1f} MB, "
-        f"{report.elapsed_s:.1f} s"
+        say(
+            args,
+            "backup_written",
+            path=report.path,
+            rows=report.total_rows,
+            tables=len(report.rows),
+            revision=report.revision,
+            mb=report.size_bytes / 1e6,
+            s=report.elapsed_s,
+        )
     )
     return 0
 
@@ -185,28 +195,38 @@ def run_restore(args: argparse.Namespace) -> int:
         bk.check_revision(info)
         present = bk.data_rows(engine)
         if present and not args.yes:
-            raise UserError(
-                f"the database holds data ({bk.describe_rows(present)}): restoring replaces "
-                f"all of it, the audit log included; {CONFIRM}"
+            raise error(
+                args,
+                "restore_confirm",
+                rows=bk.describe_rows(present),
+                confirm=say(args, "confirm"),
             )
         who = None
         if present:
             who = _admin(args, engine, "db restore")
-            auto_backup(engine, "the restore", actor=who)
+            auto_backup(engine, "the restore", actor=who, args=args)
         report = bk.restore(info.path, engine, progress=line, replace=bool(present))
     except bk.BackupError as exc:
         raise UserError(str(exc)) from exc
     finally:
         line.close()
     print(
-        f"restored {report.total_rows:,} rows in {len(report.rows)} tables from {report.path} "
-        f"(schema {report.revision}, backup of {info.created_at} from {info.source}) in "
-        f"{report.elapsed_s:.1f} s"
+        say(
+            args,
+            "restored",
+            rows=report.total_rows,
+            tables=len(report.rows),
+            path=report.path,
+            revision=report.revision,
+            created=info.created_at,
+            source=info.source,
+            s=report.elapsed_s,
+        )
     )
     # -- checks of the restored database ---------------------------------------------
     # Row counts: restore() compared every table with the backup's manifest inside its
     # transaction (a difference restored nothing), so here they match.
-    print(f"row counts match the backup in all {len(report.rows)} tables")
+    print(say(args, "row_counts_match", tables=len(report.rows)))
     from center.core.audit import verify_chain
 
     chain = verify_chain(engine)
@@ -222,12 +242,11 @@ def run_restore(args: argparse.Namespace) -> int:
     engine.dispose()
     if not chain.intact:
         print(
-            f"center: the restored audit chain is broken at row {chain.broken_id}: "
-            f"{chain.reason} (the backup was altered after it was made)",
+            say(args, "restored_chain_broken", id=chain.broken_id, reason=chain.reason),
             file=sys.stderr,
         )
         return 1
-    print(f"audit chain intact: {chain.rows:,} rows")
+    print(say(args, "chain_intact_rows", rows=chain.rows))
     return 0
 
 
@@ -242,7 +261,7 @@ def run_adopt_key(args: argparse.Namespace) -> int:
         checked = adopt_key(ctx.engine, ctx.key_cipher(), actor)
     finally:
         ctx.close()
-    print(f"the key decrypts the stored personal information ({checked} values checked): recorded")
+    print(say(args, "key_adopted", n=checked))
     return 0
 
 
@@ -266,16 +285,30 @@ def _backup_detail(report: BackupReport) -> dict[str, object]:
     return {"file": Path(report.path).name, "rows": report.total_rows}
 
 
-def auto_backup(engine: Engine, before: str, *, actor: str | None = None) -> Path:
+def auto_backup(
+    engine: Engine,
+    before: str,
+    *,
+    actor: str | None = None,
+    args: argparse.Namespace | None = None,
+) -> Path:
     """Back the database up into ``backups/`` of the user data folder before a command
-    that destroys data, and say where the backup went."""
+    that destroys data, and say where the backup went (in the language of ``args``,
+    else of the setting)."""
     from datetime import datetime
 
     from center import config
     from center.commands.demo import ProgressLine
-    from center.core.errors import UserError
     from db.backup import BackupError, backup
 
+    lang = lang_of(args)
+    shown = before
+    if lang != "en":
+        prefix = "the downgrade to "
+        if before.startswith(prefix):
+            shown = f"降级到 {before[len(prefix) :]} "
+        else:
+            shown = BEFORE_ZH.get(before, before)
     folder = config.data_dir() / "backups"
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -288,15 +321,10 @@ def auto_backup(engine: Engine, before: str, *, actor: str | None = None) -> Pat
     try:
         report = backup(engine, path, progress=line)
     except BackupError as exc:
-        raise UserError(
-            f"the automatic backup before {before} failed, nothing done: {exc}"
-        ) from exc
+        raise error(lang, "auto_backup_failed", before=shown, detail=exc) from exc
     finally:
         line.close()
     if actor is not None:
         _record(engine, actor, "db.backup", {**_backup_detail(report), "before": before})
-    print(
-        f"automatic backup before {before}: {report.path} ({report.total_rows:,} rows); "
-        f"`center db restore {report.path} --db URL --yes` brings the data back"
-    )
+    print(say(lang, "auto_backup", before=shown, path=report.path, rows=report.total_rows))
     return report.path

@@ -14,6 +14,8 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
+from center.commands.messages import error, say
+
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
@@ -58,36 +60,30 @@ def add_parsers(db_sub: argparse._SubParsersAction, common: argparse.ArgumentPar
     wall.set_defaults(func=run_wall_role)
 
 
-def _password(env: str, role: str) -> str | None:
+def _password(args: argparse.Namespace | str, env: str, role: str) -> str | None:
     """From ``env``, else a prompt on a terminal; ``None``: leave the password as it is."""
-    from center.core.errors import UserError
-
     value = os.environ.get(env)
     if value is None and sys.stdin.isatty():
         import getpass
 
-        value = getpass.getpass(f"password for the database role {role} (empty: unchanged): ")
-        if value and getpass.getpass("again: ") != value:
-            raise UserError(f"the two passwords for {role} differ: nothing was changed")
+        value = getpass.getpass(say(args, "role_password_prompt", role=role))
+        if value and getpass.getpass(say(args, "again_short")) != value:
+            raise error(args, "role_passwords_differ", role=role)
     if not value:
         return None
     if len(value) < MIN_PASSWORD:
-        raise UserError(f"the password for {role} needs at least {MIN_PASSWORD} characters")
+        raise error(args, "role_password_short", role=role, n=MIN_PASSWORD)
     return value
 
 
 def _admin_engine(args: argparse.Namespace) -> Engine:
     from center import config
-    from center.core.errors import UserError
     from db import engine as dbe
 
     engine = dbe.make_engine(config.load(db_url=args.db).db_url)
     if engine.dialect.name != "postgresql":
         engine.dispose()
-        raise UserError(
-            "database roles exist only on PostgreSQL: give --db postgresql://SUPERUSER@HOST/DB "
-            "(an SQLite file is protected by the file system's permissions)"
-        )
+        raise error(args, "pg_only")
     return engine
 
 
@@ -112,20 +108,17 @@ def run_roles(args: argparse.Namespace) -> int:
         report = pgroles.setup_roles(
             engine,
             names,
-            app_password=_password(APP_PASSWORD_ENV, names.app),
-            wall_password=_password(WALL_PASSWORD_ENV, names.wall),
+            app_password=_password(args, APP_PASSWORD_ENV, names.app),
+            wall_password=_password(args, WALL_PASSWORD_ENV, names.wall),
             schema=args.schema,
             migrate=None if args.no_upgrade else dbe.upgrade,
         )
     except OperationalError as exc:
-        raise UserError(f"cannot reach the database {engine.url!r}: {exc.orig}") from None
+        raise error(args, "cannot_reach", url=repr(engine.url), detail=exc.orig) from None
     finally:
         engine.dispose()
     _print(report.lines)
-    print(
-        f"workstations: --db postgresql://{names.app}:PASSWORD@HOST/DB; "
-        f"the wall: --db postgresql://{names.wall}:PASSWORD@HOST/DB"
-    )
+    print(say(args, "roles_hint", app=names.app, wall=names.wall))
     return 0
 
 
@@ -142,12 +135,12 @@ def run_wall_role(args: argparse.Namespace) -> int:
     engine = _admin_engine(args)
     try:
         report = pgroles.setup_wall_role(
-            engine, name, password=_password(WALL_PASSWORD_ENV, name), schema=args.schema
+            engine, name, password=_password(args, WALL_PASSWORD_ENV, name), schema=args.schema
         )
     except OperationalError as exc:
-        raise UserError(f"cannot reach the database {engine.url!r}: {exc.orig}") from None
+        raise error(args, "cannot_reach", url=repr(engine.url), detail=exc.orig) from None
     finally:
         engine.dispose()
     _print(report.lines)
-    print(f"the wall: --db postgresql://{name}:PASSWORD@HOST/DB")
+    print(say(args, "wall_hint", wall=name))
     return 0

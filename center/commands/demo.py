@@ -108,9 +108,28 @@ def summary_text(s: DemoSummary) -> str:
                 f"{s.meetings} joint meetings with {s.agenda_items} agenda items"
             ),
             f"  {s.budget_lines} funding lines, {s.expenditures} expenditures",
-            f"  lagging grids: {', '.join(s.lagging_grids)}",
+            f"  persistent laggards: {', '.join(s.lagging_grids) or '—'}; "
+            f"improving: {', '.join(s.improving_grids) or '—'}",
+            *grades_text(s),
         ]
     )
+
+
+def grades_text(s: DemoSummary) -> list[str]:
+    """The grade distribution of the last finished quarter's scorecards, per scope."""
+    from center.core.vocab import GRADE_NAMES, SCOPE_NAMES
+
+    if not s.grades:
+        return []
+    lines = [f"  {s.grade_quarter} scorecards (季考核, the last finished quarter):"]
+    for scope, counts in s.grades.items():
+        total = sum(counts.values())
+        parts = [
+            f"{GRADE_NAMES.get(grade, '无得分')} {n} ({100 * n / total:.0f}%)"
+            for grade, n in counts.items()
+        ]
+        lines.append(f"    {SCOPE_NAMES[scope]} ({total}): " + " · ".join(parts))
+    return lines
 
 
 def run(args: argparse.Namespace) -> int:

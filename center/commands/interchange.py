@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from center.commands._auth import add_user_option
+from center.commands.messages import error, say
 from center.core.vocab import INTERCHANGE_KINDS
 
 if TYPE_CHECKING:
@@ -112,22 +113,28 @@ def _rows_hint(path: str) -> int:
         return 0
 
 
-def _report(result: ImportResult) -> None:
+def _report(args: argparse.Namespace, result: ImportResult) -> None:
     for w in result.warnings:
-        print(f"warning: {w}", file=sys.stderr)
-    counts = f"{result.inserted} inserted, {result.updated} updated, {result.unchanged} unchanged"
+        print(say(args, "warning", text=w), file=sys.stderr)
+    counts = say(
+        args,
+        "import_counts",
+        inserted=result.inserted,
+        updated=result.updated,
+        unchanged=result.unchanged,
+    )
     if result.deleted:
-        counts += f", {result.deleted} deleted"
+        counts += say(args, "import_deleted", n=result.deleted)
     if result.related_changes:
-        counts += f", {result.related_changes} related rows written"
+        counts += say(args, "import_related", n=result.related_changes)
     if result.dry_run:
-        print(
-            f"dry run: {result.file}: {result.rows} rows valid; would be {counts}; nothing written"
-        )
+        print(say(args, "dry_run", file=result.file, rows=result.rows, counts=counts))
         return
-    print(f"imported {result.kind} from {result.file}: {result.rows} rows ({counts})")
+    print(
+        say(args, "imported", kind=result.kind, file=result.file, rows=result.rows, counts=counts)
+    )
     if result.deadlines_changed is not None:
-        print(f"recomputed case deadlines: {result.deadlines_changed} changed")
+        print(say(args, "deadlines", n=result.deadlines_changed))
 
 
 def _import(
@@ -155,7 +162,7 @@ def _import(
         ctx.close()
     if bar:
         bar.close()
-    _report(result)
+    _report(args, result)
     return 0
 
 
@@ -165,15 +172,15 @@ def run_import(args: argparse.Namespace) -> int:
     def call(ctx: object, path: str, **kw: object) -> ImportResult:
         return ix.import_file(ctx, args.kind, path, **kw)  # type: ignore[arg-type]
 
-    return _import(args, call, f"importing {args.kind}", "import", f"import {args.kind}")
+    label = say(args, "importing", kind=args.kind)
+    return _import(args, call, label, "import", f"import {args.kind}")
 
 
 def run_holidays_import(args: argparse.Namespace) -> int:
     from center.interchange import service as ix
 
-    return _import(
-        args, ix.import_holidays, "importing holidays", "set_holidays", "holidays import"
-    )
+    label = say(args, "importing", kind="holidays")
+    return _import(args, ix.import_holidays, label, "set_holidays", "holidays import")
 
 
 def _actor(args: argparse.Namespace, engine: Engine, action: str, what: str) -> Actor:
@@ -197,40 +204,31 @@ def run_export(args: argparse.Namespace) -> int:
     except ix.InterchangeError as exc:
         raise UserError(str(exc)) from exc
     except OSError as exc:
-        raise UserError(f"{args.file}: cannot write the file ({exc.strerror})") from exc
+        raise error(args, "cannot_write_file", path=args.file, detail=exc.strerror) from exc
     finally:
         ctx.close()
     masked = ix.carries_pi(args.kind) and not args.with_pi
-    note = " (personal information masked)" if masked else ""
-    print(f"exported {n} {args.kind} rows to {args.file}{note}")
+    note = say(args, "pi_masked") if masked else ""
+    print(say(args, "exported", n=n, kind=args.kind, file=args.file, note=note))
     return 0
-
-
-_STATUS_TEXT = {
-    "official": "official calendar (chinesecalendar package)",
-    "override": "from the override table (imported with `center holidays import`)",
-    "missing": "missing: neither the chinesecalendar package nor the override table covers "
-    "it; Monday to Friday count as working days and deadlines in this year are provisional. "
-    "Import the year's arrangement with `center holidays import FILE`",
-}
 
 
 def run_holidays_list(args: argparse.Namespace) -> int:
     from center.context import open_context
-    from center.core.errors import UserError
     from center.interchange import service as ix
 
     if not 1900 <= args.year <= 2100:
-        raise UserError(f"year {args.year} is out of range (1900–2100)")
+        raise error(args, "year_range", year=args.year)
     ctx = open_context(args.db)
     try:
         listing = ix.list_holidays(ctx.engine, args.year)
     finally:
         ctx.close()
-    print(f"{listing.year}: {_STATUS_TEXT[listing.status]}")
+    print(f"{listing.year}: {say(args, 'holidays_' + listing.status)}")
     if listing.status == "official" and listing.override_count:
-        print(f"{listing.override_count} date(s) overridden by the override table")
+        print(say(args, "holidays_overridden", n=listing.override_count))
     for e in listing.entries:
-        mark = "  (override)" if e.source == "override" and listing.status == "official" else ""
+        official = e.source == "override" and listing.status == "official"
+        mark = say(args, "override_mark") if official else ""
         print(f"{e.day.isoformat()}  {e.kind:<7}  {e.name or ''}{mark}".rstrip())
     return 0

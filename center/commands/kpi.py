@@ -18,9 +18,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from center.commands._auth import add_user_option
+from center.commands.messages import columns, error, is_en, say, scope_name
 
 if TYPE_CHECKING:
-    from center.kpi.compute import KpiValue
+    from center.kpi.compute import KpiValue, Period
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -71,7 +72,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _as_of(args: argparse.Namespace) -> datetime | None:
-    from center.core.errors import UserError
     from center.kpi import compute as kpi_service
 
     if args.as_of is None:
@@ -79,17 +79,43 @@ def _as_of(args: argparse.Namespace) -> datetime | None:
     try:
         return kpi_service.parse_as_of(args.as_of)
     except ValueError as exc:
-        raise UserError(f"--as-of: {exc}") from None
+        raise error(args, "as_of", detail=exc) from None
 
 
-def _scope(value: str | None, allowed: Sequence[str]) -> str:
-    from center.core.errors import UserError
-
+def _scope(args: argparse.Namespace, value: str | None, allowed: Sequence[str]) -> str:
+    choices = ", ".join(allowed)
     if not value:
-        raise UserError(f"--scope is required: one of {', '.join(allowed)}")
+        raise error(args, "scope_required", choices=choices)
     if value not in allowed:
-        raise UserError(f"--scope: invalid scope {value!r}: expected one of {', '.join(allowed)}")
+        raise error(args, "scope_invalid", value=value, choices=choices)
     return value
+
+
+def _check_started(args: argparse.Namespace, period: Period, as_of: datetime | None) -> None:
+    """Refuse a period that has not started at ``as_of`` (it would read 0.0 % ✗), in
+    the language of the messages."""
+    from center.kpi import compute as kpi_service
+
+    try:
+        kpi_service.check_started(period, as_of)
+    except kpi_service.PeriodNotStarted:
+        at = kpi_service.parse_as_of(args.as_of) if args.as_of else None
+        when = at or datetime.now(period.start_at.tzinfo).replace(microsecond=0)
+        raise error(
+            args,
+            "period_not_started",
+            period=period.label,
+            as_of=f"{when:%Y-%m-%d %H:%M}",
+            starts=f"{period.start:%Y-%m-%d}",
+            current=f"{when:%Y-%m}",
+        ) from None
+
+
+def _kpi_names(args: argparse.Namespace) -> dict[str, str]:
+    """The KPIs' names in the language of the messages (center.core.kpis)."""
+    from center.core.kpis import KPIS
+
+    return {k.key: k.en if is_en(args) else k.zh for k in KPIS}
 
 
 def _print_json(obj: object) -> None:
@@ -164,16 +190,15 @@ def run_kpi(args: argparse.Namespace) -> int:
 
 
 def _run_kpi(args: argparse.Namespace) -> int:
-    from center.core.errors import UserError
-    from center.core.kpis import DEPARTMENT_KPIS, KPI_KEYS, KPI_NAMES
-    from center.core.vocab import SCOPE_NAMES, SCOPES
+    from center.core.kpis import DEPARTMENT_KPIS, KPI_KEYS
+    from center.core.vocab import SCOPES
 
     # the arguments are checked before the services load: a mistyped command answers at once
-    scope = _scope(args.scope, SCOPES)
+    scope = _scope(args, args.scope, SCOPES)
     if args.trend and args.period:
-        raise UserError("--trend covers the 12 months up to --as-of: leave out --period")
+        raise error(args, "trend_period")
     if not args.trend and not args.period:
-        raise UserError("--period is required: YYYY-MM, YYYYQn or YYYY")
+        raise error(args, "period_required")
 
     from center.context import open_context
     from center.kpi import compute as kpi_service
@@ -185,8 +210,8 @@ def _run_kpi(args: argparse.Namespace) -> int:
     try:
         parsed = kpi_service.parse_period(args.period)
     except ValueError as exc:
-        raise UserError(f"--period: {exc}") from None
-    kpi_service.check_started(parsed, as_of)  # a future period would read 0.0 % ✗
+        raise error(args, "period_invalid", detail=exc) from None
+    _check_started(args, parsed, as_of)  # a future period would read 0.0 % ✗
     period = parsed.label
     ctx = open_context(args.db)
     try:
@@ -197,23 +222,36 @@ def _run_kpi(args: argparse.Namespace) -> int:
         _print_json(snap.to_json_dict())
         return 0
     keys = DEPARTMENT_KPIS if scope == "department" else KPI_KEYS
-    header = ["代码", "名称", *(KPI_NAMES[k] for k in keys)]
+    names = _kpi_names(args)
+    header = [say(args, "kpi_code"), say(args, "kpi_name"), *(names[k] for k in keys)]
     rows = [[u.code, u.name, *(_fmt_kpi(u.kpis[k]) for k in keys)] for u in snap.units]
     if snap.units:
         first = snap.units[0].kpis
         rows.append(
-            ["目标", "", *(_fmt_target(k, first[k].target, DEFAULT_TARGETS[k][1]) for k in keys)]
+            [
+                say(args, "kpi_target_row"),
+                "",
+                *(_fmt_target(k, first[k].target, DEFAULT_TARGETS[k][1]) for k in keys),
+            ]
         )
-    print(f"{SCOPE_NAMES[scope]}指标  周期 {snap.period}  截至 {snap.as_of.isoformat()}")
+    print(
+        say(
+            args,
+            "kpi_title",
+            scope=scope_name(args, scope),
+            period=snap.period,
+            as_of=snap.as_of.isoformat(),
+        )
+    )
     print(_table(header, rows))
     return 0
 
 
 def _run_trend(args: argparse.Namespace, scope: str, as_of: datetime | None) -> int:
     from center.context import open_context
-    from center.core.kpis import KPI_NAMES
     from center.kpi import compute as kpi_service
 
+    names = _kpi_names(args)
     ctx = open_context(args.db)
     try:
         series = kpi_service.trend(ctx.engine, scope, as_of)
@@ -229,11 +267,9 @@ def _run_trend(args: argparse.Namespace, scope: str, as_of: datetime | None) -> 
         return 0
     for code, kpis in series.items():
         months = [label for label, _ in next(iter(kpis.values()))]
-        header = ["指标", *(m[2:] for m in months)]
-        rows = [
-            [KPI_NAMES[k], *(_fmt_value(k, v) for _, v in points)] for k, points in kpis.items()
-        ]
-        print(f"{code}  近{len(months)}个月趋势")
+        header = [say(args, "trend_kpi"), *(m[2:] for m in months)]
+        rows = [[names[k], *(_fmt_value(k, v) for _, v in points)] for k, points in kpis.items()]
+        print(say(args, "trend_title", code=code, n=len(months)))
         print(_table(header, rows, right_from=1))
         print()
     return 0
@@ -245,16 +281,14 @@ def _run_trend(args: argparse.Namespace, scope: str, as_of: datetime | None) -> 
 
 def run_assess(args: argparse.Namespace) -> int:
     from center.context import open_context
-    from center.core.errors import UserError
-    from center.core.kpis import KPI_NAMES
-    from center.core.vocab import ASSESS_SCOPES, GRADE_NAMES, SCOPE_NAMES
+    from center.core.vocab import ASSESS_SCOPES, GRADE_NAMES
     from center.kpi import assess as assess_service
     from center.kpi import compute as kpi_service
 
-    scope = _scope(args.scope, ASSESS_SCOPES)
+    scope = _scope(args, args.scope, ASSESS_SCOPES)
     as_of = _as_of(args)
     if (args.quarter is None) == (args.year is None):
-        raise UserError("give exactly one of --quarter YYYYQn or --year YYYY")
+        raise error(args, "one_of_quarter_year")
     quarter: str | None = None
     year: int | None = None
     if args.quarter is not None:
@@ -263,18 +297,18 @@ def run_assess(args: argparse.Namespace) -> int:
         except ValueError:
             period = None
         if period is None or period.kind != "quarter":
-            raise UserError(f"--quarter: invalid quarter {args.quarter!r}: expected YYYYQn")
+            raise error(args, "quarter_invalid", value=args.quarter)
         quarter = period.label
     else:
         text = args.year.strip()
         if not (len(text) == 4 and text.isdigit() and int(text) >= 1):
-            raise UserError(f"--year: invalid year {args.year!r}: expected YYYY, e.g. 2026")
+            raise error(args, "year_invalid", value=args.year)
         year = int(text)
     try:
         wanted = kpi_service.parse_period(quarter or str(year))
     except ValueError as exc:
-        raise UserError(f"--year: {exc}") from None
-    kpi_service.check_started(wanted, as_of)  # a future period would read 0.0 % ✗
+        raise error(args, "year_detail", detail=exc) from None
+    _check_started(args, wanted, as_of)  # a future period would read 0.0 % ✗
     ctx = open_context(args.db)
     try:
         result = assess_service.assess(
@@ -286,13 +320,12 @@ def run_assess(args: argparse.Namespace) -> int:
         _print_json(result.to_json_dict())
         return 0
     weights = assess_service.WEIGHTS[scope]
+    names = _kpi_names(args)
     header = [
-        "代码",
-        "名称",
-        "得分",
-        "等级",
-        "排名",
-        *(f"{KPI_NAMES[k]}({w})" for k, w in weights),
+        say(args, "kpi_code"),
+        say(args, "kpi_name"),
+        *columns(args, "assess_headers"),
+        *(f"{names[k]}({w})" for k, w in weights),
     ]
     rows = []
     for u in sorted(result.units, key=lambda u: (u.rank is None, u.rank or 0, u.code)):
@@ -300,7 +333,7 @@ def run_assess(args: argparse.Namespace) -> int:
             u.code,
             u.name,
             "—" if u.score is None else f"{u.score:.2f}",
-            "—" if u.grade is None else GRADE_NAMES[u.grade],
+            "—" if u.grade is None else (u.grade if is_en(args) else GRADE_NAMES[u.grade]),
             "—" if u.rank is None else str(u.rank),
         ]
         for k, _ in weights:
@@ -311,10 +344,16 @@ def run_assess(args: argparse.Namespace) -> int:
                 else f"{_fmt_value(k, ind.value)} ({ind.attainment * 100:.0f}%)"
             )
         rows.append(cells)
-    label = f"{result.period}季度考核" if result.kind == "quarter" else f"{result.period}年度评优"
+    kind = "assess_quarter" if result.kind == "quarter" else "assess_year"
+    label = say(args, kind, period=result.period)
     print(
-        f"{label}  {SCOPE_NAMES[scope]}  截至 {result.as_of.isoformat()}  "
-        "（指标值，括号内为达成度）"
+        say(
+            args,
+            "assess_title",
+            label=label,
+            scope=scope_name(args, scope),
+            as_of=result.as_of.isoformat(),
+        )
     )
     print(_table(header, rows))
     return 0
@@ -341,16 +380,17 @@ def run_targets_list(args: argparse.Namespace) -> int:
             ]
         )
         return 0
+    names = _kpi_names(args)
     rows = [
         [
             t.key,
-            t.name,
+            names.get(t.key, t.name),
             _fmt_target(t.key, t.value, t.higher_is_better),
-            t.updated_at.isoformat() if t.updated_at else "默认",
+            t.updated_at.isoformat() if t.updated_at else say(args, "targets_default"),
         ]
         for t in targets
     ]
-    print(_table(["指标", "名称", "目标", "修改时间"], rows, right_from=2))
+    print(_table(columns(args, "targets_headers"), rows, right_from=2))
     return 0
 
 
@@ -370,5 +410,8 @@ def run_targets_set(args: argparse.Namespace) -> int:
         t = targets_service.set_target(ctx.engine, args.key, value, actor=actor)
     finally:
         ctx.close()
-    print(f"{t.key} ({t.name}) target set to {_fmt_target(t.key, t.value, t.higher_is_better)}")
+    target = _fmt_target(t.key, t.value, t.higher_is_better)
+    print(
+        say(args, "target_set", key=t.key, name=_kpi_names(args).get(t.key, t.name), target=target)
+    )
     return 0

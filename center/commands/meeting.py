@@ -16,10 +16,10 @@ the joint meeting (联席会议) from the command line, exactly as `spec/office.
 
 Every write names its user (``--user NAME`` or ``CENTER_USER``, the password from
 ``CENTER_PASSWORD`` or a prompt); ``propose`` and ``board`` log in when a user is named
-and otherwise run for an aggregate (leader-level) reader. Human-readable output
-follows ``--lang`` (else the setting ``lang``; default zh_CN); ``--json`` output and
-error messages do not depend on it. A refused command prints one ``error:`` line,
-exits 2 and writes nothing.
+and otherwise run for an aggregate (leader-level) reader. Human-readable output and
+the error messages follow ``--lang`` (else the setting ``lang``; default zh_CN);
+``--json`` output and the code or id printed as a last line do not. A refused command
+prints one error line, exits 2 and writes nothing.
 
 Only the standard library at module level: the services load when a command runs.
 """
@@ -33,6 +33,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from center.commands._auth import add_user_option
+from center.commands.messages import error
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -101,10 +102,7 @@ HEADERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    shared = argparse.ArgumentParser(add_help=False)
-    shared.add_argument(
-        "--lang", choices=LANGS, help="language of the readable output (default zh_CN)"
-    )
+    shared = argparse.ArgumentParser(add_help=False)  # --lang: every command's (center.cli)
     add_user_option(shared, who="who acts")
 
     p = sub.add_parser(
@@ -201,13 +199,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def _lang(args: argparse.Namespace) -> int:
     """0 for Chinese, 1 for English (``--lang``, else the setting ``lang``)."""
-    from center import config
-    from center.core.errors import UserError
+    from center.commands.messages import LANGS, lang_of
 
-    lang = config.get("lang", getattr(args, "lang", None)) or "zh_CN"
-    if lang not in LANGS:
-        raise UserError(f"language {lang!r} (setting lang): use one of {', '.join(LANGS)}")
-    return LANGS.index(lang)
+    return LANGS.index(lang_of(args))
 
 
 def _t(args: argparse.Namespace, key: str, **values: Any) -> str:
@@ -233,31 +227,23 @@ def _table(header: tuple[str, ...], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def _day(value: str, option: str) -> date:
-    from center.core.errors import UserError
-
+def _day(value: str, option: str, args: argparse.Namespace | None = None) -> date:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise UserError(f"{option}: {value!r} is not a date YYYY-MM-DD") from None
+        raise error(args, "not_a_date", option=option, value=value) from None
 
 
-def _item_id(value: str) -> int:
-    from center.core.errors import UserError
-
+def _item_id(value: str, args: argparse.Namespace | None = None) -> int:
     text = value.strip()
     if not text.isdigit() or int(text) <= 0:
-        raise UserError(
-            f"ITEM: {value!r} is not an item id (a number from `center meeting propose` "
-            "or `center meeting board --json`)"
-        )
+        raise error(args, "not_an_item", value=value)
     return int(text)
 
 
 def _as_of(args: argparse.Namespace) -> datetime:
     """``--as-of``, else now to the second (as ``center kpi`` stamps it)."""
     from center.core.clock import now
-    from center.core.errors import UserError
     from center.kpi.compute import parse_as_of
 
     if not getattr(args, "as_of", None):
@@ -265,11 +251,10 @@ def _as_of(args: argparse.Namespace) -> datetime:
     try:
         return parse_as_of(args.as_of)
     except ValueError as exc:
-        raise UserError(f"--as-of: {exc}") from None
+        raise error(args, "as_of", detail=exc) from None
 
 
 def _at(args: argparse.Namespace) -> datetime | None:
-    from center.core.errors import UserError
     from center.kpi.compute import parse_as_of
 
     if not getattr(args, "at", None):
@@ -277,7 +262,7 @@ def _at(args: argparse.Namespace) -> datetime | None:
     try:
         return parse_as_of(args.at)
     except ValueError as exc:
-        raise UserError(f"--at: {exc}") from None
+        raise error(args, "at_invalid", detail=exc) from None
 
 
 def _writer(args: argparse.Namespace, engine: Engine, action: str, what: str) -> Actor:
@@ -340,7 +325,7 @@ def _meeting_line(args: argparse.Namespace, m: Any) -> str:
 def run_new(args: argparse.Namespace) -> int:
     from center.office import meetings as svc
 
-    held_on = _day(args.date, "--date")
+    held_on = _day(args.date, "--date", args)
     ctx = _open(args)
     try:
         actor = _writer(args, ctx.engine, "run_meetings", "new")
@@ -541,7 +526,7 @@ def _move(args: argparse.Namespace, action: str, access: str, **kw: Any) -> int:
     """One item move through the service (``expected_version`` None: the current one)."""
     from center.office import meetings as svc
 
-    item_id = _item_id(args.item)
+    item_id = _item_id(args.item, args)
     at = _at(args)
     ctx = _open(args)
     try:
@@ -587,7 +572,7 @@ def run_drop(args: argparse.Namespace) -> int:
 
 
 def run_decide(args: argparse.Namespace) -> int:
-    due = _day(args.due, "--due")
+    due = _day(args.due, "--due", args)
     return _move(
         args,
         "decide",

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from center.commands._auth import add_user_option
+from center.commands.messages import columns, error, lang_of, pad, say
 from center.core.vocab import MEETING_REPORT_KINDS, QUARTER_SCOPES, REPORT_KINDS
 
 if TYPE_CHECKING:
@@ -107,7 +108,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 class _Progress:
     """Progress of a batch on stderr: in place on a terminal, every 25% otherwise."""
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str = "en") -> None:
+        self.lang = lang
         self.tty = sys.stderr.isatty()
         self.last = -1
         self.shown = False
@@ -121,13 +123,13 @@ class _Progress:
         if self.tty:
             if pct < 100 and now - self.stamp < 0.2:
                 return
-            print(
-                f"\rwriting PDFs: {pct:3d}% ({done}/{total})", end="", file=sys.stderr, flush=True
-            )
+            line = say(self.lang, "writing_pdfs", pct=f"{pct:3d}", done=done, total=total)
+            print("\r" + line, end="", file=sys.stderr, flush=True)
         else:
             if pct // 25 == self.last // 25:
                 return
-            print(f"writing PDFs: {pct}% ({done}/{total})", file=sys.stderr, flush=True)
+            line = say(self.lang, "writing_pdfs", pct=pct, done=done, total=total)
+            print(line, file=sys.stderr, flush=True)
         self.last, self.stamp, self.shown = pct, now, True
 
     def close(self) -> None:
@@ -136,7 +138,6 @@ class _Progress:
 
 
 def _as_of(args: argparse.Namespace) -> datetime | None:
-    from center.core.errors import UserError
     from center.kpi.compute import parse_as_of
 
     if not args.as_of:
@@ -144,7 +145,7 @@ def _as_of(args: argparse.Namespace) -> datetime | None:
     try:
         return parse_as_of(args.as_of)
     except ValueError as exc:
-        raise UserError(f"--as-of: {exc}") from None
+        raise error(args, "as_of", detail=exc) from None
 
 
 def _builder(args: argparse.Namespace, engine: Engine, kind: str) -> Actor:
@@ -154,7 +155,7 @@ def _builder(args: argparse.Namespace, engine: Engine, kind: str) -> Actor:
     from center.commands._auth import login_once_possible
     from center.core.access import Actor, os_login
 
-    who = argparse.Namespace(user=args.by)
+    who = argparse.Namespace(user=args.by, lang=getattr(args, "lang", None))
     action = "build_minutes" if kind in MEETING_REPORT_KINDS else "build_report"
     actor = login_once_possible(who, engine, action, f"report {kind}")
     return actor or Actor(str(args.by) if args.by else os_login(), "assessor")
@@ -173,8 +174,9 @@ def _build(
     from reports.base import ReportError
 
     as_of = _as_of(args)
+    lang = lang_of(args)
     ctx = open_context(args.db)
-    bar = _Progress()
+    bar = _Progress(lang)
     try:
         builder = _builder(args, ctx.engine, kind)
         paths = call(ctx.engine, as_of, bar)
@@ -185,26 +187,35 @@ def _build(
         raise UserError(str(exc)) from None
     except OSError as exc:
         bar.close()
-        raise UserError(f"{args.output}: cannot write ({exc.strerror or exc})") from None
+        raise error(lang, "cannot_write", path=args.output, detail=exc.strerror or exc) from None
     finally:
         ctx.close()
-    where = str(paths[0]) if len(paths) == 1 else f"{len(paths)} files to {args.output}"
+    where = (
+        str(paths[0]) if len(paths) == 1 else say(lang, "files_to", n=len(paths), path=args.output)
+    )
     if record.approved and as_of is not None and as_of != record.approved_at:
         print(
-            f"note: report {record.id} was approved as of {record.approved_at:%Y-%m-%d %H:%M}; "
-            f"this copy is evaluated as of {as_of:%Y-%m-%d %H:%M} (--as-of)",
+            say(
+                lang,
+                "report_note_as_of",
+                id=record.id,
+                approved=f"{record.approved_at:%Y-%m-%d %H:%M}",
+                as_of=f"{as_of:%Y-%m-%d %H:%M}",
+            ),
             file=sys.stderr,
         )
-    if record.approved:
-        print(
-            f"wrote {where}: {svc.KIND_NAMES[kind]} {record.period}, "
-            f"approved {record.doc_number} (report {record.id})"
+    key = "report_wrote_approved" if record.approved else "report_wrote_draft"
+    print(
+        say(
+            lang,
+            key,
+            where=where,
+            kind=svc.KIND_NAMES[kind],
+            period=record.period,
+            number=record.doc_number,
+            id=record.id,
         )
-    else:
-        print(
-            f"wrote {where}: {svc.KIND_NAMES[kind]} {record.period}, DRAFT (report "
-            f"{record.id}; approve with `center report approve {record.id} --user NAME`)"
-        )
+    )
     return 0
 
 
@@ -269,12 +280,13 @@ def run_list(args: argparse.Namespace) -> int:
         print(json.dumps([r.to_json_dict() for r in records], ensure_ascii=False, indent=2))
         return 0
     if not records:
-        print("no reports saved yet: build one with `center report monthly|quarterly|annual`")
+        print(say(args, "no_reports"))
         return 0
     pw = max(7, *(len(r.period) for r in records))  # a meeting's code is longer
+    h = columns(args, "report_list_header")
     print(
-        f"{'ID':>4}  {'KIND':<9}  {'PERIOD':<{pw}}  {'SCOPE':<10}  {'STATUS':<8}  "
-        f"{'NUMBER':<12}  CREATED / APPROVED"
+        f"{pad(h[0], 4, True)}  {pad(h[1], 9)}  {pad(h[2], pw)}  {pad(h[3], 10)}  "
+        f"{pad(h[4], 8)}  {pad(h[5], 12)}  {h[6]}"
     )
     for r in records:
         who = f"{r.created_at:%Y-%m-%d %H:%M} {r.created_by}"
@@ -308,12 +320,19 @@ def run_approve(args: argparse.Namespace) -> int:
     finally:
         ctx.close()
     print(
-        f"approved report {record.id} ({svc.KIND_NAMES[record.kind]} {record.period}, "
-        f"scope {record.scope}) as {record.doc_number} by {record.approved_by}; "
-        "build it again to print the number"
+        say(
+            args,
+            "report_approved",
+            id=record.id,
+            kind=svc.KIND_NAMES[record.kind],
+            period=record.period,
+            scope=record.scope,
+            number=record.doc_number,
+            by=record.approved_by,
+        )
     )
     if record.override_reason is not None:
-        print("approved before its period ended (override recorded in the audit log)")
+        print(say(args, "report_override"))
     if record.kind == "minutes":
-        print(f"joint meeting {record.period}: minutes approved")
+        print(say(args, "minutes_approved", code=record.period))
     return 0

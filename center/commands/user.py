@@ -26,6 +26,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from center.commands._auth import add_user_option, login, user_name
+from center.commands.messages import columns, error, pad, say
 from center.core.vocab import USER_ROLES
 
 if TYPE_CHECKING:
@@ -99,8 +100,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _new_password(args: argparse.Namespace, name: str) -> str:
-    from center.core.errors import UserError
-
     if args.password_stdin:
         line = sys.stdin.readline()
         return line.rstrip("\r\n")
@@ -108,13 +107,10 @@ def _new_password(args: argparse.Namespace, name: str) -> str:
     if given is not None:
         return given
     if not sys.stdin.isatty():
-        raise UserError(
-            f"no new password: set {NEW_PASSWORD_ENV}, pass --password-stdin, or run the "
-            "command in a terminal to be asked"
-        )
-    first = getpass.getpass(f"new password for {name} (at least 10 characters): ")
-    if getpass.getpass("the same again: ") != first:
-        raise UserError("the two passwords differ: nothing was changed")
+        raise error(args, "no_new_password", env=NEW_PASSWORD_ENV)
+    first = getpass.getpass(say(args, "new_password_prompt", name=name))
+    if getpass.getpass(say(args, "again_prompt")) != first:
+        raise error(args, "passwords_differ")
     return first
 
 
@@ -146,12 +142,9 @@ def run_add(args: argparse.Namespace) -> int:
         )
     finally:
         engine.dispose()
-    print(f"added {_describe(info)}")
+    print(say(args, "user_added", who=_describe(args, info)))
     if actor is None:
-        print(
-            f"the first account of this database: from now on log in as {info.username} "
-            "(--user or CENTER_USER) to manage accounts"
-        )
+        print(say(args, "first_account", name=info.username))
     return 0
 
 
@@ -162,12 +155,15 @@ def run_passwd(args: argparse.Namespace) -> int:
     try:
         who = user_name(args) or args.name
         actor = login(
-            argparse.Namespace(user=who), engine, "read_aggregates", f"user passwd {args.name}"
+            argparse.Namespace(user=who, lang=args.lang),
+            engine,
+            "read_aggregates",
+            f"user passwd {args.name}",
         )
         service.set_password(engine, actor, args.name, _new_password(args, args.name))
     finally:
         engine.dispose()
-    print(f"password of {args.name} set")
+    print(say(args, "password_set", name=args.name))
     return 0
 
 
@@ -180,7 +176,7 @@ def _set_active(args: argparse.Namespace, active: bool) -> int:
         service.set_active(engine, _admin(args, engine, verb), args.name, active)
     finally:
         engine.dispose()
-    print(f"{args.name} {verb}d")
+    print(say(args, f"user_{verb}d", name=args.name))
     return 0
 
 
@@ -208,13 +204,13 @@ def run_set(args: argparse.Namespace) -> int:
         )
     finally:
         engine.dispose()
-    print(f"changed {_describe(info)}")
+    print(say(args, "user_changed", who=_describe(args, info)))
     return 0
 
 
-def _describe(info: UserInfo) -> str:
-    extra = [f"dept {info.dept_code}"] if info.dept_code else []
-    extra += [f"grid {info.grid_code}"] if info.grid_code else []
+def _describe(args: argparse.Namespace, info: UserInfo) -> str:
+    extra = [say(args, "user_dept", code=info.dept_code)] if info.dept_code else []
+    extra += [say(args, "user_grid", code=info.grid_code)] if info.grid_code else []
     scope = "; " + ", ".join(extra) if extra else ""
     return f"{info.username} ({', '.join(info.roles)}{scope})"
 
@@ -232,19 +228,23 @@ def run_list(args: argparse.Namespace) -> int:
         print(json.dumps([u.to_json_dict() for u in users], ensure_ascii=False, indent=2))
         return 0
     at = now()
-    print(f"{'USER':<16}  {'ROLES':<24}  {'DEPT':<6}  {'GRID':<8}  {'STATE':<10}  NAME")
+    h = columns(args, "user_list_header")
+    print(
+        f"{pad(h[0], 16)}  {pad(h[1], 24)}  {pad(h[2], 6)}  {pad(h[3], 8)}  {pad(h[4], 10)}  {h[5]}"
+    )
     for u in users:
-        state = (
-            "disabled"
+        state = say(
+            args,
+            "state_disabled"
             if not u.active
-            else "locked"
+            else "state_locked"
             if u.locked(at)
-            else "no passwd"
+            else "state_no_password"
             if not u.has_password
-            else "active"
+            else "state_active",
         )
         print(
             f"{u.username:<16}  {','.join(u.roles):<24}  {u.dept_code or '-':<6}  "
-            f"{u.grid_code or '-':<8}  {state:<10}  {u.display_name}"
+            f"{u.grid_code or '-':<8}  {pad(state, 10)}  {u.display_name}"
         )
     return 0

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from center.commands._auth import add_user_option
+from center.commands.messages import error
 
 if TYPE_CHECKING:
     from center.visits.planning import VisitPlan
@@ -62,23 +63,18 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         action="store_true",
         help="also list households whose cadence is already met",
     )
-    q.add_argument("--lang", choices=LANGS, help="language of the sheet (default zh_CN)")
     add_user_option(q, who="who plans (a coordinator, or the grid's worker)")
     q.set_defaults(func=run_plan)
 
 
 def _lang(args: argparse.Namespace) -> str:
-    from center import config
-    from center.core.errors import UserError
+    """``--lang`` (every command's: also the sheet's language), else the setting."""
+    from center.commands.messages import lang_of
 
-    lang = config.get("lang", getattr(args, "lang", None)) or "zh_CN"
-    if lang not in LANGS:
-        raise UserError(f"language {lang!r} (setting lang): use one of {', '.join(LANGS)}")
-    return lang
+    return lang_of(args)
 
 
 def _as_of(args: argparse.Namespace) -> datetime | None:
-    from center.core.errors import UserError
     from center.kpi.compute import parse_as_of
 
     if not args.as_of:
@@ -86,17 +82,15 @@ def _as_of(args: argparse.Namespace) -> datetime | None:
     try:
         return parse_as_of(args.as_of)
     except ValueError as exc:
-        raise UserError(f"--as-of: {exc}") from None
+        raise error(args, "as_of", detail=exc) from None
 
 
 def _output(args: argparse.Namespace) -> Path:
-    from center.core.errors import UserError
-
     out = Path(args.output)
     if out.suffix.lower() not in SUFFIXES:
-        raise UserError(f"-o {args.output}: name a .pdf (to print) or a .csv (mobile terminal)")
+        raise error(args, "plan_suffix", path=args.output)
     if not out.parent.is_dir():
-        raise UserError(f"-o {args.output}: the folder {out.parent} does not exist")
+        raise error(args, "no_folder", path=args.output, folder=out.parent)
     return out
 
 

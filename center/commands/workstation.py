@@ -23,13 +23,11 @@ if TYPE_CHECKING:
 
     from center.core.access import Actor
 
-LANGS = ("zh_CN", "en")
 VIEWS = ("inbox", "case", "household", "planning", "meetings")
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    lang = argparse.ArgumentParser(add_help=False)
-    lang.add_argument("--lang", choices=LANGS, help="user-interface language (default zh_CN)")
+    lang = argparse.ArgumentParser(add_help=False)  # --lang: every command's (center.cli)
     lang.add_argument(
         "--user",
         metavar="NAME",
@@ -74,13 +72,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _lang(args: argparse.Namespace) -> str:
-    from center import config
-    from center.core.errors import UserError
+    """``--lang`` (every command's), else the setting ``lang``; default zh_CN."""
+    from center.commands.messages import lang_of
 
-    lang = config.get("lang", getattr(args, "lang", None)) or "zh_CN"
-    if lang not in LANGS:
-        raise UserError(f"language {lang!r} (setting lang): use one of {', '.join(LANGS)}")
-    return lang
+    return lang_of(args)
 
 
 def run_workstation(args: argparse.Namespace) -> int:

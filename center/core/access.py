@@ -78,6 +78,8 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "read_households": _r("coordinator", "department", "grid_worker", "assessor", "admin"),
     "lookup_pi": _r("coordinator", "department", "grid_worker", "admin"),
     "reveal_pii": _r("coordinator", "department", "grid_worker"),
+    # edit or confirm a household's profile (一户一档: center.visits.profile)
+    "edit_household": _r("grid_worker", "coordinator"),
     "reveal_check_phone": _r("assessor"),
     # office
     "run_meetings": _r("coordinator"),
@@ -134,6 +136,7 @@ GRID_BOUND = frozenset(
         "read_households",
         "read_cases",
         "plan_visits",
+        "edit_household",
     }
 )
 #: a ``coordinator`` takes these only for a department without an account of its own

@@ -158,7 +158,7 @@ def parse_record(value: str) -> tuple[str, str | None]:
     """``KIND:ID`` (the ID may itself hold colons) or ``KIND`` as (entity, code)."""
     kind, sep, code = value.partition(":")
     if not kind or (sep and not code):
-        raise ValueError(f"expected KIND:ID (e.g. case:C20261006-0001), got {value!r}")
+        raise ValueError(f"expected KIND:ID (e.g. case:K202610060001), got {value!r}")
     return kind, code if sep else None
 
 

@@ -10,6 +10,11 @@ the demo accounts would have run them; a failure, or an exception raised by the
 ``progress`` callback to cancel, leaves no business data behind (accounts and audit
 rows written by then stay).
 
+Every grid team and department has a profile (:mod:`center.demo.profiles`: strong,
+average, weak, a persistent laggard, improving, slipping) that drives its visits and its
+case handling month by month; the scorecards are whatever the spec's formula makes of
+that, and the summary reports the grade distribution of the last finished quarter.
+
 All people are invented: names are drawn from common Chinese surnames and given names,
 identity numbers are random but well-formed, phones are random mobiles.
 """
@@ -58,7 +63,15 @@ from center.demo.people import (
     grid_homes,
     surname,
 )
-from center.demo.visits import Crew, GridTraits, VisitMaker
+from center.demo.profiles import (
+    DeptTeam,
+    GridTeam,
+    GridTraits,
+    draw_dept_profiles,
+    draw_grid_profiles,
+)
+from center.demo.visits import Crew, VisitMaker, month_spans
+from center.kpi.assess import GRADES, assess
 from center.kpi.calendar import WorkCalendar, load_calendar
 from center.kpi.derive import (
     derive_case,
@@ -99,6 +112,7 @@ from db.seed import CHANGE_DOMAINS
 from db.types import CST, to_local
 
 Progress = Callable[[int, int, str], None]
+GRADE_KEYS = (*(g for _, g in GRADES), "fail")  # best first
 
 GRIDS_PER_SCALE = 120
 COMMUNITIES_PER_SCALE = 8
@@ -141,12 +155,22 @@ class DemoSummary:
     agenda_items: int
     budget_lines: int
     expenditures: int
-    lagging_grids: tuple[str, ...]
+    lagging_grids: tuple[str, ...]  # the persistent laggards: weak every month
     replaced: bool
     elapsed_s: float
     phases: dict[str, float] = field(default_factory=dict)
     #: one demo account per role (role, user name), all with :data:`DEMO_PASSWORD`
     accounts: tuple[tuple[str, str], ...] = ()
+    #: grids weak early in the data window and good lately
+    improving_grids: tuple[str, ...] = ()
+    #: the last finished quarter (YYYYQn) and its scorecards' grades per scope (grid,
+    #: department): grade (excellent, good, pass, fail, or "none" without a score) → units
+    grade_quarter: str = ""
+    grades: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: the profile kind (strong, average, weak, laggard, improving, slipping) by grid code
+    #: and by department code
+    grid_profiles: dict[str, str] = field(default_factory=dict)
+    dept_profiles: dict[str, str] = field(default_factory=dict)
 
     def accounts_text(self) -> str:
         """The line `center demo` prints about the demo accounts."""
@@ -208,6 +232,27 @@ class _Tracker:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def last_finished_quarter(as_of: datetime) -> str:
+    """The quarter before the one ``as_of`` falls in (it ended at or before ``as_of``)."""
+    local = to_local(as_of)
+    y, q = local.year, (local.month - 1) // 3  # q: the as-of quarter, 0-based
+    return f"{y - 1}Q4" if q == 0 else f"{y}Q{q}"
+
+
+GRADE_SCOPES = ("grid", "department")
+
+
+def grade_distribution(engine: Engine, quarter: str, as_of: datetime) -> dict[str, dict[str, int]]:
+    """How many units of each scope got each grade in ``quarter``'s scorecards, through
+    the assessment service (``none``: units without a score)."""
+    out: dict[str, dict[str, int]] = {}
+    for scope in GRADE_SCOPES:
+        result = assess(engine, quarter=quarter, scope=scope, as_of=as_of)
+        counts = Counter(u.grade or "none" for u in result.units)
+        out[scope] = {g: counts[g] for g in (*GRADE_KEYS, "none") if counts[g] or g != "none"}
+    return out
 
 
 def _insert(conn: Connection, model: Any, rows: Sequence[dict[str, Any]]) -> None:
@@ -389,11 +434,19 @@ class _Builder:
         self.grid_names: list[str] = [r["name"] for r in grid_rows]
         grid_ids = _ids(self.conn, Grid)
         self.grid_ids = [grid_ids[c] for c in self.grid_codes]
-        n_lag = max(1, round(n_grids * 0.04))
-        lagging = set(rng.sample(range(n_grids), n_lag))
-        self.traits = [GridTraits.draw(rng, k in lagging) for k in range(n_grids)]
-        self.lagging = tuple(self.grid_codes[k] for k in sorted(lagging))
         self.counts.update(communities=n_comm, grids=n_grids)
+        self.profiles()
+
+    def profiles(self) -> None:
+        """How well every grid's team works, month by month (:mod:`center.demo.profiles`)."""
+        rng = self.rng("profiles")
+        n_months = len(month_spans(self.start, self.as_of.date()))
+        drawn = draw_grid_profiles(rng, self.grid_comm, n_months)
+        self.teams = [GridTeam(p, self.start) for p in drawn]
+        self.lagging = tuple(c for c, t in zip(self.grid_codes, self.teams) if t.kind == "laggard")
+        self.improving = tuple(
+            c for c, t in zip(self.grid_codes, self.teams) if t.kind == "improving"
+        )
 
     # --------------------------------------------------------- households
 
@@ -653,7 +706,7 @@ class _Builder:
     def visits(self) -> None:
         rng = self.rng("visits")
         spawn = self.rng("visit-cases")
-        maker = VisitMaker(rng, self.start, self.as_of, self.traits, self.crews)
+        maker = VisitMaker(rng, self.start, self.as_of, self.teams, self.crews)
         self.visit_seeds: list[tuple[int, datetime]] = []
         rows: list[dict[str, Any]] = []
         n = 0
@@ -715,8 +768,21 @@ class _Builder:
         }
         default_dept = {s[0]: (s[4] or "D12") for s in subs}
         default_prio = {s[0]: s[3] for s in subs}
+        codes = {*self.dept_ids, *default_dept.values(), *itertools.chain(*vocab.ALT_DEPT.values())}
+        n_months = len(self.teams[0].months)
+        self.dept_teams = {
+            code: DeptTeam(p, self.start)
+            for code, p in draw_dept_profiles(self.rng("dept-profiles"), codes, n_months).items()
+        }
         self.maker = CaseMaker(
-            rng, self.cal, self.as_of, self.homes, self.traits, default_dept, default_prio
+            rng,
+            self.cal,
+            self.as_of,
+            self.homes,
+            self.teams,
+            self.dept_teams,
+            default_dept,
+            default_prio,
         )
         mk = self.maker
         days = [
@@ -732,11 +798,9 @@ class _Builder:
         n_online = round(rest * 0.57)
         plan = [("proactive", n_proactive), ("online", n_online), ("hotline", rest - n_online)]
         home_w = list(itertools.accumulate(2.2 if h.groups else 1.0 for h in self.homes))
+        proactive = [GridTraits.of(t.profile.mean).proactive for t in self.teams]
         pro_w = list(
-            itertools.accumulate(
-                (3.5 if h.groups else 1.0) * (0.6 if self.traits[h.grid].lagging else 1.0)
-                for h in self.homes
-            )
+            itertools.accumulate((3.5 if h.groups else 1.0) * proactive[h.grid] for h in self.homes)
         )
         cases: list[dict[str, Any]] = []
         for k, at in self.visit_seeds:
@@ -796,8 +860,9 @@ class _Builder:
             if c["_sub"][0] == "E":
                 continue
             k = c["_home"]
+            t = self.teams[self.homes[k].grid].on(c["received_at"].date())
             r = rng.random()
-            if r < 0.03:
+            if r < t.repeat:
                 at = c["received_at"] + timedelta(days=rng.uniform(2, 28))
                 source = rng.choice(("online", "hotline", "hotline", "proactive"))
                 at = self.maker.received_time(at.date(), source)
@@ -811,8 +876,14 @@ class _Builder:
             if closed is None or c["_esc"] or closed > self.as_of:
                 continue
             sat = c["satisfaction"]
-            p = 0.25 if sat is not None and sat <= 3 else 0.02
-            if r < 0.03 + p:
+            when = closed.date()
+            if sat is not None and sat <= 3:
+                p = 0.25
+            elif c["_dept"] is not None:
+                p = self.maker.dept(c["_dept"]).on(when).reopen
+            else:
+                p = self.teams[self.homes[k].grid].on(when).reopen
+            if r < t.repeat + p:
                 source = "hotline" if rng.random() < 0.55 else "online"
                 at = self.maker.received_time(
                     (closed + timedelta(days=rng.uniform(1, 25))).date(), source
@@ -1298,6 +1369,8 @@ def build_demo(
     finally:
         if gc_was_enabled:
             gc.enable()
+    quarter = last_finished_quarter(as_of)
+    grades = grade_distribution(ctx.engine, quarter, as_of)
     track.finish()
     c = b.counts
     return DemoSummary(
@@ -1325,4 +1398,9 @@ def build_demo(
         elapsed_s=time.perf_counter() - t0,
         phases=dict(track.times),
         accounts=b.accounts,
+        improving_grids=b.improving,
+        grid_profiles={code: t.kind for code, t in zip(b.grid_codes, b.teams, strict=True)},
+        dept_profiles={code: b.dept_teams[code].kind for code in sorted(b.dept_ids)},
+        grade_quarter=quarter,
+        grades=grades,
     )

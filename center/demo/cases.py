@@ -4,7 +4,9 @@ A case is generated as its *true* timeline (when it would be responded, assigned
 accepted, closed, confirmed, rated, spot-checked), then cut at the as-of instant:
 whatever would happen after it has not happened yet, and the status says how far the
 case has come. Escalated cases are closed by the joint meeting
-(:mod:`center.demo.office`), which settles them afterwards.
+(:mod:`center.demo.office`), which settles them afterwards. How fast a case moves and how
+its resident rates it come from the month's behaviour of the grid's team and of the
+department it is assigned to (:mod:`center.demo.profiles`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 from center.demo import data as vocab
 from center.demo import people as people
 from center.demo.people import Home
-from center.demo.visits import GridTraits
+from center.demo.profiles import DeptTeam, DeptTraits, GridTeam, GridTraits, rating_weights
 from center.kpi.calendar import WorkCalendar
 from db.types import CST
 
@@ -38,9 +40,9 @@ TIMELINE = (
 HOTLINE_HOURS = (0.2,) * 7 + (0.6, 1.6, 1.6, 1.6, 1.6, 1.0, 1.0, 1.5, 1.5, 1.5, 1.5,
                               0.9, 0.9, 0.9, 0.9, 0.4, 0.4)  # fmt: skip
 ONLINE_HOURS = (0.15,) * 7 + (0.8, 0.8) + (1.2,) * 14 + (0.5,)
-SAT_NORMAL = (2, 3, 7, 26, 62)
-SAT_LATE = (6, 8, 16, 35, 35)
-SAT_LAGGING = (3, 4, 10, 30, 53)
+SAT_DEPT_SHARE = 0.6  # how much of a resident's rating of a department case is the department's
+SAT_LATE_FACTOR = 0.5  # a case closed late is rated as if served at half the quality
+GRID_CHASE = 0.5  # how much of a grid team's lateness carries over to assigned cases
 ASSIGN_P = {"P": 0.7, "L": 0.8, "M": 0.85, "E": 0.95}
 
 
@@ -93,7 +95,8 @@ class CaseMaker:
         cal: WorkCalendar,
         as_of: datetime,
         homes: Sequence[Home],
-        traits: Sequence[GridTraits],
+        grids: Sequence[GridTeam],
+        depts: dict[str, DeptTeam],
         default_dept: dict[str, str],
         default_priority: dict[str, str],
     ) -> None:
@@ -101,7 +104,8 @@ class CaseMaker:
         self.cal = cal
         self.as_of = as_of
         self.homes = homes
-        self.traits = traits
+        self.grids = grids
+        self.depts = depts
         self.default_dept = default_dept
         self.default_priority = default_priority
         self._weights: dict[tuple[int, int], list[float]] = {}
@@ -178,7 +182,7 @@ class CaseMaker:
         """The true timeline of one case (not yet cut at the as-of instant)."""
         rng = self.rng
         home = self.homes[home_idx]
-        t = self.traits[home.grid]
+        t = self.grids[home.grid].on(received.date())
         if sub is None:
             sub = self.subcategory(home, received.month)
         prio = self.default_priority[sub]
@@ -218,16 +222,22 @@ class CaseMaker:
             c["confirmed_at"] = done
             if rng.random() < 0.85:
                 c["rated_at"] = done + timedelta(minutes=rng.randint(1, 30))
-                c["satisfaction"] = self._rating(t, late=False)
+                c["satisfaction"] = self._rating(t, None, late=False)
             return c
         immediate = prio == "immediate"
+        dept = None  # where it will go, if anywhere: a slow department is slow to call back
+        if rng.random() < ASSIGN_P[sub[0]]:
+            dept = self.default_dept[sub]
+            if rng.random() < 0.12:
+                dept = rng.choice(vocab.ALT_DEPT[sub])
+        d = self.dept(dept).on(received.date()) if dept is not None else None
         if source == "visit":
             first = received + timedelta(minutes=rng.randint(0, 30))
         elif source == "proactive":
             first = received + timedelta(minutes=rng.randint(0, 60))
         elif immediate:
             first = received + timedelta(minutes=rng.randint(2, 30))
-        elif rng.random() < t.late_response:
+        elif rng.random() < t.late_response + (d.late_response if d is not None else 0.0):
             first = received + timedelta(hours=rng.uniform(24.5, 96))
         else:
             first = self._office(received + self._lognormal_hours(2.5, 0.9), 8 * 60, 21 * 60)
@@ -239,18 +249,14 @@ class CaseMaker:
             c["closed_at"] = first + timedelta(hours=rng.uniform(1, 48))
             return c
         start = first
-        dept = None
-        if rng.random() < ASSIGN_P[sub[0]]:
-            dept = self.default_dept[sub]
-            if rng.random() < 0.12:
-                dept = rng.choice(vocab.ALT_DEPT[sub])
+        if dept is not None and d is not None:
             if immediate:
                 assigned = first + timedelta(minutes=rng.randint(2, 20))
             else:
                 assigned = self._office(
                     first + self._lognormal_hours(1.2, 0.8), 8 * 60 + 30, 17 * 60 + 30
                 )
-            if rng.random() < vocab.DEPT_ON_TIME.get(dept, 0.95):
+            if immediate or rng.random() < d.on_time:
                 accepted = assigned + timedelta(minutes=rng.randint(5, 115))
             else:
                 accepted = assigned + timedelta(hours=rng.uniform(2.05, 30))
@@ -258,14 +264,18 @@ class CaseMaker:
             c["assigned_at"] = assigned
             c["accepted_at"] = accepted
             start = accepted
-        if rng.random() < vocab.ESCALATE.get(sub, 0.0) * (1.5 if t.lagging else 1.0):
+        if rng.random() < vocab.ESCALATE.get(sub, 0.0) * t.escalate:
             c["_esc"] = True
             c["escalated"] = True
             esc_day = start.date() + timedelta(days=rng.randint(1, 8))
             c["escalated_at"] = self._office_time(esc_day)
             return c  # closed by the joint meeting
         deadline, _ = self.cal.closure_deadline(received.date())
-        p_late = 0.035 + t.late_close + vocab.DEPT_LATE.get(dept or "", 0.0)
+        # the department closes what it was given; the grid worker's chasing helps a little
+        if d is not None:
+            p_late = 0.03 + GRID_CHASE * t.late_close + d.late_close
+        else:
+            p_late = 0.03 + t.late_close
         r = rng.random()
         p_stuck = 0.0 if sub[0] == "E" else 0.006
         if r < p_stuck:
@@ -290,14 +300,27 @@ class CaseMaker:
         self.close(c, closed, late=closed > deadline)
         return c
 
-    def _rating(self, t: GridTraits, late: bool) -> int:
-        weights = SAT_LATE if late else (SAT_LAGGING if t.lagging else SAT_NORMAL)
-        return self.rng.choices((1, 2, 3, 4, 5), weights=weights)[0]
+    def dept(self, code: str) -> DeptTeam:
+        """A department's team (``depts`` covers every code a case can be assigned to)."""
+        return self.depts[code]
+
+    def _rating(self, t: GridTraits, d: DeptTraits | None, late: bool) -> int:
+        """A resident's rating: how the grid's team (and the department, if any) served."""
+        q = (
+            t.quality
+            if d is None
+            else (1 - SAT_DEPT_SHARE) * t.quality + SAT_DEPT_SHARE * d.quality
+        )
+        if late:
+            q *= SAT_LATE_FACTOR
+        return self.rng.choices((1, 2, 3, 4, 5), weights=rating_weights(q))[0]
 
     def close(self, c: dict[str, Any], closed: datetime, late: bool) -> None:
         """Closure and the steps after it: confirmation, rating, spot check."""
         rng = self.rng
-        t = self.traits[self.homes[c["_home"]].grid]
+        day = closed.date()
+        t = self.grids[self.homes[c["_home"]].grid].on(day)
+        d = self.dept(c["_dept"]).on(day) if c["_dept"] is not None else None
         c["closed_at"] = closed
         if rng.random() < 0.92:
             confirmed = closed + timedelta(hours=rng.uniform(0.5, 48))
@@ -305,7 +328,7 @@ class CaseMaker:
             if rng.random() < 0.85:
                 rated = confirmed + timedelta(hours=rng.uniform(0.2, 72))
                 c["rated_at"] = rated
-                c["satisfaction"] = self._rating(t, late)
+                c["satisfaction"] = self._rating(t, d, late)
                 if rng.random() < 0.08:
                     c["spot_checked_at"] = rated + timedelta(days=rng.uniform(1, 10))
                     c["spot_check_ok"] = rng.random() < 0.95

@@ -325,12 +325,6 @@ ALT_DEPT: dict[str, tuple[str, ...]] = {
     "M02": ("D08", "D11"), "M03": ("D02", "D01"), "M04": ("D08",), "E01": ("D10",),
     "E02": ("D07", "D06"), "E03": ("D03",),
 }  # fmt: skip
-# Chance that a department accepts an assignment within 2 h, and extra chance of a late closure.
-DEPT_ON_TIME: dict[str, float] = {
-    "D01": 0.965, "D02": 0.975, "D03": 0.975, "D04": 0.9, "D05": 0.95, "D06": 0.86,
-    "D07": 0.78, "D08": 0.96, "D09": 0.94, "D10": 0.975, "D11": 0.92, "D12": 0.965,
-}  # fmt: skip
-DEPT_LATE: dict[str, float] = {"D04": 0.03, "D06": 0.06, "D07": 0.12, "D11": 0.02}
 
 SUMMARIES: dict[str, tuple[str, ...]] = {
     "P01": ("咨询高龄津贴申领条件", "咨询居家养老服务补贴政策", "了解临时救助申请流程"),

@@ -2,9 +2,10 @@
 
 Special households get two (sometimes three) planned met-visits a month, ordinary
 households one a quarter (sometimes two), mostly in the quarter's first month. A visit
-that finds nobody home or is refused is retried a few days later. Lagging grids plan
-fewer visits and enter them later. Visits after the as-of instant, or entered after
-it, do not exist yet.
+that finds nobody home or is refused is retried a few days later. How diligent a grid's
+team is comes from its profile and changes month by month (:mod:`center.demo.profiles`):
+a weaker team plans fewer visits, finds fewer people in and enters its visits later.
+Visits after the as-of instant, or entered after it, do not exist yet.
 """
 
 from __future__ import annotations
@@ -16,48 +17,8 @@ from datetime import date, datetime, timedelta
 
 from center.demo import data as vocab
 from center.demo.people import Home
+from center.demo.profiles import GridTeam, GridTraits
 from db.types import CST
-
-
-@dataclass(frozen=True)
-class GridTraits:
-    """How well a grid's team works; lagging grids are clearly worse."""
-
-    lagging: bool
-    p_month_ok: float  # special household: the month's two visits are planned
-    p_quarter_ok: float  # ordinary household: the quarter's visit is planned
-    p_met: float
-    p_refused: float
-    late_response: float
-    late_close: float
-    spot_factor: float
-    slow_entry: float  # shifts the entry-lag distribution towards days
-
-    @classmethod
-    def draw(cls, rng: random.Random, lagging: bool) -> GridTraits:
-        if lagging:
-            return cls(
-                lagging=True,
-                p_month_ok=rng.uniform(0.55, 0.7),
-                p_quarter_ok=rng.uniform(0.65, 0.78),
-                p_met=rng.uniform(0.8, 0.85),
-                p_refused=0.05,
-                late_response=rng.uniform(0.12, 0.2),
-                late_close=rng.uniform(0.08, 0.14),
-                spot_factor=rng.uniform(0.7, 0.85),
-                slow_entry=rng.uniform(0.2, 0.3),
-            )
-        return cls(
-            lagging=False,
-            p_month_ok=rng.uniform(0.86, 0.985),
-            p_quarter_ok=rng.uniform(0.94, 0.995),
-            p_met=rng.uniform(0.86, 0.9),
-            p_refused=0.03,
-            late_response=rng.uniform(0.02, 0.08),
-            late_close=rng.uniform(0.01, 0.06),
-            spot_factor=rng.uniform(0.9, 1.12),
-            slow_entry=rng.uniform(0.0, 0.05),
-        )
 
 
 @dataclass(frozen=True)
@@ -100,13 +61,13 @@ class VisitMaker:
         rng: random.Random,
         start: date,
         as_of: datetime,
-        traits: list[GridTraits],
+        teams: list[GridTeam],
         crews: list[Crew],
     ) -> None:
         self.rng = rng
         self.start = start
         self.as_of = as_of
-        self.traits = traits
+        self.teams = teams
         self.crews = crews
         self.months = month_spans(start, as_of.date())
         self.quarters = quarter_spans(start, as_of.date())
@@ -174,11 +135,11 @@ class VisitMaker:
         last: date,
         end: datetime,
         out: list[VisitTuple],
+        t: GridTraits,
         p_met: float,
     ) -> None:
         """Visit on ``day``; retry up to twice within the period when nobody answers.
         Nothing happens after ``end`` (the as-of instant, or just before the move-out)."""
-        t = self.traits[home.grid]
         rnd = self.rng.random
         for _ in range(3):
             at = self._time(day)
@@ -198,7 +159,7 @@ class VisitMaker:
             day = min(last, day + timedelta(days=1 + int(rnd() * 4)))
 
     def home_visits(self, home: Home) -> list[VisitTuple]:
-        t = self.traits[home.grid]
+        team = self.teams[home.grid]
         out: list[VisitTuple] = []
         rnd = self.rng.random
         end = self.as_of
@@ -208,8 +169,10 @@ class VisitMaker:
                 end, datetime(moved.year, moved.month, moved.day, tzinfo=CST) - timedelta(seconds=1)
             )
         if home.special:
-            p_met = min(0.96, t.p_met + (0.06 if "solo_elderly" in home.groups else 0.0))
+            solo = 0.06 if "solo_elderly" in home.groups else 0.0
             for first, last in self.months:
+                t = team.on(first)
+                p_met = min(0.96, t.p_met + solo)
                 if rnd() < t.p_month_ok:
                     planned = 3 if rnd() < 0.12 else 2
                 else:
@@ -218,11 +181,12 @@ class VisitMaker:
                 for k in range(planned):
                     lo = first + timedelta(days=k * days // planned)
                     hi = first + timedelta(days=(k + 1) * days // planned - 1)
-                    self._chain(home, self._day(lo, hi), last, end, out, p_met)
+                    self._chain(home, self._day(lo, hi), last, end, out, t, p_met)
         else:
             for first, last in self.quarters:
+                t = team.on(max(first, self.start))
                 planned = (2 if rnd() < 0.15 else 1) if rnd() < t.p_quarter_ok else 0
                 for _ in range(planned):
                     lo, hi = self._quarter_slot(first, last)
-                    self._chain(home, self._day(lo, hi), last, end, out, t.p_met)
+                    self._chain(home, self._day(lo, hi), last, end, out, t, t.p_met)
         return out

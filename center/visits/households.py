@@ -1,6 +1,7 @@
 """Households (一户一档): look-up by code, address, name, phone or identity number,
-the household profile, and revealing a resident's personal information to a permitted
-user with a recorded reason.
+the household profile (with when it was last verified and its grid's 30-day share;
+editing it is :mod:`center.visits.profile`), and revealing a resident's personal
+information to a permitted user with a recorded reason.
 
 Every read needs ``read_households`` and sees only what the actor may read (a grid
 worker its grid, a department user the households with a case of its department). A
@@ -31,7 +32,15 @@ from center.core.context import ServiceContext
 from center.core.errors import NotFound
 from center.core.pii import check_reveal_reason, mask_id_number, mask_name, mask_phone
 from center.core.tx import transaction
-from center.visits.cadence import Cadence, cadence_status
+from center.visits.cadence import Cadence, cadence_status, in_scope
+from center.visits.profile import (
+    GridVerification,
+    ProfileState,
+    Verification,
+    grid_verification,
+    last_verified,
+    read_state,
+)
 from db.models import (
     Case,
     Community,
@@ -245,6 +254,17 @@ class HouseholdProfile:
     cases: tuple[HouseholdCaseRow, ...]  # newest first
     cadence: Cadence
     as_of: datetime
+    #: the profile's free-text notes (center.visits.profile) and its row version
+    notes: str | None = None
+    version: int = 1
+    #: when the household was last verified at ``as_of`` (a met-visit or a confirmation)
+    verified: Verification = Verification(None, None, None)
+    #: its grid's share verified in the last 30 days (一户一档动态更新)
+    grid_share: GridVerification | None = None
+    #: still in the visit cadence (False once moved out: spec/kpi.md "Scope")
+    in_cadence: bool = True
+    #: what an editor is shown (masked): the base its save is checked against
+    state: ProfileState | None = None
 
 
 def household_profile(
@@ -276,6 +296,8 @@ def household_profile(
                 Household.is_special,
                 Household.is_floating,
                 Household.moved_out_on,
+                Household.notes,
+                Household.version,
             )
             .join(Grid, Grid.id == Household.grid_id)
             .join(Community, Community.id == Grid.community_id)
@@ -345,6 +367,9 @@ def household_profile(
             )
         )
         cadence = cadence_status(conn, [(hh[0], bool(hh[8]))], as_of)[hh[0]]
+        verified = last_verified(conn, hh[0], as_of)
+        shares = grid_verification(conn, as_of, hh[3])
+        state = read_state(conn, cipher, hh[0])
     return HouseholdProfile(
         code=hh[1],
         address=hh[2],
@@ -360,6 +385,12 @@ def household_profile(
         cases=cases,
         cadence=cadence,
         as_of=as_of,
+        notes=hh[11],
+        version=hh[12],
+        verified=verified,
+        grid_share=shares[0] if shares else None,
+        in_cadence=in_scope(bool(hh[8]), hh[10], as_of.date()),
+        state=state,
     )
 
 

@@ -22,16 +22,19 @@ it, ``bad`` below that, ``none`` without a value.
 
 from __future__ import annotations
 
+import calendar
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from fractions import Fraction
 from functools import lru_cache
 from typing import Any, cast
 
 from shapely.geometry import mapping, shape
 from shapely.ops import polylabel, unary_union
-from sqlalchemy import Engine, and_, func, or_, select
+from sqlalchemy import Engine, and_, case, exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from center.core.kpis import MAP_KPIS, WALL_HEADLINE_KPIS, WALL_SECONDARY_KPIS
 from center.core.vocab import DISMISSED_STATUSES
@@ -39,13 +42,26 @@ from center.kpi import compute as kpi_service
 from center.kpi.calendar import load_calendar
 from center.office.budget import BudgetSummary, budget_summary
 from center.office.meetings import Board, board_view
-from db.models import Case, Category, Community, Grid, Household, Staff, Street, Subcategory
+from db.models import (
+    Case,
+    Category,
+    Community,
+    Grid,
+    Household,
+    HouseholdMonth,
+    Staff,
+    Street,
+    Subcategory,
+)
 from db.seed import DEFAULT_TARGETS
 from db.types import CST, to_local
 
 HEADLINE_KPIS = WALL_HEADLINE_KPIS
 SECONDARY_KPIS = WALL_SECONDARY_KPIS
 WALL_KPIS: tuple[str, ...] = HEADLINE_KPIS + SECONDARY_KPIS
+PACE = "pace"  # the map layer "visit pace" (see :class:`Pace`), beside the KPIs
+MAP_LAYERS: tuple[str, ...] = (*MAP_KPIS, PACE)
+PACE_KPIS: tuple[str, ...] = ("coverage", "special_care")  # the cadence KPIs
 AMBER_BAND = 0.9  # attainment of the target from which a KPI is amber rather than red
 DUE_SOON = 0.8  # share of a clock's window after which a case is "about to breach"
 HEAT_DAYS = 30
@@ -227,6 +243,257 @@ class UnitValues:
     states: Mapping[str, str]
 
 
+# ---------------------------------------------------------------------------
+# Pace: how far into the period we are and what the visit cadence should show by now
+
+
+@dataclass(frozen=True)
+class PeriodProgress:
+    """How far into a calendar period the instant T is, in whole days.
+
+    ``day`` is T's day in the period counting the first day as 1, so the days that
+    have begun by T; :meth:`fraction` is ``day / days`` (the 7th of a 31-day month:
+    7/31 = 22.6 %; its last day: 1)."""
+
+    label: str  # 2026-12 or 2026Q4
+    first: date
+    days: int
+    day: int
+
+    def fraction(self) -> Fraction:
+        return Fraction(self.day, self.days)
+
+
+def month_progress(as_of: datetime) -> PeriodProgress:
+    t = to_local(as_of).date()
+    days = calendar.monthrange(t.year, t.month)[1]
+    return PeriodProgress(f"{t.year:04d}-{t.month:02d}", t.replace(day=1), days, t.day)
+
+
+def quarter_progress(as_of: datetime) -> PeriodProgress:
+    t = to_local(as_of).date()
+    q = (t.month - 1) // 3
+    first = date(t.year, 3 * q + 1, 1)
+    nxt = date(t.year + 1, 1, 1) if q == 3 else date(t.year, 3 * q + 4, 1)
+    return PeriodProgress(f"{t.year}Q{q + 1}", first, (nxt - first).days, (t - first).days + 1)
+
+
+def _next_month(first: date) -> date:
+    return date(first.year + 1, 1, 1) if first.month == 12 else date(first.year, first.month + 1, 1)
+
+
+#: met-visits a household's cadence asks for in its period (kpi.md "Visit cadence")
+REQUIRED_VISITS = {True: 2, False: 1}  # special: 2 in the month; ordinary: 1 in the quarter
+HALF = Fraction(1, 2)
+
+
+def household_behind(special: bool, visits: int, month: Fraction, quarter: Fraction) -> bool:
+    """A household is *behind pace* when its met-visits so far are more than half a
+    visit short of what an even schedule asks by now: ``visits + 1/2 < required ×
+    elapsed``, with required = 2 and the month's elapsed fraction for a special
+    household (2 met-visits a month), required = 1 and the quarter's elapsed fraction
+    for an ordinary one (1 met-visit a quarter). So a special household without a
+    visit is behind once more than a quarter of the month has begun, with one visit
+    once more than three quarters have; an ordinary household without a visit once
+    more than half of the quarter has begun. On the period's last day (elapsed = 1)
+    behind is exactly "cadence not met": a cadence that can no longer be met in its
+    period is always behind."""
+    required = REQUIRED_VISITS[special]
+    elapsed = month if special else quarter
+    return visits + HALF < required * elapsed
+
+
+def pace_state(value: float | None, expected: float | None) -> str:
+    """A cadence KPI against its expected value by now (the legend bands of
+    :func:`kpi_state`, higher is better)."""
+    if expected is None:
+        return "none"
+    return kpi_state(value, expected, True)
+
+
+@dataclass(frozen=True)
+class KpiPace:
+    """A cadence KPI's expected value by now.
+
+    ``share`` is the share of the households in scope whose cadence an even schedule
+    completes by T: each special household's by the month's elapsed fraction, each
+    ordinary household's by the quarter's (the ordinary cadence of a month is quarter
+    to date), so ``coverage``: (S × month + O × quarter) ÷ (S + O) and
+    ``special_care``: month, with S and O the special and ordinary households in
+    scope. ``expected`` = target × share: the value that keeps the KPI on course for
+    its target (at the period's end share = 1 and expected = target). ``state`` is
+    the KPI's value against ``expected`` (:func:`pace_state`). The KPI value itself
+    stays as kpi.md defines it."""
+
+    key: str
+    share: float
+    expected: float
+    state: str
+
+
+def expected_share(
+    key: str, special: int, ordinary: int, month: Fraction, quarter: Fraction
+) -> Fraction | None:
+    """The share of households whose cadence an even schedule completes by now, for
+    the cadence KPI ``key`` of a unit with ``special`` and ``ordinary`` households in
+    scope (see :class:`KpiPace`); None for another KPI or a unit without households."""
+    if key == "special_care":
+        return month if special else None
+    if key == "coverage" and special + ordinary:
+        return (special * month + ordinary * quarter) / (special + ordinary)
+    return None
+
+
+@dataclass(frozen=True)
+class GridPace:
+    code: str
+    name: str
+    households: int  # in scope for the month's coverage
+    behind: int  # of them behind pace (:func:`household_behind`)
+    special: int = 0  # of them special
+
+    @property
+    def on_pace(self) -> float | None:
+        """Share of the households on pace (None without households)."""
+        if not self.households:
+            return None
+        return (self.households - self.behind) / self.households
+
+
+@dataclass(frozen=True)
+class Pace:
+    """The wall's pace figures as of T (a separate figure: no KPI changes).
+
+    * ``month`` / ``quarter``: how far into the KPI month and its quarter T is.
+    * ``kpis``: :class:`KpiPace` of ``coverage`` and ``special_care``.
+    * ``households`` in scope for the month (kpi.md "Scope") and how many of them are
+      ``behind`` pace, in total and per grid (the map's "visit pace" layer shades a
+      grid by the share of its households on pace, against the coverage target).
+    """
+
+    month: PeriodProgress
+    quarter: PeriodProgress
+    kpis: Mapping[str, KpiPace]
+    households: int
+    behind: int
+    special: int  # special households in scope
+    grids: tuple[GridPace, ...]
+
+    def grid(self, code: str) -> GridPace:
+        for g in self.grids:
+            if g.code == code:
+                return g
+        raise KeyError(code)
+
+    def expected(self, code: str, key: str, target: float) -> float | None:
+        """Grid ``code``'s expected value of the cadence KPI ``key`` by now (target ×
+        :func:`expected_share` of its households); None when there is none."""
+        try:
+            g = self.grid(code)
+        except KeyError:
+            return None
+        share = expected_share(
+            key,
+            g.special,
+            g.households - g.special,
+            self.month.fraction(),
+            self.quarter.fraction(),
+        )
+        return None if share is None else float(share * Fraction(target))
+
+
+def household_pace_counts(engine: Engine, as_of: datetime) -> list[tuple[str, str, bool, int, int]]:
+    """(grid code, grid name, special, met-visits so far, households) for the
+    households in scope of the month of ``as_of``. Met-visits so far: a special
+    household's in the month by T (0, 1 or 2 meaning "2 or more"), an ordinary
+    household's in the quarter to date by T (0 or 1 meaning "at least one"), read
+    from ``household_month`` exactly as the coverage KPI reads it."""
+    t = to_local(as_of)
+    month = month_progress(t)
+    quarter = quarter_progress(t)
+    ym = month.first.year * 100 + month.first.month
+    q_months = [
+        quarter.first.year * 100 + m for m in range(quarter.first.month, month.first.month + 1)
+    ]
+    hm = HouseholdMonth
+    special_visits = case((hm.second_met_at <= t, 2), (hm.first_met_at <= t, 1), else_=0)
+    quarter_hm = aliased(HouseholdMonth)
+    ordinary_met = (
+        exists()
+        .where(
+            quarter_hm.household_id == Household.id,
+            quarter_hm.ym.in_(q_months),
+            quarter_hm.first_met_at <= t,
+        )
+        .correlate(Household)
+    )
+    visits = case(
+        (Household.is_special, special_visits),
+        (ordinary_met, 1),
+        else_=0,
+    )
+    in_scope = or_(
+        Household.moved_out_on.is_(None), Household.moved_out_on >= _next_month(month.first)
+    )
+    stmt = (
+        select(Grid.code, Grid.name, Household.is_special, visits, func.count())
+        .select_from(Household)
+        .join(Grid, Grid.id == Household.grid_id)
+        .outerjoin(hm, and_(hm.household_id == Household.id, hm.ym == ym))
+        .where(in_scope)
+        .group_by(Grid.code, Grid.name, Household.is_special, visits)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    return [(code, name, bool(sp), int(v), int(n)) for code, name, sp, v, n in rows]
+
+
+def load_pace(
+    engine: Engine,
+    as_of: datetime,
+    targets: Mapping[str, tuple[float, bool]],
+    values: Mapping[str, float | None],
+) -> Pace:
+    """The pace figures as of ``as_of`` (see :class:`Pace`); ``targets`` and ``values``
+    are the street's targets and KPI values of the month."""
+    month = month_progress(as_of)
+    quarter = quarter_progress(as_of)
+    fm, fq = month.fraction(), quarter.fraction()
+    per_grid: dict[str, list[Any]] = {}
+    special = ordinary = 0
+    for code, name, sp, visits, n in household_pace_counts(engine, as_of):
+        slot = per_grid.setdefault(code, [name, 0, 0, 0])
+        slot[1] += n
+        if household_behind(sp, visits, fm, fq):
+            slot[2] += n
+        if sp:
+            special += n
+            slot[3] += n
+        else:
+            ordinary += n
+    kpis: dict[str, KpiPace] = {}
+    for key in PACE_KPIS:
+        share = expected_share(key, special, ordinary, fm, fq)
+        if share is None:
+            continue
+        target = targets[key][0]
+        expected = float(share * Fraction(target))
+        kpis[key] = KpiPace(key, float(share), expected, pace_state(values.get(key), expected))
+    grids = tuple(
+        GridPace(code, name, total, behind, sp)
+        for code, (name, total, behind, sp) in sorted(per_grid.items())
+    )
+    return Pace(
+        month=month,
+        quarter=quarter,
+        kpis=kpis,
+        households=special + ordinary,
+        behind=sum(g.behind for g in grids),
+        special=special,
+        grids=grids,
+    )
+
+
 @dataclass(frozen=True)
 class KpiPart:
     as_of: datetime
@@ -236,6 +503,7 @@ class KpiPart:
     grids: tuple[UnitValues, ...]
     communities: tuple[UnitValues, ...]
     targets: Mapping[str, tuple[float, bool]]  # key -> (target, higher is better)
+    pace: Pace | None = None  # expected progress so far (a separate figure)
 
     def tile(self, key: str) -> KpiTile:
         for t in self.tiles:
@@ -286,14 +554,34 @@ def load_kpis(engine: Engine, as_of: datetime) -> KpiPart:
                 denominator=kv.denominator if kv is not None else None,
             )
         )
+    pace = load_pace(engine, as_of, targets, {t.key: t.value for t in tiles})
+    targets[PACE] = targets["coverage"]
     return KpiPart(
         as_of=as_of,
         period=period,
         street=street.name if street is not None else None,
         tiles=tuple(tiles),
-        grids=tuple(_unit_values(u) for u in scopes["grid"].units),
+        grids=tuple(
+            _with_pace(_unit_values(u), pace, targets[PACE][0]) for u in scopes["grid"].units
+        ),
         communities=tuple(_unit_values(u) for u in scopes["community"].units),
         targets=targets,
+        pace=pace,
+    )
+
+
+def _with_pace(unit: UnitValues, pace: Pace, target: float) -> UnitValues:
+    """A grid's values with the :data:`PACE` layer: the share of its households on
+    pace, coloured against the coverage target."""
+    try:
+        value = pace.grid(unit.code).on_pace
+    except KeyError:
+        value = None
+    return UnitValues(
+        unit.code,
+        unit.name,
+        {**unit.values, PACE: value},
+        {**unit.states, PACE: kpi_state(value, target, True)},
     )
 
 
@@ -579,6 +867,64 @@ def grid_alerts(part: KpiPart, keys: Sequence[str] = HEADLINE_KPIS) -> tuple[Ale
                 grids=tuple((g.name, g.values.get(key)) for g in below[:MAX_LISTED]),
             )
         )
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Lag:
+    """One indicator a grid lags on: its value against the target (and, for a
+    cadence KPI in its unfinished month, the value expected by now)."""
+
+    key: str
+    value: float | None
+    target: float
+    higher_is_better: bool
+    expected: float | None = None
+
+
+def lag_state(part: KpiPart, unit: UnitValues, key: str) -> tuple[str, float | None]:
+    """A grid's state on ``key`` for the lagging page, and the value expected by now:
+    a cadence KPI (:data:`PACE_KPIS`) against its expected value by now (the wall
+    shows the month in progress; against the target every grid is red on its first
+    days), any other against its target (the map's state)."""
+    if part.pace is not None and key in PACE_KPIS:
+        expected = part.pace.expected(unit.code, key, part.targets[key][0])
+        if expected is not None:
+            return pace_state(unit.values.get(key), expected), expected
+    return unit.states.get(key, "none"), None
+
+
+@dataclass(frozen=True)
+class LaggingGrid:
+    code: str
+    name: str
+    lags: tuple[Lag, ...]  # the page's indicator first, then the others it is red on
+
+
+def lagging_grids(part: KpiPart, key: str) -> tuple[LaggingGrid, ...]:
+    """The grids of the "lagging grids" page for the map layer ``key``: those red
+    (``bad``, see :func:`lag_state`) on it — or, when none is, those amber —, worst
+    value first (grids without a value last, then by code). Each names ``key``'s
+    value and every other map layer (:data:`MAP_LAYERS`) the grid is red on."""
+    states = {g.code: lag_state(part, g, key) for g in part.grids}
+    wanted = "bad" if any(s == "bad" for s, _ in states.values()) else "warn"
+    target, higher = part.targets[key]
+
+    def worst(g: UnitValues) -> tuple[bool, float, str]:
+        v = g.values.get(key)
+        return (v is None, (v if higher else -v) if v is not None else 0.0, g.code)
+
+    out = []
+    for g in sorted((g for g in part.grids if states[g.code][0] == wanted), key=worst):
+        lags = [Lag(key, g.values.get(key), target, higher, states[g.code][1])]
+        for other in MAP_LAYERS:
+            if other == key or other not in part.targets:
+                continue
+            state, expected = lag_state(part, g, other)
+            if state == "bad":
+                t, h = part.targets[other]
+                lags.append(Lag(other, g.values.get(other), t, h, expected))
+        out.append(LaggingGrid(g.code, g.name, tuple(lags)))
     return tuple(out)
 
 

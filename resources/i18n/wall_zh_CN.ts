@@ -203,6 +203,42 @@
         <source>Door-knocking Command Center</source>
         <translation>敲门行动指挥中心</translation>
     </message>
+    <message>
+        <source>&amp;Workstation…</source>
+        <translation>工作站(&amp;W)…</translation>
+    </message>
+    <message>
+        <source>Log in and open the workstation (cases, visits, meetings)</source>
+        <translation>登录并打开工作站（诉求、走访、联席会议）</translation>
+    </message>
+    <message>
+        <source>&amp;Build a report…</source>
+        <translation>生成报表(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>Monthly notice, quarterly scorecards, annual review (assessors)</source>
+        <translation>月通报、季度考核、年度评优（督导考核组）</translation>
+    </message>
+    <message>
+        <source>Go to</source>
+        <translation>前往</translation>
+    </message>
+    <message>
+        <source>Log in — reports (assessors)</source>
+        <translation>登录 — 报表（督导考核组）</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>报表</translation>
+    </message>
+    <message>
+        <source>%1 may not build reports: the monthly notice, the quarterly scorecards and the annual review are built by the assessment staff (督导考核组). Log in with an assessor's account.</source>
+        <translation>%1 无权生成报表：月通报、季度考核和年度评优由督导考核组生成。请用考核人员的账号登录。</translation>
+    </message>
+    <message>
+        <source>Starting the workstation: log in in its window…</source>
+        <translation>正在启动工作站，请在其窗口中登录…</translation>
+    </message>
 </context>
 <context>
     <name>Meeting</name>
@@ -564,6 +600,58 @@
         <source>Lagging grids: %1</source>
         <translation>落后网格：%1</translation>
     </message>
+    <message>
+        <source>Visit pace</source>
+        <translation>走访进度</translation>
+    </message>
+    <message>
+        <source>%1 · day %2 of %3 (%4)</source>
+        <translation>%1 · 第%2天/%3天（%4）</translation>
+    </message>
+    <message>
+        <source>Due by now %1</source>
+        <translation>进度应达 %1</translation>
+    </message>
+    <message>
+        <source>%1 %2 (%3)</source>
+        <translation>%1 %2（%3）</translation>
+    </message>
+    <message>
+        <source>Ordered by the quarter's assessment score (out of 100); the axis starts at %1</source>
+        <translation>按本季综合得分排序（满分100分），坐标轴自%1分起</translation>
+    </message>
+    <message>
+        <source>Lagging grids</source>
+        <translation>落后网格</translation>
+    </message>
+    <message>
+        <source>… and %1 more grids</source>
+        <translation>还有 %1 个网格</translation>
+    </message>
+    <message>
+        <source>Lagging grids · %1</source>
+        <translation>落后网格 · %1</translation>
+    </message>
+    <message>
+        <source>%n grid(s) lagging, worst first</source>
+        <translation>%n 个网格落后，最差的在前</translation>
+    </message>
+    <message>
+        <source> (%1 households behind)</source>
+        <translation>（%1 户落后）</translation>
+    </message>
+    <message>
+        <source>Visit pace · share of households on pace</source>
+        <translation>走访进度 · 按进度户数占比</translation>
+    </message>
+    <message>
+        <source>No grid is lagging</source>
+        <translation>没有落后的网格</translation>
+    </message>
+    <message>
+        <source>also %1</source>
+        <translation>另：%1</translation>
+    </message>
 </context>
 <context>
     <name>WallWindow</name>
@@ -586,6 +674,97 @@
         <location filename="../../center/windows/wall/window.py" line="105"/>
         <source>Wrong PIN.</source>
         <translation>密码错误。</translation>
+    </message>
+</context>
+<context>
+    <name>Reports</name>
+    <message>
+        <source>Monthly notice</source>
+        <translation>月通报</translation>
+    </message>
+    <message>
+        <source>Quarterly scorecards</source>
+        <translation>季度考核</translation>
+    </message>
+    <message>
+        <source>Annual review</source>
+        <translation>年度评优</translation>
+    </message>
+    <message>
+        <source>Build a report</source>
+        <translation>生成报表</translation>
+    </message>
+    <message>
+        <source>Built by %1 (assessor)</source>
+        <translation>生成人：%1（督导考核组）</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>&amp;Report:</source>
+        <translation>报表(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>&amp;Period:</source>
+        <translation>统计期(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>&amp;File:</source>
+        <translation>文件(&amp;F)：</translation>
+    </message>
+    <message>
+        <source>&amp;Build and open</source>
+        <translation>生成并打开(&amp;B)</translation>
+    </message>
+    <message>
+        <source>&amp;Open the PDF</source>
+        <translation>打开 PDF(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Open the &amp;folder</source>
+        <translation>打开所在文件夹(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Close</source>
+        <translation>关闭(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Save the report as</source>
+        <translation>报表另存为</translation>
+    </message>
+    <message>
+        <source>Enter the period and the file.</source>
+        <translation>请填写统计期和文件。</translation>
+    </message>
+    <message>
+        <source>Building the report…</source>
+        <translation>正在生成报表…</translation>
+    </message>
+    <message>
+        <source>approved, %1</source>
+        <translation>已审核，%1</translation>
+    </message>
+    <message>
+        <source>draft %1, to be approved by an assessor</source>
+        <translation>草稿（编号 %1），待考核人员审核</translation>
+    </message>
+    <message>
+        <source>Saved to %1 (%2).</source>
+        <translation>已保存到 %1（%2）。</translation>
+    </message>
+    <message>
+        <source>No PDF viewer could be started.</source>
+        <translation>无法启动 PDF 阅读器，请到上述位置打开文件。</translation>
+    </message>
+    <message>
+        <source>The report could not be built; details are in the log.</source>
+        <translation>报表未能生成，详细信息已写入日志。</translation>
+    </message>
+    <message>
+        <source>Not built: %1</source>
+        <translation>未生成：%1</translation>
     </message>
 </context>
 </TS>

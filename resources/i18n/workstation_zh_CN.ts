@@ -4,6 +4,51 @@
 <context>
     <name>Workstation</name>
     <message>
+        <location filename="../../center/windows/workstation/inbox_view.py" line="1"/>
+        <source>Back to the start: your open cases, no other filter</source>
+        <translation>回到初始筛选：您的未结案件，不加其他条件</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/case_view.py" line="1"/>
+        <source>%1 to %2</source>
+        <translation>%1至%2</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/case_view.py" line="1"/>
+        <source>for %1</source>
+        <translation>代%1</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/dialogs.py" line="1"/>
+        <source>(text changed)</source>
+        <translation>（文字已修改）</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/dialogs.py" line="1"/>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/dialogs.py" line="1"/>
+        <source>Their value (saved)</source>
+        <translation>对方的值（已保存）</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/dialogs.py" line="1"/>
+        <source>Your value (not saved)</source>
+        <translation>您的值（未保存）</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/dialogs.py" line="1"/>
+        <source>Their changes</source>
+        <translation>对方的操作</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/dialogs.py" line="1"/>
+        <source>How satisfied is the resident with the result?</source>
+        <translation>居民对办理结果是否满意？</translation>
+    </message>
+    <message>
         <location filename="../../center/windows/workstation/case_view.py" line="60"/>
         <source>Why does this case need the joint meeting (联席会议)?</source>
         <translation>为什么需要提交联席会议协调？</translation>
@@ -2925,8 +2970,8 @@ Phone: %3</source>
     </message>
     <message>
         <location filename="../../center/windows/workstation/audit_view.py" line="225"/>
-        <source>Record: give KIND:ID, e.g. case:C20261006-0001</source>
-        <translation>对象：请按“类型:编号”填写，如 case:C20261006-0001</translation>
+        <source>Record: give KIND:ID, e.g. case:K202610060001</source>
+        <translation>对象：请按“类型:编号”填写，如 case:K202610060001</translation>
     </message>
     <message>
         <location filename="../../center/windows/workstation/audit_view.py" line="256"/>
@@ -3135,6 +3180,11 @@ Phone: %3</source>
         <translation>演示街道：账号 %1，密码均为“%2”。请勿在此录入真实数据。</translation>
     </message>
     <message>
+        <location filename="../../center/windows/workstation/login.py" line="305"/>
+        <source>No account can log in to this database yet. An administrator adds the first one on the command line: %1 — then log in with it here.</source>
+        <translation>本数据库还没有可登录的账号。请管理员先在命令行添加第一个账号：%1，然后在此登录。</translation>
+    </message>
+    <message>
         <location filename="../../center/windows/workstation/lock.py" line="358"/>
         <source>Locked — %1</source>
         <translation>已锁定 — %1</translation>
@@ -3163,6 +3213,391 @@ Phone: %3</source>
         <location filename="../../center/windows/workstation/meetings_view.py" line="220"/>
         <source>Your department does not lead this item.</source>
         <translation>本部门不是该事项的牵头部门。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="59"/>
+        <source>Passed away</source>
+        <translation>去世</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="60"/>
+        <source>Moved away from the household</source>
+        <translation>迁离本户</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="65"/>
+        <source>Special household</source>
+        <translation>特殊群体户</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="66"/>
+        <source>Moved out on</source>
+        <translation>迁出日期</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="68"/>
+        <source>Phone of %1</source>
+        <translation>%1 的电话</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="69"/>
+        <source>Tags of %1</source>
+        <translation>%1 的标签</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="70"/>
+        <source>Member %1</source>
+        <translation>成员 %1</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="74"/>
+        <source>The notes may not hold an identity or phone number (enter a phone in the member&apos;s phone field), and at most 500 characters.</source>
+        <translation>备注中不得含身份证号或电话号码（电话请填在成员的电话栏），且不超过500字。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="79"/>
+        <source>The move-out date is in the future.</source>
+        <translation>迁出日期不能晚于今天。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="80"/>
+        <source>Not a phone number: type the whole 11-digit mobile number starting with 1, or a landline with its area code such as 010-12345678.</source>
+        <translation>电话号码无效：请输入完整的以1开头的11位手机号，或带区号的固定电话（如 010-12345678）。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="85"/>
+        <source>The number of members is at least 1.</source>
+        <translation>家庭人数至少为1。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="86"/>
+        <source>Type the new member&apos;s whole name.</source>
+        <translation>请输入新成员的完整姓名。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="87"/>
+        <source>Not a valid identity number: 18 characters, the birth date inside it and the check digit must be right.</source>
+        <translation>身份证号码无效：须为18位，其中的出生日期和校验码须正确。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="92"/>
+        <source>The birth date is in the future.</source>
+        <translation>出生日期不能晚于今天。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="93"/>
+        <source>Nothing was changed. If the record is still right, use “Confirm profile” instead.</source>
+        <translation>没有任何修改。如档案信息仍然准确，请使用“确认档案无误”。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="103"/>
+        <source>Your role may not change this household&apos;s profile: only the worker of its grid and the coordinators may.</source>
+        <translation>您的角色不能修改此户档案：只有本网格的网格员和综合协调组可以修改。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="168"/>
+        <source>Change phone</source>
+        <translation>修改电话</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="171"/>
+        <source>11-digit mobile, or a landline with its area code</source>
+        <translation>11位手机号，或带区号的固定电话</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="175"/>
+        <source>Member:</source>
+        <translation>成员：</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="176"/>
+        <source>Phone now:</source>
+        <translation>现有电话：</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="177"/>
+        <source>New phone:</source>
+        <translation>新电话：</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="178"/>
+        <source>Leave it empty when the member has no phone.</source>
+        <translation>成员没有电话时留空。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="196"/>
+        <source>Remove a member</source>
+        <translation>移除成员</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="198"/>
+        <source>%1 will be taken off the household&apos;s record (with the personal information stored about them). Why?</source>
+        <translation>%1 将从此户档案中移除（连同其个人信息）。原因是？</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="220"/>
+        <source>Choose why the member leaves.</source>
+        <translation>请选择成员移除的原因。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="234"/>
+        <source>Add a member</source>
+        <translation>添加成员</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="241"/>
+        <source>Born on</source>
+        <translation>出生于</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="253"/>
+        <source>separated by ; e.g. 党员;独居老人</source>
+        <translation>用 ; 分隔，如 党员;独居老人</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="258"/>
+        <source>Name:</source>
+        <translation>姓名：</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="259"/>
+        <source>Gender:</source>
+        <translation>性别：</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="260"/>
+        <source>Birth date:</source>
+        <translation>出生日期：</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="261"/>
+        <source>ID number:</source>
+        <translation>身份证号：</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="262"/>
+        <source>Phone:</source>
+        <translation>电话：</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="263"/>
+        <source>Tags:</source>
+        <translation>标签：</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="265"/>
+        <source>The identity number gives the birth date and gender when they are left empty.</source>
+        <translation>出生日期和性别留空时，按身份证号填写。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="314"/>
+        <source>Edit household profile %1</source>
+        <translation>修改住户档案 %1</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="326"/>
+        <source>not recorded</source>
+        <translation>未登记</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="346"/>
+        <source>A household that moved out leaves the visit cadence and the coverage figures from the period it moved out in.</source>
+        <translation>迁出的住户自迁出当期起不再纳入走访频次和覆盖率统计。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="361"/>
+        <source>What the next visitor should know (no ID or phone numbers)</source>
+        <translation>下次走访需要知道的情况（不要填写身份证号或电话）</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="367"/>
+        <source>Moved out:</source>
+        <translation>迁出：</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="377"/>
+        <source>Change</source>
+        <translation>修改</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="387"/>
+        <source>Change &amp;phone…</source>
+        <translation>修改电话(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="388"/>
+        <source>&amp;Remove member…</source>
+        <translation>移除成员(&amp;R)…</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="389"/>
+        <source>&amp;Add member…</source>
+        <translation>添加成员(&amp;A)…</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="390"/>
+        <source>&amp;Undo member change</source>
+        <translation>撤销成员修改(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="401"/>
+        <source>Members on record</source>
+        <translation>在册成员</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="409"/>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="431"/>
+        <source>removed: %1</source>
+        <translation>移除：%1</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="438"/>
+        <source>new phone %1</source>
+        <translation>新电话 %1</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="443"/>
+        <source>new member</source>
+        <translation>新成员</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="565"/>
+        <source>Household changed by someone else</source>
+        <translation>此户档案已被他人修改</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="571"/>
+        <source>an import</source>
+        <translation>数据导入</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="573"/>
+        <source>Household %1 was changed by %2 after you opened it. Your change was not saved and nothing was overwritten. Reload the household to see the current record, then make your change again.</source>
+        <translation>住户 %1 在您打开后已被 %2 修改。您的修改未保存，也没有覆盖任何内容。请重新载入此户查看当前档案，然后再次修改。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="588"/>
+        <source>What changed</source>
+        <translation>修改内容</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="594"/>
+        <source>The profile was confirmed.</source>
+        <translation>档案已确认无误。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="605"/>
+        <source>&amp;Reload the household</source>
+        <translation>重新载入此户(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="622"/>
+        <source>Household records verified by grid</source>
+        <translation>各网格一户一档核实情况</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="625"/>
+        <source>Households verified in the last 30 days (a visit that met them, or their profile confirmed or edited) among the households that have not moved out.</source>
+        <translation>未迁出住户中近30天内核实过的户数（上门走访见到住户，或档案经确认、修改）。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="638"/>
+        <source>Verified</source>
+        <translation>已核实</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="639"/>
+        <source>Share</source>
+        <translation>核实率</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_view.py" line="144"/>
+        <source>Last verified:</source>
+        <translation>最近核实：</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_view.py" line="145"/>
+        <source>Grid verified (30 days):</source>
+        <translation>网格30天核实率：</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_view.py" line="152"/>
+        <source>By &amp;grid…</source>
+        <translation>各网格(&amp;G)…</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_view.py" line="218"/>
+        <source>&amp;Edit profile…</source>
+        <translation>修改档案(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_view.py" line="219"/>
+        <source>Con&amp;firm profile</source>
+        <translation>确认档案无误(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_view.py" line="221"/>
+        <source>Record that you checked this household&apos;s record and it is still right</source>
+        <translation>记录您已核对此户档案、信息仍然准确</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_view.py" line="329"/>
+        <source>moved out: no longer in the visit cadence</source>
+        <translation>已迁出：不再纳入走访频次</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_view.py" line="413"/>
+        <source>never</source>
+        <translation>从未核实</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_view.py" line="415"/>
+        <source>visit by %1</source>
+        <translation>%1 上门走访</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_view.py" line="417"/>
+        <source>profile confirmed by %1</source>
+        <translation>%1 核实档案</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_view.py" line="419"/>
+        <source>%1 days ago</source>
+        <translation>%1 天前</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_view.py" line="427"/>
+        <source>%1 of %2 households (%3)</source>
+        <translation>%2 户中 %1 户（%3）</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="196"/>
+        <source>Change tags</source>
+        <translation>修改标签</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="423"/>
+        <source>Change &amp;tags…</source>
+        <translation>修改标签(&amp;T)…</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="481"/>
+        <source>new tags %1</source>
+        <translation>新标签 %1</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_view.py" line="420"/>
+        <source>today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_dialogs.py" line="63"/>
+        <source>Number of members</source>
+        <translation>户内人数</translation>
     </message>
 </context>
 </TS>

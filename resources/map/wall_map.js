@@ -148,10 +148,17 @@
     return (g.states && g.states[kpiData.key]) || "none";
   }
 
+  function focused(code) {
+    return lastFocus && lastFocus.mode === "grids" && lastFocus.codes &&
+      lastFocus.codes.indexOf(code) >= 0;
+  }
+
   function styleFor(code) {
     var s = stateOf(code);
+    var hit = focused(code);  // a grid the page names (lagging grids): outlined
     return {
-      color: theme.accent, weight: Math.max(1, unit), opacity: 0.75,
+      color: hit ? theme.text : theme.accent, weight: hit ? Math.max(2, 3 * unit) : Math.max(1, unit),
+      opacity: hit ? 1 : 0.75,
       fillColor: theme[s] || theme.none, fillOpacity: s === "none" ? 0.25 : 0.55,
     };
   }
@@ -222,6 +229,7 @@
       root.setProperty("--text", theme.text);
       root.setProperty("--muted", theme.muted);
       root.setProperty("--bad", theme.bad);
+      if (theme.panel) { root.setProperty("--panel", theme.panel); }
       api.restyle();
     },
     setTexts: function (t) {
@@ -247,8 +255,9 @@
       if (outline) { map.removeLayer(outline); outline = null; }
       (base.grids || []).forEach(function (info) {
         var layer = L.geoJSON(info.geometry, { style: function () { return styleFor(info.code); } });
+        // opacity 1: Leaflet's default (0.9) lets the polygons and labels show through
         layer.bindTooltip(function () { return tooltipHtml(info.code); },
-          { sticky: true, className: "grid-tip" });
+          { sticky: true, className: "grid-tip", opacity: 1 });
         layer.addTo(map);
         var label = L.marker([info.label[0], info.label[1]], {
           interactive: false, keyboard: false,
@@ -319,6 +328,10 @@
     },
     focus: function (f) {
       lastFocus = f || { mode: "street" };
+      Object.keys(grids).forEach(function (code) {
+        grids[code].layer.setStyle(styleFor(code));
+        if (focused(code)) { grids[code].layer.bringToFront(); }
+      });
       var target = null;
       if (f && f.mode === "grids" && f.codes && f.codes.length) {
         f.codes.forEach(function (code) {
@@ -329,12 +342,20 @@
       }
       if (!target) { target = streetBounds; }
       if (target && target.isValid()) {
+        // keep the target clear of the legend (bottom left): leave its height free
+        // under the target or its width free beside it, whichever shows it larger
         var pad = 24 * unit;
         var legend = document.getElementById("legend");
-        var below = legend && !legend.hidden ? legend.offsetHeight + pad : pad;
-        map.fitBounds(target, {
-          paddingTopLeft: [pad, pad], paddingBottomRight: [pad, below], animate: false,
-        });
+        var shown = legend && !legend.hidden;
+        var below = shown ? legend.offsetHeight + pad : pad;
+        var beside = shown ? legend.offsetWidth + pad : pad;
+        var zBelow = map.getBoundsZoom(target, false, L.point(2 * pad, pad + below));
+        var zBeside = map.getBoundsZoom(target, false, L.point(pad + beside, 2 * pad));
+        var options = zBeside > zBelow ?
+          { paddingTopLeft: [beside, pad], paddingBottomRight: [pad, pad] } :
+          { paddingTopLeft: [pad, pad], paddingBottomRight: [pad, below] };
+        options.animate = false;
+        map.fitBounds(target, options);
       }
       fitLabels();
     },
@@ -360,6 +381,9 @@
       });
       return out;
     },
+    outlined: function () {
+      return Object.keys(grids).filter(focused).sort();
+    },
     visibleLabels: function () {
       return Object.keys(grids).filter(function (code) {
         var el = grids[code].label.getElement();
@@ -369,6 +393,18 @@
     emergencyCount: function () { return emergencyLayer ? emergencyLayer.getLayers().length : 0; },
     heatCount: function () { return heat ? heat._points.length : 0; },
     tooltip: tooltipHtml,
+    tipStyle: function (code, keepOpen) {
+      // opens the grid's tooltip at its label point; its computed opacity and background
+      var g = grids[code];
+      if (!g) { return null; }
+      g.layer.openTooltip(L.latLng(g.info.label[0], g.info.label[1]));
+      var el = document.querySelector(".leaflet-tooltip.grid-tip");
+      if (!el) { return null; }
+      var cs = getComputedStyle(el);
+      var out = { opacity: cs.opacity, background: cs.backgroundColor };
+      if (!keepOpen) { g.layer.closeTooltip(); }
+      return out;
+    },
   };
 
   function start() {

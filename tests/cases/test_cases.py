@@ -75,10 +75,10 @@ def _counter(engine, domain):
 def test_intake_fills_defaults_derived_columns_event_audit_and_feed(world, engine):
     ch = _intake(engine, summary="送餐不准时")
     assert (ch.code, ch.status, ch.version, ch.created) == (
-        "C20250901-0001",
+        "K202509010001",
         "received",
         1,
-        "C20250901-0001",
+        "K202509010001",
     )
     c = _row(engine, ch.code)
     assert c.priority == "24h" and c.priority_is_default is True  # L01 default
@@ -94,7 +94,7 @@ def test_intake_fills_defaults_derived_columns_event_audit_and_feed(world, engin
     assert data["changes"]["subcategory"] == [None, "L01"]
     assert "送餐" not in detail  # free text stays out of the audit log
     assert _counter(engine, "cases") == 1
-    assert _intake(engine, when=T0 + timedelta(hours=1)).code == "C20250901-0002"
+    assert _intake(engine, when=T0 + timedelta(hours=1)).code == "K202509010002"
 
 
 def test_intake_with_assignment_and_on_the_spot(world, engine):
@@ -515,8 +515,59 @@ def test_update_case_recomputes_repeat_and_keeps_text_out_of_audit(world, engine
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_codes_continue_after_imported_ones(world, engine):
-    world.case("H1", T0, code="C20250901-0007")
-    assert _intake(engine).code == "C20250901-0008"
+    """One numbering: a new case takes the next number of the imported ones of its day
+    (``K<yyyymmdd><nnnn>``); other days, other forms and older codes do not count."""
+    world.case("H1", T0, code="K202509010007")
+    world.case("H1", T0, code="K202508310042")  # the day before
+    world.case("H1", T0, code="C20250901-0093")  # an older workstation code: still valid
+    world.case("H1", T0, code="K20250901-0099")  # not the form
+    assert _intake(engine).code == "K202509010008"
+    # a reopened case is numbered the same way, on the day it was reopened
+    done = _intake(engine, on_the_spot=True, when=T0 + timedelta(hours=1))
+    assert done.code == "K202509010009"
+    reopened = cs.reopen(
+        engine, COORD, done.code, done.version, note="仍未解决", at=T0 + timedelta(hours=2)
+    )
+    assert reopened.created == "K202509010010"
+    # a day with five-digit numbers keeps five digits
+    world.case("H1", at(2025, 9, 2, 9), code="K2025090212345")
+    assert _intake(engine, when=at(2025, 9, 2, 10)).code == "K2025090212346"
+
+
+@pytest.mark.pg
+@pytest.mark.parametrize("db_url", ["pg"], indirect=True)
+def test_concurrent_intakes_on_postgresql_take_consecutive_numbers(world, engine, db_url):
+    """Six workstations save a case of the same day at the same instant: each gets its
+    own number, one after the other (the unique code refuses a duplicate, the write is
+    retried and takes the next number)."""
+    import threading
+
+    from db.engine import open_database
+
+    world.case("H1", T0, code="K202509010041")  # imported
+    engines = [open_database(db_url) for _ in range(6)]
+    barrier = threading.Barrier(len(engines))
+    codes: list[str] = []
+    errors: list[BaseException] = []
+
+    def save(eng):
+        try:
+            barrier.wait(10)
+            codes.append(_intake(eng).code)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=save, args=(e,)) for e in engines]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+    finally:
+        for e in engines:
+            e.dispose()
+    assert errors == []
+    assert sorted(codes) == [f"K2025090100{n}" for n in range(42, 48)]
 
 
 # ------------------------------------------------------------------ repeats

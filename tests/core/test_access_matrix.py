@@ -78,6 +78,7 @@ EXPECTED: dict[str, tuple[str, tuple[str, ...]]] = {
     "spotcheck.reveal_phone": ("reveal a drawn case's phone", (N, N, N, N, Y, N, N, N)),
     "visit.record": ("record a visit", (N, Y, N, OWN, N, N, N, N)),
     "household.reveal": ("reveal a resident's PI (with a reason)", (N, Y, OWN, OWN, N, N, N, N)),
+    "household.edit": ("edit or confirm a household's profile", (N, Y, N, OWN, N, N, N, N)),
     "targets.set": ("set a KPI target", (N, N, N, N, N, N, Y, N)),
     "report.build": ("build a report (save its draft)", (N, N, N, N, Y, N, N, N)),
     "report.approve": ("approve a report", (N, N, N, N, Y, N, N, N)),
@@ -260,6 +261,17 @@ def _operations(w: World, tmp: Path) -> dict[str, Callable[[str], Act]]:
         resident = "R1" if side == "A" else "R2"
         return lambda actor: households.reveal_resident(w.ctx, actor, resident, "回访核实")
 
+    def confirm_profile(side: str) -> Act:
+        from sqlalchemy import text
+
+        from center.visits import profile
+
+        with w.engine.connect() as c:
+            version = c.execute(
+                text("SELECT version FROM household WHERE code = :c"), {"c": home(side)}
+            ).scalar_one()
+        return lambda actor: profile.confirm_household(w.ctx, actor, home(side), version)
+
     def target(side: str) -> Act:
         return lambda actor: set_target(w.engine, "coverage", 0.9, actor)
 
@@ -423,6 +435,7 @@ def _operations(w: World, tmp: Path) -> dict[str, Callable[[str], Act]]:
         "spotcheck.reveal_phone": reveal_phone,
         "visit.record": visit,
         "household.reveal": reveal,
+        "household.edit": confirm_profile,
         "targets.set": target,
         "report.build": build,
         "report.approve": approve,

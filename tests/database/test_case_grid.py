@@ -233,7 +233,8 @@ def test_a_downgrade_below_0003_on_an_old_sqlite_is_refused_before_changing_case
         RuntimeError, match=r"needs SQLite 3\.35\.5 or newer \(this Python has 3\.34\.1\)"
     ):
         downgrade(engine, "0002")
-    assert current_revision(engine) in ("0003", "0004", "0005")
+    # 0011 (household columns) is the first step down that drops a column: nothing moved
+    assert current_revision(engine) == "0011"
     assert grids_of_cases(engine) == {"K1": "G01", "K2": "G01", "K3": "G02"}
     assert micros_of_cases(engine)["K2"] == 14_400_250_000
     monkeypatch.undo()

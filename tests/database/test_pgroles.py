@@ -118,10 +118,10 @@ def test_sqlite_is_refused(tmp_path):
 def test_a_short_password_is_refused(monkeypatch):
     monkeypatch.setenv(dbroles.WALL_PASSWORD_ENV, "short")
     with pytest.raises(UserError, match="at least 10"):
-        dbroles._password(dbroles.WALL_PASSWORD_ENV, "center_wall")
+        dbroles._password("en", dbroles.WALL_PASSWORD_ENV, "center_wall")
     monkeypatch.delenv(dbroles.WALL_PASSWORD_ENV)
     monkeypatch.setattr("sys.stdin.isatty", lambda: False)
-    assert dbroles._password(dbroles.WALL_PASSWORD_ENV, "center_wall") is None
+    assert dbroles._password("en", dbroles.WALL_PASSWORD_ENV, "center_wall") is None
 
 
 # -- PostgreSQL ----------------------------------------------------------------------

@@ -128,6 +128,8 @@ def test_kpi_department_json_and_table(street, capsys):
         "grid",
         "--as-of",
         "2026-11-05T09:00",
+        "--lang",
+        "zh_CN",  # the readable table in the default language (the suite reads English)
     )
     assert code == 0
     lines = out.splitlines()
@@ -203,6 +205,8 @@ def test_assess_json(street, capsys):
         "department",
         "--as-of",
         "2026-11-05T09:00",
+        "--lang",
+        "zh_CN",
     )
     assert code == 0 and "2026年度评优" in out and "优秀" in out
 
@@ -260,7 +264,7 @@ def test_targets_list_and_set(db_url, capsys, monkeypatch):
     monkeypatch.setenv("CENTER_USER", "root")
     code, out, _ = run(capsys, *setting)
     assert code == 0 and "≥90.0%" in out
-    code, out, _ = run(capsys, "targets", "list", "--db", db_url)
+    code, out, _ = run(capsys, "targets", "list", "--db", db_url, "--lang", "zh_CN")
     line = next(x for x in out.splitlines() if x.startswith("coverage"))
     assert "走访覆盖率" in line and "≥90.0%" in line and "默认" not in line
     code, out, _ = run(capsys, "targets", "list", "--db", db_url, "--json")

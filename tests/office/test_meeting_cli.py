@@ -229,7 +229,8 @@ def test_new_prints_the_code_last_and_json(street, cli):
     ]
 
 
-def test_new_in_chinese_by_default(street, db_url, capsys):
+def test_new_in_chinese_by_default(street, db_url, capsys, monkeypatch):
+    monkeypatch.delenv("CENTER_LANG")  # the suite reads English (tests/conftest.py)
     args = ["meeting", "new", "--date", "2026-10-25", "--title", "十月联席会议"]
     assert main([*args, "--chair", "王主任", "--db", db_url, "--user", "coord"]) == 0
     out = capsys.readouterr().out

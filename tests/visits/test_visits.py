@@ -429,7 +429,7 @@ def test_household_profile_and_reveal(ctx, street):
         at(2025, 10, 3, 9),
     ]
     assert [(c.code, c.subcategory_code, c.status) for c in p.cases] == [
-        ("C20251103-0001", "L01", "received")
+        ("K202511030001", "L01", "received")
     ]
     assert (p.cadence.done, p.cadence.next_due) == (1, at(2025, 12, 1))
 

@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent
+from builders import TEST_PASSWORD, account
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QPushButton
 from test_wall_service import T, build_wall_street
 
@@ -26,6 +28,7 @@ from center.windows.runtime.i18n import install_translators
 from center.windows.wall import texts
 from center.windows.wall.controller import WallController
 from db.engine import DatabaseError, open_database
+from widgets.theme import WALL
 
 pytestmark = pytest.mark.gui
 sqlite_only = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -72,9 +75,11 @@ def window(
 def test_main_window_title_and_menus(window: MainWindow):
     assert window.windowTitle() == "Door-knocking Command Center — 测试街道"
     visible = [m.title() for m in window.menus.values() if m.menuAction().isVisible()]
-    assert visible == ["&File", "&View", "&Tools", "&Help"]  # Reports has no entries yet
-    tool = window.menus["tools"].actions()[0]
-    assert tool.text() == "Fake tool"
+    assert visible == ["&File", "&View", "&Tools", "&Reports", "&Help"]
+    assert [a.text() for a in window.menus["tools"].actions()] == ["&Workstation…", "Fake tool"]
+    assert [a.text() for a in window.menus["reports"].actions()] == ["&Build a report…"]
+    assert window.toolbar.actions() == [window.workstation_action, window.report_action]
+    tool = window.menus["tools"].actions()[1]
     tool.trigger()
     import fake_menu_provider
 
@@ -287,3 +292,220 @@ def test_wall_refuses_a_screen_that_does_not_exist(db_url: str):
     )
     assert done.returncode == 2, done.stderr
     assert "screen 7 does not exist: this machine has 1 screen(s)" in done.stderr
+
+
+def _luminance(c: QColor) -> float:
+    def lin(v: int) -> float:
+        s = v / 255
+        return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * lin(c.red()) + 0.7152 * lin(c.green()) + 0.0722 * lin(c.blue())
+
+
+def _contrast(a: QColor, b: QColor) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+@sqlite_only
+def test_windowed_header_title_is_readable(window: MainWindow):
+    # the wall inside the main window painted no background of its own: the title's
+    # light text stood on the window's light grey
+    image = window.grab().toImage()
+    title = window.wall.header.title
+    assert title.text() == "测试街道 · Door-knocking Command Center"
+    box = title.rect().translated(title.mapTo(window, title.rect().topLeft()))
+    behind = image.pixelColor(box.left() - 4, box.center().y())
+    assert behind.name() == QColor(WALL.background).name()
+    assert _contrast(QColor(WALL.text), behind) >= 7.0
+    # and the title's text is painted in the text colour on it
+    text = QColor(WALL.text)
+    assert any(
+        image.pixelColor(x, y).name() == text.name()
+        for x in range(box.left(), box.right())
+        for y in range(box.top(), box.bottom())
+    )
+
+
+def _answer_login(user: str, password: str = TEST_PASSWORD) -> list[Any]:
+    """Logs in through the login dialog once it is up (from inside its exec())."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from center.windows.workstation.login import LoginDialog
+
+    seen: list[Any] = []
+
+    def poll(tries: int = 200) -> None:
+        for w in QApplication.topLevelWidgets():
+            if isinstance(w, LoginDialog) and w.isVisible():
+                seen.append(w.windowTitle())
+                w.user.setText(user)
+                w.password.setText(password)
+                w.submit()
+                return
+        if tries:
+            QTimer.singleShot(50, lambda: poll(tries - 1))
+
+    QTimer.singleShot(0, poll)
+    return seen
+
+
+class FakePopen:
+    started: list[FakePopen] = []
+
+    def __init__(self, command: list[str], env: dict[str, str], **kw: Any) -> None:
+        self.command, self.env, self.kw, self.pid = command, env, kw, 4242
+        self.returncode: int | None = None
+        FakePopen.started.append(self)
+
+    def poll(self) -> int | None:
+        return self.returncode
+
+    def terminate(self) -> None:
+        self.returncode = -15
+
+    def wait(self, timeout: float | None = None) -> int | None:
+        return self.returncode
+
+
+@sqlite_only
+def test_toolbar_starts_the_workstation_with_its_login(
+    window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+):
+    FakePopen.started = []
+    monkeypatch.setattr("center.windows.app.main_window.subprocess.Popen", FakePopen)
+    monkeypatch.setenv("CENTER_USER", "someone")
+    monkeypatch.setenv("CENTER_PASSWORD", "secret")
+    button = window.toolbar.widgetForAction(window.workstation_action)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    (proc,) = FakePopen.started
+    # `center workstation` without --user: its login dialog asks
+    assert proc.command == [sys.executable, "-m", "center", "workstation", "--lang", "en"]
+    assert proc.env["CENTER_DB_URL"] == window.ctx.engine.url.render_as_string(hide_password=False)
+    assert "CENTER_USER" not in proc.env and "CENTER_PASSWORD" not in proc.env
+    assert window.workstations == [proc]
+    assert window.statusBar().currentMessage() == (
+        "Starting the workstation: log in in its window…"
+    )
+    window.close()  # closing the app ends the workstations it started
+    assert proc.returncode == -15
+    assert window.workstations == []
+
+
+@sqlite_only
+def test_closing_the_app_ends_a_real_workstation(window: MainWindow):
+    import subprocess
+
+    command, env = window.workstation_command()
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    proc = subprocess.Popen(command, env=env)
+    try:
+        window.workstations.append(proc)
+        window.close()
+        assert proc.poll() is not None
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(30)
+
+
+@sqlite_only
+def test_the_workstation_command_waits_at_its_login(window: MainWindow):
+    # the real command the toolbar starts: it comes up and waits for the login
+    # (a refusal or an error would end it at once)
+    import subprocess
+    import time
+
+    command, env = window.workstation_command()
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    proc = subprocess.Popen(command, env=env, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 8
+        while time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.2)
+        assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
+@sqlite_only
+def test_cancelled_login_opens_no_report_dialog(window: MainWindow, qtbot: Any):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from center.windows.workstation.login import LoginDialog
+
+    def cancel() -> None:
+        for w in QApplication.topLevelWidgets():
+            if isinstance(w, LoginDialog) and w.isVisible():
+                w.cancel_button.click()
+
+    QTimer.singleShot(200, cancel)
+    assert window.open_reports() is None
+    assert window.report_dialogs == []
+
+
+@sqlite_only
+def test_reports_are_refused_to_a_non_assessor(
+    window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+):
+    account(window.ctx.engine, "coord9", "coordinator")
+    warnings: list[str] = []
+    monkeypatch.setattr(
+        "center.windows.app.main_window.QMessageBox.warning",
+        lambda parent, title, text: warnings.append(text),
+    )
+    _answer_login("coord9")
+    window.report_action.trigger()
+    assert warnings and warnings[0].startswith("coord9 may not build reports")
+    assert window.report_dialogs == []
+
+
+@sqlite_only
+def test_an_assessor_builds_and_opens_a_report(
+    window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    from PySide6.QtGui import QDesktopServices
+
+    from center.reporting import snapshots as svc
+    from center.windows.app.reports import ReportDialog
+
+    account(window.ctx.engine, "assess9", "assessor")
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    _answer_login("assess9")
+    window.report_action.trigger()
+    (dialog,) = window.report_dialogs
+    assert isinstance(dialog, ReportDialog)
+    assert dialog.who.text() == "Built by assess9 (assessor)"
+    # the latest ended month is proposed; the fixture's month is October 2026
+    dialog.period.setText("2026-10")
+    dialog.path.setText(str(tmp_path / "notice.pdf"))
+    assert dialog.build()
+    qtbot.waitUntil(lambda: dialog.built is not None, timeout=60_000)
+    pdf = tmp_path / "notice.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert [u.toLocalFile() for u in opened] == [str(pdf)]
+    record = svc.find_report(window.ctx.engine, "monthly", "2026-10")
+    assert record is not None and record.created_by == "assess9"
+    assert dialog.status.text() == (
+        f"Saved to {pdf} (draft {record.id}, to be approved by an assessor)."
+    )
+    dialog.folder_button.click()
+    assert opened[-1].toLocalFile() == str(tmp_path)
+    dialog.close()
+
+
+def test_report_dialog_proposes_the_latest_ended_period():
+    from datetime import date
+
+    from center.windows.app.reports import last_ended_period
+
+    today = date(2026, 12, 7)
+    assert last_ended_period("monthly", today) == "2026-11"
+    assert last_ended_period("quarterly", today) == "2026Q3"
+    assert last_ended_period("annual", today) == "2025"
+    assert last_ended_period("monthly", date(2027, 1, 1)) == "2026-12"
+    assert last_ended_period("quarterly", date(2027, 2, 1)) == "2026Q4"

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from builders import at
 from PySide6.QtCore import QCoreApplication, QEvent, QUrl
+from PySide6.QtGui import QColor
 from PySide6.QtWebEngineCore import (
     QWebEngineProfile,
     QWebEngineUrlRequestInfo,
@@ -94,16 +95,26 @@ def run_js(view: WallView, qtbot: Any, script: str) -> Any:
     return json.loads(box[0])
 
 
+#: the gauges' colours: the KPI's state against its target, except for the cadence KPI
+#: coverage in its unfinished month, coloured against its value due by now (test_pace:
+#: 0.95 x 1235/4278 = 27.4 %, and 5/6 is ahead of it)
+GAUGE_STATES = {key: state for key, (_, state) in EXPECTED.items()} | {"coverage": "ok"}
+
+
 @sqlite_only
 def test_gauges_show_the_fixture_kpis(wall: WallView):
     for key, card in wall.kpi_panel.cards.items():
-        value, state = EXPECTED[key]
+        value, _ = EXPECTED[key]
+        state = GAUGE_STATES[key]
         assert card.gauge.value() == pytest.approx(value), key
         assert card.gauge.state() == state, key
         assert card.gauge.state_color() == WALL.state(state).name()
     cov = wall.kpi_panel.cards["coverage"].gauge
     assert cov.text() == "83.3%"
     assert cov.target() == pytest.approx(0.95)
+    assert cov.pace() == pytest.approx(0.95 * 1235 / 4278)
+    assert cov.pace_text() == "Due by now 27.4%"
+    assert wall.kpi_panel.cards["response_24h"].gauge.pace() is None  # not a cadence KPI
     rows = wall.kpi_panel.rows
     assert rows["on_the_spot_rate"].value.text() == "50.0%"
     assert rows["on_the_spot_rate"].value.property("state") == "warn"
@@ -237,11 +248,17 @@ def test_outage_shows_the_banner_and_recovers(wall: WallView, engine: Engine, qt
 def test_rotation_focuses_lagging_grids_and_shows_the_ranking(wall: WallView, qtbot: Any):
     from center.windows.wall.view import Rotation
 
+    wall.set_map_kpi("repeat_rate")  # G01 1/3 (red), G02 0/2
     wall.set_rotation(Rotation(("overview", "lagging", "ranking"), 30))
     assert wall.lagging_grids() == ["G01"]
     wall.next_page()
     assert wall.page() == "lagging"
-    assert wall.map_panel.caption.text() == "Lagging grids: Visit coverage"
+    assert wall.lagging_panel.isVisible()
+    assert wall.lagging_panel.title() == "Lagging grids · Repeat rate"
+    assert wall.lagging_panel.items.lines() == [
+        "一网格（G01）  Repeat rate 33.3% (Target ≤10%)；"
+        "also 24 h response rate 66.7%、Satisfaction 50.0%"
+    ]
     wall.next_page()
     assert wall.page() == "ranking"
     assert wall.centre.currentWidget() is wall.ranking_panel
@@ -250,7 +267,7 @@ def test_rotation_focuses_lagging_grids_and_shows_the_ranking(wall: WallView, qt
     wall.next_page()
     assert wall.page() == "overview"
     assert wall.centre.currentWidget() is wall.map_panel
-    assert not wall.map_panel.caption.isVisible()
+    assert not wall.lagging_panel.isVisible()
 
 
 @sqlite_only
@@ -277,3 +294,47 @@ def test_slow_parts_reload_at_most_once_per_interval(wall: WallView, qtbot: Any)
     assert controller.deferred("ranking")
     controller.refresh()  # a full refresh loads everything
     qtbot.waitUntil(lambda: "ranking" in loads and not controller.busy(), timeout=10_000)
+
+
+@sqlite_only
+def test_map_popup_is_opaque(wall: WallView, qtbot: Any):
+    # Leaflet's tooltips default to opacity 0.9: the grid under the popup showed through
+    style = run_js(wall, qtbot, "wallMap.tipStyle('G01')")
+    assert style["opacity"] == "1"
+    panel = QColor(WALL.panel)
+    assert style["background"] == f"rgb({panel.red()}, {panel.green()}, {panel.blue()})"
+
+
+@sqlite_only
+def test_wall_states_the_period_and_the_pace(wall: WallView):
+    # 20 October: day 20 of 31
+    assert wall.header.period.text() == "Oct 2026 · day 20 of 31 (65%)"
+    assert wall.header.period.isVisible()
+    row = wall.kpi_panel.rows["special_care"]
+    assert row.value.text() == "100.0%"
+    assert row.target.text() == "Target ≥100%"
+    assert row.pace.text() == "▲ Due by now 64.5%"  # 20/31
+    assert row.pace.isVisible()
+    assert not wall.kpi_panel.rows["satisfaction"].pace.isVisible()
+    assert row.value.property("state") == "ok"
+
+
+@sqlite_only
+def test_ranking_states_its_order_and_scales_its_bars(wall: WallView):
+    part = wall.controller.value("ranking")
+    (row,) = part.rows
+    panel = wall.ranking_panel
+    start, end, ticks = panel.bars.axis()
+    assert 0 < start < row.score < end <= 100  # not a 0-100 scale where scores look equal
+    assert panel.key.text() == (
+        "Ordered by the quarter's assessment score (out of 100); the axis starts at "
+        + (f"{start:.0f}" if float(start).is_integer() else f"{start:.1f}")
+    )
+    (bar,) = panel.bars.rows()
+    assert bar.label == "1. C01社区"
+    assert bar.bar_text == f"{row.score:.1f}"
+    grades = {"excellent": "Excellent", "good": "Good", "pass": "Pass", "fail": "Fail"}
+    assert bar.note == grades[row.grade]
+    assert [label for _, label in ticks][0] == (
+        f"{start:.0f}" if float(start).is_integer() else f"{start:.1f}"
+    )

@@ -137,15 +137,27 @@ def test_closed_loop_walkthrough(qtbot, window, ctx, monkeypatch):
     assert not window.case.buttons["accept"].isVisible()
 
     view = window.case
-    steps = [
+    for action, kw, status in [
         ("assign", {"dept_code": "D01"}, "assigned"),
         ("accept", {}, "accepted"),
-        ("resolve", {}, "resolved"),
-        ("confirm", {}, "confirmed"),
-    ]
-    for action, kw, status in steps:
+    ]:
         assert view.run_action(action, **kw)
         _wait_detail(qtbot, view, code, status)
+    # resolved: the case leaves the open cases the inbox shows, the detail goes with
+    # the highlighted row (never a case beside another case's row)
+    assert view.run_action("resolve")
+    qtbot.waitUntil(lambda: _status(ctx, code) == "resolved", timeout=WAIT)
+    qtbot.waitUntil(
+        lambda: window.inbox.model.is_loaded() and window.inbox.model.total == 1, timeout=WAIT
+    )
+    _wait_detail(qtbot, view, earlier, "received")
+    assert window.inbox.current_code() == earlier
+    # found again (from the household, a meeting …): the inbox shows it alone
+    window.open_case(code)
+    _wait_detail(qtbot, view, code, "resolved")
+    assert window.inbox.current_code() == code
+    assert view.run_action("confirm")
+    _wait_detail(qtbot, view, code, "confirmed")
     asked = []
     monkeypatch.setattr(
         QMessageBox,
@@ -174,7 +186,11 @@ def test_closed_loop_walkthrough(qtbot, window, ctx, monkeypatch):
     assert kinds == ["intake", "assign", "accept", "resolve", "confirm", "rate", "reopen"]
     assert note == "回访后居民仍不满意"
     assert informed and new in informed[0]
-    qtbot.waitUntil(lambda: window.inbox.model.total == 3, timeout=WAIT)
+    window.inbox.clear()  # back to the open cases: the earlier one and the new one
+    qtbot.waitUntil(
+        lambda: window.inbox.model.is_loaded() and window.inbox.model.total == 2, timeout=WAIT
+    )
+    assert {window.inbox.model.row_at(i).code for i in range(2)} == {earlier, new}
 
 
 def test_conflict_dialog_keeps_the_note(qtbot, window, ctx, monkeypatch):
@@ -569,3 +585,57 @@ def test_spot_check_list_reveals_the_phone_for_the_call(qtbot, street, ctx, monk
         assert not other.phone_btn.isVisibleTo(other)
     finally:
         other.shutdown()
+
+
+def test_spot_check_columns_fit_and_the_address_takes_the_rest(qtbot, street, ctx):
+    from PySide6.QtWidgets import QHeaderView
+
+    from center.cases import spotcheck as sc
+    from center.windows.workstation import texts as tx
+    from center.windows.workstation.spotcheck_view import ADDRESS_COLUMN, SpotCheckView
+
+    sup = Actor("sup", "assessor")
+    sv = SpotCheckView(ctx, sup)
+    qtbot.addWidget(sv)
+    sv.resize(1366, 600)
+    sv.show()
+    try:
+        table = sv.table
+        header = table.horizontalHeader()
+        fm = table.fontMetrics()
+        when = fm.horizontalAdvance(tx.when(now()))
+        # before any sample: the time columns already have room for a time
+        for col in (1, 6):
+            assert table.columnWidth(col) >= when, col
+        street.cases(
+            [
+                {
+                    "household": "H1",
+                    "received_at": at(2025, 9, 1, 9),
+                    "code": "K202509010001",
+                    "closed_at": at(2025, 9, 2, 9),
+                    "status": "rated",
+                    "satisfaction": 4,
+                }
+            ]
+        )
+        sc.draw_sample(
+            ctx.engine, sup, percent=100, closed_from=date(2025, 9, 1), closed_to=date(2025, 9, 30)
+        )
+        sv.refresh()
+        qtbot.waitUntil(lambda: [p.code for p in sv.pending] == ["K202509010001"], timeout=WAIT)
+        qtbot.wait(20)
+        widths = [table.columnWidth(c) for c in range(table.columnCount())]
+        for col in range(table.columnCount()):
+            text = table.item(0, col).text()
+            # every entry and header shows whole
+            assert widths[col] >= fm.horizontalAdvance(text) + 6, (col, text)
+            assert widths[col] >= header.sectionSizeHint(col), col
+        # the address takes what is left: no squeezed columns beside a wide empty one
+        assert header.sectionResizeMode(ADDRESS_COLUMN) == QHeaderView.ResizeMode.Stretch
+        assert widths[ADDRESS_COLUMN] == max(widths)
+        assert widths[-1] < widths[ADDRESS_COLUMN] / 2  # the last column is not stretched
+        assert sum(widths) <= table.viewport().width() + 1
+        assert not table.horizontalScrollBar().isVisible()
+    finally:
+        sv.shutdown()

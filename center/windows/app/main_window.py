@@ -1,22 +1,35 @@
-"""The application's main window: the wall in a normal window, with menus.
+"""The application's main window: the wall in a normal window, with menus and a
+toolbar that lead to the rest of the product.
 
 Menus: File (quit), View (full-screen wall on a chosen screen, refresh, the map's
-KPI), Help (about), plus the entries other features register in
-:mod:`center.windows.app.menus`. Providers get this window and use ``window.ctx`` (the
-:class:`~center.context.AppContext`) and ``window.controller``.
+KPI), Tools (the workstation), Reports (build a report), Help (about), plus the
+entries other features register in :mod:`center.windows.app.menus`. Providers get
+this window and use ``window.ctx`` (the :class:`~center.context.AppContext`) and
+``window.controller``.
+
+The workstation and the reports need a login. The workstation is ``center
+workstation`` started in a process of its own (:meth:`MainWindow.open_workstation`):
+its login dialog asks, then its window opens for that user. The reports are for
+assessors (``build_report``): the same login dialog
+(:class:`~center.windows.workstation.login.LoginDialog`) asks here, the role is checked
+before the report dialog opens and again by the service that registers the report.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QMainWindow, QMenu, QMessageBox, QToolBar, QWidget
 
 from center.context import AppContext
-from center.wall.model import MAP_KPIS, MapBase
+from center.core.access import Actor
+from center.wall.model import MAP_LAYERS, MapBase
 from center.windows.app.menus import MENUS, MenuEntry, collect_entries, menu_text
 from center.windows.wall import texts
 from center.windows.wall.controller import WallController
@@ -44,6 +57,9 @@ class MainWindow(QMainWindow):
         self.wall = WallView(controller, self, map_kpi=map_kpi, tile_url=ctx.settings.tile_url)
         self.setCentralWidget(self.wall)
         self.wall_windows: list[WallWindow] = []
+        self.workstations: list[subprocess.Popen[bytes]] = []
+        self.report_dialogs: list[QDialog] = []
+        self._last_user = ""
         self.menus: dict[str, QMenu] = {}
         self.kpi_actions: dict[str, QAction] = {}
         self._street: str | None = None
@@ -72,7 +88,7 @@ class MainWindow(QMainWindow):
         refresh.triggered.connect(lambda: self.controller.refresh())
         kpi_menu = view.addMenu(translate("MainWindow", "Map &indicator"))
         group = QActionGroup(self)
-        for key in MAP_KPIS:
+        for key in MAP_LAYERS:
             action = kpi_menu.addAction(texts.kpi_name(key))
             action.setCheckable(True)
             action.setChecked(key == self.wall.map_kpi())
@@ -80,6 +96,30 @@ class MainWindow(QMainWindow):
             group.addAction(action)
             self.kpi_actions[key] = action
         view.addSeparator()
+
+        self.workstation_action = QAction(translate("MainWindow", "&Workstation…"), self)
+        self.workstation_action.setShortcut(QKeySequence("Ctrl+Shift+W"))
+        self.workstation_action.setToolTip(
+            translate("MainWindow", "Log in and open the workstation (cases, visits, meetings)")
+        )
+        self.workstation_action.triggered.connect(lambda: self.open_workstation())
+        self.menus["tools"].addAction(self.workstation_action)
+        self.report_action = QAction(translate("MainWindow", "&Build a report…"), self)
+        self.report_action.setShortcut(QKeySequence("Ctrl+Shift+R"))
+        self.report_action.setToolTip(
+            translate(
+                "MainWindow", "Monthly notice, quarterly scorecards, annual review (assessors)"
+            )
+        )
+        self.report_action.triggered.connect(lambda: self.open_reports())
+        self.menus["reports"].addAction(self.report_action)
+        self.toolbar = QToolBar(translate("MainWindow", "Go to"), self)
+        self.toolbar.setObjectName("MainToolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.toolbar.addAction(self.workstation_action)
+        self.toolbar.addAction(self.report_action)
+        self.addToolBar(self.toolbar)
 
         about = QAction(translate("MainWindow", "&About"), self)
         about.triggered.connect(self.show_about)
@@ -143,6 +183,97 @@ class MainWindow(QMainWindow):
         window.show_on(screen, windowed=windowed)
         return window
 
+    def login(self, purpose: str) -> Actor | None:
+        """The workstation's login dialog; the actor, or None when cancelled."""
+        from center.windows.workstation.login import LoginDialog
+
+        dialog = LoginDialog(self.ctx.engine, username=self._last_user, parent=self)
+        dialog.setWindowTitle(purpose)
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted or dialog.actor is None:
+                return None
+            self._last_user = dialog.actor.name
+            return dialog.actor
+        finally:
+            dialog.shutdown()
+            dialog.deleteLater()
+
+    def workstation_command(self) -> tuple[list[str], dict[str, str]]:
+        """The command line and environment that start the workstation: ``center
+        workstation`` on this window's database, in this window's language."""
+        lang = "zh_CN" if texts.is_chinese() else "en"
+        env = dict(os.environ)
+        env["CENTER_DB_URL"] = self.ctx.engine.url.render_as_string(hide_password=False)
+        for name in ("CENTER_USER", "CENTER_PASSWORD"):  # the dialog asks, never these
+            env.pop(name, None)
+        return [sys.executable, "-m", "center", "workstation", "--lang", lang], env
+
+    def open_workstation(self) -> subprocess.Popen[bytes]:
+        """Start the workstation: ``center workstation`` in a process of its own, which
+        opens with its login dialog (center/windows/workstation/login.py) and then the
+        workstation window for the user who logged in, exactly as from the command
+        line. Its own process: the workstation locks itself after 15 idle minutes
+        (an application-wide input filter) and must neither lock the wall nor see
+        the wall's web pages' events (PySide crashes wrapping them in that filter).
+        Closing this window ends it (:meth:`stop_workstations`)."""
+        command, env = self.workstation_command()
+        process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL)  # noqa: S603
+        self.workstations = [p for p in self.workstations if p.poll() is None]
+        self.workstations.append(process)
+        self.statusBar().showMessage(
+            translate("MainWindow", "Starting the workstation: log in in its window…"), 15_000
+        )
+        log.info("workstation started from the app (process %d)", process.pid)
+        return process
+
+    def stop_workstations(self, timeout_s: float = 10.0) -> None:
+        """End the workstations this window started (closing the app closes the
+        windows it opened; a workstation's saved work is in the database, each save is
+        one transaction)."""
+        running = [p for p in self.workstations if p.poll() is None]
+        for process in running:
+            process.terminate()
+        for process in running:
+            try:
+                process.wait(timeout_s)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout_s)
+        self.workstations = []
+
+    def open_reports(self, actor: Actor | None = None) -> QDialog | None:
+        """Log in as an assessor, then the report dialog; None when cancelled or the
+        user may not build reports (said in a message)."""
+        from center.windows.app.reports import ReportDialog, may_build
+
+        if actor is None:
+            actor = self.login(translate("MainWindow", "Log in — reports (assessors)"))
+        if actor is None:
+            return None
+        if not may_build(actor):
+            QMessageBox.warning(
+                self,
+                translate("MainWindow", "Reports"),
+                translate(
+                    "MainWindow",
+                    "%1 may not build reports: the monthly notice, the quarterly scorecards "
+                    "and the annual review are built by the assessment staff (督导考核组). "
+                    "Log in with an assessor's account.",
+                ).replace("%1", actor.name),
+            )
+            return None
+        dialog = ReportDialog(self.ctx.engine, actor, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.destroyed.connect(lambda _=None, d=dialog: self._forget(self.report_dialogs, d))
+        self.report_dialogs.append(dialog)
+        dialog.show()
+        return dialog
+
+    @staticmethod
+    def _forget(items: list[Any], item: Any) -> None:
+        if item in items:
+            items.remove(item)
+
     def _forget_wall(self, window: WallWindow) -> None:
         if window in self.wall_windows:
             self.wall_windows.remove(window)
@@ -172,5 +303,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         for window in list(self.wall_windows):
             window.unlock_and_close()
+        for dialog in list(self.report_dialogs):
+            dialog.close()
+        self.stop_workstations()
         self.wall.shutdown()
         super().closeEvent(event)

@@ -32,6 +32,7 @@ FEATURES: dict[str, tuple[str, ...]] = {
         "center/windows/wall",
         "center/windows/app/main_window.py",
         "center/windows/app/menus.py",
+        "center/windows/app/reports.py",
         "center/windows/app/startup.py",
         "center/windows/runtime/changefeed.py",
         "center/windows/wall/snapshot.py",

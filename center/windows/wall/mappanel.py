@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
 
 from center.wall.model import (
     HEAT_DAYS,
-    MAP_KPIS,
+    MAP_LAYERS,
+    PACE,
     IncidentPart,
     KpiPart,
     MapBase,
@@ -45,17 +46,28 @@ def base_payload(base: MapBase) -> dict[str, Any]:
     }
 
 
+def _value_texts(part: KpiPart, code: str, values: dict[str, float | None]) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        k: texts.kpi_value(k, v) if v is not None else None for k, v in values.items()
+    }
+    if out.get(PACE) is not None and part.pace is not None:
+        try:
+            behind = part.pace.grid(code).behind
+        except KeyError:
+            behind = 0
+        out[PACE] += translate("Wall", " (%1 households behind)").replace("%1", str(behind))
+    return out
+
+
 def kpi_payload(part: KpiPart, key: str) -> dict[str, Any]:
     return {
         "key": key,
-        "order": list(MAP_KPIS),
-        "names": {k: texts.kpi_name(k) for k in MAP_KPIS},
+        "order": list(MAP_LAYERS),
+        "names": {k: texts.kpi_name(k) for k in MAP_LAYERS},
         "grids": {
             g.code: {
                 "states": dict(g.states),
-                "texts": {
-                    k: texts.kpi_value(k, v) if v is not None else None for k, v in g.values.items()
-                },
+                "texts": _value_texts(part, g.code, dict(g.values)),
             }
             for g in part.grids
         },
@@ -90,7 +102,10 @@ def legend_payload(key: str, target: float, higher: bool) -> dict[str, Any]:
             "text": translate("Wall", "Cases, last %1 days").replace("%1", str(HEAT_DAYS)),
         }
     )
-    return {"title": texts.kpi_name(key), "items": items}
+    title = texts.kpi_name(key)
+    if key == PACE:
+        title = translate("Wall", "Visit pace · share of households on pace")
+    return {"title": title, "items": items}
 
 
 def base_json(base: MapBase) -> RawJson:
@@ -147,6 +162,7 @@ class MapPanel(Panel):
                 "text": palette.text,
                 "muted": palette.muted,
                 "background": palette.background,
+                "panel": palette.panel,
             },
         )
         self.map.call(

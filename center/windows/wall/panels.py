@@ -6,6 +6,7 @@ Each panel has ``set_unit(unit)`` (pixels per pixel of a 1080-pixel-high wall) a
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -27,6 +28,7 @@ from center.wall.model import (
     HEADLINE_KPIS,
     SECONDARY_KPIS,
     BudgetPart,
+    KpiPace,
     KpiPart,
     KpiTile,
     MeetingPart,
@@ -68,6 +70,7 @@ class HeaderBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = _label("", "title")
+        self.period = _label("", "period")
         self.banner = QLabel(self)
         self.banner.setObjectName("OutageBanner")
         self.banner.hide()
@@ -76,6 +79,8 @@ class HeaderBar(QWidget):
         self.clock = _label("", "clock")
         lay = QHBoxLayout(self)
         lay.addWidget(self.title)
+        lay.addSpacing(24)
+        lay.addWidget(self.period)
         lay.addStretch(1)
         lay.addWidget(self.banner)
         lay.addSpacing(24)
@@ -90,6 +95,7 @@ class HeaderBar(QWidget):
         m = round(16 * unit)
         self._lay.setContentsMargins(m, round(6 * unit), m, round(6 * unit))
         self.title.setFont(font(34 * unit, bold=True))
+        self.period.setFont(font(24 * unit, bold=True))
         self.clock.setFont(font(30 * unit, bold=True))
         for lab in (self.updated, self.connection):
             lab.setFont(font(20 * unit))
@@ -98,6 +104,10 @@ class HeaderBar(QWidget):
     def set_street(self, street: str | None) -> None:
         name = translate("Wall", "Door-knocking Command Center")
         self.title.setText(f"{street} · {name}" if street else name)
+
+    def set_period(self, text: str) -> None:
+        """The KPI period and how far into it we are (:func:`texts.period_progress`)."""
+        self.period.setText(text)
 
     def set_clock(self, now: datetime) -> None:
         self.clock.setText(texts.clock_time(now))
@@ -153,14 +163,22 @@ class KpiCard(QWidget):
         self.gauge.set_unit(unit)
         self.spark.set_unit(unit)
 
-    def show_tile(self, tile: KpiTile, points: list[float | None]) -> None:
+    def show_tile(
+        self, tile: KpiTile, points: list[float | None], pace: KpiPace | None = None
+    ) -> None:
+        """The tile; with ``pace`` (a cadence KPI in its unfinished month) the arc is
+        coloured by the value against the value due by now, marked on the arc."""
         hours = self.key in texts.HOUR_KPIS
         self.gauge.set_maximum(max(48.0, (tile.value or 0) * 1.2) if hours else 1.0)
         self.gauge.set_value(tile.value, texts.kpi_value(self.key, tile.value))
         self.gauge.set_target(
             tile.target, texts.kpi_target(self.key, tile.target, tile.higher_is_better)
         )
-        self.gauge.set_state(tile.state)
+        if pace is not None:
+            self.gauge.set_pace(pace.expected, texts.pace_text(pace.expected))
+        else:
+            self.gauge.set_pace(None)
+        self.gauge.set_state(pace.state if pace is not None else tile.state)
         self.spark.set_target(tile.target)
         self.spark.set_state(tile.state)
         self.spark.set_points(points)
@@ -174,6 +192,8 @@ class KpiRow(QWidget):
         self.key = key
         self.name = _label(texts.kpi_name(key))
         self.target = _label("", "muted")
+        self.pace = _label("", "pace")  # the value due by now (cadence KPIs)
+        self.pace.hide()
         self.value = _label("—")
         self.value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.spark = Sparkline(self)
@@ -181,6 +201,7 @@ class KpiRow(QWidget):
         left.setSpacing(0)
         left.addWidget(self.name)
         left.addWidget(self.target)
+        left.addWidget(self.pace)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addLayout(left, 5)
@@ -190,13 +211,20 @@ class KpiRow(QWidget):
     def set_unit(self, unit: float) -> None:
         self.name.setFont(font(21 * unit, bold=True))
         self.target.setFont(font(18 * unit))
+        self.pace.setFont(font(18 * unit))
         self.value.setFont(font(32 * unit, bold=True))
         self.spark.set_unit(unit)
 
-    def show_tile(self, tile: KpiTile, points: list[float | None]) -> None:
+    def show_tile(
+        self, tile: KpiTile, points: list[float | None], pace: KpiPace | None = None
+    ) -> None:
+        """The row; with ``pace`` the value is coloured against the value due by now,
+        which a third line names under the target."""
         self.value.setText(texts.kpi_value(self.key, tile.value))
-        set_state(self.value, tile.state)
+        set_state(self.value, pace.state if pace is not None else tile.state)
         self.target.setText(texts.kpi_target(self.key, tile.target, tile.higher_is_better))
+        self.pace.setText("▲ " + texts.pace_text(pace.expected) if pace is not None else "")
+        self.pace.setVisible(pace is not None)
         self.spark.set_target(tile.target)
         self.spark.set_state(tile.state)
         self.spark.set_points(points)
@@ -222,8 +250,9 @@ class KpiPanel(Panel):
 
     def show_kpis(self, part: KpiPart, trend: TrendPart | None) -> None:
         self.set_title(translate("Wall", "Key indicators · %1").replace("%1", part.period))
+        paces = part.pace.kpis if part.pace is not None else {}
         for key, w in (*self.cards.items(), *self.rows.items()):
-            w.show_tile(part.tile(key), trend_points(trend, part, key))
+            w.show_tile(part.tile(key), trend_points(trend, part, key), paces.get(key))
 
 
 # ---------------------------------------------------------------------------
@@ -475,28 +504,111 @@ class BudgetPanel(Panel):
 # Ranking
 
 
+NICE_STEPS = (0.5, 1.0, 2.0, 5.0, 10.0, 20.0)
+
+
+def score_axis(scores: Sequence[float]) -> tuple[float, float, list[float]]:
+    """The ranking's axis (start, end, ticks), fitted to the spread of the scores so
+    that a difference of a point shows: the step is the smallest of
+    :data:`NICE_STEPS` that covers the spread in at most 4 steps; the axis starts one
+    step below the lowest score's multiple of the step (not below 0) and ends at the
+    first multiple at least half a step above the highest score (not above 100)."""
+    if not scores:
+        return 0.0, 100.0, [0.0, 25.0, 50.0, 75.0, 100.0]
+    lo, hi = min(scores), max(scores)
+    step = next((s for s in NICE_STEPS if (hi - lo) / s <= 4), NICE_STEPS[-1])
+    start = max(0.0, math.floor(lo / step) * step - step)
+    end = math.ceil(hi / step) * step
+    if end - hi < step / 2:
+        end += step
+    end = min(100.0, end)
+    if end <= start:
+        end = start + step
+    ticks = []
+    v = start
+    while v <= end + 1e-9:
+        ticks.append(round(v, 3))
+        v += step
+    return start, end, ticks
+
+
+def _score(v: float) -> str:
+    return f"{v:.0f}" if float(v).is_integer() else f"{v:.1f}"
+
+
 class RankingPanel(Panel):
+    """The communities' assessment of the quarter, best first: the ordering key is
+    said under the title, each bar carries its score, and the axis starts near the
+    lowest score (:func:`score_axis`) so that differences of a few points show."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(translate("Wall", "Community ranking"), parent)
+        self.key = _label("", "muted")
+        self.key.setWordWrap(True)
         self.bars = GroupedBars(self)
         self.bars.set_maximum(100.0)
         self.bars.set_series([translate("Wall", "Score")], legend=False)
+        self.body().addWidget(self.key)
         self.body().addWidget(self.bars, 1)
 
     def set_unit(self, unit: float) -> None:
         super().set_unit(unit)
+        self.key.setFont(font(18 * unit))
         self.bars.set_unit(unit)
 
     def show_ranking(self, part: RankingPart) -> None:
         self.set_title(translate("Wall", "Community ranking %1").replace("%1", part.quarter))
+        shown = part.rows[:12]
+        scores = [r.score for r in shown if r.score is not None]
+        start, end, ticks = score_axis(scores)
+        self.bars.set_axis(start, end, [(t, _score(t)) for t in ticks])
+        self.key.setText(
+            translate(
+                "Wall",
+                "Ordered by the quarter's assessment score (out of 100); the axis starts at %1",
+            ).replace("%1", _score(start))
+        )
         rows = []
-        for r in part.rows[:12]:
+        for r in shown:
             rank = f"{r.rank}. " if r.rank is not None else "— "
             score = f"{r.score:.1f}" if r.score is not None else "—"
-            note = f"{score} {texts.grade_name(r.grade)}"
             rows.append(
                 BarRow(
-                    rank + r.name, (r.score,), note, texts.GRADE_STATES.get(r.grade or "", "none")
+                    rank + r.name,
+                    (r.score,),
+                    texts.grade_name(r.grade),
+                    texts.GRADE_STATES.get(r.grade or "", "none"),
+                    bar_text=score,
                 )
             )
         self.bars.set_rows(rows)
+
+
+# ---------------------------------------------------------------------------
+# Lagging grids
+
+
+class LaggingPanel(Panel):
+    """The "lagging grids" page beside the zoomed map: every grid in red on the map's
+    indicator, worst first, with that indicator's value and every other indicator it
+    is red on (value and target); as many lines as fit and how many more."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(translate("Wall", "Lagging grids"), parent)
+        self.summary = _label("")
+        self.summary.setWordWrap(True)
+        self.items = FitList(self)
+        self.body().addWidget(self.summary)
+        self.body().addWidget(self.items, 1)
+
+    def set_unit(self, unit: float) -> None:
+        super().set_unit(unit)
+        self.summary.setFont(font(20 * unit, bold=True))
+        self.items.setFont(font(20 * unit))
+
+    def show_grids(self, lines: Sequence[str], summary: str, title: str) -> None:
+        self.set_title(title)
+        self.summary.setText(summary)
+        self.items.set_lines(
+            lines, lambda n: translate("Wall", "… and %1 more grids").replace("%1", str(n))
+        )

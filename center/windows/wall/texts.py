@@ -13,7 +13,7 @@ from decimal import Decimal
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale
 
 from center.core.kpis import HOUR_KPIS, KPIS
-from center.wall.model import Alert
+from center.wall.model import PACE, Alert, Lag, PeriodProgress
 
 translate = QCoreApplication.translate
 
@@ -57,8 +57,46 @@ CLOCK_NAMES: dict[str, str] = {
 }
 
 
+#: map layers that are not KPIs (context ``Wall``)
+LAYER_NAMES: dict[str, str] = {PACE: QT_TRANSLATE_NOOP("Wall", "Visit pace")}
+
+
 def kpi_name(key: str) -> str:
+    if key in LAYER_NAMES:
+        return _lookup("Wall", LAYER_NAMES[key])
     return _lookup("Kpi", KPI_NAMES.get(key, key))
+
+
+def period_progress(month: PeriodProgress) -> str:
+    """``2026年12月 · 第7天/31天（23%）``: the KPI month and how far into it we are."""
+    y, m = month.first.year, month.first.month
+    name = f"{y}年{m}月" if is_chinese() else month.first.strftime("%b %Y")
+    return (
+        translate("Wall", "%1 · day %2 of %3 (%4)")
+        .replace("%1", name)
+        .replace("%2", str(month.day))
+        .replace("%3", str(month.days))
+        .replace("%4", percent(float(month.fraction()), 0))
+    )
+
+
+def pace_text(expected: float) -> str:
+    """The gauge's pace line: the value expected by now."""
+    return translate("Wall", "Due by now %1").replace("%1", percent(expected))
+
+
+def lag_text(lag: Lag) -> str:
+    """``走访覆盖率 75.0%（目标≥95%）``; a cadence KPI in its month also names the value
+    due by now: ``特殊群体关怀覆盖率 0.0%（目标≥100% · 进度应达 22.6%）``."""
+    against = kpi_target(lag.key, lag.target, lag.higher_is_better)
+    if lag.expected is not None:
+        against += " · " + pace_text(lag.expected)
+    return (
+        translate("Wall", "%1 %2 (%3)")
+        .replace("%1", kpi_name(lag.key))
+        .replace("%2", kpi_value(lag.key, lag.value) if lag.value is not None else "—")
+        .replace("%3", against)
+    )
 
 
 def status_name(key: str) -> str:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QSize, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
@@ -39,6 +39,7 @@ from center.windows.wall.panels import (
     BudgetPanel,
     HeaderBar,
     KpiPanel,
+    LaggingPanel,
     MeetingPanel,
     RankingPanel,
 )
@@ -81,11 +82,15 @@ class WallView(QWidget):
         palette: Palette = WALL,
     ) -> None:
         super().__init__(parent)
-        if map_kpi not in dashboard.MAP_KPIS:
+        if map_kpi not in dashboard.MAP_LAYERS:
             raise ValueError(
-                f"unknown map KPI {map_kpi!r}: use one of {', '.join(dashboard.MAP_KPIS)}"
+                f"unknown map KPI {map_kpi!r}: use one of {', '.join(dashboard.MAP_LAYERS)}"
             )
         self.setObjectName("WallRoot")
+        # paint the style sheet's dark background: a plain QWidget inside another
+        # window (center app) would otherwise show the window's light grey under the
+        # wall's light text
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         # Everything scales with the height: the layout must not impose a minimum
         # that a small wall or window cannot meet (an explicit minimum wins).
         self.setMinimumSize(320, 240)
@@ -105,11 +110,20 @@ class WallView(QWidget):
         self.meeting_panel = MeetingPanel(self)
         self.budget_panel = BudgetPanel(self)
         self.ranking_panel = RankingPanel(self)
+        self.lagging_panel = LaggingPanel(self)
+        self.lagging_panel.hide()
         self.ticker = Ticker(self)
         self.ticker.set_empty_text(translate("Wall", "No alerts"))
 
         self.centre = QStackedWidget(self)
         self.centre.addWidget(self.map_panel)
+        # the centre column: the map (or the ranking) over the lagging grids' list,
+        # which shows on the "lagging" page only
+        self.centre_column = QWidget(self)
+        centre_column = QVBoxLayout(self.centre_column)
+        centre_column.setContentsMargins(0, 0, 0, 0)
+        centre_column.addWidget(self.centre, 3)
+        centre_column.addWidget(self.lagging_panel, 2)
         self.right = QWidget(self)
         right = QVBoxLayout(self.right)
         right.setContentsMargins(0, 0, 0, 0)
@@ -120,7 +134,7 @@ class WallView(QWidget):
         extra.setContentsMargins(0, 0, 0, 0)
         self.columns = QHBoxLayout()
         self.columns.addWidget(self.kpi_panel, 22)
-        self.columns.addWidget(self.centre, 52)
+        self.columns.addWidget(self.centre_column, 52)
         self.columns.addWidget(self.right, 26)
         self.columns.addWidget(self.extra, 0)
         root = QVBoxLayout(self)
@@ -177,7 +191,7 @@ class WallView(QWidget):
         return self.map_panel.key()
 
     def set_map_kpi(self, key: str) -> None:
-        if key not in dashboard.MAP_KPIS:
+        if key not in dashboard.MAP_LAYERS:
             raise ValueError(f"unknown map KPI {key!r}")
         self.map_panel.set_kpi(key)
         if self._page == "lagging":
@@ -216,24 +230,43 @@ class WallView(QWidget):
         else:
             self.centre.setCurrentWidget(self.map_panel)
         if page == "lagging":
-            codes = self.lagging_grids()
-            self.map_panel.focus(
-                codes,
-                translate("Wall", "Lagging grids: %1").replace(
-                    "%1", texts.kpi_name(self.map_panel.key())
-                ),
-            )
+            self._show_lagging()
         else:
+            self.lagging_panel.hide()
             self.map_panel.focus(None)
         self.page_changed.emit(page)
 
-    def lagging_grids(self) -> list[str]:
+    def lagging(self) -> tuple[dashboard.LaggingGrid, ...]:
+        """The lagging grids of the map's layer (:func:`center.wall.model.lagging_grids`)."""
         part = self.controller.value("kpis")
         if not isinstance(part, KpiPart):
-            return []
+            return ()
+        return dashboard.lagging_grids(part, self.map_panel.key())
+
+    def lagging_grids(self) -> list[str]:
+        return [g.code for g in self.lagging()]
+
+    def _show_lagging(self) -> None:
+        grids = self.lagging()
         key = self.map_panel.key()
-        bad = [g.code for g in part.grids if g.states.get(key) == "bad"]
-        return bad or [g.code for g in part.grids if g.states.get(key) == "warn"]
+        self.map_panel.focus([g.code for g in grids])
+        lines = []
+        for g in grids:
+            line = f"{g.name}（{g.code}）  {texts.lag_text(g.lags[0])}"
+            others = [
+                f"{texts.kpi_name(lag.key)} {texts.kpi_value(lag.key, lag.value)}"
+                for lag in g.lags[1:]
+            ]
+            if others:
+                line += "；" + translate("Wall", "also %1").replace("%1", "、".join(others))
+            lines.append(line)
+        title = translate("Wall", "Lagging grids · %1").replace("%1", texts.kpi_name(key))
+        if grids:
+            summary = translate("Wall", "%n grid(s) lagging, worst first", "", len(grids))
+        else:
+            summary = translate("Wall", "No grid is lagging")
+        self.lagging_panel.show_grids(lines, summary, title)
+        self.lagging_panel.show()
 
     def shutdown(self) -> None:
         """Stop this view's timers and the map page (the controller is stopped apart)."""
@@ -267,7 +300,7 @@ class WallView(QWidget):
             self.extra.show()
             for w, s in (
                 (self.kpi_panel, 17),
-                (self.centre, 43),
+                (self.centre_column, 43),
                 (self.right, 20),
                 (self.extra, 20),
             ):
@@ -280,7 +313,7 @@ class WallView(QWidget):
             self.extra.hide()
             for w, s in (
                 (self.kpi_panel, 22),
-                (self.centre, 52),
+                (self.centre_column, 52),
                 (self.right, 26),
                 (self.extra, 0),
             ):
@@ -306,9 +339,11 @@ class WallView(QWidget):
             self.meeting_panel,
             self.budget_panel,
             self.ranking_panel,
+            self.lagging_panel,
         ):
             w.set_unit(unit)
         self.right.layout().setSpacing(m)
+        self.centre_column.layout().setSpacing(m)
         self.extra.layout().setSpacing(m)
         self.ticker.set_unit(unit)
 
@@ -335,6 +370,8 @@ class WallView(QWidget):
             self.map_panel.show_base(value, self.controller.prepared("base", value))
         elif name == "kpis" and isinstance(value, KpiPart):
             self.header.set_street(value.street)
+            if value.pace is not None:
+                self.header.set_period(texts.period_progress(value.pace.month))
             self.kpi_panel.show_kpis(value, self._trend())
             self.map_panel.show_kpis(value)
             self._update_ticker()

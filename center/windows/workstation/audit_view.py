@@ -141,7 +141,7 @@ class AuditView(QWidget):
         self.since_on.toggled.connect(self.since.setEnabled)
         self.record = QLineEdit()
         self.record.setObjectName("audit-record")
-        self.record.setPlaceholderText("case:C20261006-0001")
+        self.record.setPlaceholderText("case:K202610060001")
         self.record.setClearButtonEnabled(True)
         self.search_button = QPushButton(translate("Workstation", "Search"))
         self.search_button.clicked.connect(self.search)
@@ -222,7 +222,7 @@ class AuditView(QWidget):
                 parse_record(record)
             except ValueError:
                 self.status.setText(
-                    translate("Workstation", "Record: give KIND:ID, e.g. case:C20261006-0001")
+                    translate("Workstation", "Record: give KIND:ID, e.g. case:K202610060001")
                 )
                 return None
         since = None

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -21,13 +21,14 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QStyle,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -51,10 +52,13 @@ from center.windows.workstation.dialogs import (
     SpotCheckDialog,
 )
 from center.windows.workstation.inbox_model import clock_text, clock_tip
+from center.windows.workstation.inbox_view import FlowLayout
 from db.types import CST
 
 log = logging.getLogger("center.workstation")
 translate = tx.translate
+#: the narrowest the case pane gets (two columns of fields, three clocks)
+MIN_WIDTH = 440
 
 REASON_PROMPTS = {
     "escalate": QT_TRANSLATE_NOOP(
@@ -95,12 +99,65 @@ def _call(fn: Callable[..., Any], args: tuple[Any, ...], kw: dict[str, Any]) -> 
 
 
 def detail_with_labels(
-    engine: Engine, actor: Actor, code: str
+    engine: Engine, actor: Actor, code: str, *others: str
 ) -> tuple[CaseDetail, dict[str, UserLabel]]:
     """A case's detail (as ``actor`` may read it) and the display names and roles of the
-    users in its history."""
+    users in its history (and of ``others``)."""
     d = cs.case_detail(engine, actor, code)
-    return d, user_labels(engine, {e.actor for e in d.events if e.actor})
+    return d, user_labels(engine, {e.actor for e in d.events if e.actor} | set(others))
+
+
+#: who a history names that is no account: the resident (a rating taken for them)
+NON_ACCOUNTS = {"resident": QT_TRANSLATE_NOOP("Workstation", "Resident")}
+
+
+def event_texts(e: cs.EventRow, labels: dict[str, UserLabel]) -> tuple[str, str, str]:
+    """(who, what, note) of a history row in words: people by name and role, the
+    department a case was assigned to by name, the department a coordinator acted for
+    by name; never an account, staff or department code."""
+    who = (
+        tx.tr(NON_ACCOUNTS[e.actor])
+        if e.actor in NON_ACCOUNTS and e.actor not in labels
+        else tx.person(e.actor, labels)
+    )
+    what = tx.plain(tx.name(tx.EVENT_NAMES, e.kind))
+    if e.kind == "assign" and e.dept_code:
+        what = (
+            translate("Workstation", "%1 to %2")
+            .replace("%1", what)
+            .replace("%2", tx.pick(e.dept_name or e.dept_code, e.dept_name_en))
+        )
+    note = e.remark or ""
+    if e.acting_for:
+        acting = translate("Workstation", "for %1").replace(
+            "%1", tx.pick(e.acting_for_name or e.acting_for, e.acting_for_name_en)
+        )
+        note = f"（{acting}）{note}"
+    return who, what, note
+
+
+def attempted_changes(action: str, args: tuple[Any, ...], note: str | None) -> dict[str, Any]:
+    """What a write would have set, by the audit log's field names (the conflict
+    dialog shows it beside what the other person saved)."""
+    out: dict[str, Any] = {}
+    target = cs.TRANSITIONS.get(action, (frozenset(), None))[1]
+    if target is not None:
+        out["status"] = target
+    extra = args[4:]  # after engine, actor, code, version
+    if action == "assign" and extra:
+        out["dept"] = extra[0]
+    elif action == "rate" and extra:
+        out["satisfaction"] = extra[0]
+    elif action == "spot_check" and extra:
+        out["spot_check_ok"] = bool(extra[0])
+    elif action == "escalate":
+        out["escalated"] = True
+    elif action == "edit" and extra:
+        for key, value in dict(extra[0]).items():
+            out["subcategory" if key == "subcategory_code" else key] = value
+    if action in ("not_our_remit", "no_action_needed") and note:
+        out["status_reason"] = note
+    return out
 
 
 def frames_only(trace: str | None) -> str:
@@ -183,6 +240,10 @@ class CaseView(QWidget):
         self._proposed: dict[str, str | None] = {}
         self._seq = 0
         self._writing = False
+        self._wanted: str | None = None  # the case asked for last ("" / None: none)
+        self._attempt: tuple[CaseDetail, dict[str, Any]] | None = None  # the write running
+        self._conflicts: dict[str, tuple[ConflictError, Any]] = {}
+        self.conflict_dialog: ConflictDialog | None = None
         self._runner = TaskRunner(self, threads=1)
         self._runner.finished.connect(self._on_finished)
         self._runner.failed.connect(self._on_failed)
@@ -263,8 +324,14 @@ class CaseView(QWidget):
         )
         self.timeline.setRootIsDecorated(False)
         self.timeline.setMinimumHeight(120)
-        for i, w in enumerate((118, 150, 130)):
-            self.timeline.setColumnWidth(i, w)
+        self.timeline.setWordWrap(True)
+        self.timeline.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.timeline.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        theader = self.timeline.header()
+        theader.setStretchLastSection(True)
+        theader.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        theader.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        theader.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
 
         self.note = QPlainTextEdit()
         self.note.setPlaceholderText(
@@ -274,7 +341,7 @@ class CaseView(QWidget):
         self.note.setToolTip(translate("Workstation", "Ctrl+Enter: the next step of the case"))
 
         self.buttons: dict[str, QPushButton] = {}
-        self.actions = actions = QGridLayout()
+        self.actions = actions = FlowLayout()
         for action in (*ORDER, "edit"):
             label = (
                 translate("Workstation", "Ed&it…")
@@ -285,10 +352,12 @@ class CaseView(QWidget):
             b.clicked.connect(lambda _c=False, a=action: self.run_action(a))
             b.hide()
             self.buttons[action] = b
+            actions.addWidget(b)
         self.busy_label = QLabel()
         self.busy_label.setStyleSheet("color: #666")
 
         body = QWidget()
+        self.body = body
         v = QVBoxLayout(body)
         v.addLayout(head)
         v.addLayout(grid)
@@ -300,10 +369,15 @@ class CaseView(QWidget):
         v.addWidget(self.note)
         v.addLayout(actions)
         v.addWidget(self.busy_label)
+        # the pane scrolls down when it is short, never sideways: fields and history
+        # wrap to its width, the actions flow onto more lines
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(body)
+        self.scroll = scroll
+        self.setMinimumWidth(MIN_WIDTH)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
@@ -327,8 +401,13 @@ class CaseView(QWidget):
     # -- loading ---------------------------------------------------------------------
 
     def load(self, code: str) -> None:
+        """Show case ``code`` (read in the background); "" shows no case."""
+        if not code:
+            self.clear()
+            return
         if not self._actor.may("read_cases"):
             return
+        self._wanted = code
         self._runner.submit("load", detail_with_labels, self._engine, self._actor, code)
 
     def reload(self) -> None:
@@ -336,9 +415,21 @@ class CaseView(QWidget):
             self.load(self._detail.code)
 
     def clear(self) -> None:
+        """No case: every field empty, no actions (a load still running is dropped)."""
+        self._wanted = None
         self._detail = None
         self.title.setText(translate("Workstation", "No case selected"))
         self.badge.hide()
+        for value in self.fields.values():
+            value.setText("—")
+        for lab in self.clock_labels.values():
+            lab.setText("")
+            lab.setToolTip("")
+            lab.setStyleSheet("")
+        self.summary.setText("")
+        self.links.setText("")
+        self.links.hide()
+        self.timeline.clear()
         for b in self.buttons.values():
             b.hide()
 
@@ -414,16 +505,12 @@ class CaseView(QWidget):
         self.links.setVisible(bool(links))
         self.timeline.clear()
         for e in d.events:
-            item = QTreeWidgetItem(
-                [
-                    tx.when(e.at),
-                    tx.person(e.actor, self._labels),
-                    tx.name(tx.EVENT_NAMES, e.kind),
-                    e.note or "",
-                ]
-            )
-            item.setToolTip(1, e.actor or "")
+            who, what, note = event_texts(e, self._labels)
+            item = QTreeWidgetItem([tx.when(e.at), who, what, note])
+            item.setToolTip(1, e.actor or "")  # the account behind the name
+            item.setToolTip(3, note)
             self.timeline.addTopLevelItem(item)
+        self._size_timeline()
         allowed = set(
             cs.allowed_actions(
                 d.status,
@@ -437,13 +524,47 @@ class CaseView(QWidget):
             allowed.discard("respond")  # already responded: nothing to record
         if self._actor.may("edit"):
             allowed.add("edit")
-        shown = [a for a in (*ORDER, "edit") if a in allowed]
-        for action, b in self.buttons.items():
-            self.actions.removeWidget(b)
+        for action, b in self.buttons.items():  # in ORDER; they flow to the pane's width
             b.setVisible(action in allowed)
             b.setEnabled(not self._writing)
-        for i, action in enumerate(shown):  # visible buttons side by side, 4 a row
-            self.actions.addWidget(self.buttons[action], i // 4, i % 4)
+
+    def _size_timeline(self) -> None:
+        """Who and what as wide as their longest entry, up to a share of the pane; the
+        note takes the rest. Longer entries wrap: a tree view sizes its rows without
+        looking at the column widths, so each entry's wrapped height is given as its
+        size hint."""
+        tree = self.timeline
+        fm = tree.fontMetrics()
+        # the cell's text margins each side, and a little slack for rounding
+        margin = (
+            2 * (tree.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, tree) + 1)
+            + 4
+        )
+        items = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
+        header = tree.header()
+        natural = [header.sectionSizeHint(c) for c in range(tree.columnCount())]
+        for item in items:  # each entry on one line
+            for col in range(tree.columnCount()):
+                natural[col] = max(natural[col], fm.horizontalAdvance(item.text(col)) + margin)
+        width = max(tree.viewport().width(), 360)
+        tree.setColumnWidth(0, natural[0])  # the time, whole
+        for col, share in ((1, 0.30), (2, 0.28)):
+            tree.setColumnWidth(col, min(natural[col], int(width * share)))
+        widths = [tree.columnWidth(c) for c in range(tree.columnCount())]
+        widths[-1] = max(widths[-1], width - sum(widths[:-1]))
+        for item in items:
+            for col in range(tree.columnCount()):
+                room = max(widths[col] - margin + 4, 10)  # the slack is room too
+                text = item.text(col)
+                lines = fm.boundingRect(
+                    QRect(0, 0, room, 100_000), int(Qt.TextFlag.TextWordWrap), text
+                ).height()
+                item.setSizeHint(col, QSize(natural[col], max(lines, fm.height()) + 4))
+        tree.doItemsLayout()
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._size_timeline()
 
     def _show_clocks(self, d: CaseDetail) -> None:
         now = self._now()
@@ -514,7 +635,7 @@ class CaseView(QWidget):
             rating = given.get("rating")
             if rating is None:
                 dlg_r = RatingDialog(self)
-                if dlg_r.exec() != QDialog.DialogCode.Accepted:
+                if dlg_r.exec() != QDialog.DialogCode.Accepted or dlg_r.rating() is None:
                     return False
                 rating = dlg_r.rating()
             args += (int(rating),)
@@ -552,6 +673,7 @@ class CaseView(QWidget):
             note = dlg_n.text()
         kw["note"] = note or None
         fn = cs.update_case if action == "edit" else cs.ACTION_FUNCTIONS[action]
+        self._attempt = (d, attempted_changes(action, args, kw["note"]))
         self._seq += 1
         self._set_writing(True)
         self._runner.submit(f"write:{action}:{self._seq}", _call, fn, args, kw)
@@ -567,9 +689,15 @@ class CaseView(QWidget):
 
     def _on_finished(self, result: TaskResult) -> None:
         if result.key == "load":
-            detail, self._labels = result.value
+            detail, labels = result.value
+            if detail.code != self._wanted:
+                return  # another case (or none) was asked for meanwhile
+            self._labels = labels
             self._show(detail)
             self.loaded.emit(detail.code)
+            return
+        if result.key.startswith("conflict:"):
+            self._show_conflict(result.key, result.value)
             return
         self._set_writing(False)
         change: CaseChange = result.value
@@ -597,25 +725,58 @@ class CaseView(QWidget):
             ),
         )
         if answer == QMessageBox.StandardButton.Yes:
-            # reopen once the rated case (with its new version) is shown again
-            self.loaded.connect(self._reopen_after_load)
+            # the rated case, by its code and new version: the pane may show another
+            # case by now (a rated case leaves the list of open cases)
+            self.reopen_case(change.code, change.version)
 
-    def _reopen_after_load(self, _code: str) -> None:
-        self.loaded.disconnect(self._reopen_after_load)
-        self.run_action("reopen")
+    def reopen_case(self, code: str, version: int, note: str | None = None) -> bool:
+        """Reopen case ``code`` as of ``version`` (asks the reason unless ``note``);
+        False when cancelled or a write is running."""
+        if self._writing:
+            return False
+        if not note:
+            dlg = ReasonDialog(
+                tx.plain(tx.name(tx.ACTION_NAMES, "reopen")),
+                tx.tr(REASON_PROMPTS["reopen"]),
+                "",
+                self,
+            )
+            if dlg.exec() != QDialog.DialogCode.Accepted:
+                return False
+            note = dlg.text()
+        self._attempt = None
+        self._seq += 1
+        self._set_writing(True)
+        self._runner.submit(
+            f"write:reopen:{self._seq}",
+            _call,
+            cs.reopen,
+            (self._engine, self._actor, code, version),
+            {"note": note},
+        )
+        return True
 
     def _on_failed(self, result: TaskResult) -> None:
         if result.key == "load":
             self.clear()
             self.failed.emit(error_text(result.error or RuntimeError()))
             return
+        if result.key.startswith("conflict:"):
+            self._show_conflict(result.key, None)  # the case could not be read again
+            return
         self._set_writing(False)
         exc = result.error
         if isinstance(exc, ConflictError):
-            dlg = ConflictDialog(exc, self)
-            if dlg.exec() == QDialog.DialogCode.Accepted:
-                self.reload()
-            self.failed.emit(str(exc))
+            # read the case as it is now, then say field by field what changed
+            self._conflicts[f"conflict:{self._seq}"] = (exc, self._attempt)
+            self._runner.submit(
+                f"conflict:{self._seq}",
+                detail_with_labels,
+                self._engine,
+                self._actor,
+                exc.code,
+                *sorted({c.actor for c in exc.changes}),
+            )
             return
         if not isinstance(exc, UserError):
             log.error(
@@ -625,6 +786,27 @@ class CaseView(QWidget):
         self.failed.emit(message)
         QMessageBox.warning(self, translate("Workstation", "Not saved"), message)
         self.reload()
+
+    def _show_conflict(
+        self, key: str, fresh: tuple[CaseDetail, dict[str, UserLabel]] | None
+    ) -> None:
+        exc, attempt = self._conflicts.pop(key)
+        mine, attempted = attempt if attempt is not None else (None, {})
+        theirs, labels = fresh if fresh is not None else (None, {})
+        names = {"dept": {d.code: tx.pick(d.name, d.name_en) for d in self._departments}}
+        dlg = ConflictDialog(
+            exc,
+            self,
+            mine=mine,
+            theirs=theirs,
+            attempted=attempted,
+            labels=labels,
+            names=names,
+        )
+        self.conflict_dialog = dlg
+        if dlg.exec() == QDialog.DialogCode.Accepted:
+            self.reload()
+        self.failed.emit(str(exc))
 
     def shutdown(self) -> None:
         self._runner.shutdown()

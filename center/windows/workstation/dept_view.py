@@ -7,14 +7,14 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QFrame, QLabel, QVBoxLayout, QWidget
 from sqlalchemy import Engine
 
 from center.cases.inbox import DeptQueueSummary, FilterChoices, InboxFilter, dept_queue_summary
 from center.core.access import Actor
 from center.windows.runtime.workers import TaskResult, TaskRunner
 from center.windows.workstation import texts as tx
-from center.windows.workstation.inbox_view import InboxView
+from center.windows.workstation.inbox_view import FlowLayout, InboxView
 from center.windows.workstation.meetings_view import MeetingQueue
 
 translate = tx.translate
@@ -91,15 +91,17 @@ class DepartmentView(QWidget):
         self.inbox.model.loaded.connect(lambda _n: self.refresh_summary())
         # the joint-meeting items the department leads, with their due dates
         self.meeting_queue = MeetingQueue(engine, actor, clock_fn=clock_fn, parent=self)
-        top = QHBoxLayout()
+        # the department and its counters flow onto a second line in a narrow pane
+        top = FlowLayout()
         top.addWidget(QLabel(translate("Workstation", "Department:")))
         top.addWidget(self.dept)
         for c in self.counters.values():
             top.addWidget(c)
-        top.addStretch(1)
+        head = QWidget()
+        head.setLayout(top)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
+        layout.addWidget(head)
         layout.addWidget(self.meeting_queue)
         layout.addWidget(self.inbox, 1)
         self._own_dept = actor.dept_code

@@ -1,7 +1,11 @@
 """Household profile (一户一档): members (masked), special groups, visit and case history,
-when the next visit is due. Admins and coordinators may reveal one resident's personal
-information on demand; every reveal (and every look-up by phone or identity number) is
-audited and nothing revealed is kept."""
+when the next visit is due, when the record was last verified and its grid's share
+verified in the last 30 days. The grid's worker and the coordinators edit the profile
+(members, special groups, moved out, phones, notes) or confirm it is still right
+(:mod:`center.visits.profile`: optimistic locking, audited, the change feed). Admins and
+coordinators may reveal one resident's personal information on demand; every reveal
+(and every look-up by phone or identity number) is audited and nothing revealed is
+kept."""
 
 from __future__ import annotations
 
@@ -28,12 +32,21 @@ from PySide6.QtWidgets import (
 
 from center.context import AppContext
 from center.core.access import Actor
+from center.core.errors import ConflictError
 from center.visits import households as vs_households
+from center.visits import profile as vs_profile
 from center.visits.households import HouseholdHit, HouseholdProfile, RevealedResident
+from center.visits.profile import GridVerification, ProfileChange, ProfileEdit
 from center.windows.runtime.workers import TaskResult, TaskRunner
 from center.windows.workstation import texts as tx
 from center.windows.workstation.case_view import error_text
 from center.windows.workstation.dialogs import ReasonDialog
+from center.windows.workstation.household_dialogs import (
+    GridShareDialog,
+    HouseholdConflictDialog,
+    ProfileDialog,
+    profile_error_text,
+)
 
 translate = tx.translate
 
@@ -81,6 +94,10 @@ class HouseholdView(QWidget):
         self._now = clock_fn
         self.profile: HouseholdProfile | None = None
         self.revealed: RevealedResident | None = None
+        self.editor: ProfileDialog | None = None
+        self.conflict: HouseholdConflictDialog | None = None
+        self.shares_dialog: GridShareDialog | None = None
+        self.last_change: ProfileChange | None = None
         self._runner = TaskRunner(self, threads=1)
         self._runner.finished.connect(self._on_finished)
         self._runner.failed.connect(self._on_failed)
@@ -121,15 +138,25 @@ class HouseholdView(QWidget):
                 ("grid", translate("Workstation", "Grid:")),
                 ("members", translate("Workstation", "Members:")),
                 ("groups", translate("Workstation", "Special groups:")),
+                ("flags", translate("Workstation", "Notes:")),
                 ("cadence", translate("Workstation", "Visits this period:")),
                 ("next", translate("Workstation", "Next visit due by:")),
-                ("flags", translate("Workstation", "Notes:")),
+                ("verified", translate("Workstation", "Last verified:")),
+                ("share", translate("Workstation", "Grid verified (30 days):")),
             ]
         ):
             lab = QLabel("—")
             lab.setWordWrap(True)
             self.info[key] = lab
-            (form_l if i < 3 else form_r).addRow(label, lab)
+            if key == "share":
+                self.shares_btn = QPushButton(translate("Workstation", "By &grid…"))
+                self.shares_btn.clicked.connect(self._shares_clicked)
+                row = QHBoxLayout()
+                row.addWidget(lab, 1)
+                row.addWidget(self.shares_btn)
+                form_r.addRow(label, row)
+            else:
+                (form_l if i < 4 else form_r).addRow(label, lab)
         forms = QHBoxLayout()
         forms.addLayout(form_l, 1)
         forms.addLayout(form_r, 1)
@@ -188,6 +215,19 @@ class HouseholdView(QWidget):
         members = QGroupBox(translate("Workstation", "Members"))
         QVBoxLayout(members).addWidget(res_page)
 
+        self.edit_btn = QPushButton(translate("Workstation", "&Edit profile…"))
+        self.confirm_btn = QPushButton(translate("Workstation", "Con&firm profile"))
+        self.confirm_btn.setToolTip(
+            translate(
+                "Workstation",
+                "Record that you checked this household's record and it is still right",
+            )
+        )
+        for b in (self.edit_btn, self.confirm_btn):
+            b.setVisible(actor.may("edit_household") and not actor.read_only)
+            b.setEnabled(False)
+        self.edit_btn.clicked.connect(self._edit_clicked)
+        self.confirm_btn.clicked.connect(self._confirm_clicked)
         self.new_case_btn = QPushButton(translate("Workstation", "&New case for this household…"))
         self.visit_btn = QPushButton(translate("Workstation", "Record &visit…"))
         self.new_case_btn.setEnabled(False)
@@ -204,6 +244,8 @@ class HouseholdView(QWidget):
         top.addWidget(find)
         actions = QHBoxLayout()
         actions.addWidget(self.title, 1)
+        actions.addWidget(self.edit_btn)
+        actions.addWidget(self.confirm_btn)
         actions.addWidget(self.new_case_btn)
         actions.addWidget(self.visit_btn)
         layout = QVBoxLayout(self)
@@ -271,16 +313,25 @@ class HouseholdView(QWidget):
         groups = "、".join(tx.name(tx.GROUP_NAMES, g) for g in p.special_groups)
         self.info["groups"].setText(groups or translate("Workstation", "none"))
         c = p.cadence
-        self.info["cadence"].setText(
-            translate("Workstation", "%1: %2 of %3 met-visits (%4)")
-            .replace("%1", c.period)
-            .replace("%2", str(c.done))
-            .replace("%3", str(c.needed))
-            .replace("%4", tx.name(tx.CADENCE_NAMES, c.state))
-        )
-        _bg, fg = tx.STATE_COLOURS[c.state]
-        self.info["cadence"].setStyleSheet(f"color: {fg.name()}" if fg is not None else "")
-        self.info["next"].setText(tx.day(c.next_due - timedelta(days=1)))
+        if p.in_cadence:
+            self.info["cadence"].setText(
+                translate("Workstation", "%1: %2 of %3 met-visits (%4)")
+                .replace("%1", c.period)
+                .replace("%2", str(c.done))
+                .replace("%3", str(c.needed))
+                .replace("%4", tx.name(tx.CADENCE_NAMES, c.state))
+            )
+            _bg, fg = tx.STATE_COLOURS[c.state]
+            self.info["cadence"].setStyleSheet(f"color: {fg.name()}" if fg is not None else "")
+            self.info["next"].setText(tx.day(c.next_due - timedelta(days=1)))
+        else:
+            self.info["cadence"].setText(
+                translate("Workstation", "moved out: no longer in the visit cadence")
+            )
+            self.info["cadence"].setStyleSheet("color: #8C8C8C")
+            self.info["next"].setText("—")
+        self.info["verified"].setText(self._verified_text(p))
+        self.info["share"].setText(self._share_text(p.grid_share))
         flags = []
         if p.is_floating:
             flags.append(translate("Workstation", "floating population"))
@@ -290,7 +341,10 @@ class HouseholdView(QWidget):
                     "%1", p.moved_out_on.isoformat()
                 )
             )
-        self.info["flags"].setText("、".join(flags) or "—")
+        text = "、".join(flags)
+        if p.notes:
+            text = f"{text}；{p.notes}" if text else p.notes
+        self.info["flags"].setText(text or "—")
         gender = {"M": translate("Workstation", "male"), "F": translate("Workstation", "female")}
         _fill(
             self.residents,
@@ -339,7 +393,142 @@ class HouseholdView(QWidget):
             t.resizeColumnsToContents()
         self.new_case_btn.setEnabled(self._actor.may("intake"))
         self.visit_btn.setEnabled(self._actor.may("visit"))
+        may_edit = self.may_edit(p)
+        self.edit_btn.setEnabled(may_edit)
+        self.confirm_btn.setEnabled(may_edit)
         self.loaded.emit(p.code)
+
+    def may_edit(self, p: HouseholdProfile) -> bool:
+        """Whether the user may edit this household's profile (the service checks it
+        again): a coordinator, or the worker of its grid."""
+        a = self._actor
+        if a.read_only or not a.may("edit_household"):
+            return False
+        return a.has("coordinator") or (a.has("grid_worker") and a.grid_code == p.grid_code)
+
+    @staticmethod
+    def _verified_text(p: HouseholdProfile) -> str:
+        v = p.verified
+        if v.at is None:
+            return translate("Workstation", "never")
+        if v.how == "visit":
+            how = translate("Workstation", "visit by %1")
+        else:
+            how = translate("Workstation", "profile confirmed by %1")
+        days = (p.as_of.date() - v.at.date()).days
+        ago = (
+            translate("Workstation", "today")
+            if days == 0
+            else translate("Workstation", "%1 days ago").replace("%1", str(days))
+        )
+        return f"{tx.when(v.at)}（{how.replace('%1', v.by or '—')}，{ago}）"
+
+    @staticmethod
+    def _share_text(s: GridVerification | None) -> str:
+        if s is None or s.share is None:
+            return "—"
+        return (
+            translate("Workstation", "%1 of %2 households (%3)")
+            .replace("%1", str(s.verified))
+            .replace("%2", str(s.households))
+            .replace("%3", f"{s.share * 100:.1f}%")
+        )
+
+    # -- editing the profile ------------------------------------------------------------
+
+    def _edit_clicked(self) -> None:
+        self.edit_profile()
+
+    def edit_profile(self) -> ProfileDialog | None:
+        """Open the profile editor on the household shown (non-modal; saving goes
+        through the service on a worker thread)."""
+        p = self.profile
+        if p is None or not self.may_edit(p):
+            return None
+        if self.editor is not None:
+            self.editor.close()
+        dlg = ProfileDialog(p, self)
+        dlg.save_requested.connect(lambda edit, d=dlg: self._save(d, edit))
+        dlg.finished.connect(lambda _r, d=dlg: self._editor_closed(d))
+        self.editor = dlg
+        dlg.open()
+        return dlg
+
+    def _editor_closed(self, dlg: ProfileDialog) -> None:
+        if self.editor is dlg:
+            self.editor = None
+        dlg.deleteLater()
+
+    def _save(self, dlg: ProfileDialog, edit: ProfileEdit) -> None:
+        p = dlg.profile
+        self._runner.submit(
+            "edit",
+            vs_profile.edit_household,
+            self._ctx,
+            self._actor,
+            p.code,
+            p.version,
+            edit,
+            p.state,
+        )
+
+    def _confirm_clicked(self) -> None:
+        self.confirm_profile()
+
+    def confirm_profile(self) -> None:
+        p = self.profile
+        if p is None or not self.may_edit(p):
+            return
+        self._runner.submit(
+            "confirm", vs_profile.confirm_household, self._ctx, self._actor, p.code, p.version
+        )
+
+    def _saved(self, change: ProfileChange) -> None:
+        self.last_change = change
+        if change.action == "household.edit" and self.editor is not None:
+            self.editor.accept()
+        self.load(change.code)
+
+    def _show_conflict(self, error: ConflictError) -> None:
+        dlg = HouseholdConflictDialog(error, self)
+        self.conflict = dlg
+        dlg.finished.connect(lambda r, d=dlg: self._conflict_closed(d, r))
+        dlg.open()
+
+    def _conflict_closed(self, dlg: HouseholdConflictDialog, result: int) -> None:
+        if self.conflict is dlg:
+            self.conflict = None
+        dlg.deleteLater()
+        if result == QDialog.DialogCode.Accepted:
+            if self.editor is not None:
+                self.editor.reject()
+            if self.profile is not None:
+                self.load(self.profile.code)
+        elif self.editor is not None:
+            self.editor.save_btn.setEnabled(True)
+
+    def _shares_clicked(self) -> None:
+        self.show_shares()
+
+    def show_shares(self) -> None:
+        """Every grid's share verified in the last 30 days, in a dialog."""
+        as_of = self._now() if self._now else None
+        self._runner.submit(
+            "shares", vs_profile.verification_by_grid, self._ctx.engine, self._actor, as_of
+        )
+
+    def _show_shares(self, shares: list[GridVerification]) -> None:
+        if self.shares_dialog is not None:
+            self.shares_dialog.close()
+        dlg = GridShareDialog(shares, self)
+        self.shares_dialog = dlg
+        dlg.finished.connect(lambda _r, d=dlg: self._shares_closed(d))
+        dlg.open()
+
+    def _shares_closed(self, dlg: GridShareDialog) -> None:
+        if self.shares_dialog is dlg:
+            self.shares_dialog = None
+        dlg.deleteLater()
 
     # -- reveal --------------------------------------------------------------------------
 
@@ -399,8 +588,23 @@ class HouseholdView(QWidget):
             self._show(result.value)
         elif result.key == "reveal":
             self._show_revealed(result.value)
+        elif result.key in ("edit", "confirm"):
+            self._saved(result.value)
+        elif result.key == "shares":
+            self._show_shares(result.value)
 
     def _on_failed(self, result: TaskResult) -> None:
+        error = result.error or RuntimeError()
+        if result.key in ("edit", "confirm"):
+            if isinstance(error, ConflictError):
+                self._show_conflict(error)
+            elif result.key == "edit" and self.editor is not None:
+                self.editor.show_error(profile_error_text(error))
+            else:
+                QMessageBox.warning(
+                    self, translate("Workstation", "Household"), profile_error_text(error)
+                )
+            return
         QMessageBox.warning(
             self,
             translate("Workstation", "Household"),

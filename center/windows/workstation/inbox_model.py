@@ -170,6 +170,15 @@ class InboxModel(QAbstractTableModel):
         self._filter = f
         self.refresh()
 
+    def preset_filter(self, f: InboxFilter) -> None:
+        """The filter of the first query (the view's start), without querying yet."""
+        f.validate()
+        self._filter = f
+
+    def refreshing(self) -> bool:
+        """A count-and-first-page query is running (its rows replace the shown ones)."""
+        return self._runner.busy("first")
+
     def set_sort(self, key: str, descending: bool) -> None:
         self._sort = InboxSort(key, descending)
         self.refresh()

@@ -8,23 +8,35 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDate, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QDate,
+    QItemSelectionModel,
+    QModelIndex,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
+    QLayout,
+    QLayoutItem,
     QLineEdit,
     QMenu,
     QMessageBox,
     QPushButton,
+    QStyle,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -40,6 +52,81 @@ from center.windows.workstation.inbox_model import COLUMN_KEYS, COLUMNS, InboxMo
 
 translate = tx.translate
 ANY = None
+#: what the inbox opens on and "Clear" returns to: the open cases the user may read
+#: (a department user: its department's; a grid worker: its grid's; see access.md)
+OPEN_WORK = InboxFilter(statuses=("open",))
+#: the widest a column sized to the names it shows may get (pixels)
+NAME_COLUMN_MAX = 260
+ADDRESS_COLUMN_WIDTH = 180
+
+
+class FlowLayout(QLayout):
+    """Widgets side by side, wrapping to the next line when the width runs out (the
+    filter bar and the case actions fit a narrow pane without clipping)."""
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 6) -> None:
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self._spacing = spacing
+        self.setContentsMargins(0, 0, 0, 0)
+
+    def addItem(self, item: QLayoutItem) -> None:
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:  # type: ignore[override]
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:  # type: ignore[override]
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._place(QRect(0, 0, width, 0), apply=False)
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        self._place(rect, apply=True)
+
+    def sizeHint(self) -> QSize:
+        """All on one line."""
+        shown = [i.sizeHint() for i in self._items if not i.isEmpty()]
+        m = self.contentsMargins()
+        width = sum(h.width() for h in shown) + self._spacing * max(0, len(shown) - 1)
+        height = max((h.height() for h in shown), default=0)
+        return QSize(width + m.left() + m.right(), height + m.top() + m.bottom())
+
+    def minimumSize(self) -> QSize:
+        """The widest single item."""
+        size = QSize()
+        for item in self._items:
+            if not item.isEmpty():
+                size = size.expandedTo(item.minimumSize()).expandedTo(item.sizeHint())
+        m = self.contentsMargins()
+        return size + QSize(m.left() + m.right(), m.top() + m.bottom())
+
+    def _place(self, rect: QRect, *, apply: bool) -> int:
+        m = self.contentsMargins()
+        area = rect.adjusted(m.left(), m.top(), -m.right(), -m.bottom())
+        x, y, line = area.x(), area.y(), 0
+        for item in self._items:
+            if item.isEmpty():  # a hidden widget takes no place
+                continue
+            hint = item.sizeHint()
+            if x > area.x() and x + hint.width() > area.right() + 1:
+                x, y, line = area.x(), y + line + self._spacing, 0
+            if apply:
+                item.setGeometry(QRect(QPoint(x, y), hint))
+            x += hint.width() + self._spacing
+            line = max(line, hint.height())
+        return y + line - rect.y() + m.bottom()
 
 
 def _combo(placeholder: str, items: list[tuple[str, Any]]) -> QComboBox:
@@ -59,8 +146,14 @@ def _select(box: QComboBox, value: Any) -> None:
 
 
 class InboxView(QWidget):
-    """Filter bar, table and count. ``case_selected(code)`` when the current row changes;
-    ``case_activated(code)`` on double click / Enter."""
+    """Filter bar, table and count. ``case_selected(code)`` whenever the current row
+    (its case) changes, ``case_selected("")`` when no case is current (nothing matches,
+    or the row's page is still loading): the detail beside the table follows it, so
+    the highlighted row and the detail always show the same case.
+    ``case_activated(code)`` on double click / Enter.
+
+    It opens on ``default`` (the user's open cases, unless a pinned filter names its
+    own statuses); the status box shows it and "All statuses" shows every case."""
 
     case_selected = Signal(str)
     case_activated = Signal(str)
@@ -71,15 +164,22 @@ class InboxView(QWidget):
         actor: Actor,
         *,
         fixed: InboxFilter | None = None,
+        default: InboxFilter | None = None,
         clock_fn: Callable[[], datetime] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._user = actor.name
         self._fixed = fixed  # a department view pins some fields
+        if default is None:
+            default = InboxFilter() if fixed is not None and fixed.statuses else OPEN_WORK
+        self.default = default
         self._choices: FilterChoices | None = None
         self._applying = False
         self._want_code: str | None = None
+        self._insist: str | None = None  # show_case: switch the filter if it is not listed
+        self._settling = False  # re-selecting after a load: one case_selected at the end
+        self._pending_row: int | None = None  # the current row's page is loading
         self.model = InboxModel(engine, actor, clock_fn=clock_fn, parent=self)
         self.model.loaded.connect(self._on_loaded)
         self.model.failed.connect(self._on_failed)
@@ -89,7 +189,7 @@ class InboxView(QWidget):
             translate("Workstation", "Search case code, summary, address, household…")
         )
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(200)
+        self.search.setMinimumWidth(230)
         self.status = _combo(
             translate("Workstation", "All statuses"),
             [
@@ -140,6 +240,9 @@ class InboxView(QWidget):
         self.saved.setMenu(self.saved_menu)
         self.saved.setMinimumWidth(self.saved.sizeHint().width() + 16)
         self.clear_btn = QPushButton(translate("Workstation", "Clear"))
+        self.clear_btn.setToolTip(
+            translate("Workstation", "Back to the start: your open cases, no other filter")
+        )
         self.count = QLabel()
         self.count.setMinimumWidth(90)
 
@@ -156,28 +259,17 @@ class InboxView(QWidget):
         header.setSortIndicator(COLUMN_KEYS.index("received"), Qt.SortOrder.DescendingOrder)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        widths = {
-            "code": 150,
-            "received": 125,
-            "source": 70,
-            "subcategory": 100,
-            "priority": 80,
-            "grid": 90,
-            "address": 170,
-            "dept": 110,
-            "status": 90,
-            "response": 90,
-            "accept": 80,
-            "closure": 95,
-        }
-        for i, (key, _h, _s) in enumerate(COLUMNS):
-            if key in widths:
-                self.table.setColumnWidth(i, widths[key])
-        self.table.selectionModel().currentRowChanged.connect(self._on_current)
+        header.setMinimumSectionSize(40)
+        self._fit_columns()
         self.table.doubleClicked.connect(self._on_activated)
         self.table.activated.connect(self._on_activated)
 
-        row1 = QHBoxLayout()
+        self.table.selectionModel().currentRowChanged.connect(self._on_current)
+        self.model.dataChanged.connect(self._on_rows_arrived)
+        self.model.busy_changed.connect(self._on_busy)
+
+        # the filter bar wraps in a narrow pane (the detail beside it keeps its room)
+        bar = FlowLayout()
         for w in (
             self.search,
             self.status,
@@ -185,13 +277,6 @@ class InboxView(QWidget):
             self.subcategory,
             self.priority,
             self.source,
-        ):
-            row1.addWidget(w)
-        row1.addStretch(1)
-        row1.addWidget(self.saved)
-        row1.addWidget(self.clear_btn)
-        row2 = QHBoxLayout()
-        for w in (
             self.community,
             self.grid,
             self.dept,
@@ -201,14 +286,16 @@ class InboxView(QWidget):
             self.date_from,
             QLabel("–"),
             self.date_to,
+            self.saved,
+            self.clear_btn,
+            self.count,
         ):
-            row2.addWidget(w)
-        row2.addStretch(1)
-        row2.addWidget(self.count)
+            bar.addWidget(w)
+        self.filter_bar = QWidget()
+        self.filter_bar.setLayout(bar)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(row1)
-        layout.addLayout(row2)
+        layout.addWidget(self.filter_bar)
         layout.addWidget(self.table, 1)
 
         self._debounce = QTimer(self)
@@ -240,6 +327,12 @@ class InboxView(QWidget):
         self._tick.start()
         if fixed is not None and fixed.dept:
             self.dept.setEnabled(False)
+        self._applying = True
+        try:
+            _select(self.status, default.statuses[0] if default.statuses else None)
+        finally:
+            self._applying = False
+        self.model.preset_filter(self.current_filter())
         self._load_saved()
 
     # -- choices ---------------------------------------------------------------
@@ -267,6 +360,60 @@ class InboxView(QWidget):
                 _select(self.dept, self._fixed.dept)
         finally:
             self._applying = False
+        self._fit_columns(choices)
+
+    def _fit_columns(self, choices: FilterChoices | None = None) -> None:
+        """Column widths: the codes, times, names and countdowns the columns show fit
+        whole (every grid's, department's and request's name of the street, once the
+        choices are known); the address takes what is left, the summary the rest."""
+        fm = self.table.fontMetrics()
+        hfm = self.table.horizontalHeader().fontMetrics()
+        # a cell's text margins (the style's, each side) and some air
+        margin = self.table.style().pixelMetric(
+            QStyle.PixelMetric.PM_FocusFrameHMargin, None, self.table
+        )
+        pad = 2 * (margin + 1) + 10
+        # the longest a countdown gets: overdue by years (an open case of an old import)
+        overdue = tx.duration(timedelta(days=999, hours=23, minutes=59))
+        clocks = [
+            translate("Workstation", "overdue %1").replace("%1", overdue),
+            translate("Workstation", "✗ late"),
+            tx.duration(timedelta(days=14, hours=23, minutes=59)),
+        ]
+        sample = {
+            "code": ["K202612070083 ⟳"],
+            "received": [tx.when(datetime(2026, 12, 31, 23, 59))],
+            "source": [tx.tr(n) for n in tx.SOURCE_NAMES.values()],
+            "priority": [tx.tr(n) for n in tx.PRIORITY_NAMES.values()],
+            "status": [tx.tr(n) for n in tx.STATUS_NAMES.values()],
+            "response": clocks,
+            "accept": clocks,
+            "closure": clocks,
+            "address": ["幸福家园小区12号楼3单元1201室"],
+            "grid": ["第10网格"],
+            "dept": ["综合执法"],
+            "subcategory": ["独居老人失联"],
+        }
+        if choices is not None:
+            if choices.grids:
+                sample["grid"] = [name for _c, name, _m in choices.grids]
+            if choices.departments:
+                sample["dept"] = [tx.pick(d.name, d.name_en) for d in choices.departments]
+            subs = [tx.pick(s.name, s.name_en) for c in choices.categories for s in c.subcategories]
+            if subs:
+                sample["subcategory"] = subs
+        for i, (key, head, _sort) in enumerate(COLUMNS):
+            if key not in sample:
+                continue
+            text = max((fm.horizontalAdvance(t) for t in sample[key]), default=0) + pad
+            # the header's text and its sort arrow
+            title = hfm.horizontalAdvance(tx.tr(head)) + pad + 16
+            width = max(text, title)
+            if key in ("grid", "dept", "subcategory"):
+                width = min(width, NAME_COLUMN_MAX)
+            elif key == "address":  # long ones are cut (the tooltip has it whole)
+                width = min(width, ADDRESS_COLUMN_WIDTH)
+            self.table.setColumnWidth(i, width)
 
     def set_fixed(self, fixed: InboxFilter) -> None:
         """Pin fields of the filter (a department view pins its department)."""
@@ -387,18 +534,26 @@ class InboxView(QWidget):
 
     def apply(self) -> None:
         self._debounce.stop()
-        current = self.current_code()
-        if current:
-            self._want_code = current
+        self._want_code = self._want_code or self.current_code()
         self.count.setText(translate("Workstation", "Loading…"))
         self.model.set_filter(self.current_filter())
 
     def clear(self) -> None:
-        self.show_filter(InboxFilter())
+        """Back to the start: the default filter (the user's open cases)."""
+        self.show_filter(self.default)
 
     def refresh(self, select: str | None = None) -> None:
         """Query again; keep the current case selected (or select ``select``)."""
         self._want_code = select or self.current_code() or self._want_code
+        self.model.refresh()
+
+    def show_case(self, code: str) -> None:
+        """Make ``code`` the current row (its detail follows): query again and select
+        it; when the filter does not list it, search for it alone (every status), so
+        the list and the detail never show different cases."""
+        if self.select_code(code):
+            return
+        self._want_code = self._insist = code
         self.model.refresh()
 
     # -- saved filters -------------------------------------------------------------
@@ -463,14 +618,35 @@ class InboxView(QWidget):
         self.table.scrollTo(idx)
         return True
 
+    def _on_busy(self, busy: bool) -> None:
+        """A query starts: the case to select again once it is back (the current one,
+        unless another was asked for)."""
+        if busy:
+            self._want_code = self._want_code or self.current_code()
+
     def _on_loaded(self, total: int) -> None:
         self.count.setText(translate("Workstation", "%n case(s)", "", total))
         want, self._want_code = self._want_code, None
-        if want and self.select_code(want):
-            return
-        first = self.model.row_at(0) if total else None
-        if first is not None and not self.table.currentIndex().isValid():
-            self.select_code(first.code)
+        insist, self._insist = self._insist, None
+        self._settling = True
+        try:
+            found = bool(want) and self.select_code(want or "")
+            if not found and want and insist == want:
+                # not in this list: search for it alone, every status (the bar says so)
+                self._settling = False
+                self._want_code = want
+                self.show_filter(replace(InboxFilter(), text=want))
+                return
+            if not found:
+                first = self.model.row_at(0) if total else None
+                if first is not None:
+                    self.select_code(first.code)
+                else:
+                    self.table.selectionModel().clear()
+                    self.table.setCurrentIndex(QModelIndex())
+        finally:
+            self._settling = False
+        self._emit_current()
 
     def _on_failed(self, message: str) -> None:
         self.count.setText(translate("Workstation", "Error"))
@@ -480,12 +656,27 @@ class InboxView(QWidget):
             translate("Workstation", "The cases could not be loaded: %1").replace("%1", message),
         )
 
-    def _on_current(self, current: Any, _previous: Any) -> None:
-        if not current.isValid():
+    def _on_current(self, _current: Any, _previous: Any) -> None:
+        if self._settling:
             return
-        row = self.model.row_at(current.row())
-        if row is not None:
-            self.case_selected.emit(row.code)
+        if self.model.refreshing():
+            # chosen while a query runs: select this one when it is back
+            self._want_code = self.current_code() or self._want_code
+        self._emit_current()
+
+    def _emit_current(self) -> None:
+        """Tell the detail which case is current: its code, or "" for none (no row,
+        or a row whose page is still loading: sent when the page arrives)."""
+        idx = self.table.currentIndex()
+        row = self.model.row_at(idx.row()) if idx.isValid() else None
+        self._pending_row = idx.row() if idx.isValid() and row is None else None
+        self.case_selected.emit(row.code if row is not None else "")
+
+    def _on_rows_arrived(self, top: Any, bottom: Any, *_roles: Any) -> None:
+        if self._pending_row is not None and top.row() <= self._pending_row <= bottom.row():
+            idx = self.table.currentIndex()
+            if idx.isValid() and idx.row() == self._pending_row:
+                self._emit_current()
 
     def _on_activated(self, index: Any) -> None:
         row = self.model.row_at(index.row())

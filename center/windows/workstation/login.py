@@ -89,6 +89,15 @@ def demo_info(engine: Engine) -> DemoInfo | None:
     return DemoInfo(accounts, DEMO_PASSWORD) if accounts else None
 
 
+def nobody_can_log_in(engine: Engine) -> bool:
+    """No account is active with a password (a database fresh from ``center db
+    upgrade`` or from before accounts): the dialog says how to add the first one
+    instead of refusing every name. Runs on a worker."""
+    from center.accounts.service import bootstrap_open
+
+    return bootstrap_open(engine)
+
+
 def login_error_text(exc: BaseException) -> str:
     """A translated sentence for a refused login (or a failed attempt)."""
     if isinstance(exc, AuthenticationFailed):
@@ -184,6 +193,13 @@ class LoginDialog(QDialog):
         self.demo_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.demo_label.setStyleSheet(HINT_STYLE)
         self.demo_label.hide()
+        self.setup_label = QLabel()
+        self.setup_label.setObjectName("login-no-account")
+        self.setup_label.setWordWrap(True)
+        self.setup_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setup_label.setStyleSheet(HINT_STYLE)
+        self.setup_label.hide()
+        self.nobody: bool | None = None  # None until checked
 
         self.buttons = QDialogButtonBox()
         self.login_button = QPushButton(translate("Workstation", "Log in"))
@@ -210,12 +226,14 @@ class LoginDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.busy)
         layout.addWidget(self.demo_label)
+        layout.addWidget(self.setup_label)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
 
         (self.password if username else self.user).setFocus()
         if check_demo:
             self._runner.submit("demo", demo_info, engine)
+            self._runner.submit("nobody", nobody_can_log_in, engine)
 
     # -- logging in -------------------------------------------------------------------
 
@@ -256,6 +274,9 @@ class LoginDialog(QDialog):
             self.demo_checked = True
             self._show_demo(result.value)
             return
+        if result.key == "nobody":
+            self._show_nobody(bool(result.value))
+            return
         self._set_busy(False)
         self.actor = result.value
         self.password.clear()
@@ -263,9 +284,9 @@ class LoginDialog(QDialog):
         self.accept()
 
     def _on_failed(self, result: TaskResult) -> None:
-        if result.key == "demo":  # no hint then; the login itself says what is wrong
-            self.demo_checked = True
-            log.warning("demo check failed: %s", type(result.error).__name__)
+        if result.key in ("demo", "nobody"):  # no hint then; the login says what is wrong
+            self.demo_checked = self.demo_checked or result.key == "demo"
+            log.warning("%s check failed: %s", result.key, type(result.error).__name__)
             return
         self._set_busy(False)
         exc = result.error
@@ -295,6 +316,21 @@ class LoginDialog(QDialog):
         )
         self.demo_label.show()
         self.adjustSize()  # room for the hint
+
+    def _show_nobody(self, nobody: bool) -> None:
+        self.nobody = nobody
+        if not nobody:
+            self.setup_label.hide()
+            return
+        self.setup_label.setText(
+            translate(
+                "Workstation",
+                "No account can log in to this database yet. An administrator adds the first "
+                "one on the command line: %1 — then log in with it here.",
+            ).replace("%1", "center user add NAME --role admin")
+        )
+        self.setup_label.show()
+        self.adjustSize()
 
     # -- closing ----------------------------------------------------------------------
 

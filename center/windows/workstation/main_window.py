@@ -180,8 +180,11 @@ class WorkstationWindow(QMainWindow):
         refresh.triggered.connect(self.refresh_all)
         bar.addAction(self.new_action)
         bar.addAction(refresh)
-        QShortcut(QKeySequence("Ctrl+F"), self, activated=self._focus_search)
-        QShortcut(QKeySequence("Ctrl+H"), self, activated=self._focus_household)
+        # only where the tab they lead to is shown (a leader has neither)
+        if self.has_tab("inbox"):
+            QShortcut(QKeySequence("Ctrl+F"), self, activated=self._focus_search)
+        if self.has_tab("household"):
+            QShortcut(QKeySequence("Ctrl+H"), self, activated=self._focus_household)
         for i in range(self.tabs.count()):
             QShortcut(
                 QKeySequence(f"Ctrl+{i + 1}"),
@@ -273,9 +276,10 @@ class WorkstationWindow(QMainWindow):
         return name in self._pages
 
     def open_case(self, code: str) -> None:
+        """The case as the inbox's current row, its detail beside it (the inbox
+        searches for it alone when its filter does not list it)."""
         self.show_tab("inbox")
-        if not self.inbox.select_code(code):
-            self.case.load(code)
+        self.inbox.show_case(code)
 
     def open_household(self, code: str) -> None:
         self.show_tab("household")
@@ -324,9 +328,8 @@ class WorkstationWindow(QMainWindow):
         self.statusBar().showMessage(
             translate("Workstation", "Case %1 saved").replace("%1", code), 8000
         )
-        self.inbox.refresh(select=code)
         self.show_tab("inbox")
-        self.case.load(code)
+        self.inbox.show_case(code)
 
     def _on_case_changed(self, change: CaseChange) -> None:
         self.statusBar().showMessage(

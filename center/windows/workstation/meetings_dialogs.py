@@ -563,11 +563,16 @@ class ItemDetailDialog(QDialog):
                     cell.setForeground(link_colour)
                 self.cases.setItem(i, j, cell)
         self.cases.resizeColumnsToContents()
-        row_h = max(self.cases.sizeHintForRow(0), self.fontMetrics().height() + 8)
+        # as high as its rows (up to six) really are: the style's row height, not the
+        # text's (a row cut by a few pixels reads as a rendering fault)
+        row_h = (
+            self.cases.rowHeight(0) if rows else self.cases.verticalHeader().defaultSectionSize()
+        )
         self.cases.setMaximumHeight(
             self.cases.horizontalHeader().sizeHint().height()
             + min(max(len(rows), 1), 6) * row_h
-            + 6
+            + 2 * self.cases.frameWidth()
+            + 2
         )
         self.cases.itemClicked.connect(self._open_case)
         self.cases.setToolTip(translate("Workstation", "Click a case to open it"))

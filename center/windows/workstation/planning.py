@@ -256,8 +256,10 @@ class PlanningView(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header = self.table.horizontalHeader()
         for i, w in enumerate((36, 120, 200, 110, 130, 50, 90, 70, 90)):
-            self.table.setColumnWidth(i, w)
+            # never narrower than the (translated) title: 本期进度 needs more than 50 px
+            self.table.setColumnWidth(i, max(w, header.sectionSizeHint(i)))
         self.table.doubleClicked.connect(self._open_household)
         self.record_btn = QPushButton(translate("Workstation", "&Record visit…"))
         self.open_btn = QPushButton(translate("Workstation", "&Open household"))

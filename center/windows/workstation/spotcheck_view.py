@@ -4,7 +4,7 @@ failed check reopens the case)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QIntValidator
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDoubleSpinBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -36,6 +37,7 @@ from center.windows.workstation.case_view import error_text
 from center.windows.workstation.dialogs import ReasonDialog
 
 translate = tx.translate
+ADDRESS_COLUMN = 4
 
 
 def previous_month(today: date) -> tuple[date, date]:
@@ -104,7 +106,14 @@ class SpotCheckView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(False)
+        # every column as wide as its header and its longest entry; the address takes
+        # the room that is left (it is the one that can be long)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(ADDRESS_COLUMN, QHeaderView.ResizeMode.Stretch)
+        self._fit_columns()
         self.table.itemDoubleClicked.connect(
             lambda item: self.case_requested.emit(str(item.data(Qt.ItemDataRole.UserRole)))
         )
@@ -141,6 +150,23 @@ class SpotCheckView(QWidget):
         layout.addWidget(QLabel(translate("Workstation", "Awaiting the verification call")))
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
+
+    def _fit_columns(self) -> None:
+        """Each column as wide as its header, its longest entry and a typical value (a
+        case code, a time), so nothing is cut, even before a sample is drawn."""
+        fm = self.table.fontMetrics()
+        header = self.table.horizontalHeader()
+        when = tx.when(datetime(2026, 12, 31, 23, 59))
+        typical = {0: "K202612070083", 1: when, 2: "独居老人失联", 3: "H000000", 6: when}
+        for col in range(self.table.columnCount()):
+            if col == ADDRESS_COLUMN:
+                continue
+            width = max(
+                header.sectionSizeHint(col),
+                self.table.sizeHintForColumn(col),
+                fm.horizontalAdvance(typical.get(col, "")) + 16,
+            )
+            self.table.setColumnWidth(col, width)
 
     def refresh(self) -> None:
         self._runner.submit("pending", _pending, self._engine)
@@ -245,8 +271,10 @@ class SpotCheckView(QWidget):
             for j, text in enumerate(values):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, p.code)
+                if j == ADDRESS_COLUMN:
+                    item.setToolTip(text)
                 self.table.setItem(i, j, item)
-        self.table.resizeColumnsToContents()
+        self._fit_columns()
         if rows:
             self.table.selectRow(0)
         self.loaded.emit(len(rows))
