@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "center.commands.budget",
     "center.commands.dbcmd",
     "center.commands.demo",
+    "center.commands.forecast",
     "center.commands.interchange",
     "center.commands.kpi",
     "center.commands.meeting",

@@ -18,4 +18,6 @@ DEFAULT_TARGETS: dict[str, tuple[float, bool]] = {
     "satisfaction": (0.85, True),
     "proactive_share": (0.30, True),
     "entry_lag_hours": (24.0, False),
+    # spec/insight.md: the priority clocks (not part of the assessment weights)
+    "priority_on_time": (0.95, True),
 }

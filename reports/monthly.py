@@ -112,6 +112,13 @@ def _overview(snap: MonthlySnapshot) -> list[Flowable]:
             f"特殊群体家庭{special.denominator}户，完成关怀走访{special.numerator}户，"
             f"覆盖率{_val(special)}。"
         )
+    prio = street.kpis.get("priority_on_time")  # spec/insight.md § Priority clocks
+    if prio is not None and prio.denominator:
+        parts.append(
+            f"按优先级时限（即时响应30分钟内首次响应、24小时内首次响应、3个工作日内转办）"
+            f"应计诉求{prio.denominator}件，按时{prio.numerator}件，"
+            f"{KPI_NAMES['priority_on_time']}{_val(prio)}。"
+        )
     if missed:
         parts.append("未达标指标：" + "、".join(KPI_NAMES[k] for k in missed) + "。")
     out: list[Flowable] = [para("".join(parts))]
@@ -506,6 +513,33 @@ def _budget(snap: MonthlySnapshot) -> list[Flowable]:
     ]
 
 
+def _requirements(snap: MonthlySnapshot) -> list[Flowable]:
+    """工作要求, drawn from the numbers (spec/insight.md "Suggestions"): one item per KPI
+    below target at the street (units, drivers, direction: :mod:`center.insight.suggest`),
+    the overdue open cases by department, and satisfaction by its drivers."""
+    found = snap.suggestions
+    items = [sg.text for sg in found.suggestions] if found is not None else []
+    over = sorted((d for d in snap.department_cases if d.overdue), key=lambda d: -d.overdue)
+    total_over = sum(d.overdue for d in over)
+    if total_over:
+        items.append(
+            f"截至{fmt_instant(snap.as_of)}，对逾期未办结的{total_over}件诉求，"
+            + "、".join(f"{d.name}（{d.overdue}件）" for d in over[:5])
+            + "要逐件明确办结时限，办结一件销号一件。"
+        )
+    if found is not None and found.satisfaction.rated:
+        items.append("满意度分析：" + found.satisfaction.text)
+    if not snap.missed:
+        intro = "本月全街道各项有数据的指标均达到目标，请各单位保持。"
+    else:
+        intro = f"本月全街道{len(snap.missed)}项指标未达到目标，根据本月数据提出以下要求："
+    out: list[Flowable] = [para(intro)]
+    for i, text in enumerate(items, start=1):
+        label = CN_NUM[i - 1] if i <= len(CN_NUM) else str(i)
+        out.append(para(f"（{label}）{text}"))
+    return out
+
+
 def story(snap: MonthlySnapshot) -> list[Flowable]:
     header = header_for(snap)
     y, m = snap.month.split("-")
@@ -525,14 +559,7 @@ def story(snap: MonthlySnapshot) -> list[Flowable]:
     out += [CondPageBreak(50 * mm), s.next("部门诉求办理及逾期情况"), *_departments(snap)]
     out += [CondPageBreak(50 * mm), s.next("联席会议事项"), *_meetings(snap)]
     out += [CondPageBreak(60 * mm), s.next("经费保障及执行情况"), *_budget(snap)]
-    out += [
-        s.next("工作要求"),
-        para(
-            "各社区、网格和相关部门要对照本通报，逐项分析未达标指标的原因，"
-            "于收到通报后5个工作日内制定整改措施并报领导小组办公室；"
-            "对逾期未办结的诉求，牵头部门要明确办结时限，逐件销号。"
-        ),
-    ]
+    out += [s.next("工作要求"), *_requirements(snap)]
     out += closing(header)
     return out
 

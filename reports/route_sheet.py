@@ -25,6 +25,11 @@ from reports.base import escape, font_name
 
 _DAY = timedelta(days=1)
 _DATE_COLUMNS = (6, 8)  # due by, last met
+#: 277 mm between the margins; a date column holds "2026-12-31" on one line
+WIDTHS_MM = (8, 25, 40, 20, 24, 12, 21, 21, 21, 39, 22, 24)
+#: the columns that give up width for a heading that would leave a character alone
+_DONORS = (9, 11)  # others in 14 days, note (the address keeps its width: it must not break)
+_PADDING = 12  # a cell's left and right padding (points), reportlab's default
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,43 @@ class RouteSheetText:
     #: printed under the table: what each state means (e.g. that a household behind
     #: since the last period still has a due date in this one)
     legend: str = ""
+
+
+def header_lines(header: str, width: float, style: ParagraphStyle) -> list[str]:
+    """The lines ``header`` wraps to in a column ``width`` points wide."""
+    p = Paragraph(escape(header), style)
+    p.wrap(width - _PADDING, 10_000)
+    return [" ".join(words) for _, words in p.blPara.lines]
+
+
+def _orphaned(header: str, lines: list[str]) -> bool:
+    """A heading wrapped badly: its last line a lone character (最近见面走 / 访), or a
+    word of letters cut in two (Progr / ess)."""
+    if len(lines) < 2:
+        return False
+    if len(lines[-1].replace(" ", "")) < 2:
+        return True
+    words = set(header.split())
+    return any(t not in words for line in lines for t in line.split() if t.isascii())
+
+
+def column_widths(headers: Sequence[str], style: ParagraphStyle) -> list[float]:
+    """:data:`WIDTHS_MM` in points, widened where a heading would leave its last
+    character alone on a line; the width comes from the wide free-text columns, so
+    the table keeps its total width."""
+    widths = [w * mm for w in WIDTHS_MM]
+    for j, header in enumerate(headers):
+        if j in _DONORS:
+            continue
+        for _ in range(40):  # at most 40 mm more
+            if not _orphaned(header, header_lines(header, widths[j], style)):
+                break
+            donor = max(_DONORS, key=lambda k: widths[k])
+            if widths[donor] - mm < 20 * mm:
+                break
+            widths[j] += mm
+            widths[donor] -= mm
+    return widths
 
 
 def write_route_pdf(plan: VisitPlan, path: Path, text: RouteSheetText, street: str = "") -> int:
@@ -104,9 +146,7 @@ def write_route_pdf(plan: VisitPlan, path: Path, text: RouteSheetText, street: s
             style.append(("BACKGROUND", (7, i), (7, i), colors.HexColor("#FDE2E1")))
         if r.others:
             style.append(("BACKGROUND", (9, i), (9, i), colors.HexColor("#FFF1D6")))
-    # 277 mm between the margins; a date column holds "2026-12-31" on one line
-    widths = [8, 25, 40, 20, 24, 12, 21, 21, 21, 39, 22, 24]
-    table = LongTable(rows, colWidths=[w * mm for w in widths], repeatRows=1)
+    table = LongTable(rows, colWidths=column_widths(headers, head), repeatRows=1)
     table.setStyle(TableStyle(style))
     doc = SimpleDocTemplate(
         str(path),

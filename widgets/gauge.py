@@ -38,6 +38,9 @@ class Gauge(QWidget):
         self._maximum = 1.0
         self._palette: Palette = WALL
         self._unit = 1.0
+        # the value's layout, computed once per text and size (not on every paint)
+        self._layout_key: tuple[object, ...] = ()
+        self._layout: tuple[QRectF, float] | None = None
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, False)
 
@@ -142,6 +145,46 @@ class Gauge(QWidget):
         cy = 2 + width / 2 + r
         return QRectF(cx - r, cy - r, 2 * r, 2 * r), width
 
+    def _value_layout(self) -> tuple[QRectF, float]:
+        """The value's box and font size: as large as 30 % of the arc's inner height,
+        smaller where needed so that the text stays clear of the arc and of the target's
+        tick (whose inner end is 0.9 pen widths inside the arc's centre line), wherever
+        on the arc the tick stands."""
+        key = (self._text, self.width(), self.height(), bool(self._title), self._pace_text)
+        key += (self._unit,)
+        if self._layout_key == key and self._layout is not None:
+            return self._layout
+        rect, width = self._arc_rect()
+        inner = rect.adjusted(width, width, -width, -width)
+        big = max(self._title_px() * 1.6, inner.height() * 0.30)
+        lift = self._title_px() * 0.8 if self._pace_text else 0.0  # room for the pace line
+        box = QRectF(inner.left(), inner.center().y() - big * 0.75 - lift, inner.width(), big * 1.3)
+        clear = rect.width() / 2 - width * 0.9 - max(2.0, width * 0.25)
+        px = big
+        smallest = self._title_px()
+        while px > smallest and not self._inside(self._ink(box, px), rect.center(), clear):
+            px = max(smallest, px * 0.95)
+        self._layout_key, self._layout = key, (box, px)
+        return box, px
+
+    def _ink(self, box: QRectF, px: float) -> QRectF:
+        """Where the value's glyphs fall when drawn centred in ``box`` at ``px``."""
+        fm = QFontMetricsF(font(px, bold=True))
+        tight = fm.tightBoundingRect(self._text)
+        left = box.center().x() - fm.horizontalAdvance(self._text) / 2
+        baseline = box.top() + (box.height() - fm.height()) / 2 + fm.ascent()
+        return QRectF(left + tight.left(), baseline + tight.top(), tight.width(), tight.height())
+
+    @staticmethod
+    def _inside(r: QRectF, c: QPointF, radius: float) -> bool:
+        corners = (r.topLeft(), r.topRight(), r.bottomLeft(), r.bottomRight())
+        return all(math.hypot(q.x() - c.x(), q.y() - c.y()) <= radius for q in corners)
+
+    def value_text_rect(self) -> QRectF:
+        """Widget coordinates of the value's glyphs (for tests)."""
+        box, px = self._value_layout()
+        return self._ink(box, px)
+
     def _title_px(self) -> float:
         return max(MIN_TEXT_PX * self._unit, 8.0)
 
@@ -193,13 +236,9 @@ class Gauge(QWidget):
             p.setBrush(Qt.BrushStyle.NoBrush)
 
         inner = rect.adjusted(width, width, -width, -width)
-        big = max(self._title_px() * 1.6, inner.height() * 0.30)
-        p.setFont(font(big, bold=True))
+        value_box, px = self._value_layout()
+        p.setFont(font(px, bold=True))
         p.setPen(colour if self._value is not None else pal.color("muted"))
-        lift = self._title_px() * 0.8 if self._pace_text else 0.0  # room for the pace line
-        value_box = QRectF(
-            inner.left(), inner.center().y() - big * 0.75 - lift, inner.width(), big * 1.3
-        )
         p.drawText(value_box, Qt.AlignmentFlag.AlignCenter, self._text)
 
         small = self._title_px()

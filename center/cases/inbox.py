@@ -8,6 +8,10 @@ Three clocks run on a case (`spec/kpi.md`): the 24 h response clock from
 window is used and ``breached`` when its limit has passed (a limit falling exactly at
 the evaluation instant has passed); a stopped clock is ``met`` or ``missed``. Closing
 a case stops all three (a case closed without acceptance no longer waits for one).
+
+The case's priority adds a fourth, shown first (`spec/insight.md`, :mod:`center.kpi.priority`):
+``immediate`` 30 min to the first response, ``24h`` the 24 h response clock, ``3wd``
+3 working days to the transfer (assignment or closure); an on-the-spot case meets it.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from sqlalchemy import (
     Engine,
     Float,
     and_,
+    bindparam,
     case,
     cast,
     false,
@@ -38,7 +43,10 @@ from center.cases.lifecycle import CategoryInfo, DepartmentInfo, departments, ta
 from center.core.access import Actor, case_read_scope
 from center.core.clock import now
 from center.core.vocab import CLOSED_STATUSES, OPEN_STATUSES
+from center.kpi.calendar import WorkCalendar, load_calendar
 from center.kpi.derive import ACCEPT_WINDOW, RESPONSE_WINDOW
+from center.kpi.priority import IMMEDIATE_WINDOW, PriorityClock, priority_clock, transfer_ranges
+from db.kpi_queries import step
 from db.models import (
     CASE_STATUSES,
     PRIORITIES,
@@ -177,6 +185,7 @@ SORT_KEYS = (
     "response_due",
     "accept_due",
     "deadline",
+    "priority_due",
 )
 
 
@@ -219,6 +228,8 @@ class InboxRow:
     response: Clock
     accept: Clock
     closure: Clock
+    on_the_spot: bool
+    priority_clock: PriorityClock
 
     @property
     def worst_clock(self) -> Clock:
@@ -405,8 +416,42 @@ def _rank(mapping: dict[int, int], col: Any) -> Any:
     return case(mapping, value=col, else_=len(mapping) + 1)
 
 
-def _sort(conn: Connection, key: str) -> tuple[Any, bool]:
+def _priority_sort(conn: Connection, as_of: datetime) -> tuple[Any, ...]:
+    """The priority clock's order: clocks still running first (a stopped clock —
+    met, missed, or on the spot — after them), each group by its limit, earliest
+    first. The `3wd` limits come from the product's calendar as steps of the
+    received date (:func:`center.kpi.priority.transfer_ranges`)."""
+    dialect = conn.dialect.name
+    first = conn.scalar(select(func.min(Case.received_at)))
+    day = to_local(first).date() if first is not None else as_of.date()
+    last = max(day, as_of.date())
+    # the 3wd limits as seconds since 1970 (bound numbers: no conversion per row)
+    limits = [
+        (start, _epoch_value(limit))
+        for start, limit in transfer_ranges(load_calendar(conn), day, last)
+    ]
+    limit3 = step(Case.received_at, limits, "p3", lambda name, v: bindparam(name, v, type_=Float()))
+    done_at = or_(
+        and_(Case.priority == "3wd", Case.assigned_at <= as_of),
+        and_(Case.priority != "3wd", Case.eff_response_at <= as_of),
+        Case.eff_closed_at <= as_of,
+    )
+    stopped_rank = case((Case.on_the_spot, 1), (done_at, 1), else_=0)
+    due = case(
+        (
+            Case.priority == "immediate",
+            _epoch(Case.received_at, dialect) + IMMEDIATE_WINDOW.total_seconds(),
+        ),
+        (Case.priority == "3wd", limit3),
+        else_=_epoch(Case.response_due_at, dialect),
+    )
+    return stopped_rank, due
+
+
+def _sort(conn: Connection, key: str, as_of: datetime | None = None) -> tuple[Any, bool]:
     """(sort expression, needs the household join)."""
+    if key == "priority_due":
+        return _priority_sort(conn, as_of or now()), False
     if key == "category":
         rows = conn.execute(
             select(Subcategory.id, Category.sort_order, Category.code).join(
@@ -502,6 +547,7 @@ _DETAIL_COLUMNS = (
     Case.accept_due_at,
     Case.eff_closed_at,
     Case.deadline_at,
+    Case.on_the_spot,
 )
 # the types of a row of _DETAIL_COLUMNS: the first InboxRow fields, then the clock times
 _DetailHead = tuple[
@@ -538,7 +584,7 @@ def fetch_page(
         raise ValueError(f"unknown sort key {sort.key!r}; one of {', '.join(SORT_KEYS)}")
     as_of = to_local(as_of) if as_of else now()
     with engine.connect() as conn:
-        expr, needs_household = _sort(conn, sort.key)
+        expr, needs_household = _sort(conn, sort.key, as_of)
         if (
             sort.key == "received_at"
             and engine.dialect.name == "sqlite"
@@ -573,6 +619,7 @@ def fetch_page(
                 .where(Case.id.in_(ids))
             )
         }
+        cal = load_calendar(conn)
     out = []
     for cid in ids:
         r = detail[cid]
@@ -580,15 +627,43 @@ def fetch_page(
         times = typing.cast(_DetailTimes, r[25:32])
         (resp_at, resp_due, assigned, accepted, acc_due, closed, deadline) = times
         received = head[4]
+        spot = bool(r[32])
         out.append(
             InboxRow(
                 *head,
                 response=clock("response", received, resp_due, stopped(resp_at, closed), as_of),
                 accept=clock("accept", assigned, acc_due, stopped(accepted, closed), as_of),
                 closure=clock("closure", received, deadline, closed, as_of),
+                on_the_spot=spot,
+                priority_clock=row_priority_clock(
+                    head[6], received, spot, resp_at, assigned, closed, as_of, cal
+                ),
             )
         )
     return out
+
+
+def row_priority_clock(
+    priority: str,
+    received: datetime,
+    on_the_spot: bool,
+    response_at: datetime | None,
+    assigned_at: datetime | None,
+    closed_at: datetime | None,
+    as_of: datetime,
+    cal: WorkCalendar,
+) -> PriorityClock:
+    """The priority clock of an inbox row (also what :func:`reclock` recomputes)."""
+    return priority_clock(
+        priority,
+        received,
+        on_the_spot=on_the_spot,
+        first_response_at=response_at,
+        assigned_at=assigned_at,
+        closed_at=closed_at,
+        as_of=as_of,
+        cal=cal,
+    )
 
 
 def query_inbox(

@@ -159,8 +159,11 @@ class PendingCheck:
     drawn_at: datetime
 
 
-def pending_checks(engine: Engine, draws: int = 20) -> list[PendingCheck]:
-    """Cases drawn in the latest ``draws`` draws that still await their check."""
+def pending_checks(engine: Engine, actor: Actor, draws: int = 20) -> list[PendingCheck]:
+    """Cases drawn in the latest ``draws`` draws that still await their check, for an
+    actor who may ``read_spot_checks`` (the assessors: the sample names cases,
+    households and addresses)."""
+    require_role(actor, "read_spot_checks")
     drawn: dict[str, datetime] = {}
     for d in recent_draws(engine, draws):
         for code in d.codes:

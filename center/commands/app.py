@@ -21,6 +21,9 @@ from pathlib import Path
 from center.commands.messages import error, say
 from center.core.kpis import MAP_KPIS
 
+#: the map layers: the KPIs and "pace" (center.wall.model.PACE; not imported here: fast start)
+MAP_CHOICES = (*MAP_KPIS, "pace")
+
 PAGE_NAMES = ("overview", "lagging", "ranking")
 
 
@@ -40,9 +43,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     w.add_argument(
         "--kpi",
-        choices=MAP_KPIS,
-        default="coverage",
-        help="KPI that shades the map (default coverage)",
+        choices=MAP_CHOICES,
+        default="pace",
+        help="what shades the map: a KPI, or pace (households on pace with their visit "
+        "cadence so far; the default)",
     )
     w.add_argument(
         "--rotate",
@@ -76,9 +80,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     sw.add_argument("-o", "--output", required=True, metavar="FILE.png", type=Path)
     sw.add_argument(
         "--kpi",
-        choices=MAP_KPIS,
-        default="coverage",
-        help="KPI that shades the map (default coverage)",
+        choices=MAP_CHOICES,
+        default="pace",
+        help="what shades the map: a KPI, or pace (households on pace with their visit "
+        "cadence so far; the default)",
     )
     sw.add_argument(
         "--as-of", metavar="ISO8601", help="evaluation instant (default now; naive = +08:00)"

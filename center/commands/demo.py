@@ -20,7 +20,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         help="build a realistic demo street (invented people) into an empty database",
         description=(
             "Build one street with communities, grids, households, residents, staff, "
-            "twelve months of visits and cases up to --as-of, joint meetings and the budget. "
+            "twelve months of visits and joint meetings, 24 months of cases up to --as-of "
+            "(seasons, holidays, grid differences, trends) and the budget. "
             "The same --seed and --as-of always give the same data."
         ),
     )

@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from center.commands._auth import add_user_option
-from center.commands.messages import columns, error, is_en, say, scope_name
+from center.commands.messages import columns, error, is_en, say, scope_choices, scope_name
 
 if TYPE_CHECKING:
     from center.kpi.compute import KpiValue, Period
@@ -29,7 +29,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "kpi",
         parents=[common],
         help="KPIs of every unit of a scope for a month, quarter or year",
-        description="KPIs per spec/kpi.md for every unit of a scope.",
+        description=(
+            "KPIs per spec/kpi.md, and priority_on_time per spec/insight.md, for every unit "
+            "of a scope."
+        ),
     )
     k.add_argument("--period", metavar="P", help="YYYY-MM, YYYYQn or YYYY")
     k.add_argument("--scope", metavar="S", help="street | community | grid | department")
@@ -57,7 +60,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     t = sub.add_parser("targets", help="KPI targets: list, set")
     tsub = t.add_subparsers(dest="targets_command", metavar="ACTION", required=True)
-    tl = tsub.add_parser("list", parents=[common], help="show the twelve targets")
+    tl = tsub.add_parser("list", parents=[common], help="show the KPI targets")
     tl.add_argument("--json", action="store_true")
     tl.set_defaults(func=run_targets_list)
     ts = tsub.add_parser("set", parents=[common], help="change one target")
@@ -83,7 +86,7 @@ def _as_of(args: argparse.Namespace) -> datetime | None:
 
 
 def _scope(args: argparse.Namespace, value: str | None, allowed: Sequence[str]) -> str:
-    choices = ", ".join(allowed)
+    choices = scope_choices(args, allowed)
     if not value:
         raise error(args, "scope_required", choices=choices)
     if value not in allowed:

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
+from collections.abc import Sequence
 from typing import Any
 
 LANGS = ("zh_CN", "en")
@@ -133,6 +135,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report_wrote_approved": (
         "已写入 {where}：{kind} {period}，已审批，文号 {number}（报告 {id}）",
         "wrote {where}: {kind} {period}, approved {number} (report {id})",
+    ),
+    "report_wrote_draft_again": (
+        "已写入 {where}：{kind} {period}，已更新草稿（编号 {id}；审批：`center report approve "
+        "{id} --user NAME`）",
+        "wrote {where}: {kind} {period}, updated the DRAFT (report {id}; approve with "
+        "`center report approve {id} --user NAME`)",
     ),
     "report_wrote_draft": (
         "已写入 {where}：{kind} {period}，草稿（报告 {id}；审批：`center report approve {id} "
@@ -432,6 +440,43 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`center meeting board --json`)",
     ),
     "at_invalid": ("--at：{detail}", "--at: {detail}"),
+    # center/commands/forecast.py
+    "forecast_mode": (
+        "请给出 --month YYYY-MM（某月的预测）或 --backtest --months N（回测），二者取一",
+        "give --month YYYY-MM (a month's forecast) or --backtest --months N (the backtest), "
+        "one of the two",
+    ),
+    "forecast_months": (
+        "--months：{value!r} 不是正整数（回测的月数）",
+        "--months: {value!r} is not a positive number of months",
+    ),
+    "forecast_month_invalid": (
+        "--month：{value!r} 不是月份（YYYY-MM）",
+        "--month: {value!r} is not a month (YYYY-MM)",
+    ),
+    "forecast_title": (
+        "{month} 需求预测（截至 {as_of}）：展示 {shown}；模型 {model}",
+        "Demand forecast for {month} (as of {as_of}): shown {shown}; model {model}",
+    ),
+    "forecast_fallback": (
+        "模型在回测中的 wape 不优于较好的基线，改用基线 {baseline}",
+        "the model's backtest wape is worse than the better baseline's: showing {baseline}",
+    ),
+    "forecast_headers": (
+        "网格|类别|预测|下限(10%)|上限(90%)",
+        "grid|category|forecast|lo (10%)|hi (90%)",
+    ),
+    "forecast_total": ("合计", "total"),
+    "backtest_title": (
+        "滚动回测 {first}—{last}（{n} 个月，截至 {as_of}）；模型 {model}；展示 {shown}",
+        "Rolling-origin backtest {first}–{last} ({n} months, as of {as_of}); model {model}; "
+        "shown: {shown}",
+    ),
+    "backtest_none": ("回测没有月份", "the backtest has no months"),
+    "backtest_headers": (
+        "方法|wape|准确率|热点命中率|区间覆盖率",
+        "method|wape|accuracy|hotspot precision|interval coverage",
+    ),
 }
 
 #: the scopes of `center kpi` / `center assess` in English (Chinese: center.core.vocab)
@@ -499,7 +544,10 @@ ACTION_NAMES_ZH = {
     "export": "导出数据",
     "export_pi": "导出含个人信息的数据",
     "read_audit": "查看审计日志",
+    "read_spot_checks": "查看抽查回访样本",
     "read_aggregates": "查看统计数据",
+    "read_suggestions": "查看改进建议",
+    "read_forecast": "查看需求预测",
 }
 
 #: NotFound's ``what`` in Chinese
@@ -614,6 +662,16 @@ def scope_name(args: argparse.Namespace | str | None, scope: str) -> str:
     return SCOPE_NAMES_EN.get(scope, scope) if is_en(args) else SCOPE_NAMES[scope]
 
 
+def scope_choices(args: argparse.Namespace | str | None, scopes: Sequence[str]) -> str:
+    """The scopes one may give, each with its Chinese name in Chinese
+    (``street（街道）、community（社区）…``)."""
+    from center.core.vocab import SCOPE_NAMES
+
+    if is_en(args):
+        return ", ".join(scopes)
+    return "、".join(f"{s}（{SCOPE_NAMES[s]}）" if s in SCOPE_NAMES else s for s in scopes)
+
+
 def error_line(exc: BaseException, lang: str) -> str:
     """The one line ``center`` prints for a user error, in ``lang``."""
     return MESSAGES["prefix"][LANGS.index(lang)] + (
@@ -646,6 +704,15 @@ def error_text_zh(exc: BaseException) -> str:
         if exc.reason == "no_password":
             return "账号尚未设置密码：请管理员设置"
         return "用户名或密码错误"
+    # (an approval's refusal can only come once the reports are loaded)
+    reports = sys.modules.get("center.reporting.snapshots")
+    if reports is not None and isinstance(exc, reports.PeriodNotEnded):
+        return (
+            f"报告 {exc.report_id}（{reports.KIND_NAMES[exc.kind]} {exc.period}）暂不能审批："
+            f"统计期未结束（{exc.ends:%Y-%m-%d %H:%M} 结束，"
+            f"现在是 {exc.at:%Y-%m-%d %H:%M}），数字还会变化。"
+            "请在统计期结束后审批，或由管理员用 --override-reason 说明理由提前审批"
+        )
     if isinstance(exc, e.ConflictError):
         who = "、".join(sorted({c.actor for c in exc.changes})) or "其他用户"
         thing = THING_NAMES_ZH.get(exc.entity, exc.entity)

@@ -181,6 +181,7 @@ def _build(
         builder = _builder(args, ctx.engine, kind)
         paths = call(ctx.engine, as_of, bar)
         bar.close()
+        earlier = svc.find_report(ctx.engine, kind, period, scope)
         record = svc.save_draft(ctx.engine, kind, period, scope, builder)
     except (svc.ReportRequestError, ReportError) as exc:
         bar.close()
@@ -204,7 +205,10 @@ def _build(
             ),
             file=sys.stderr,
         )
-    key = "report_wrote_approved" if record.approved else "report_wrote_draft"
+    if record.approved:
+        key = "report_wrote_approved"
+    else:  # building it again rewrites the PDF of the same draft
+        key = "report_wrote_draft_again" if earlier is not None else "report_wrote_draft"
     print(
         say(
             lang,
@@ -315,6 +319,8 @@ def run_approve(args: argparse.Namespace) -> int:
             action = "approve_minutes" if kind in MEETING_REPORT_KINDS else "approve_report"
         approver = login(args, ctx.engine, action, "report approve")
         record = svc.approve(ctx.engine, args.id, approver, override_reason=override)
+    except svc.PeriodNotEnded:
+        raise  # as it is: the message catalogue words it in the user's language
     except svc.ReportRequestError as exc:
         raise UserError(str(exc)) from None
     finally:

@@ -116,4 +116,9 @@ def run_snapshot(args: argparse.Namespace) -> int:
         actor = login_once_possible(args, engine, "read_cases", "snapshot workstation")
         return replace(actor, read_only=True) if actor is not None else None
 
-    return render(args, login)
+    def wrote(path: Path, width: int, height: int) -> str:
+        from center.commands.messages import say
+
+        return say(args, "wrote_png", path=path, w=width, h=height)
+
+    return render(args, login, wrote)

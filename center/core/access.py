@@ -71,6 +71,10 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "reopen": _r("coordinator", "assessor"),
     "edit": _r("coordinator"),
     "spot_check": _r("assessor"),
+    # read the spot-check samples (case codes, households, addresses): the assessors who
+    # make the calls, and coordinators read-only (they read every case already and take
+    # up the cases a failed check reopens); never leader, finance or the wall
+    "read_spot_checks": _r("assessor", "coordinator"),
     # visits and households (center.visits)
     "visit": _r("grid_worker", "coordinator"),
     "plan_visits": _r("coordinator", "grid_worker"),
@@ -110,6 +114,11 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "export_pi": _r("admin"),
     "read_audit": _r("admin", "assessor"),
     "read_aggregates": _ALL,
+    # the suggestions drawn from the month's numbers (center.insight.suggest)
+    "read_suggestions": _r("leader", "coordinator", "assessor"),
+    # the demand forecast and its backtest (center.insight.forecast): counts per grid ×
+    # category, an aggregate like the KPIs (the wall's forecast heat layer reads it)
+    "read_forecast": _ALL,
 }
 #: a ``department`` user takes these only on cases assigned to its department
 DEPARTMENT_BOUND = frozenset(
@@ -150,6 +159,9 @@ READ_ACTIONS = frozenset(
         "plan_visits",
         "read_meetings",
         "read_budget",
+        "read_spot_checks",
+        "read_suggestions",
+        "read_forecast",
     }
 )
 

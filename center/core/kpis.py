@@ -1,6 +1,8 @@
 """The KPI catalogue: every KPI's key, names, unit, direction, default target and
-the scopes it applies to. ``center kpi``, ``assess``, ``targets``, the wall and the
-reports all read it; the definitions themselves are `spec/kpi.md`.
+the scopes it applies to — the twelve of `spec/kpi.md` and ``priority_on_time`` of
+`spec/insight.md` (not part of the assessment weights, :mod:`center.kpi.assess`).
+``center kpi``, ``assess``, ``targets``, the wall and the reports all read it; the
+definitions themselves are `spec/kpi.md` and `spec/insight.md`.
 
 Default targets and directions are the seed data of :data:`db.kpi_defaults.DEFAULT_TARGETS`
 (what a new database starts with); the stored targets are in ``kpi_target``.
@@ -80,6 +82,14 @@ _TABLE: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
         _AREA,
     ),
     ("entry_lag_hours", "数据录入时效", QT_TRANSLATE_NOOP("Kpi", "Data entry lag"), "hours", _AREA),
+    # spec/insight.md § Priority clocks: department scope counts the 3wd cases assigned to it
+    (
+        "priority_on_time",
+        "优先时限达标率",
+        QT_TRANSLATE_NOOP("Kpi", "Priority clocks met"),
+        "ratio",
+        _ALL,
+    ),
 )
 
 KPIS: tuple[KpiDef, ...] = tuple(
@@ -99,19 +109,21 @@ DEPARTMENT_KPIS: tuple[str, ...] = (
     "closure_15wd",
     "satisfaction",
     "second_complaint_rate",
+    "priority_on_time",  # spec/insight.md: its 3wd cases assigned to the department
 )
 if set(DEPARTMENT_KPIS) != {k.key for k in KPIS if "department" in k.scopes}:
     raise RuntimeError("DEPARTMENT_KPIS is out of step with the catalogue")
 KPI_NAMES: dict[str, str] = {k.key: k.zh for k in KPIS}
 
 
-#: the wall's four headline gauges and four smaller KPIs; any of them can shade the map
+#: the wall's four headline gauges and five smaller KPIs; any of them can shade the map
 WALL_HEADLINE_KPIS: tuple[str, ...] = ("coverage", "response_24h", "closure_15wd", "repeat_rate")
 WALL_SECONDARY_KPIS: tuple[str, ...] = (
     "special_care",
     "satisfaction",
     "on_the_spot_rate",
     "avg_response_hours",
+    "priority_on_time",  # spec/insight.md § Priority clocks
 )
 MAP_KPIS: tuple[str, ...] = WALL_HEADLINE_KPIS + WALL_SECONDARY_KPIS
 

@@ -1,19 +1,24 @@
 """`center demo`: a realistic, deterministic demo street built into an empty database.
 
 One street of about 120 grids (``scale`` multiplies grids, households and cases), 30,000
-households with residents, staff and app users, twelve months of visits and cases up to
-the as-of instant, monthly joint meetings and the budget. The same ``seed`` and
-``as_of`` always give the same rows (only the random AES nonces inside the encrypted
-personal information differ). The street is written in one transaction, then its
-joint meetings are run through the meeting services (:mod:`center.demo.meetings`), as
-the demo accounts would have run them; a failure, or an exception raised by the
-``progress`` callback to cancel, leaves no business data behind (accounts and audit
-rows written by then stay).
+households with residents, staff and app users, twelve months of visits (the door-knocking
+action) and joint meetings, 24 months of cases before the as-of instant, and the budget.
+The same ``seed`` and ``as_of`` always give the same rows (only the random AES nonces
+inside the encrypted personal information differ). The street is written in one
+transaction, then its joint meetings are run through the meeting services
+(:mod:`center.demo.meetings`), as the demo accounts would have run them; a failure, or an
+exception raised by the ``progress`` callback to cancel, leaves no business data behind
+(accounts and audit rows written by then stay).
 
 Every grid team and department has a profile (:mod:`center.demo.profiles`: strong,
 average, weak, a persistent laggard, improving, slipping) that drives its visits and its
 case handling month by month; the scorecards are whatever the spec's formula makes of
 that, and the summary reports the grade distribution of the last finished quarter.
+
+When and where cases arrive (:mod:`center.demo.arrivals`) has the structure of a real
+street that a forecast can learn: seasons, public holidays, grids that differ by their
+housing (old neighbourhoods of elderly residents, rented flats), slow trends and a few
+grids with an emerging problem.
 
 All people are invented: names are drawn from common Chinese surnames and given names,
 identity numbers are random but well-formed, phones are random mobiles.
@@ -23,6 +28,8 @@ from __future__ import annotations
 
 import gc
 import itertools
+import math
+import operator
 import random
 import time
 from collections import Counter
@@ -51,6 +58,7 @@ from center.core.errors import UserError
 from center.core.pii import PiiCipher
 from center.core.tx import signal_change
 from center.core.vocab import CLOSED_STATUSES
+from center.demo import arrivals
 from center.demo import data as vocab
 from center.demo.cases import CaseMaker
 from center.demo.geo import PointSampler, Tile, group_tiles, tessellate
@@ -117,6 +125,8 @@ GRADE_KEYS = (*(g for _, g in GRADES), "fail")  # best first
 GRIDS_PER_SCALE = 120
 COMMUNITIES_PER_SCALE = 8
 CASES_PER_HOUSEHOLD_YEAR = 2.0
+HISTORY_MONTHS = 24  # months of cases before the as-of month (the forecast learns a year)
+ONLINE_SHARE = 0.57  # of the hotline and online requests
 VISIT_CASE_P = 0.065  # chance that a met-visit raises a case
 PROACTIVE_SHARE = 0.32
 EXTRA_CASES = 1.05  # follow-ups and reopenings on top of the first requests
@@ -171,6 +181,12 @@ class DemoSummary:
     #: and by department code
     grid_profiles: dict[str, str] = field(default_factory=dict)
     dept_profiles: dict[str, str] = field(default_factory=dict)
+    #: the housing kind (old, rental, mixed) by grid code
+    grid_housing: dict[str, str] = field(default_factory=dict)
+    #: the grids with an emerging problem: (grid code, subcategory code)
+    emerging: tuple[tuple[str, str], ...] = ()
+    #: the first day of the case history
+    history_start: date | None = None
 
     def accounts_text(self) -> str:
         """The line `center demo` prints about the demo accounts."""
@@ -263,14 +279,44 @@ def _insert(conn: Connection, model: Any, rows: Sequence[dict[str, Any]]) -> Non
     if conn.dialect.name == "postgresql" and len(rows) >= COPY_MIN_ROWS:
         _copy(conn, model.__table__, rows)
         return
+    if conn.dialect.name == "sqlite" and len(rows) >= COPY_MIN_ROWS:
+        _executemany(conn, model.__table__, rows)
+        return
     for i in range(0, len(rows), CHUNK):
         conn.execute(insert(model), list(rows[i : i + CHUNK]))
 
 
+def _converters(conn: Connection, table: Table, names: Sequence[str]) -> list[Any]:
+    dialect = conn.dialect
+    return [table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names]
+
+
+def _executemany(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """SQLite: one prepared INSERT run over the rows by the driver, with the columns' own
+    conversions (as :func:`_copy`), without building SQLAlchemy parameters per row."""
+    names = list(rows[0])
+    convert = _converters(conn, table, names)
+    columns = ", ".join(f'"{n}"' for n in names)
+    marks = ", ".join("?" for _ in names)
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(
+            f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})',
+            (
+                [
+                    value if value is None or fn is None else fn(value)
+                    for value, fn in zip((row[n] for n in names), convert, strict=True)
+                ]
+                for row in rows
+            ),
+        )
+    finally:
+        cursor.close()
+
+
 def _copy(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     names = list(rows[0])
-    dialect = conn.dialect
-    convert = [table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names]
+    convert = _converters(conn, table, names)
     columns = ", ".join(f'"{n}"' for n in names)
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     with cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
@@ -347,6 +393,12 @@ def _window_start(as_of: datetime) -> date:
     return date(y, m, 1)
 
 
+def history_start(as_of: datetime) -> date:
+    """First day of the month :data:`HISTORY_MONTHS` months before the as-of month."""
+    months = as_of.year * 12 + as_of.month - 1 - HISTORY_MONTHS
+    return date(months // 12, months % 12 + 1, 1)
+
+
 def _pii(cipher: PiiCipher, field_name: str, value: str | None) -> tuple[bytes | None, str | None]:
     if value is None:
         return None, None
@@ -375,6 +427,7 @@ class _Builder:
         self.hpg = households_per_grid
         self.track = track
         self.start = _window_start(as_of)
+        self.history = history_start(as_of)
         self.cal: WorkCalendar = load_calendar(conn)
         self.counts: dict[str, int] = {}
 
@@ -456,11 +509,15 @@ class _Builder:
         width = max(6, len(str(sum(counts))))
         names = compound_names(rng)
         window = (self.start, self.as_of.date())
+        self.housing = arrivals.housing_kinds(self.rng("housing"), len(self.tiles))
         self.homes: list[Home] = []
         for g, tile in enumerate(self.tiles):
             sampler = PointSampler(tile.polygon, margin_m=12.0)
+            housing = arrivals.housing_of(self.housing[g])
             self.homes.extend(
-                grid_homes(rng, g, sampler, counts[g], names, len(self.homes) + 1, window, width)
+                grid_homes(
+                    rng, g, sampler, counts[g], names, len(self.homes) + 1, window, width, housing
+                )
             )
             self.track.report((g + 1) / len(self.tiles) * 0.8)
         rows = []
@@ -774,6 +831,16 @@ class _Builder:
             code: DeptTeam(p, self.start)
             for code, p in draw_dept_profiles(self.rng("dept-profiles"), codes, n_months).items()
         }
+        n_grids = len(self.teams)
+        floating = [0] * n_grids
+        sizes = [0] * n_grids
+        for h in self.homes:
+            sizes[h.grid] += 1
+            floating[h.grid] += h.floating
+        disputes = [
+            round(1 + vocab.RENTAL_DISPUTES * f / max(1, n), 1)
+            for f, n in zip(floating, sizes, strict=True)
+        ]
         self.maker = CaseMaker(
             rng,
             self.cal,
@@ -783,53 +850,115 @@ class _Builder:
             self.dept_teams,
             default_dept,
             default_prio,
+            history_start=self.history,
+            escalate_from=datetime(self.start.year, self.start.month, 1, tzinfo=CST),
+            disputes=disputes,
         )
-        mk = self.maker
-        days = [
-            self.start + timedelta(days=d) for d in range((self.as_of.date() - self.start).days + 1)
-        ]
-        span_days = (
-            self.as_of - datetime(self.start.year, self.start.month, 1, tzinfo=CST)
-        ).total_seconds() / 86400
-        target = CASES_PER_HOUSEHOLD_YEAR * len(self.homes) * span_days / 365
-        base = target / EXTRA_CASES
-        n_proactive = round(target * PROACTIVE_SHARE / EXTRA_CASES)
-        rest = max(0, round(base) - n_proactive - len(self.visit_seeds))
-        n_online = round(rest * 0.57)
-        plan = [("proactive", n_proactive), ("online", n_online), ("hotline", rest - n_online)]
-        home_w = list(itertools.accumulate(2.2 if h.groups else 1.0 for h in self.homes))
-        proactive = [GridTraits.of(t.profile.mean).proactive for t in self.teams]
-        pro_w = list(
-            itertools.accumulate((3.5 if h.groups else 1.0) * proactive[h.grid] for h in self.homes)
-        )
-        cases: list[dict[str, Any]] = []
-        for k, at in self.visit_seeds:
-            if at <= self.as_of:
-                cases.append(mk.make(k, at, "visit"))
-        for source, count in plan:
-            weights = list(
-                itertools.accumulate(
-                    (1.0 if mk.is_workday(d) else 0.1)
-                    if source == "proactive"
-                    else (1.0 if d.weekday() < 5 else 0.85)
-                    for d in days
-                )
-            )
-            cum = pro_w if source == "proactive" else home_w
-            for _ in range(count):
-                for _attempt in range(20):
-                    day = rng.choices(days, cum_weights=weights)[0]
-                    at = mk.received_time(day, source)
-                    k = rng.choices(range(len(self.homes)), cum_weights=cum)[0]
-                    if at <= self.as_of and self._present(k, at):
-                        cases.append(mk.make(k, at, source))
-                        break
+        cases = self._arrivals(rng)
         self.track.report(0.3)
+        days = list(itertools.chain(*arrivals.month_days(self.history, self.as_of.date())))
         cases += self._cover_all_subcategories(rng, cases, days)
         cases += self._followups(rng, cases)
         cases += self._emergencies(rng)
         self.case_list = cases
         self.track.report(0.45)
+
+    def _arrivals(self, rng: random.Random) -> list[dict[str, Any]]:
+        """The first requests of the history, month by month (:mod:`center.demo.arrivals`):
+        visits raise what they raise, proactive cases and hotline/online requests make up
+        the month's expected total."""
+        mk = self.maker
+        months = arrivals.month_days(self.history, self.as_of.date())
+        all_days = [d for m in months for d in m]
+        kinds = dict(zip(all_days, arrivals.day_kinds(all_days, mk.is_workday), strict=True))
+        self.day_kinds = kinds
+        activity_rng = self.rng("grid-activity")
+        activity = [math.exp(activity_rng.gauss(0, vocab.GRID_ACTIVITY_SIGMA)) for _ in self.teams]
+        home_w = [(2.2 if h.groups else 1.0) * activity[h.grid] for h in self.homes]
+        proactive = [GridTraits.of(t.profile.mean).proactive for t in self.teams]
+        pro_w = [(3.5 if h.groups else 1.0) * proactive[h.grid] for h in self.homes]
+        # the months' relative volume: every household's intensity, every day's factor
+        volume: list[float] = []
+        home_cum: list[list[float]] = []
+        pro_cum: list[list[float]] = []
+        keys = [mk.weight_key(h) for h in self.homes]
+        first_home = {key: k for k, key in reversed(list(enumerate(keys)))}
+        for days in months:
+            by_key = {key: mk.intensity(self.homes[k], days[0]) for key, k in first_home.items()}
+            level = [by_key[key] for key in keys]
+            home_cum.append(list(itertools.accumulate(map(operator.mul, home_w, level))))
+            pro_cum.append(list(itertools.accumulate(map(operator.mul, pro_w, level))))
+            day_sum = sum(arrivals.request_factor(kinds[d]) for d in days)
+            volume.append(home_cum[-1][-1] * day_sum)
+        span_days = (
+            self.as_of - datetime(self.history.year, self.history.month, 1, tzinfo=CST)
+        ).total_seconds() / 86400
+        target = CASES_PER_HOUSEHOLD_YEAR * len(self.homes) * span_days / 365 / EXTRA_CASES
+        scale = target / sum(volume)
+        seeds: list[list[tuple[int, datetime]]] = [[] for _ in months]
+        for k, at in self.visit_seeds:
+            if at <= self.as_of:
+                seeds[mk.month_index(at.date())].append((k, at))
+        cases: list[dict[str, Any]] = []
+        homes = range(len(self.homes))
+        for mi, days in enumerate(months):
+            expected = volume[mi] * scale
+            for k, at in seeds[mi]:
+                cases.append(mk.make(k, at, "visit"))
+            n_pro = arrivals.poisson(rng, expected * PROACTIVE_SHARE)
+            rest = max(0, arrivals.poisson(rng, expected * (1 - PROACTIVE_SHARE)) - len(seeds[mi]))
+            n_online = round(rest * ONLINE_SHARE)
+            plan = (("proactive", n_pro), ("online", n_online), ("hotline", rest - n_online))
+            for source, count in plan:
+                factor = (
+                    arrivals.proactive_factor if source == "proactive" else arrivals.request_factor
+                )
+                day_cum = list(itertools.accumulate(factor(kinds[d]) for d in days))
+                cum = pro_cum[mi] if source == "proactive" else home_cum[mi]
+                for _ in range(count):
+                    for _attempt in range(20):
+                        day = rng.choices(days, cum_weights=day_cum)[0]
+                        at = mk.received_time(day, source)
+                        k = rng.choices(homes, cum_weights=cum)[0]
+                        if at <= self.as_of and self._present(k, at):
+                            cases.append(mk.make(k, at, source))
+                            break
+        cases += self._emerging(months, kinds)
+        return cases
+
+    def _emerging(self, months: list[list[date]], kinds: dict[date, str]) -> list[dict[str, Any]]:
+        """A problem rising in a few grids over the last months: extra cases of one
+        subcategory, more every month."""
+        rng = self.rng("emerging")
+        mk = self.maker
+        self.emerging = arrivals.emerging_grids(rng, len(self.teams))
+        by_grid: dict[int, list[int]] = {}
+        for k, h in enumerate(self.homes):
+            by_grid.setdefault(h.grid, []).append(k)
+        out = []
+        ramp = vocab.EMERGING_MONTHS
+        for g, topic in self.emerging:
+            sub, summary, rate = vocab.EMERGING[topic]
+            mine = by_grid.get(g, [])
+            for step, days in enumerate(months[-ramp - 1 :], start=1):
+                covered = sum(1 for d in days if d <= self.as_of.date()) / 30.4
+                level = min(1.0, step / ramp)
+                count = arrivals.poisson(rng, len(mine) * rate * level * covered)
+                day_cum = list(
+                    itertools.accumulate(arrivals.request_factor(kinds[d]) for d in days)
+                )
+                for _ in range(count):
+                    for _attempt in range(20):
+                        source = "online" if rng.random() < 0.6 else "hotline"
+                        at = mk.received_time(rng.choices(days, cum_weights=day_cum)[0], source)
+                        k = rng.choice(mine)
+                        if at <= self.as_of and self._present(k, at):
+                            c = mk.make(k, at, source, sub=sub)
+                            if rng.random() < 0.7:
+                                c["summary"] = summary
+                            out.append(c)
+                            break
+        return out
 
     def _present(self, k: int, at: datetime) -> bool:
         moved = self.homes[k].moved_out
@@ -865,7 +994,7 @@ class _Builder:
             if r < t.repeat:
                 at = c["received_at"] + timedelta(days=rng.uniform(2, 28))
                 source = rng.choice(("online", "hotline", "hotline", "proactive"))
-                at = self.maker.received_time(at.date(), source)
+                at = self.maker.received_time(self._call_day(rng, at.date()), source)
                 if at <= self.as_of and self._present(k, at):
                     f = self.maker.make(k, at, source, sub=c["_sub"])
                     if rng.random() < 0.6:
@@ -885,12 +1014,21 @@ class _Builder:
                 p = self.teams[self.homes[k].grid].on(when).reopen
             if r < t.repeat + p:
                 source = "hotline" if rng.random() < 0.55 else "online"
-                at = self.maker.received_time(
-                    (closed + timedelta(days=rng.uniform(1, 25))).date(), source
-                )
+                day = self._call_day(rng, (closed + timedelta(days=rng.uniform(1, 25))).date())
+                at = self.maker.received_time(day, source)
                 if closed < at <= self.as_of and self._present(k, at):
                     out.append(self.maker.make(k, at, source, sub=c["_sub"], parent=c["_key"]))
         return out
+
+    def _call_day(self, rng: random.Random, day: date) -> date:
+        """The day a resident calls back: one meant for a day off may wait for the next
+        working day, as the first requests do (:func:`arrivals.request_factor`)."""
+        kind = self.day_kinds.get(day, "workday")
+        if kind == "workday" or rng.random() < arrivals.request_factor(kind):
+            return day
+        while self.day_kinds.get(day, "workday") != "workday":
+            day += timedelta(days=1)
+        return day
 
     def _emergencies(self, rng: random.Random) -> list[dict[str, Any]]:
         """A few open emergencies in the last hours before the as-of instant: one accepted
@@ -1403,4 +1541,7 @@ def build_demo(
         dept_profiles={code: b.dept_teams[code].kind for code in sorted(b.dept_ids)},
         grade_quarter=quarter,
         grades=grades,
+        grid_housing=dict(zip(b.grid_codes, b.housing, strict=True)),
+        emerging=tuple((b.grid_codes[g], vocab.EMERGING[i][0]) for g, i in b.emerging),
+        history_start=b.history,
     )

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from center.demo import arrivals
 from center.demo import data as vocab
 from center.demo import people as people
 from center.demo.people import Home
@@ -79,7 +80,9 @@ def sub_weights(profile: int, month: int) -> list[float]:
         elif code == "E03":
             w *= 5.0 if profile & people.SOLO else 0.0
         elif code == "E01":
-            w *= 2.0 if elderly else 1.0
+            w *= 4.0 if elderly else 0.5
+        elif code == "M01":
+            w *= 1.8 if profile & people.FLOATING else 1.0
         out.append(w)
     return out
 
@@ -99,7 +102,14 @@ class CaseMaker:
         depts: dict[str, DeptTeam],
         default_dept: dict[str, str],
         default_priority: dict[str, str],
+        history_start: date | None = None,
+        escalate_from: datetime | None = None,
+        disputes: Sequence[float] | None = None,
     ) -> None:
+        """``history_start`` (a first of month) is where the cases begin (default: 12
+        months before the as-of month); cases received before ``escalate_from`` (when the
+        joint meetings began) are never escalated; ``disputes[g]`` multiplies grid g's
+        dispute subcategories (its renting households)."""
         self.rng = rng
         self.cal = cal
         self.as_of = as_of
@@ -108,10 +118,16 @@ class CaseMaker:
         self.depts = depts
         self.default_dept = default_dept
         self.default_priority = default_priority
-        self._weights: dict[tuple[int, int], list[float]] = {}
+        if history_start is None:
+            history_start = date(as_of.year - 1, as_of.month, 1)
+        self.history_start = history_start
+        self.last_month = self.month_index(as_of.date())
+        self.escalate_from = escalate_from
+        self.disputes = tuple(disputes) if disputes is not None else (1.0,) * len(grids)
+        self._weights: dict[tuple[int, int, float], tuple[list[float], float]] = {}
         self._seq = itertools.count()
         # Working days around the data window, so that day counting needs no package call.
-        first = as_of.date() - timedelta(days=400)
+        first = history_start - timedelta(days=10)
         last = as_of.date() + timedelta(days=120)
         self.workdays = [
             first + timedelta(days=i)
@@ -134,12 +150,39 @@ class CaseMaker:
 
     # ------------------------------------------------------------------ helpers
 
-    def subcategory(self, home: Home, month: int) -> str:
-        key = (home.profile, month)
-        cum = self._weights.get(key)
-        if cum is None:
-            cum = list(itertools.accumulate(sub_weights(home.profile, month)))
-            self._weights[key] = cum
+    def month_index(self, day: date) -> int:
+        """The month of ``day`` counted from the first month of the history (0)."""
+        return (day.year - self.history_start.year) * 12 + day.month - self.history_start.month
+
+    def weight_key(self, home: Home) -> tuple[int, float]:
+        """What a household's subcategory weights depend on besides the month."""
+        return home.profile, self.disputes[home.grid]
+
+    def _cum(self, home: Home, mi: int) -> tuple[list[float], float]:
+        """Cumulative subcategory weights of a household in a month of the history, and
+        their total (the household's case intensity that month, before its own weight)."""
+        dispute = self.disputes[home.grid]
+        key = (home.profile, mi, dispute)
+        hit = self._weights.get(key)
+        if hit is None:
+            month = (self.history_start.month - 1 + mi) % 12 + 1
+            before = self.last_month - mi
+            trends = {c: arrivals.trend(c, before) for c in vocab.CATEGORY_TREND}
+            weights = [
+                w * trends[code[0]] * (dispute if code[0] == "M" else 1.0)
+                for code, w in zip(SUB_CODES, sub_weights(home.profile, month), strict=True)
+            ]
+            cum = list(itertools.accumulate(weights))
+            hit = (cum, cum[-1])
+            self._weights[key] = hit
+        return hit
+
+    def intensity(self, home: Home, day: date) -> float:
+        """How many cases the household raises in the month of ``day``, relatively."""
+        return self._cum(home, self.month_index(day))[1]
+
+    def subcategory(self, home: Home, day: date) -> str:
+        cum = self._cum(home, self.month_index(day))[0]
         return self.rng.choices(SUB_CODES, cum_weights=cum)[0]
 
     def allows(self, home: Home, sub: str) -> bool:
@@ -184,7 +227,7 @@ class CaseMaker:
         home = self.homes[home_idx]
         t = self.grids[home.grid].on(received.date())
         if sub is None:
-            sub = self.subcategory(home, received.month)
+            sub = self.subcategory(home, received.date())
         prio = self.default_priority[sub]
         if prio == "3wd" and home.special and rng.random() < 0.1:
             prio = "24h"
@@ -210,7 +253,7 @@ class CaseMaker:
             "satisfaction": None,
             "escalated": False,
             "escalated_at": None,
-            "summary": rng.choice(vocab.SUMMARIES[sub]),
+            "summary": self._summary(sub, received.month),
             "status": "received",
             "status_reason": None,
         }
@@ -264,7 +307,9 @@ class CaseMaker:
             c["assigned_at"] = assigned
             c["accepted_at"] = accepted
             start = accepted
-        if rng.random() < vocab.ESCALATE.get(sub, 0.0) * t.escalate:
+        if (
+            self.escalate_from is None or received >= self.escalate_from
+        ) and rng.random() < vocab.ESCALATE.get(sub, 0.0) * t.escalate:
             c["_esc"] = True
             c["escalated"] = True
             esc_day = start.date() + timedelta(days=rng.randint(1, 8))
@@ -299,6 +344,14 @@ class CaseMaker:
         closed = max(closed, start + timedelta(minutes=10))
         self.close(c, closed, late=closed > deadline)
         return c
+
+    def _summary(self, sub: str, month: int) -> str:
+        summary = self.rng.choice(vocab.SUMMARIES[sub])
+        if sub == vocab.HEATING_SUB:
+            boost = vocab.SEASONAL[sub].get(month, 1.0)
+            if month in (11, 12, 1, 2, 3) and self.rng.random() < 1 - 1 / boost:
+                summary = self.rng.choice(vocab.HEATING_SUMMARIES)  # the winter's extra
+        return summary
 
     def dept(self, code: str) -> DeptTeam:
         """A department's team (``depts`` covers every code a case can be assigned to)."""

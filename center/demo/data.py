@@ -282,16 +282,59 @@ SUB_WEIGHTS: dict[str, float] = {
     "P01": 8.0, "P02": 7.0, "P03": 3.0, "P04": 2.5, "P05": 2.5,
     "L01": 9.0, "L02": 6.0, "L03": 8.0, "L04": 4.0, "L05": 1.5, "L06": 2.0, "L07": 9.0,
     "L08": 8.0, "M01": 6.0, "M02": 6.0, "M03": 2.5, "M04": 1.5,
-    "E01": 1.2, "E02": 1.2, "E03": 0.4,
+    "E01": 2.0, "E02": 1.0, "E03": 0.6,
 }  # fmt: skip
-# Months (1-12) where a subcategory is more (> 1) or less (< 1) frequent.
+# Months (1-12) where a subcategory is more (> 1) or less (< 1) frequent: summer heat
+# (elderly illness, unanswered solo elderly, overloaded e-bike batteries, rubbish),
+# school enrolment in early summer, complaints to the property company (heating in winter,
+# lifts and water in summer), the medical-insurance payment season, job seeking after the
+# Spring Festival.
 SEASONAL: dict[str, dict[int, float]] = {
-    "P02": {11: 1.8, 12: 2.0, 1: 1.3},
-    "P04": {4: 1.8, 5: 2.5, 6: 2.5, 7: 2.0, 8: 1.5, 12: 0.5, 1: 0.5},
-    "L06": {7: 0.5, 8: 0.5, 9: 1.6, 3: 1.3},
-    "L08": {6: 1.4, 7: 1.6, 8: 1.6},
-    "E01": {12: 1.6, 1: 1.8, 2: 1.4},
+    "E01": {6: 1.4, 7: 2.4, 8: 2.3, 9: 1.2, 12: 1.2, 1: 1.4, 2: 1.2},
+    "E02": {6: 1.2, 7: 1.6, 8: 1.6, 12: 1.3, 1: 1.4},
+    "E03": {7: 2.0, 8: 2.0, 1: 1.3},
+    "L03": {6: 1.2, 7: 1.6, 8: 1.6, 9: 1.2},
+    "L01": {7: 1.3, 8: 1.3},
+    "L08": {5: 1.2, 6: 1.5, 7: 1.8, 8: 1.8, 9: 1.3, 2: 1.3},
+    "L06": {3: 1.3, 7: 1.6, 8: 1.3, 9: 1.6},
+    "M02": {11: 1.9, 12: 2.6, 1: 2.8, 2: 2.1, 3: 1.1, 6: 1.2, 7: 1.4, 8: 1.4},
+    "M01": {7: 1.3, 8: 1.3, 2: 1.3},
+    "P04": {4: 1.5, 5: 2.2, 6: 3.2, 7: 3.6, 8: 3.0, 9: 1.3, 12: 0.5, 1: 0.5},
+    "P02": {10: 1.3, 11: 1.9, 12: 2.2, 1: 1.4},
+    "P05": {2: 1.5, 3: 1.8, 7: 1.4},
+    "P03": {3: 1.3, 8: 1.3},
 }
+# Winter months' property complaints are mostly about heating (the share above 1 in
+# SEASONAL["M02"]); their summaries say so.
+HEATING_SUB = "M02"
+HEATING_SUMMARIES = ("冬季室内供暖温度不达标", "暖气片不热，物业推诿不修", "供暖费收取标准争议")
+# Yearly trend of each category (cases grow or shrink by this share a year): an ageing
+# street asks for more life services, settled policies are asked about less.
+CATEGORY_TREND: dict[str, float] = {"P": -0.12, "L": 0.12, "M": 0.04, "E": 0.06}
+# Requests (hotline, online) on a day off relative to a working day: a weekend, a
+# public holiday (a run of 3+ days off in the product's calendar), the Spring Festival.
+DAY_OFF = {"weekend": 0.8, "holiday": 0.5, "spring": 0.3}
+# Kinds of grid by their housing: (kind, share of grids, share of floating (renting)
+# households, chance that a local household is an elderly one).
+GRID_HOUSING: tuple[tuple[str, float, float, float], ...] = (
+    ("old", 0.3, 0.05, 0.55),  # old walk-ups of a former factory: the elderly stayed
+    ("rental", 0.25, 0.4, 0.05),  # flats let to migrant workers
+    ("mixed", 0.45, 0.12, 0.18),
+)
+GRID_ACTIVITY_SIGMA = 0.18  # log-normal spread of how much a grid's residents ask
+# Disputes per grid rise with its renting households (landlord, neighbour, property
+# quarrels): a grid's dispute cases are multiplied by 1 + this × its floating share.
+RENTAL_DISPUTES = 3.0
+# Problems emerging in a few grids over the last months: subcategory, summary, extra
+# cases per household a month at the end of the ramp.
+EMERGING: tuple[tuple[str, str, float], ...] = (
+    ("E02", "楼道电动车飞线充电增多，存在火灾隐患", 0.07),
+    ("M02", "物业公司拟撤场，电梯故障无人维修", 0.08),
+    ("L07", "小区新建商铺占用车位，夜间停车矛盾突出", 0.08),
+)
+EMERGING_SHARE = 0.025  # of the grids (at least one)
+EMERGING_MONTHS = 5  # the ramp's length in months before the as-of month (then at full)
+
 # Chance that a visit-sourced case of the subcategory is resolved on the spot.
 ON_THE_SPOT: dict[str, float] = {
     "P01": 0.95, "P02": 0.88, "P03": 0.82, "P04": 0.78, "P05": 0.82,

@@ -33,7 +33,7 @@ SECOND_TAG = {
 }
 GROUP_TAG = {
     "solo_elderly": "独居老人",
-    "disabled": "残疾人",
+    "disabled": "残障人士",  # the special group's name (spec/taxonomy.md)
     "low_income": "低保",
     "child_in_difficulty": "困境儿童",
 }
@@ -138,11 +138,23 @@ def _building_slots(rng: random.Random) -> list[tuple[int, int, int]]:
     ]
 
 
-def _ages_for(rng: random.Random, groups: tuple[str, ...], floating: bool) -> list[tuple[int, str]]:
-    """(age, gender) of the members; the first one is the head of the household."""
+def _ages_for(
+    rng: random.Random, groups: tuple[str, ...], floating: bool, old: float = 0.0
+) -> list[tuple[int, str]]:
+    """(age, gender) of the members; the first one is the head of the household. ``old``
+    is the chance that a local household without a special group is an elderly one."""
     if "solo_elderly" in groups:
         age = min(98, 65 + int(rng.triangular(0, 30, 10)))
         return [(age, "F" if rng.random() < 0.62 else "M")]
+    if old and not floating and not groups and rng.random() < old:
+        head = rng.randint(68, 92)
+        gender = "M" if rng.random() < 0.5 else "F"
+        out = [(head, gender)]
+        if rng.random() < 0.7:
+            out.append((min(96, max(62, head + rng.randint(-5, 5))), "F" if gender == "M" else "M"))
+        if rng.random() < 0.25:
+            out.append((head - rng.randint(24, 34), rng.choice("MF")))
+        return out
     weights = MEMBERS_FLOATING if floating else MEMBERS_LOCAL
     n = rng.choices((1, 2, 3, 4, 5), weights=weights)[0]
     needs_child = "child_in_difficulty" in groups
@@ -182,19 +194,24 @@ def _ages_for(rng: random.Random, groups: tuple[str, ...], floating: bool) -> li
     return out
 
 
-def _groups(rng: random.Random, floating: bool) -> tuple[str, ...]:
+def _groups(rng: random.Random, floating: bool, old: float = 0.0) -> tuple[str, ...]:
     rate = 0.06 if floating else 0.2247  # 20 % overall with 15 % floating households
     if rng.random() >= rate:
         return ()
-    first = _weighted(rng, SPECIAL_PRIMARY_FLOATING if floating else SPECIAL_PRIMARY)
+    if not floating and rng.random() < old / 2:
+        first = "solo_elderly"  # an old neighbourhood: widows and widowers living alone
+    else:
+        first = _weighted(rng, SPECIAL_PRIMARY_FLOATING if floating else SPECIAL_PRIMARY)
     chosen = {first}
     if rng.random() < 0.12:
         chosen.add(rng.choice(SECOND_TAG[first]))
     return tuple(g for g in SPECIAL_GROUPS if g in chosen)
 
 
-def _members(rng: random.Random, groups: tuple[str, ...], floating: bool) -> list[Member]:
-    ages = _ages_for(rng, groups, floating)
+def _members(
+    rng: random.Random, groups: tuple[str, ...], floating: bool, old: float = 0.0
+) -> list[Member]:
+    ages = _ages_for(rng, groups, floating, old)
     family = surname(rng)
     members = []
     for k, (age, gender) in enumerate(ages):
@@ -243,8 +260,12 @@ def grid_homes(
     first_code: int,
     window: tuple[date, date],
     code_width: int = 6,
+    housing: tuple[float, float] = (0.15, 0.0),
 ) -> list[Home]:
-    """``count`` households of one grid in 1–3 compounds of several buildings each."""
+    """``count`` households of one grid in 1–3 compounds of several buildings each;
+    ``housing`` is the grid's share of floating (renting) households and the chance that
+    a local household is an elderly one."""
+    floating_rate, old = housing
     n_compounds = rng.choice((1, 2, 2, 3))
     compounds = [(next(names), sampler.site(rng)) for _ in range(n_compounds)]
     buildings: list[tuple[str, int, tuple[float, float], list[tuple[int, int, int]]]] = []
@@ -269,8 +290,8 @@ def grid_homes(
         b, (unit, floor, room) = flats[idx]
         name, number, (blon, blat), _ = buildings[b]
         lon, lat = sampler.near(rng, blon, blat, 14.0, 6.0)
-        floating = rng.random() < 0.15
-        groups = _groups(rng, floating)
+        floating = rng.random() < floating_rate
+        groups = _groups(rng, floating, old)
         moved = None
         if rng.random() < (0.08 if floating else 0.025):
             moved = start + timedelta(days=rng.randint(20, max(21, span - 1)))
@@ -284,7 +305,7 @@ def grid_homes(
             groups=groups,
             floating=floating,
             moved_out=moved,
-            members=_members(rng, groups, floating),
+            members=_members(rng, groups, floating, old),
         )
         home.profile = profile_of(home)
         homes.append(home)

@@ -20,6 +20,7 @@ from db.models import HolidayOverride
 from db.types import CST
 
 WORKDAYS_TO_CLOSE = 15
+WORKDAYS_TO_TRANSFER = 3  # the `3wd` priority clock (spec/insight.md)
 
 
 @cache
@@ -51,6 +52,7 @@ class WorkCalendar:
     def __post_init__(self) -> None:
         self._override_years = frozenset(d.year for d in self.overrides)
         self._deadline_cache: dict[date, tuple[datetime, bool]] = {}
+        self._transfer_cache: dict[date, datetime] = {}
 
     def is_workday(self, d: date) -> bool:
         hit = self.overrides.get(d)
@@ -95,6 +97,17 @@ class WorkCalendar:
             nxt = last + timedelta(days=1)
             hit = (datetime(nxt.year, nxt.month, nxt.day, tzinfo=CST), provisional)
             self._deadline_cache[received_on] = hit
+        return hit
+
+    def transfer_deadline(self, received_on: date) -> datetime:
+        """The `3wd` priority clock's limit (`spec/insight.md`): 00:00 of the day after
+        the 3rd working day strictly after ``received_on``."""
+        hit = self._transfer_cache.get(received_on)
+        if hit is None:
+            nxt = self.add_workdays(received_on, WORKDAYS_TO_TRANSFER) + timedelta(days=1)
+            hit = self._transfer_cache[received_on] = datetime(
+                nxt.year, nxt.month, nxt.day, tzinfo=CST
+            )
         return hit
 
     def workdays_between(self, start: date, end: date) -> int:

@@ -1,4 +1,5 @@
-"""The twelve KPIs of `spec/kpi.md` for any period, scope and evaluation instant.
+"""The twelve KPIs of `spec/kpi.md`, and ``priority_on_time`` of `spec/insight.md`, for
+any period, scope and evaluation instant.
 
 The wall, the workstation, ``center kpi`` and the PDF reports all call this module.
 A refresh runs a handful of grid-level aggregate statements (:mod:`db.kpi_queries`)
@@ -27,7 +28,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from fractions import Fraction
 from typing import Any
 
@@ -37,6 +38,8 @@ from sqlalchemy.pool import QueuePool
 from center.core.errors import UserError
 from center.core.kpis import DEPARTMENT_KPIS, HOUR_KPIS, KPI_KEYS
 from center.core.vocab import SCOPES
+from center.kpi.calendar import load_calendar
+from center.kpi.priority import transfer_ranges
 from db import kpi_queries as q
 from db.changes import counters
 from db.types import CST, period_instant, to_local
@@ -249,10 +252,11 @@ class KpiSnapshot:
 # Each unit's additive counters are one list of integers laid out as _FIELDS, so
 # rolling up is element-wise addition.
 
-_FIELDS = q.COVERAGE_FIELDS + q.INTAKE_FIELDS + q.CLOSED_FIELDS
+_FIELDS = q.COVERAGE_FIELDS + q.INTAKE_FIELDS + q.CLOSED_FIELDS + q.PRIORITY_FIELDS
 _AT = {f: i for i, f in enumerate(_FIELDS)}
 _INTAKE_AT = len(q.COVERAGE_FIELDS)
 _CLOSED_AT = _INTAKE_AT + len(q.INTAKE_FIELDS)
+_PRIORITY_AT = _CLOSED_AT + len(q.CLOSED_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -297,7 +301,39 @@ def _sum(vectors: Iterable[list[int]]) -> list[int]:
 #: (median ms, month / quarter / year): this 45 / 86-90 / 261; two threads 43-51 /
 #: 83-91 / 292-331; one thread 55 / 109 / 435. At district scale on PostgreSQL the
 #: server does the work, one backend per connection.
-_LAYOUT: tuple[tuple[str, ...], ...] = (("intake",), ("cadence",), ("lag",), ("closed",))
+_LAYOUT: tuple[tuple[str, ...], ...] = (
+    ("intake",),
+    ("cadence",),
+    ("lag",),
+    ("closed", "priority"),
+)
+
+
+def _priority_work(
+    conn: Connection, start: datetime, end: datetime, as_of: datetime, by_month: bool = False
+) -> list[Any]:
+    """:func:`db.kpi_queries.priority_by_grid_dept` for cases received in [start, end)
+    and by T, with the `3wd` limits of those received dates from the product's
+    calendar (holiday overrides included)."""
+    cal = load_calendar(conn)
+    first = to_local(start).date()
+    last = min(to_local(end) - timedelta(microseconds=1), to_local(as_of)).date()
+    ranges = transfer_ranges(cal, first, last, cap=as_of)
+    day = first
+    while day <= last and cal.transfer_deadline(day) <= as_of:
+        day += timedelta(days=1)
+    passed_before = period_instant(day)
+    if not ranges:  # nothing can be received: any limit will do
+        ranges = [(start, start)]
+    return q.priority_by_grid_dept(
+        conn,
+        start=start,
+        end=end,
+        as_of=as_of,
+        transfer_limits=ranges,
+        transfer_passed_before=passed_before,
+        by_month=by_month,
+    )
 
 
 def _fetch(reader: _Reader, period: Period, as_of: datetime, scopes: Iterable[str]) -> _GridData:
@@ -322,6 +358,7 @@ def _fetch(reader: _Reader, period: Period, as_of: datetime, scopes: Iterable[st
     works: dict[str, Callable[[Connection], Any]] = {
         "intake": lambda c: q.intake_by_grid_dept(c, start=start, end=end, as_of=as_of),
         "closed": lambda c: q.closed_by_grid_dept(c, start=start, end=end, as_of=as_of),
+        "priority": lambda c: _priority_work(c, start, end, as_of),
     }
     if wanted - {"department"}:
         works["cadence"] = cadence
@@ -342,7 +379,11 @@ def _fetch(reader: _Reader, period: Period, as_of: datetime, scopes: Iterable[st
         found.update(zip(group, side.result(), strict=True))
     by_grid: dict[int, list[int]] = {}
     by_dept: dict[int, list[int]] = {}
-    for offset, name in ((_INTAKE_AT, "intake"), (_CLOSED_AT, "closed")):
+    for offset, name in (
+        (_INTAKE_AT, "intake"),
+        (_CLOSED_AT, "closed"),
+        (_PRIORITY_AT, "priority"),
+    ):
         for row in found[name]:
             _add(by_grid, row[0], offset, row[2:])
             if row[1] is not None:
@@ -384,6 +425,7 @@ def _fetch_months(
     for offset, rows in (
         (_INTAKE_AT, q.intake_by_grid_dept(conn, start=start, end=end, as_of=as_of, by_month=True)),
         (_CLOSED_AT, q.closed_by_grid_dept(conn, start=start, end=end, as_of=as_of, by_month=True)),
+        (_PRIORITY_AT, _priority_work(conn, start, end, as_of, by_month=True)),
     ):
         for row in rows:
             ym = int(row[0])
@@ -410,6 +452,7 @@ _RATIOS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "on_the_spot_rate": (("from_visit_on_spot",), ("from_visit",)),
     "satisfaction": (("satisfied",), ("rated",)),
     "proactive_share": (("proactive",), ("received",)),
+    "priority_on_time": (("prio_met",), ("prio_due",)),
 }
 _RATIO_AT = {
     k: (tuple(_AT[f] for f in num), tuple(_AT[f] for f in den)) for k, (num, den) in _RATIOS.items()

@@ -32,7 +32,8 @@ class Target:
 
 
 def list_targets(engine: Engine) -> list[Target]:
-    """The twelve targets in `kpi.md` order (a key missing from the table shows its default)."""
+    """The targets in catalogue order (`kpi.md`, then `insight.md`; a key missing from the
+    table shows its default)."""
     with engine.connect() as conn:
         values = load_targets(conn)
         stamps = dict(conn.execute(select(KpiTarget.key, KpiTarget.updated_at)).all())

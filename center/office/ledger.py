@@ -87,6 +87,63 @@ DOMAINS = ("budget",)
 Problem = tuple[str, str]  # (column, message)
 
 
+class Msg(str):
+    """A rule's message: its English text (the CLI, the import's report, English
+    windows), with ``kind`` and ``params`` so that a window words it in its own
+    language (the 经费管理 forms: ``budget_view.problem_text``)."""
+
+    kind: str
+    params: dict[str, Any]
+
+    def __new__(cls, kind: str, template: str, **params: Any) -> Msg:
+        obj = super().__new__(cls, template.format(**params))
+        obj.kind = kind
+        obj.params = params
+        return obj
+
+
+#: each kind's English template (``params`` fill it); the windows translate these
+TEMPLATES: dict[str, str] = {
+    "required": "required",
+    "not_a_number": "not a number",
+    "amount_text": "{text!r} is not a number (write yuan such as 1234.50)",
+    "decimals": "{value} has more than 2 decimals (yuan and fen only)",
+    "not_positive": "{value} must be greater than 0",
+    "too_large": "{value} is too large",
+    "not_year": "{text!r} is not a year (YYYY)",
+    "too_long": "longer than {n} characters",
+    "unknown_choice": "unknown {what} {value!r} (use {choices})",
+    "bad_date": "{detail}",
+    "code_fixed": "a line's code cannot be changed: void it and add a new line",
+    "line_voided_reuse": "line {code} was voided: use another line_code",
+    "code_used": "{code} is already used for another line: {differs}",
+    "voucher_fixed": "a voucher number cannot be changed: void and re-enter",
+    "unknown_line": "unknown line {code!r}",
+    "line_voided": "line {code} was voided",
+    "outside_year": "{day} is outside the line's year {year}",
+    "after_today": "{day} is after today ({today})",
+    "unknown_community": "unknown community {code!r}",
+    "line_exists": "line {code} already exists",
+    "duplicate_voucher": "duplicate voucher number {voucher}",
+}
+
+
+def msg(kind: str, **params: Any) -> Msg:
+    return Msg(kind, TEMPLATES[kind], **params)
+
+
+class Invalid(ValueError):
+    """A value breaks a rule (its :class:`Msg` is ``args[0]``)."""
+
+    def __init__(self, kind: str, **params: Any) -> None:
+        super().__init__(msg(kind, **params))
+
+    @property
+    def message(self) -> Msg:
+        m: Msg = self.args[0]
+        return m
+
+
 # ---------------------------------------------------------------------------
 # Values
 
@@ -99,10 +156,10 @@ def parse_amount(raw: Any) -> Decimal:
     read as the shortest decimal that gives back the stored float (``repr``: 35.5 is
     35.50). Raises :class:`ValueError` with the user-facing reason."""
     if isinstance(raw, bool) or raw is None:
-        raise ValueError("not a number")
+        raise Invalid("not_a_number")
     if isinstance(raw, float):
         if math.isnan(raw) or math.isinf(raw):
-            raise ValueError("not a number")
+            raise Invalid("not_a_number")
         value = Decimal(repr(raw))
     elif isinstance(raw, int):
         value = Decimal(raw)
@@ -111,16 +168,16 @@ def parse_amount(raw: Any) -> Decimal:
     else:
         text = str(raw).strip()
         if not _NUMBER.fullmatch(text):
-            raise ValueError(f"{text!r} is not a number (write yuan such as 1234.50)")
+            raise Invalid("amount_text", text=text)
         value = Decimal(text)
     if not value.is_finite():
-        raise ValueError("not a number")
+        raise Invalid("not_a_number")
     if value != value.quantize(CENT):
-        raise ValueError(f"{value} has more than 2 decimals (yuan and fen only)")
+        raise Invalid("decimals", value=value)
     if value <= 0:
-        raise ValueError(f"{value.quantize(CENT)} must be greater than 0")
+        raise Invalid("not_positive", value=value.quantize(CENT))
     if value > MAX_AMOUNT:
-        raise ValueError(f"{value.quantize(CENT)} is too large")
+        raise Invalid("too_large", value=value.quantize(CENT))
     return value.quantize(CENT)
 
 
@@ -160,13 +217,16 @@ def _date(raw: Any) -> date:
 
     if isinstance(raw, str):
         raw = raw.strip()
-    return parse_date(raw)
+    try:
+        return parse_date(raw)
+    except ValueError as exc:
+        raise Invalid("bad_date", detail=str(exc)) from None
 
 
 def _year(raw: Any) -> int:
     text = clean_text(raw) or ""
     if not re.fullmatch(r"\d{4}", text) or not 1900 <= int(text) <= 2100:
-        raise ValueError(f"{text!r} is not a year (YYYY)")
+        raise Invalid("not_year", text=text)
     return int(text)
 
 
@@ -302,26 +362,27 @@ def _field(
     raw = values.get(name)
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         if required:
-            problems.append((name, "required"))
+            problems.append((name, msg("required")))
         return None
     try:
         return parse(raw)
     except ValueError as exc:
-        problems.append((name, str(exc)))
+        text = exc.args[0] if exc.args and isinstance(exc.args[0], Msg) else str(exc)
+        problems.append((name, text))
         return None
 
 
 def _code(raw: Any) -> str:
     text = clean_text(raw) or ""
     if len(text) > CODE_LEN:
-        raise ValueError(f"longer than {CODE_LEN} characters")
+        raise Invalid("too_long", n=CODE_LEN)
     return text
 
 
 def _short(raw: Any) -> str:
     text = clean_text(raw) or ""
     if len(text) > TEXT_LEN:
-        raise ValueError(f"longer than {TEXT_LEN} characters")
+        raise Invalid("too_long", n=TEXT_LEN)
     return text
 
 
@@ -329,7 +390,9 @@ def _choice(values: tuple[str, ...], what: str) -> Callable[[Any], str]:
     def parse(raw: Any) -> str:
         text = (clean_text(raw) or "").lower()
         if text not in values:
-            raise ValueError(f"unknown {what} {clean_text(raw)!r} (use {', '.join(values)})")
+            raise Invalid(
+                "unknown_choice", what=what, value=clean_text(raw), choices=", ".join(values)
+            )
         return text
 
     return parse
@@ -350,16 +413,14 @@ def check_line(
     document = _field(values, "document", _short, problems, False)
     note = _field(values, "note", lambda raw: clean_text(raw), problems, False)
     if correcting is not None and code is not None and code != correcting:
-        problems.append(
-            ("line_code", "a line's code cannot be changed: void it and add a new line")
-        )
+        problems.append(("line_code", msg("code_fixed")))
     known = refs.lines.get(code) if code else None
     if known is not None:
         if known.voided:
-            problems.append(("line_code", f"line {code} was voided: use another line_code"))
+            problems.append(("line_code", msg("line_voided_reuse", code=code)))
         else:
-            differs = [
-                f"{col} {old} (not {new})"
+            diffs = [
+                (col, old, new)
                 for col, new, old in (
                     ("year", year, known.year),
                     ("category", category, known.category),
@@ -367,9 +428,13 @@ def check_line(
                 )
                 if new is not None and new != old
             ]
+            differs = [f"{col} {old} (not {new})" for col, old, new in diffs]
             if differs:
                 problems.append(
-                    ("line_code", f"{code} is already used for another line: " + ", ".join(differs))
+                    (
+                        "line_code",
+                        msg("code_used", code=code, differs=", ".join(differs), diffs=diffs),
+                    )
                 )
     if problems:
         return None, problems
@@ -394,23 +459,23 @@ def check_expenditure(
     community = _field(values, "community_code", _code, problems, False)
     note = _field(values, "note", lambda raw: clean_text(raw), problems, False)
     if correcting is not None and voucher is not None and voucher != correcting:
-        problems.append(("voucher_no", "a voucher number cannot be changed: void and re-enter"))
+        problems.append(("voucher_no", msg("voucher_fixed")))
     line = refs.lines.get(code) if code else None
     if code and line is None:
-        problems.append(("line_code", f"unknown line {code!r}"))
+        problems.append(("line_code", msg("unknown_line", code=code)))
     elif line is not None and line.voided:
-        problems.append(("line_code", f"line {code} was voided"))
+        problems.append(("line_code", msg("line_voided", code=code)))
     if spent_on is not None:
         if line is not None and spent_on.year != line.year:
             problems.append(
-                ("spent_on", f"{spent_on.isoformat()} is outside the line's year {line.year}")
+                ("spent_on", msg("outside_year", day=spent_on.isoformat(), year=line.year))
             )
         if spent_on > day:
             problems.append(
-                ("spent_on", f"{spent_on.isoformat()} is after today ({day.isoformat()})")
+                ("spent_on", msg("after_today", day=spent_on.isoformat(), today=day.isoformat()))
             )
     if community and community not in refs.communities:
-        problems.append(("community_code", f"unknown community {community!r}"))
+        problems.append(("community_code", msg("unknown_community", code=community)))
     if problems:
         return None, problems
     return ExpenditureInput(voucher, code, spent_on, amount, payee, community, note), []
@@ -746,7 +811,7 @@ def record(
         if inp is not None and (
             inp.line_code in refs.lines or any(x.line_code == inp.line_code for x in new_lines)
         ):
-            found.append(("line_code", f"line {inp.line_code} already exists"))
+            found.append(("line_code", msg("line_exists", code=inp.line_code)))
         problems += [
             (col, f"{msg} (line {n + 1})" if len(lines) > 1 else msg) for col, msg in found
         ]
@@ -769,7 +834,7 @@ def record(
     for n, values in enumerate(expenditures):
         sp, found = check_expenditure(values, refs, day or today())
         if sp is not None and sp.voucher_no in taken:
-            found.append(("voucher_no", f"duplicate voucher number {sp.voucher_no}"))
+            found.append(("voucher_no", msg("duplicate_voucher", voucher=sp.voucher_no)))
         label = f" (expenditure {n + 1})" if len(expenditures) > 1 else ""
         problems += [(col, msg + label) for col, msg in found]
         if sp is not None and not found:
@@ -835,7 +900,7 @@ def create_line(engine: Engine, actor: Actor, values: Mapping[str, Any]) -> Line
         refs = refs_in(conn)
         inp, problems = check_line(values, refs)
         if inp is not None and inp.line_code in refs.lines:
-            problems.append(("line_code", f"line {inp.line_code} already exists"))
+            problems.append(("line_code", msg("line_exists", code=inp.line_code)))
         if problems or inp is None:
             raise _rejected(problems)
         line = insert_line(s, inp)
@@ -993,7 +1058,7 @@ def create_expenditure(
         refs = refs_in(s.connection())
         inp, problems = check_expenditure(values, refs, day or today())
         if inp is not None and inp.voucher_no in refs.vouchers:
-            problems.append(("voucher_no", f"duplicate voucher number {inp.voucher_no}"))
+            problems.append(("voucher_no", msg("duplicate_voucher", voucher=inp.voucher_no)))
         if problems or inp is None:
             raise _rejected(problems)
         e = insert_expenditure(s, inp, actor)

@@ -57,6 +57,7 @@ from center.core.vocab import (
     QUARTER_SCOPES,
     REPORT_KINDS,
 )
+from center.insight.suggest import MonthSuggestions, compute_suggestions
 from center.kpi import compute as kpi_service
 from center.kpi.assess import score_snapshot
 from center.kpi.calendar import load_calendar
@@ -95,6 +96,27 @@ DOC_NUMBER_RE = re.compile(r"〔(\d{4})〕(\d+)号")
 
 class ReportRequestError(UserError, ValueError):
     """A report request the user can correct (bad period, unknown report, ...)."""
+
+
+class PeriodNotEnded(ReportRequestError):
+    """:func:`approve` refused a report whose period has not ended (its facts, for a
+    message in the user's language: ``center.commands.messages``, the app)."""
+
+    def __init__(
+        self, report_id: int, kind: str, period: str, ends: datetime, at: datetime
+    ) -> None:
+        super().__init__(
+            f"report {report_id} ({KIND_NAMES[kind]} {period}) cannot be approved yet: "
+            f"its period has not ended (统计期未结束; it ends {ends:%Y-%m-%d %H:%M}, "
+            f"now {at:%Y-%m-%d %H:%M}) and its figures can still change. Approve it "
+            "once the period has ended, or an admin approves it now with "
+            "--override-reason TEXT"
+        )
+        self.report_id = report_id
+        self.kind = kind
+        self.period = period
+        self.ends = ends
+        self.at = at
 
 
 # ---------------------------------------------------------------------------
@@ -413,13 +435,7 @@ def approve(
         reason = None
         if early:
             assert ends is not None
-            raise ReportRequestError(
-                f"report {report_id} ({KIND_NAMES[kind]} {label}) cannot be approved yet: "
-                f"its period has not ended (统计期未结束; it ends {ends:%Y-%m-%d %H:%M}, "
-                f"now {stamp:%Y-%m-%d %H:%M}) and its figures can still change. Approve it "
-                "once the period has ended, or an admin approves it now with "
-                "--override-reason TEXT"
-            )
+            raise PeriodNotEnded(report_id, kind, label, ends, stamp)
     actor = _actor(approver.name)
     with transaction(engine) as s:
         conn = s.connection()
@@ -787,6 +803,8 @@ class MonthlySnapshot:
     meetings: Board
     budget: BudgetSummary
     warnings: list[str] = field(default_factory=list)
+    #: what 工作要求 asks, drawn from the numbers (center.insight.suggest)
+    suggestions: MonthSuggestions | None = None
 
     @property
     def met(self) -> list[str]:
@@ -908,6 +926,7 @@ def monthly_snapshot(engine: Engine, month: str, as_of: datetime | None = None) 
         meetings=board_view(engine, t),
         budget=budget_summary(engine, p.year, as_of=t),
         warnings=warnings,
+        suggestions=compute_suggestions(engine, p.label, t, current=snaps),
     )
 
 

@@ -1,7 +1,8 @@
 """Visit planning: for one grid worker, the households of the worker's grid that
-still need a visit in the current period, most urgent first and grouped by
-building so the round is walkable, with who else knocked on the door in the last
-14 days (多头敲门); the route sheet as CSV.
+still need a visit in the current period, in route order (building by building,
+door by door, so the round is walkable and the list does not reshuffle as the day's
+visits are recorded), with who else knocked on the door in the last 14 days
+(多头敲门); the route sheet as CSV.
 """
 
 from __future__ import annotations
@@ -22,12 +23,13 @@ from center.core.errors import InvalidInput, NotFound
 from center.interchange.files import neutralise
 from center.visits.cadence import Cadence, cadence_status, in_scope
 from db.models import (
+    AppUser,
     Grid,
     Household,
     Staff,
     Visit,
 )
-from db.types import CST, to_local
+from db.types import to_local
 
 OTHERS_WINDOW = timedelta(days=14)
 _CHUNK = 500
@@ -85,6 +87,8 @@ class PlanRow:
     special_groups: tuple[str, ...]
     cadence: Cadence
     others: tuple[OtherVisit, ...]  # by other staff in the last 14 days, newest first
+    #: met today and nothing more owed this period: kept in its place, marked done
+    done_today: bool = False
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,25 @@ def grid_workers(engine: Engine) -> list[StaffInfo]:
             .order_by(Grid.code, Staff.role != "grid_worker", Staff.code)
         ).all()
     return [StaffInfo(*r) for r in rows]
+
+
+def plannable_staff(engine: Engine, actor: Actor) -> list[StaffInfo]:
+    """The staff whose visits ``actor`` may plan (:func:`grid_workers` for a
+    coordinator); a grid worker plans only their own round: the staff member their
+    account is (else their grid's workers, when the account names no staff member)."""
+    require_role(actor, "plan_visits")
+    everyone = grid_workers(engine)
+    if "coordinator" in actor.roles:
+        return everyone
+    with engine.connect() as conn:
+        own = conn.scalar(
+            select(Staff.code)
+            .join(AppUser, AppUser.staff_id == Staff.id)
+            .where(AppUser.username == actor.name)
+        )
+    if own is not None:
+        return [s for s in everyone if s.code == own and s.grid_code == actor.grid_code]
+    return [s for s in everyone if actor.grid_code and s.grid_code == actor.grid_code]
 
 
 def others_visited(
@@ -148,12 +171,8 @@ def others_visited(
     return out
 
 
-_STATE_RANK = {"overdue": 0, "due": 1, "ok": 2}
-_NEVER = datetime(1900, 1, 1, tzinfo=CST)
-
-
-def _urgency(c: Cadence) -> tuple[int, int, datetime]:
-    return (_STATE_RANK[c.state], -c.remaining, c.last_met_at or _NEVER)
+def _met_today(c: Cadence, as_of: datetime) -> bool:
+    return c.last_met_at is not None and to_local(c.last_met_at).date() == as_of.date()
 
 
 def plan_for_staff(
@@ -168,8 +187,10 @@ def plan_for_staff(
     for an actor who may ``plan_visits`` there (a coordinator anywhere, a grid worker
     in its own grid).
 
-    Order: buildings by their most urgent household (overdue before due, more visits
-    missing first, longest without a met-visit first); inside a building by address.
+    Order: the route: buildings in address order (``2号楼`` before ``10号楼``), inside a
+    building door by door. The order does not depend on the cadence states, so
+    recording the day's visits does not reshuffle the list: a household met today that
+    owes nothing more this period stays in its place, marked done (``done_today``).
     """
     require_role(actor, "plan_visits")
     as_of = to_local(as_of) if as_of else now()
@@ -203,15 +224,14 @@ def plan_for_staff(
             if in_scope(bool(special), moved, today)
         ]
         cad = cadence_status(conn, [(h[0], h[4]) for h in homes], as_of)
-        wanted = [h for h in homes if include_ok or cad[h[0]].remaining]
+        wanted = [
+            h for h in homes if include_ok or cad[h[0]].remaining or _met_today(cad[h[0]], as_of)
+        ]
         others = others_visited(conn, [h[0] for h in wanted], staff[0], as_of)
     by_building: dict[str, list[tuple[int, str, str, str, bool]]] = defaultdict(list)
     for h in wanted:
         by_building[building_key(h[2])].append(h)
-    buildings = sorted(
-        by_building.items(),
-        key=lambda kv: (min(_urgency(cad[h[0]]) for h in kv[1]), natural_key(kv[0])),
-    )
+    buildings = sorted(by_building.items(), key=lambda kv: natural_key(kv[0]))
     rows: list[PlanRow] = []
     for building, members in buildings:
         for hid, code, addr, groups, _special in sorted(
@@ -227,6 +247,7 @@ def plan_for_staff(
                     special_groups=tuple(g for g in groups.split(";") if g),
                     cadence=cad[hid],
                     others=tuple(others.get(hid, [])),
+                    done_today=not cad[hid].remaining and _met_today(cad[hid], as_of),
                 )
             )
     return VisitPlan(info, as_of, tuple(rows))

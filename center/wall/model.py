@@ -40,6 +40,7 @@ from center.core.kpis import MAP_KPIS, WALL_HEADLINE_KPIS, WALL_SECONDARY_KPIS
 from center.core.vocab import DISMISSED_STATUSES
 from center.kpi import compute as kpi_service
 from center.kpi.calendar import load_calendar
+from center.kpi.priority import IMMEDIATE_WINDOW
 from center.office.budget import BudgetSummary, budget_summary
 from center.office.meetings import Board, board_view
 from db.models import (
@@ -694,6 +695,7 @@ ALERT_KINDS = (
     "emergency_open",  # count, cases, at (oldest)
     "grids_below",  # kpi, count, grids, target
     "calendar_missing",  # year
+    "immediate_breached",  # count, cases, at (the earliest limit): spec/insight.md
 )
 CLOCKS = ("response", "accept", "closure")
 
@@ -758,6 +760,59 @@ def _clock_alerts(
     return out, ClockCounts(len(breached), len(soon))
 
 
+@dataclass(frozen=True)
+class BreachedImmediate:
+    """An open ``immediate`` case whose 30-minute first-response clock has passed
+    unanswered (`spec/insight.md` § Priority clocks): the ticker and the map alert."""
+
+    code: str
+    grid: str
+    received_at: datetime
+    due: datetime  # received_at + 30 min
+    lat: float | None
+    lon: float | None
+
+
+def breached_immediate(engine: Engine, as_of: datetime) -> tuple[BreachedImmediate, ...]:
+    """Every open ``immediate`` case, not on the spot, without a first response by
+    ``as_of`` and whose limit (received + 30 min) is at or before ``as_of`` (a limit
+    exactly at T has passed), earliest limit first."""
+    t = to_local(as_of)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(Case.code, Grid.code, Case.received_at, Household.lat, Household.lon)
+            .join(Household, Household.id == Case.household_id)
+            .join(Grid, Grid.id == Household.grid_id)
+            .where(
+                Case.priority == "immediate",
+                Case.on_the_spot.is_(False),
+                _open_at(t),
+                Case.received_at <= t - IMMEDIATE_WINDOW,
+                or_(Case.eff_response_at.is_(None), Case.eff_response_at > t),
+            )
+            .order_by(Case.received_at, Case.code)
+        ).all()
+    return tuple(
+        BreachedImmediate(code, grid, to_local(r), to_local(r) + IMMEDIATE_WINDOW, la, lo)
+        for code, grid, r, la, lo in rows
+    )
+
+
+def _immediate_alert(engine: Engine, as_of: datetime) -> list[Alert]:
+    found = breached_immediate(engine, as_of)
+    if not found:
+        return []
+    return [
+        Alert(
+            "immediate_breached",
+            "bad",
+            len(found),
+            cases=tuple(b.code for b in found[:MAX_LISTED]),
+            at=found[0].due,
+        )
+    ]
+
+
 def load_alerts(engine: Engine, as_of: datetime) -> AlertPart:
     """Clocks breached or past :data:`DUE_SOON` of their window, open emergencies and
     missing holiday calendars, as of ``as_of``.
@@ -817,7 +872,7 @@ def load_alerts(engine: Engine, as_of: datetime) -> AlertPart:
         closure.append((min(warn_at, deadline), deadline, code))
         if cat == "emergency":
             emergencies.append((received, code))
-    alerts: list[Alert] = []
+    alerts: list[Alert] = _immediate_alert(engine, as_of)  # the priority clock first
     counts: dict[str, ClockCounts] = {}
     emergencies.sort()
     if emergencies:

@@ -34,6 +34,11 @@
         <translation>应急求助未办结 %n 件（%1）</translation>
     </message>
     <message>
+        <location filename="../../center/windows/wall/texts.py" line="196"/>
+        <source>Immediate cases unanswered after 30 min: %n (%1)</source>
+        <translation>即时响应超30分钟未响应 %n 件（%1）</translation>
+    </message>
+    <message>
         <location filename="../../center/windows/wall/texts.py" line="161"/>
         <source>%1 below target %2 in %n grid(s): %3</source>
         <translation>%1未达目标 %2 的网格 %n 个：%3</translation>
@@ -138,6 +143,11 @@
         <location filename="../../center/core/kpis.py" line="82"/>
         <source>Data entry lag</source>
         <translation>数据录入时效</translation>
+    </message>
+    <message>
+        <location filename="../../center/core/kpis.py" line="85"/>
+        <source>Priority clocks met</source>
+        <translation>优先时限达标率</translation>
     </message>
 </context>
 <context>
@@ -392,6 +402,11 @@
 </context>
 <context>
     <name>Wall</name>
+    <message>
+        <location filename="../../center/windows/wall/panels.py" line="1"/>
+        <source>Community ranking %1 (period not ended, as of %2)</source>
+        <translation>社区排名 %1（统计期未结束，截至%2）</translation>
+    </message>
     <message>
         <location filename="../../center/windows/wall/texts.py" line="95"/>
         <source>%1 h</source>
@@ -678,6 +693,71 @@
 </context>
 <context>
     <name>Reports</name>
+    <message>
+        <location filename="../../center/windows/app/reports.py" line="1"/>
+        <source>Fi&amp;le:</source>
+        <translation>文件(&amp;L)：</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/app/reports.py" line="1"/>
+        <source>&amp;Approve</source>
+        <translation>审核通过(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/app/reports.py" line="1"/>
+        <source>Approving the report…</source>
+        <translation>正在审核通过并重新生成报表…</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/app/reports.py" line="1"/>
+        <source>Saved to %1.</source>
+        <translation>已保存到 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/app/reports.py" line="1"/>
+        <source>Approved: document number %1.</source>
+        <translation>已审核通过，文号 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/app/reports.py" line="1"/>
+        <source>Draft no. %1 updated.</source>
+        <translation>已更新草稿（编号 %1）。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/app/reports.py" line="1"/>
+        <source>Saved as draft no. %1.</source>
+        <translation>已存为草稿（编号 %1）。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/app/reports.py" line="1"/>
+        <source>The period has not ended (it ends %1): the draft can be approved once it has.</source>
+        <translation>统计期未结束（%1 结束），结束后才能审核通过。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/app/reports.py" line="1"/>
+        <source>An assessor may approve it now.</source>
+        <translation>统计期已结束，可点击“审核通过”。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/app/reports.py" line="1"/>
+        <source>An assessor approves it.</source>
+        <translation>待考核人员审核通过。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/app/reports.py" line="1"/>
+        <source>the period has not ended (it ends %1): approve it once it has</source>
+        <translation>统计期未结束（%1 结束），请在结束后审核通过</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/app/reports.py" line="1"/>
+        <source>details are in the log</source>
+        <translation>详细信息已写入日志</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/app/reports.py" line="1"/>
+        <source>Not approved: %1</source>
+        <translation>未审核通过：%1</translation>
+    </message>
     <message>
         <source>Monthly notice</source>
         <translation>月通报</translation>

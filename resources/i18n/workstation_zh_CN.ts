@@ -4,6 +4,146 @@
 <context>
     <name>Workstation</name>
     <message>
+        <location filename="../../center/windows/workstation/budget_view.py" line="1"/>
+        <source>required</source>
+        <translation>必填</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/budget_view.py" line="1"/>
+        <source>not a number</source>
+        <translation>不是数字</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/budget_view.py" line="1"/>
+        <source>{text!r} is not a number (write yuan such as 1234.50)</source>
+        <translation>{text!r} 不是数字（请以元为单位填写，如 1234.50）</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/budget_view.py" line="1"/>
+        <source>{value} has more than 2 decimals (yuan and fen only)</source>
+        <translation>{value} 超过 2 位小数（只到元、角、分）</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/budget_view.py" line="1"/>
+        <source>{value} must be greater than 0</source>
+        <translation>{value} 必须大于 0</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/budget_view.py" line="1"/>
+        <source>{value} is too large</source>
+        <translation>{value} 过大</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/budget_view.py" line="1"/>
+        <source>{text!r} is not a year (YYYY)</source>
+        <translation>{text!r} 不是年份（请写作 YYYY）</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/budget_view.py" line="1"/>
+        <source>longer than {n} characters</source>
+        <translation>超过 {n} 个字符</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/budget_view.py" line="1"/>
+        <source>unknown {what} {value!r} (use {choices})</source>
+        <translation>未知的{what} {value!r}（可选 {choices}）</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/budget_view.py" line="1"/>
+        <source>a line&apos;s code cannot be changed: void it and add a new line</source>
+        <translation>资金项目编号不可修改：请作废后新增项目</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/budget_view.py" line="1"/>
+        <source>line {code} was voided: use another line_code</source>
+        <translation>项目 {code} 已作废：请使用其他项目编号</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/budget_view.py" line="1"/>
+        <source>{code} is already used for another line: {differs}</source>
+        <translation>编号 {code} 已用于另一个资金项目：{differs}</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/budget_view.py" line="1"/>
+        <source>a voucher number cannot be changed: void and re-enter</source>
+        <translation>凭证号不可修改：请作废后重新录入</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/budget_view.py" line="1"/>
+        <source>unknown line {code!r}</source>
+        <translation>没有资金项目 {code!r}</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/budget_view.py" line="1"/>
+        <source>line {code} was voided</source>
+        <translation>资金项目 {code} 已作废</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/budget_view.py" line="1"/>
+        <source>{day} is outside the line&apos;s year {year}</source>
+        <translation>{day} 不在该项目的年度 {year} 内</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/budget_view.py" line="1"/>
+        <source>{day} is after today ({today})</source>
+        <translation>{day} 晚于今天（{today}）</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/budget_view.py" line="1"/>
+        <source>unknown community {code!r}</source>
+        <translation>没有社区 {code!r}</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/budget_view.py" line="1"/>
+        <source>line {code} already exists</source>
+        <translation>资金项目 {code} 已存在</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/budget_view.py" line="1"/>
+        <source>duplicate voucher number {voucher}</source>
+        <translation>凭证号 {voucher} 重复</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/budget_view.py" line="1"/>
+        <source>year</source>
+        <translation>年度</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/budget_view.py" line="1"/>
+        <source>category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/budget_view.py" line="1"/>
+        <source>source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/budget_view.py" line="1"/>
+        <source>%1 %2 (not %3)</source>
+        <translation>%1为%2（不是%3）</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/budget_view.py" line="1"/>
+        <source>Voided %1.</source>
+        <translation>已作废 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/budget_view.py" line="1"/>
+        <source>Funding line %1 recorded.</source>
+        <translation>已新增资金项目 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/budget_view.py" line="1"/>
+        <source>Expenditure %1 recorded.</source>
+        <translation>已新增支出 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/budget_view.py" line="1"/>
+        <source>%1 corrected.</source>
+        <translation>已更正 %1。</translation>
+    </message>
+    <message>
         <location filename="../../center/windows/workstation/inbox_view.py" line="1"/>
         <source>Back to the start: your open cases, no other filter</source>
         <translation>回到初始筛选：您的未结案件，不加其他条件</translation>
@@ -1250,6 +1390,26 @@ Phone: %3</source>
         <location filename="../../center/windows/workstation/inbox_model.py" line="79"/>
         <source>overdue %1</source>
         <translation>超时 %1</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/inbox_model.py" line="60"/>
+        <source>Priority clock</source>
+        <translation>优先时限</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/inbox_model.py" line="60"/>
+        <source>First response within 30 min</source>
+        <translation>30分钟内首次响应</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/inbox_model.py" line="60"/>
+        <source>First response within 24 h</source>
+        <translation>24小时内首次响应</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/inbox_model.py" line="60"/>
+        <source>Transfer (assignment or closure) within 3 working days</source>
+        <translation>3个工作日内转办（派单或办结）</translation>
     </message>
     <message>
         <location filename="../../center/windows/workstation/inbox_model.py" line="86"/>
@@ -3004,6 +3164,61 @@ Phone: %3</source>
         <translation>第 %1 页</translation>
     </message>
     <message>
+        <location filename="../../center/windows/workstation/audit_view.py" line="1"/>
+        <source>Page %1 of %2</source>
+        <translation>第 %1 页 / 共 %2 页</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/audit_view.py" line="1"/>
+        <source>Rows %1–%2 of %3 (newest first)</source>
+        <translation>第 %1–%2 条，共 %3 条（最新在前）</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/audit_view.py" line="1"/>
+        <source>(empty)</source>
+        <translation>（空）</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/audit_view.py" line="1"/>
+        <source>Demo data generator</source>
+        <translation>演示数据生成程序</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/audit_view.py" line="1"/>
+        <source> … (%1 in all)</source>
+        <translation>… 等 %1 项</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/planning.py" line="1"/>
+        <source>Done today</source>
+        <translation>今日已完成</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/planning.py" line="1"/>
+        <source>This period (%1): %2 of %3 met-visits, %4 still needed by %5.</source>
+        <translation>本期（%1）：已见面走访 %2/%3 次，%5 前还需 %4 次。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/planning.py" line="1"/>
+        <source>Behind from last period: the previous period (%1) did not get the %2 met-visit(s) it needed. The mark clears once this period's visits are met.</source>
+        <translation>上期未完成：上一周期（%1）未达到应有的 %2 次见面走访。本期走访次数达标后此标记即消除。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/planning.py" line="1"/>
+        <source>This period (%1): all %2 met-visit(s) done.</source>
+        <translation>本期（%1）：%2 次见面走访已全部完成。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/planning.py" line="1"/>
+        <source>You may plan visits only for the grid workers of your own grid.</source>
+        <translation>您只能为本网格的网格员安排走访。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/planning.py" line="1"/>
+        <source>Your role does not plan visits.</source>
+        <translation>您的角色不负责安排走访。</translation>
+    </message>
+    <message>
         <location filename="../../center/windows/workstation/audit_view.py" line="326"/>
         <source>Audit chain intact: %1 rows (head %2…)</source>
         <translation>审计链完整：%1 条（链头 %2…）</translation>
@@ -3053,7 +3268,7 @@ Phone: %3</source>
         <location filename="../../center/windows/workstation/spotcheck_view.py" line="207"/>
         <source>Case %1, household %2
 %3: %4</source>
-        <translation>工单 %1，住户 %2
+        <translation>案件 %1，住户 %2
 %3：%4</translation>
     </message>
     <message>
@@ -3557,12 +3772,12 @@ Phone: %3</source>
     <message>
         <location filename="../../center/windows/workstation/household_view.py" line="415"/>
         <source>visit by %1</source>
-        <translation>%1 上门走访</translation>
+        <translation>%1上门走访</translation>
     </message>
     <message>
         <location filename="../../center/windows/workstation/household_view.py" line="417"/>
         <source>profile confirmed by %1</source>
-        <translation>%1 核实档案</translation>
+        <translation>%1核实档案</translation>
     </message>
     <message>
         <location filename="../../center/windows/workstation/household_view.py" line="419"/>
@@ -3598,6 +3813,176 @@ Phone: %3</source>
         <location filename="../../center/windows/workstation/household_dialogs.py" line="63"/>
         <source>Number of members</source>
         <translation>户内人数</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_view.py" line="1"/>
+        <source>Type what to look for first</source>
+        <translation>请先输入要查找的内容</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/household_view.py" line="1"/>
+        <source>Choose a resident first</source>
+        <translation>请先选择一位居民</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/spotcheck_view.py" line="1"/>
+        <source>Choose a sampled case first</source>
+        <translation>请先选择一件抽中的案件</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/case_view.py" line="1"/>
+        <source>No case selected: Ctrl+Enter has nothing to do.</source>
+        <translation>未选择案件：Ctrl+Enter 无可执行的操作。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/case_view.py" line="1"/>
+        <source>Still saving the last step of %1.</source>
+        <translation>仍在保存 %1 的上一步操作。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/case_view.py" line="1"/>
+        <source>Case %1 (%2) has no next step for you.</source>
+        <translation>案件 %1（%2）没有需要您处理的下一步。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/insight_view.py" line="1"/>
+        <source>Subcategory</source>
+        <translation>小类</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/insight_view.py" line="1"/>
+        <source>Response time</source>
+        <translation>响应时长</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/insight_view.py" line="1"/>
+        <source>On the spot</source>
+        <translation>是否当场解决</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/insight_view.py" line="1"/>
+        <source>Lowest-rated combination</source>
+        <translation>评价最低的组合</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/insight_view.py" line="1"/>
+        <source>&amp;Month:</source>
+        <translation>月份(&amp;M)：</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/insight_view.py" line="1"/>
+        <source>Dimension</source>
+        <translation>维度</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/insight_view.py" line="1"/>
+        <source>Group</source>
+        <translation>分组</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/insight_view.py" line="1"/>
+        <source>Ratings</source>
+        <translation>评价件数</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/insight_view.py" line="1"/>
+        <source>Rated 4–5</source>
+        <translation>满意（4至5分）</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/insight_view.py" line="1"/>
+        <source>Satisfied share</source>
+        <translation>满意率</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/insight_view.py" line="1"/>
+        <source>Mean rating</source>
+        <translation>平均分</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/insight_view.py" line="1"/>
+        <source>Satisfaction and its drivers</source>
+        <translation>满意度及其影响因素</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/insight_view.py" line="1"/>
+        <source>Suggestions for the KPIs below target</source>
+        <translation>未达标指标的改进建议</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/insight_view.py" line="1"/>
+        <source>The suggestions could not be computed: %1</source>
+        <translation>无法生成改进建议：%1</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/insight_view.py" line="1"/>
+        <source>%1: KPIs below target at the street: %2 (as of %3)</source>
+        <translation>%1：全街道%2项指标未达标（统计截至%3）</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/insight_view.py" line="1"/>
+        <source>%1: every KPI with data meets its target (as of %2)</source>
+        <translation>%1：全街道各项有数据的指标均已达标（统计截至%2）</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/main_window.py" line="1"/>
+        <source>Su&amp;ggestions</source>
+        <translation>改进建议(&amp;G)</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/case_view.py" line="1"/>
+        <source>Write the result (what was done) in the note before resolving.</source>
+        <translation>办结前请在备注中写明办理结果（做了什么）。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/spotcheck_view.py" line="1"/>
+        <source>Spot checks are made by the supervisors (督导考核组); you can see the results.</source>
+        <translation>抽查回访由督导考核组进行；您可查看结果。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/spotcheck_view.py" line="1"/>
+        <source>No sample drawn yet: choose the closing dates and the share, then click Draw sample.</source>
+        <translation>尚未抽取样本：选择结案日期范围和比例后点击“抽取样本”。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/spotcheck_view.py" line="1"/>
+        <source>No sampled case awaits a call.</source>
+        <translation>暂无待电话回访的抽查样本。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/spotcheck_view.py" line="1"/>
+        <source>Spot check of %1 failed: it was reopened as new case %2 (%3).</source>
+        <translation>%1 抽查未通过，已重启为新案件 %2（%3）。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/spotcheck_view.py" line="1"/>
+        <source>open case %1</source>
+        <translation>打开案件 %1</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/spotcheck_view.py" line="1"/>
+        <source>Spot check of %1 passed.</source>
+        <translation>%1 抽查通过。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/main_window.py" line="1"/>
+        <source>; new case %1</source>
+        <translation>；新案件 %1</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/meetings_view.py" line="1"/>
+        <source>Drag a decided item your department leads to “In execution” to take it on; double-click a card for its details and cases. Red cards are overdue.</source>
+        <translation>把本部门牵头的“已议定”事项拖到“执行中”即确认接办；双击卡片查看详情和关联案件。红色卡片为逾期事项。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/meetings_view.py" line="1"/>
+        <source>Double-click a card for its details and cases. Red cards are overdue.</source>
+        <translation>双击卡片查看详情和关联案件。红色卡片为逾期事项。</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/meetings_view.py" line="1"/>
+        <source>Added to the agenda of %1</source>
+        <translation>已加入 %1 的议程</translation>
     </message>
 </context>
 </TS>

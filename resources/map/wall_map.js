@@ -148,6 +148,26 @@
     return (g.states && g.states[kpiData.key]) || "none";
   }
 
+  // a focus zooms in on its grids only when it gains this much (zoom levels)
+  var ZOOM_GAIN = 0.5;
+
+  // the fit of ``bounds`` clear of the legend (bottom left): its height left free
+  // under the bounds or its width beside them, whichever shows them larger
+  function fitFor(bounds) {
+    var pad = 24 * unit;
+    var legend = document.getElementById("legend");
+    var shown = legend && !legend.hidden;
+    var below = shown ? legend.offsetHeight + pad : pad;
+    var beside = shown ? legend.offsetWidth + pad : pad;
+    var zBelow = map.getBoundsZoom(bounds, false, L.point(2 * pad, pad + below));
+    var zBeside = map.getBoundsZoom(bounds, false, L.point(pad + beside, 2 * pad));
+    var options = zBeside > zBelow ?
+      { paddingTopLeft: [beside, pad], paddingBottomRight: [pad, pad] } :
+      { paddingTopLeft: [pad, pad], paddingBottomRight: [pad, below] };
+    options.animate = false;
+    return { zoom: Math.max(zBelow, zBeside), options: options };
+  }
+
   function focused(code) {
     return lastFocus && lastFocus.mode === "grids" && lastFocus.codes &&
       lastFocus.codes.indexOf(code) >= 0;
@@ -341,21 +361,17 @@
         });
       }
       if (!target) { target = streetBounds; }
+      map.invalidateSize({ animate: false, pan: false });  // the size as it is now
       if (target && target.isValid()) {
-        // keep the target clear of the legend (bottom left): leave its height free
-        // under the target or its width free beside it, whichever shows it larger
-        var pad = 24 * unit;
-        var legend = document.getElementById("legend");
-        var shown = legend && !legend.hidden;
-        var below = shown ? legend.offsetHeight + pad : pad;
-        var beside = shown ? legend.offsetWidth + pad : pad;
-        var zBelow = map.getBoundsZoom(target, false, L.point(2 * pad, pad + below));
-        var zBeside = map.getBoundsZoom(target, false, L.point(pad + beside, 2 * pad));
-        var options = zBeside > zBelow ?
-          { paddingTopLeft: [beside, pad], paddingBottomRight: [pad, pad] } :
-          { paddingTopLeft: [pad, pad], paddingBottomRight: [pad, below] };
-        options.animate = false;
-        map.fitBounds(target, options);
+        var fit = fitFor(target);
+        // zoom in on the grids only when that shows them clearly larger: lagging grids
+        // all over the street gain little and cut off the grids at its edges (G001)
+        if (target !== streetBounds && streetBounds && streetBounds.isValid() &&
+            fit.zoom < fitFor(streetBounds).zoom + ZOOM_GAIN) {
+          target = streetBounds;
+          fit = fitFor(target);
+        }
+        map.fitBounds(target, fit.options);
       }
       fitLabels();
     },

@@ -209,6 +209,8 @@ def test_the_workstation_has_the_tab_for_finance_and_leaders(qtbot, ctx, year, f
         assert w.has_tab("budget") and w.budget is not None
         w.show_tab("budget")
         assert w.tabs.currentWidget() is w.budget
+        w.budget.notice.emit("Expenditure V99 recorded.")  # what a write did: the status bar
+        assert w.statusBar().currentMessage() == "Expenditure V99 recorded."
     finally:
         w.shutdown()
     coord = account(ctx.engine, "coord", "coordinator")
@@ -219,3 +221,105 @@ def test_the_workstation_has_the_tab_for_finance_and_leaders(qtbot, ctx, year, f
     finally:
         w2.shutdown()
     assert ledger  # the module the tab reads through
+
+
+@pytest.fixture
+def chinese(qapp):
+    """The workstation as it ships: in Chinese."""
+    from center.windows.runtime.i18n import install_translators
+
+    install_translators(qapp, "zh_CN")
+    yield
+    install_translators(qapp, "en")
+
+
+def test_the_forms_word_the_rules_in_chinese(qtbot, chinese, view):
+    form = view.open_form("line")
+    qtbot.addWidget(form)
+    form.show()
+    _type(qtbot, form, "line_code", "L-N1")
+    _type(qtbot, form, "amount", "abc")
+    assert form.errors["amount"].text() == "'abc' 不是数字（请以元为单位填写，如 1234.50）"
+    _type(qtbot, form, "amount", "1.005")
+    assert form.errors["amount"].text() == "1.005 超过 2 位小数（只到元、角、分）"
+    _type(qtbot, form, "amount", "5")
+    _type(qtbot, form, "granted_on", "2026-02-30")
+    assert form.errors["granted_on"].text() == "不是有效的日期（请写作 YYYY-MM-DD）"
+    _type(qtbot, form, "granted_on", "")
+    form.set_values({"category": "equipment", "source": "social_fund"})
+    _type(qtbot, form, "line_code", "L-P1")  # exists, for another category and source
+    assert form.errors["line_code"].text() == (
+        "编号 L-P1 已用于另一个资金项目：类别为人员经费（不是设备经费），"
+        "来源为财政预算（不是社会资金）"
+    )
+
+    spend = view.open_form("expenditure")
+    qtbot.addWidget(spend)
+    _type(qtbot, spend, "voucher_no", "V1")
+    assert spend.errors["voucher_no"].text() == "凭证号 V1 重复"
+    spend.set_values({"line_code": "L-P1", "spent_on": "2026-04-02"})
+    assert spend.errors["spent_on"].text() == "2026-04-02 晚于今天（2026-03-31）"
+
+
+def test_a_refused_write_is_worded_in_chinese(qtbot, chinese, view, monkeypatch):
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: None)
+    form = view.open_form("expenditure")
+    qtbot.addWidget(form)
+    form.set_values({"voucher_no": "V1", "amount": "5.00", "payee": "服务中心"})
+    with qtbot.waitSignal(view.failed, timeout=WAIT) as failed:
+        view.submit_form(form)  # the service checks again: V1 is taken
+    assert failed.args == ["凭证号：凭证号 V1 重复"]
+
+
+def test_the_english_windows_keep_the_rules_english_text():
+    refs = ledger.LedgerRefs({}, {}, {})
+    _, found = ledger.check_line({"line_code": "L", "year": "26", "category": "x",
+                                  "source": "fiscal", "amount": "1,5"}, refs)  # fmt: skip
+    from center.windows.workstation.budget_view import problem_text
+
+    assert [(c, problem_text(m)) for c, m in found] == [
+        ("year", "'26' is not a year (YYYY)"),
+        ("category", "unknown category 'x' (use personnel, activities, equipment)"),
+        ("amount", "'1,5' is not a number (write yuan such as 1234.50)"),
+    ]
+    assert [m for _, m in found] == [problem_text(m) for _, m in found]  # the service's text
+
+
+def test_chart_legends_sit_outside_the_plots_in_dark_text(view):
+    view.pages.setCurrentIndex(2)
+    for chart in (view.quarter_chart, view.category_chart, view.source_chart):
+        plot = chart.plotItem.vb.sceneBoundingRect()
+        legend = chart.legend.sceneBoundingRect()
+        assert chart.legend.items, "the legend lists the series"
+        assert not plot.intersects(legend), (plot, legend)
+        assert {label.opts["color"] for _, label in chart.legend.items} == {"#262626"}
+
+
+def test_value_for_money_has_the_street_closure_rate_and_satisfaction(view, engine):
+    from center.kpi.compute import compute_kpis
+
+    street = compute_kpis(engine, "2026", "street", NOW).units[0].kpis
+    last = view.value.rowCount() - 1
+    assert view.value.item(last, 0).text() == "Street"
+    closure, satisfaction = street["closure_15wd"].value, street["satisfaction"].value
+    assert closure == 0.5 and satisfaction is None  # nobody rated a closed case
+    assert view.value.item(last, 7).text() == "50.0%"
+    assert view.value.item(last, 8).text() == "—"
+
+
+def test_a_new_expenditure_is_selected_shown_and_announced(qtbot, view):
+    view.pages.setCurrentIndex(0)
+    view.spends.resize(600, 120)  # a short table: the new row must be scrolled to
+    form = view.open_form("expenditure")
+    qtbot.addWidget(form)
+    form.set_values({"voucher_no": "V99", "line_code": "L-P1", "spent_on": "2026-01-02",
+                     "amount": "1.00", "payee": "服务中心"})  # fmt: skip
+    assert form.validate()
+    with qtbot.waitSignal(view.notice, timeout=WAIT) as notice:
+        view.submit_form(form)
+    assert notice.args == ["Expenditure V99 recorded."]
+    qtbot.waitUntil(lambda: view.selected("expenditure") == "V99", timeout=WAIT)
+    assert view.pages.currentIndex() == 1
+    row = view.spends.currentRow()
+    rect = view.spends.visualItemRect(view.spends.item(row, 0))
+    assert view.spends.viewport().rect().contains(rect.center())

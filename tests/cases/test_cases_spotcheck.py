@@ -123,7 +123,7 @@ def test_pending_checks_and_results(closed, engine):
         seed=7,
         as_of=at(2025, 11, 5, 9),
     )
-    pending = sc.pending_checks(engine)
+    pending = sc.pending_checks(engine, SUP)
     assert [p.code for p in pending] == list(draw.codes)
     first, second = pending[0], pending[1]
     ok = sc.record_result(
@@ -139,7 +139,7 @@ def test_pending_checks_and_results(closed, engine):
             select(Case.status, Case.received_at).where(Case.code == bad.created)
         ).one()
     assert tuple(reopened) == ("received", at(2025, 11, 6, 10))
-    assert [p.code for p in sc.pending_checks(engine)] == [draw.codes[2]]
+    assert [p.code for p in sc.pending_checks(engine, SUP)] == [draw.codes[2]]
     # checked cases are no longer in the population
     again = sc.draw_sample(
         engine,
@@ -223,7 +223,7 @@ def test_the_phone_of_a_drawn_case_is_revealed_for_the_call(closed, ctx):
     undrawn = next(f"K{i:02d}" for i in range(1, 13) if f"K{i:02d}" not in draw.codes)
     with pytest.raises(InvalidInput, match="not in a recent spot-check sample"):
         sc.reveal_phone(ctx, SUP, undrawn, "抽查回访")
-    pending = {p.code: p for p in sc.pending_checks(ctx.engine)}
+    pending = {p.code: p for p in sc.pending_checks(ctx.engine, SUP)}
     sc.record_result(ctx.engine, SUP, code, pending[code].version, True, at=at(2025, 11, 6, 9))
     with pytest.raises(InvalidInput, match="spot-checked already"):
         sc.reveal_phone(ctx, SUP, code, "抽查回访")

@@ -68,7 +68,10 @@ def test_the_same_error_in_chinese_and_english(tmp_path, capsys, zh_default):
     argv = ["kpi", "--db", db, "--period", "2026-10"]
     code, out, err = _run(capsys, *argv)  # the default: Chinese
     assert (code, out) == (2, "")
-    assert err == ("center：错误：缺少 --scope：可选 street, community, grid, department\n")
+    assert err == (
+        "center：错误：缺少 --scope：可选 street（街道）、community（社区）、grid（网格）、"
+        "department（部门）\n"
+    )
     code, out, err = _run(capsys, *argv, "--lang", "en")
     assert (code, out) == (2, "")
     assert err == "center: error: --scope is required: one of street, community, grid, department\n"

@@ -82,5 +82,7 @@ def test_kpi_json_loads_no_heavy_module(db_url: str):
     )
     assert code == 0
     assert json.loads(out)["scope"] == "street"
-    assert loaded(modules, *HEAVY) == []
+    # the `3wd` priority clock (spec/insight.md) counts working days from the received
+    # date: the holiday tables load (about 4 ms); nothing else heavy does
+    assert loaded(modules, *(m for m in HEAVY if m != "chinese_calendar")) == []
     assert "center.wall" not in modules and "center.interchange" not in modules

@@ -139,7 +139,16 @@ EXPECTED_READS: dict[str, tuple[str, tuple[str, ...]]] = {
     "visits.plan": ("plan a grid worker's visits", (N, Y, N, OWN, N, N, N, N)),
     "accounts.list": ("list the accounts", (N, N, N, N, N, N, Y, N)),
     "audit.list": ("read the audit log", (N, N, N, N, Y, N, Y, N)),
+    "spotcheck.pending": (
+        "read the spot-check sample (cases, households, addresses)",
+        (N, Y, N, N, Y, N, N, N),
+    ),
     "budget.ledger": ("read the funding lines and expenditures", (Y, N, N, N, N, Y, Y, N)),
+    "insight.suggestions": ("read the month's suggestions (改进建议)", (Y, Y, N, N, Y, N, N, N)),
+    "insight.forecast": (
+        "read the demand forecast and its backtest (an aggregate)",
+        (Y, Y, Y, Y, Y, Y, Y, Y),
+    ),
 }
 #: cells the service does not enforce yet: the reveal is checked by role only
 #: (center/visits/households.py should call center.core.access.require_household_scope).
@@ -615,7 +624,35 @@ def _reads(w: World) -> dict[str, Callable[[str], Read]]:
             other in {e.entity_code for e in list_audit(w.engine, actor=actor, limit=1000)}
         )
 
+    def sample(side: str) -> Read:
+        code, _ = w.case("resolved", side)
+        today = date.today()
+        spotcheck.draw_sample(
+            w.engine,
+            w.actors["assessor"],
+            percent=100,
+            closed_from=today - timedelta(days=30),
+            closed_to=today,
+        )
+        return lambda actor: code in {p.code for p in spotcheck.pending_checks(w.engine, actor)}
+
+    def suggestions(side: str) -> Read:
+        from center.insight.suggest import month_suggestions
+
+        last = date.today().replace(day=1) - timedelta(days=1)
+        return lambda actor: (
+            month_suggestions(w.engine, actor, f"{last:%Y-%m}").month == f"{last:%Y-%m}"
+        )
+
+    def forecast(side: str) -> Read:
+        from center.insight.forecast import backtest
+
+        last = date.today().replace(day=1) - timedelta(days=1)
+        return lambda actor: backtest(w.engine, actor, 1).months == [f"{last:%Y-%m}"]
+
     return {
+        "insight.suggestions": suggestions,
+        "insight.forecast": forecast,
         "case.inbox": inbox,
         "case.detail": detail,
         "household.find": find,
@@ -624,6 +661,7 @@ def _reads(w: World) -> dict[str, Callable[[str], Read]]:
         "visits.plan": plan,
         "accounts.list": users,
         "audit.list": audit,
+        "spotcheck.pending": sample,
         "budget.ledger": _budget_read(w),
     }
 

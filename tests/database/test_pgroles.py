@@ -135,7 +135,7 @@ class RolesDb:
 
     def login_url(self, role: str, password: str) -> str:
         """The URL of a LOGIN role over TCP (the server's trust or password auth)."""
-        from conftest import PG_URL
+        PG_URL = os.environ.get("CENTER_TEST_PG_URL", "")  # as tests/conftest.py
 
         url = make_url(normalise_url(PG_URL)).set(
             username=role, password=password, query={"options": f"-csearch_path={SCHEMA}"}
@@ -162,7 +162,7 @@ def _drop(admin_url: str, roles: list[str]) -> None:
 @pytest.fixture(scope="module", params=[pytest.param("pg", marks=pytest.mark.pg)])
 def roles_db(request: pytest.FixtureRequest) -> Iterator[RolesDb]:
     """A schema migrated as the owner role, the three roles, the wall's test street."""
-    from conftest import PG_URL
+    PG_URL = os.environ.get("CENTER_TEST_PG_URL", "")  # as tests/conftest.py
 
     if not PG_URL:
         pytest.skip("PostgreSQL tests need CENTER_TEST_PG_URL")

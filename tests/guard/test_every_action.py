@@ -69,32 +69,7 @@ class Defect:
 
 #: defects the guard found in files this guard may not change; the lead removes an
 #: entry (and the role's xfail mark follows) once the owner fixed it
-_CASE_READERS = frozenset({"coordinator", "department", "grid_worker", "assessor", "admin"})
-KNOWN_DEFECTS: tuple[Defect, ...] = (
-    Defect(
-        _CASE_READERS,
-        r"'查找\(F\)' in HouseholdView.*did nothing",
-        "household_view: 查找 with an empty search box does nothing (no hint, not disabled)",
-    ),
-    Defect(
-        frozenset({"coordinator", "department", "grid_worker"}),
-        r"\.reveal_btn.*did nothing",
-        "household_view: 查看完整个人信息… is enabled with no household/resident loaded "
-        "and does nothing when clicked",
-    ),
-    Defect(
-        frozenset({"assessor"}),
-        r"\(\.(pass|fail|phone)_btn\) in SpotCheckView.*did nothing",
-        "spotcheck_view: 通过 / 未通过 / 查看回访电话 are enabled with no sampled case "
-        "selected and do nothing when clicked",
-    ),
-    Defect(
-        frozenset({"department", "grid_worker", "assessor", "admin"}),
-        r"shortcut Ctrl\+Return on QPlainTextEdit \(\.note\).*CaseView.*did nothing",
-        "case_view: Ctrl+Enter in the case note does nothing (no message) when the loaded "
-        "case has no next step for this user",
-    ),
-)
+KNOWN_DEFECTS: tuple[Defect, ...] = ()
 
 
 def _matches(patterns: tuple[tuple[str, str], ...], text: str) -> str | None:

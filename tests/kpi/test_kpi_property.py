@@ -47,7 +47,7 @@ PERIODS = (
     + [quarter_period(2027, 1), year_period(2026), year_period(2027)]
 )
 BOUNDARIES = [p.start_at for p in PERIODS] + [at(2026, 10, 28), at(2026, 10, 30), at(2027, 1, 9)]
-H, S = timedelta(hours=1), timedelta(seconds=1)
+H, S, MIN = timedelta(hours=1), timedelta(seconds=1), timedelta(minutes=1)
 CAL = WorkCalendar()
 
 
@@ -69,6 +69,7 @@ class RawCase:
     on_the_spot: bool
     satisfaction: int | None
     reopened_from: int | None = None  # index into the case list
+    priority: str = "24h"
 
 
 @dataclass
@@ -124,11 +125,14 @@ def datasets(draw: Callable[..., Any]) -> RawData:
     for _ in range(draw(st.integers(0, 10))):
         received = draw(instants)
         spot = draw(st.booleans())
-        response = draw(st.one_of(st.none(), offset(24 * H)))
+        response = draw(st.one_of(st.none(), offset(24 * H, 30 * MIN)))
         dept = draw(st.one_of(st.none(), st.sampled_from(DEPTS)))
         assigned = accepted = None
         if dept is not None:
             assigned = received + draw(offset(2 * H))
+            if draw(st.integers(0, 3)) == 0:  # at the 3wd limit, or a second either side
+                limit = CAL.transfer_deadline(received.date())
+                assigned = max(received, limit + draw(st.sampled_from([-S, timedelta(0), S])))
             accept_delay = draw(st.one_of(st.none(), offset(2 * H)))
             accepted = None if accept_delay is None else assigned + accept_delay
         closed: datetime | None = None
@@ -151,6 +155,7 @@ def datasets(draw: Callable[..., Any]) -> RawData:
                 closed_at=closed,
                 on_the_spot=spot,
                 satisfaction=draw(st.one_of(st.none(), st.integers(1, 5))),
+                priority=draw(st.sampled_from(["immediate", "24h", "3wd"])),
             )
         )
     cases.sort(key=lambda c: c.received_at)
@@ -194,6 +199,7 @@ def load(engine, data: RawData) -> None:
                 "on_the_spot": c.on_the_spot,
                 "satisfaction": c.satisfaction,
                 "reopened_from": None if c.reopened_from is None else f"K{c.reopened_from}",
+                "priority": c.priority,
             }
             for i, c in enumerate(data.cases)
         ]
@@ -334,7 +340,38 @@ def reference(
     rated = [c for c in closed_in_p if c.satisfaction is not None]
     out["satisfaction"] = ratio(sum(c.satisfaction >= 4 for c in rated), len(rated))
     out["proactive_share"] = ratio(sum(c.source == "proactive" for c in received), len(received))
+
+    # spec/insight.md: a department sees only the 3wd cases assigned to it
+    prio = [c for c in received if dept is None or c.priority == "3wd"]
+
+    def prio_met(c: RawCase) -> bool:
+        if c.on_the_spot:
+            return True
+        limit = priority_limit(c)
+        if c.priority == "3wd":
+            events = [x for x in (c.assigned_at, eff(c, c.closed_at)) if x is not None and x <= t]
+            return bool(events) and min(events) <= limit
+        r = responded(c)
+        return r is not None and r <= limit
+
+    out["priority_on_time"] = ratio(
+        sum(1 for c in prio if prio_met(c)),
+        sum(1 for c in prio if prio_met(c) or priority_limit(c) <= t),
+    )
     return out
+
+
+def priority_limit(c: RawCase) -> datetime:
+    """spec/insight.md read literally."""
+    if c.priority == "immediate":
+        return c.received_at + 30 * MIN
+    if c.priority == "24h":
+        return c.received_at + 24 * H
+    day, n = c.received_at.date(), 0
+    while n < 3:
+        day += timedelta(days=1)
+        n += CAL.is_workday(day)
+    return at(day.year, day.month, day.day) + 24 * H
 
 
 def expected_units(data: RawData, p: Period, t: datetime) -> dict[str, dict[str, dict]]:
@@ -404,6 +441,8 @@ def edges(c: RawCase, kind: str) -> list[datetime]:
         return [c.assigned_at + 2 * H] if c.assigned_at is not None else []
     if kind == "deadline":
         return [CAL.closure_deadline(c.received_at.date())[0]]
+    if kind == "priority":
+        return [priority_limit(c)]
     events = [c.received_at, c.first_response_at, c.assigned_at, c.accepted_at, c.closed_at]
     return [x for x in events if x is not None]
 
@@ -421,7 +460,9 @@ def scenarios(draw: Callable[..., Any]) -> tuple[RawData, Period, datetime]:
     """Data, a period and T; mostly T sits on (or a second off) a clock limit or an
     event of one case, and the period holds that case's reception or closure."""
     data = draw(datasets())
-    kind = draw(st.sampled_from(["response", "acceptance", "deadline", "event", "free"]))
+    kind = draw(
+        st.sampled_from(["response", "acceptance", "deadline", "priority", "event", "free"])
+    )
     candidates = [c for c in data.cases if edges(c, kind)] if kind != "free" else []
     if not candidates:
         return data, draw(st.sampled_from(PERIODS)), draw(evaluation_instants)

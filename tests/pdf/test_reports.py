@@ -211,6 +211,8 @@ EXPECTED_MONTH = {
     "satisfaction": ("66.7%", "2/3", "未达标"),
     "proactive_share": ("25.0%", "1/4", "未达标"),
     "entry_lag_hours": ("1.5小时", "—", "达标"),
+    # spec/insight.md: every case is 24h, so as response_24h (K3 on the spot meets it)
+    "priority_on_time": ("75.0%", "3/4", "未达标"),
 }
 
 
@@ -234,7 +236,8 @@ def test_monthly_notice_prints_the_kpi_snapshot(engine, tmp_path):
     assert _after(lines, "是否达标", "平均响应时长", 3)[1:] == ["—", "≤24.0小时"]
     text = "".join(lines)
     assert "全街道纳入走访范围6户，按走访频次完成4户，走访覆盖率66.7%" in text
-    assert "本月12项监测指标中，5项达到目标，7项未达到目标" in text
+    assert "本月13项监测指标中，5项达到目标，8项未达到目标" in text
+    assert "应计诉求4件，按时3件，优先时限达标率75.0%。" in text
 
 
 def test_monthly_notice_rankings_departments_meetings_budget(engine, tmp_path):

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 from builders import Builder, at
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 
 from center.cases import lifecycle as cs
 from center.cases.lifecycle import IntakeRequest
@@ -20,7 +20,7 @@ from center.visits import cadence as vs_cadence
 from center.visits import households as vs_households
 from center.visits import planning as vs_planning
 from center.visits import records as vs_records
-from db.models import AuditLog, HouseholdMonth, Resident, Visit
+from db.models import AppUser, AuditLog, HouseholdMonth, Resident, Staff, Visit
 
 T = at(2025, 11, 20, 10, 0)  # evaluation instant: November, Q4
 COORD = Actor("alice", "coordinator")
@@ -97,15 +97,17 @@ def test_cadence_status(street, engine):
     assert a.next_due == at(2025, 12, 1)
 
 
-def test_plan_orders_by_urgency_and_building(street, engine):
+def test_plan_is_in_route_order(street, engine):
+    """Buildings in address order (2号楼 before 10号楼), door by door: not by state, so
+    the list does not reshuffle as the day's visits are recorded."""
     plan = vs_planning.plan_for_staff(engine, COORD, "S1", as_of=T)
     assert plan.staff == vs_planning.StaffInfo("S1", "工作人员S1", "grid_worker", "G01", "G01网格")
     got = [(r.order, r.household_code, r.building, r.cadence.state) for r in plan.rows]
     assert got == [
-        (1, "C", "幸福小区2号楼", "overdue"),
-        (2, "D", "幸福小区10号楼", "overdue"),
-        (3, "A", "幸福小区1号楼", "due"),
-        (4, "B", "幸福小区1号楼", "due"),
+        (1, "A", "幸福小区1号楼", "due"),
+        (2, "B", "幸福小区1号楼", "due"),
+        (3, "C", "幸福小区2号楼", "overdue"),
+        (4, "D", "幸福小区10号楼", "overdue"),
     ]
     assert plan.counts == {"overdue": 2, "due": 2, "ok": 0}
     by_code = {r.household_code: r for r in plan.rows}
@@ -119,7 +121,7 @@ def test_plan_orders_by_urgency_and_building(street, engine):
     assert by_code["A"].others == ()  # S1's own visits are not "others"
 
     full = vs_planning.plan_for_staff(engine, COORD, "S1", as_of=T, include_ok=True)
-    assert [r.household_code for r in full.rows] == ["C", "D", "A", "G", "B"]
+    assert [r.household_code for r in full.rows] == ["A", "G", "B", "C", "D"]
     assert "E" not in [r.household_code for r in full.rows]  # moved out before Q4 ends
 
     # the window is (as_of - 14 d, as_of]: the D visit of 2025-11-06 09:00 is inside at
@@ -128,6 +130,57 @@ def test_plan_orders_by_urgency_and_building(street, engine):
     assert [o.staff_code for o in {r.household_code: r for r in inside.rows}["D"].others] == ["S3"]
     edge = vs_planning.plan_for_staff(engine, COORD, "S1", as_of=at(2025, 11, 20, 9, 0))
     assert {r.household_code: r for r in edge.rows}["D"].others == ()
+
+
+def test_a_days_visits_keep_the_route_order(street, engine):
+    """Recording visits keeps every household in its place: one met today that owes
+    nothing more stays in the list, marked done today; a special household still owing
+    a visit keeps its state (behind from last period) and its place."""
+    before = [r.household_code for r in vs_planning.plan_for_staff(engine, COORD, "S1", T).rows]
+    assert before == ["A", "B", "C", "D"]
+    for code in ("A", "C"):  # A: 2/2 now; C: 1/2 (October was missed)
+        vs_records.record_visit(
+            engine,
+            COORD,
+            household_code=code,
+            staff_code="S1",
+            visited_at=T - timedelta(hours=1),
+            outcome="met",
+        )
+    plan = vs_planning.plan_for_staff(engine, COORD, "S1", T)
+    got = [(r.household_code, r.cadence.state, r.done_today) for r in plan.rows]
+    assert got == [
+        ("A", "ok", True),
+        ("B", "due", False),
+        ("C", "overdue", False),
+        ("D", "overdue", False),
+    ]
+    assert [r.order for r in plan.rows] == [1, 2, 3, 4]
+    # the next day A is done and off the list (it owes nothing this period)
+    nxt = vs_planning.plan_for_staff(engine, COORD, "S1", T + timedelta(days=1))
+    assert [r.household_code for r in nxt.rows] == ["B", "C", "D"]
+
+
+def test_a_grid_worker_plans_only_their_own_round(street, engine):
+    """The worker list: a coordinator plans every worker's round, a grid worker only
+    their own (their account's staff member; else their grid's), other roles none."""
+    from builders import account
+
+    assert [s.code for s in vs_planning.plannable_staff(engine, COORD)] == ["S1", "S2", "S3"]
+    gw = account(engine, "gw", "grid_worker", grid="G01")
+    assert [s.code for s in vs_planning.plannable_staff(engine, gw)] == ["S1", "S2"]
+    with engine.begin() as conn:
+        conn.execute(
+            update(AppUser)
+            .where(AppUser.username == "gw")
+            .values(staff_id=select(Staff.id).where(Staff.code == "S1").scalar_subquery())
+        )
+    assert [s.code for s in vs_planning.plannable_staff(engine, gw)] == ["S1"]
+    g2 = account(engine, "gw2", "grid_worker", grid="G02")
+    assert [s.code for s in vs_planning.plannable_staff(engine, g2)] == ["S3"]
+    for role in ("leader", "finance", "assessor", "department"):
+        with pytest.raises(PermissionDenied):
+            vs_planning.plannable_staff(engine, Actor("x", role))
 
 
 def test_plan_errors(street, engine):
@@ -173,9 +226,9 @@ def test_route_csv(street, engine, tmp_path):
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
-    assert [r["household_code"] for r in rows] == ["C", "D", "A", "B"]
-    assert rows[0] == {
-        "order": "1",
+    assert [r["household_code"] for r in rows] == ["A", "B", "C", "D"]
+    assert rows[2] == {
+        "order": "3",
         "household_code": "C",
         "grid_code": "G01",
         "address": "幸福小区2号楼1单元101",

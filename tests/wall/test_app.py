@@ -479,7 +479,7 @@ def test_an_assessor_builds_and_opens_a_report(
     window.report_action.trigger()
     (dialog,) = window.report_dialogs
     assert isinstance(dialog, ReportDialog)
-    assert dialog.who.text() == "Built by assess9 (assessor)"
+    assert dialog.who.text() == "Built by Assess9 (assessor)"  # the display name
     # the latest ended month is proposed; the fixture's month is October 2026
     dialog.period.setText("2026-10")
     dialog.path.setText(str(tmp_path / "notice.pdf"))
@@ -491,7 +491,7 @@ def test_an_assessor_builds_and_opens_a_report(
     record = svc.find_report(window.ctx.engine, "monthly", "2026-10")
     assert record is not None and record.created_by == "assess9"
     assert dialog.status.text() == (
-        f"Saved to {pdf} (draft {record.id}, to be approved by an assessor)."
+        f"Saved to {pdf}.\nSaved as draft no. {record.id}.\nAn assessor may approve it now."
     )
     dialog.folder_button.click()
     assert opened[-1].toLocalFile() == str(tmp_path)

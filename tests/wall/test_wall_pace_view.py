@@ -88,6 +88,8 @@ def test_map_shades_the_grids_behind_pace(wall: WallView, qtbot: Any):
 def test_lagging_page_names_the_grids_and_what_they_lag_on(wall: WallView, qtbot: Any):
     # coverage: G01 2/4 = 50 % against 55.3 % due by now (0.95 x 643/1104): amber,
     # and no grid is red, so the amber ones are listed
+    assert wall.map_kpi() == PACE  # the map opens on pace: no all-red street early on
+    wall.set_map_kpi("coverage")
     wall.show_page("lagging")
     assert wall.lagging_grids() == ["G01"]
     assert wall.lagging_panel.isVisible()

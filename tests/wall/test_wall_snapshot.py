@@ -35,6 +35,8 @@ def test_snapshot_writes_the_wall_as_png(db_url: str, tmp_path: Path):
             db_url,
             "--size",
             "1280x720",
+            "--kpi",
+            "coverage",
             "-o",
             str(out),
             "--as-of",

@@ -68,7 +68,7 @@ def wall(qtbot: Any, engine: Engine, recorder: Recorder) -> Iterator[WallView]:
     controller = WallController(
         engine, clock=lambda: T, poll_s=0.2, backoff=(0.2, 0.5), full_refresh_ms=0
     )
-    view = WallView(controller)
+    view = WallView(controller, map_kpi="coverage")
     qtbot.addWidget(view)
     view.ticker.set_running(False)
     view.resize(1600, 900)
@@ -257,7 +257,7 @@ def test_rotation_focuses_lagging_grids_and_shows_the_ranking(wall: WallView, qt
     assert wall.lagging_panel.title() == "Lagging grids · Repeat rate"
     assert wall.lagging_panel.items.lines() == [
         "一网格（G01）  Repeat rate 33.3% (Target ≤10%)；"
-        "also 24 h response rate 66.7%、Satisfaction 50.0%"
+        "also 24 h response rate 66.7%、Satisfaction 50.0%、Priority clocks met 66.7%"
     ]
     wall.next_page()
     assert wall.page() == "ranking"

@@ -198,15 +198,15 @@ def test_the_case_history_names_people_and_departments(qtbot, ctx, coordinator):
             for i in range(view.timeline.topLevelItemCount())
         ]
         assert [r[1:] for r in rows] == [
-            ["王芳 · Coordinator", "Case received", ""],
-            ["王芳 · Coordinator", "Assigned to health (community health centre)", ""],
+            ["王芳 (Coordinator)", "Case received", ""],
+            ["王芳 (Coordinator)", "Assigned to health (community health centre)", ""],
             [
-                "王芳 · Coordinator",
+                "王芳 (Coordinator)",
                 "Accepted by the department",
                 "（for health (community health centre)）电话通知",
             ],
-            ["李强 · Coordinator", "Assigned to civil affairs", ""],
-            ["工作人员S1 · Grid worker", "Confirmed on site", ""],
+            ["李强 (Coordinator)", "Assigned to civil affairs", ""],
+            ["工作人员S1 (Grid worker)", "Confirmed on site", ""],
             ["Resident", "Rated by the resident", "满意度5"],
         ]
         assert not {r[1] for r in rows} & {"alice", "bob", "S1", "resident"}
@@ -262,7 +262,7 @@ def test_the_conflict_dialog_shows_their_value_beside_yours(qtbot, ctx, coordina
         assert [tuple(c) for c in cells] == dlg.rows
         assert "(text)" not in str(cells) and "…" not in str(cells)
         who = {dlg.tree.topLevelItem(i).text(1) for i in range(dlg.tree.topLevelItemCount())}
-        assert who == {"李强 · Coordinator"}
+        assert who == {"李强 (Coordinator)"}
         assert view.note.toPlainText() == "alice's careful note"
         # the intended transition is named too
         seen.clear()

@@ -145,7 +145,7 @@ def test_closed_loop_walkthrough(qtbot, window, ctx, monkeypatch):
         _wait_detail(qtbot, view, code, status)
     # resolved: the case leaves the open cases the inbox shows, the detail goes with
     # the highlighted row (never a case beside another case's row)
-    assert view.run_action("resolve")
+    assert view.run_action("resolve", note="已上门送餐")  # 办结 says what was done
     qtbot.waitUntil(lambda: _status(ctx, code) == "resolved", timeout=WAIT)
     qtbot.waitUntil(
         lambda: window.inbox.model.is_loaded() and window.inbox.model.total == 1, timeout=WAIT
@@ -632,10 +632,25 @@ def test_spot_check_columns_fit_and_the_address_takes_the_rest(qtbot, street, ct
             assert widths[col] >= fm.horizontalAdvance(text) + 6, (col, text)
             assert widths[col] >= header.sectionSizeHint(col), col
         # the address takes what is left: no squeezed columns beside a wide empty one
-        assert header.sectionResizeMode(ADDRESS_COLUMN) == QHeaderView.ResizeMode.Stretch
+        # (sized by the view: the address gets the rest beyond its need, else it scrolls)
+        assert header.sectionResizeMode(ADDRESS_COLUMN) == QHeaderView.ResizeMode.Interactive
         assert widths[ADDRESS_COLUMN] == max(widths)
         assert widths[-1] < widths[ADDRESS_COLUMN] / 2  # the last column is not stretched
         assert sum(widths) <= table.viewport().width() + 1
         assert not table.horizontalScrollBar().isVisible()
     finally:
         sv.shutdown()
+
+
+def test_intake_lists_five_whole_household_hits(qtbot, window):
+    from center.windows.workstation.intake import HIT_ROWS
+
+    dlg = window.new_case()
+    assert dlg is not None
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    row = dlg.hits.verticalHeader().defaultSectionSize()
+    assert HIT_ROWS == 5
+    # a search by building lists its flats: five rows show without scrolling
+    assert dlg.hits.viewport().height() >= HIT_ROWS * row
+    dlg.reject()

@@ -46,7 +46,7 @@ class MainWindow(QMainWindow):
         ctx: AppContext,
         controller: WallController,
         *,
-        map_kpi: str = "coverage",
+        map_kpi: str = "pace",
         providers: list[str] | None = None,
         parent: QWidget | None = None,
     ) -> None:

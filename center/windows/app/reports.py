@@ -5,7 +5,12 @@ The same services as ``center report monthly|quarterly|annual``: the PDF is writ
 :func:`center.reporting.snapshots.save_draft`, as the assessor who logged in (the role
 is checked before anything is built, and again by the service). The build runs on a
 worker thread; the finished PDF opens in the desktop's PDF viewer
-(:class:`~PySide6.QtGui.QDesktopServices`), and the dialog says where it was saved.
+(:class:`~PySide6.QtGui.QDesktopServices`), and the dialog says where it was saved,
+whether the draft is new or was updated, and whether it can be approved yet.
+
+An assessor approves the draft in the dialog (审核通过) with the service of ``center
+report approve`` (:func:`center.reporting.snapshots.approve`, which checks the role and
+refuses a period that has not ended); the PDF is then built again with its number.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -33,6 +39,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import Engine
 
 from center.core.access import Actor, require_role
+from center.core.clock import now as clock_now
 from center.core.errors import UserError
 from center.windows.runtime.workers import TaskResult, TaskRunner
 from db.types import to_local
@@ -71,6 +78,13 @@ class BuiltReport:
     report_id: int
     status: str  # draft | approved
     doc_number: str | None
+    kind: str = "monthly"
+    period: str = ""
+    #: the draft existed before this build (building again rewrites its PDF)
+    updated: bool = False
+    #: when the period ends (exclusive) and whether it had ended at the build
+    ends: datetime | None = None
+    ended: bool = True
 
 
 def build_report(engine: Engine, actor: Actor, kind: str, period: str, path: Path) -> BuiltReport:
@@ -82,6 +96,7 @@ def build_report(engine: Engine, actor: Actor, kind: str, period: str, path: Pat
     from reports.base import ReportError
 
     require_role(actor, "build_report")
+    earlier = svc.find_report(engine, kind, period) if kind in KINDS else None
     try:
         if kind == "monthly":
             written = build.build_monthly(engine, period, path)
@@ -94,7 +109,37 @@ def build_report(engine: Engine, actor: Actor, kind: str, period: str, path: Pat
     except ReportError as exc:
         raise UserError(str(exc)) from None
     record = svc.save_draft(engine, kind, period, "all", actor)
-    return BuiltReport(written, record.id, record.status, record.doc_number)
+    ends = svc.period_end(kind, record.period)
+    return BuiltReport(
+        written,
+        record.id,
+        record.status,
+        record.doc_number,
+        kind,
+        record.period,
+        updated=earlier is not None and not earlier.approved,
+        ends=ends,
+        ended=ends is None or clock_now() >= ends,
+    )
+
+
+def approve_report(engine: Engine, actor: Actor, built: BuiltReport) -> BuiltReport:
+    """Approve the built draft as ``actor`` (the service checks the role and refuses a
+    period that has not ended), then build its PDF again: it now carries the document
+    number. Runs on a worker thread."""
+    from center.reporting import snapshots as svc
+
+    svc.approve(engine, built.report_id, actor)
+    return build_report(engine, actor, built.kind, built.period, built.path)
+
+
+def may_approve(actor: Actor) -> bool:
+    """Whether ``actor`` may approve reports (the service checks it again)."""
+    try:
+        require_role(actor, "approve_report")
+    except UserError:
+        return False
+    return True
 
 
 def default_folder() -> Path:
@@ -127,13 +172,18 @@ class ReportDialog(QDialog):
         self._runner.finished.connect(self._on_finished)
         self._runner.failed.connect(self._on_failed)
 
-        self.who = QLabel(translate("Reports", "Built by %1 (assessor)").replace("%1", actor.name))
+        self.who = QLabel(
+            translate("Reports", "Built by %1 (assessor)").replace(
+                "%1", actor.display_name or actor.name
+            )
+        )
         self.kind = QComboBox()
         for kind in KINDS:
             self.kind.addItem(kind_text(kind), kind)
         self.period = QLineEdit()
         self.period.setPlaceholderText("2026-11 · 2026Q3 · 2026")
         self.path = QLineEdit()
+        self.path.setMinimumWidth(380)
         self.browse = QPushButton(translate("Reports", "Browse…"))
         self.browse.clicked.connect(self.choose_file)
         path_row = QHBoxLayout()
@@ -142,7 +192,10 @@ class ReportDialog(QDialog):
         form = QFormLayout()
         form.addRow(translate("Reports", "&Report:"), self.kind)
         form.addRow(translate("Reports", "&Period:"), self.period)
-        form.addRow(translate("Reports", "&File:"), path_row)
+        # a label with a buddy: its mnemonic underlines (a plain row label shows "&")
+        self.path_label = QLabel(translate("Reports", "Fi&le:"))
+        self.path_label.setBuddy(self.path)
+        form.addRow(self.path_label, path_row)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.build_button = QPushButton(translate("Reports", "&Build and open"))
@@ -154,12 +207,18 @@ class ReportDialog(QDialog):
         self.folder_button = QPushButton(translate("Reports", "Open the &folder"))
         self.folder_button.setEnabled(False)
         self.folder_button.clicked.connect(self.open_folder)
+        self.approve_button = QPushButton(translate("Reports", "&Approve"))
+        self.may_approve = may_approve(actor)
+        self.approve_button.setVisible(self.may_approve)
+        self.approve_button.setEnabled(False)
+        self.approve_button.clicked.connect(self.approve)
         self.close_button = QPushButton(translate("Reports", "&Close"))
         self.close_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addWidget(self.build_button)
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.folder_button)
+        buttons.addWidget(self.approve_button)
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
         lay = QVBoxLayout(self)
@@ -168,6 +227,8 @@ class ReportDialog(QDialog):
         lay.addWidget(self.status)
         lay.addLayout(buttons)
         self.setMinimumWidth(560)
+        # the status grows by a line or two after a build: the dialog grows with it
+        lay.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self._kind_changed()
 
@@ -203,6 +264,7 @@ class ReportDialog(QDialog):
         self.build_button.setEnabled(False)
         self.open_button.setEnabled(False)
         self.folder_button.setEnabled(False)
+        self.approve_button.setEnabled(False)
         self._show(translate("Reports", "Building the report…"))
         self._runner.submit(
             "build",
@@ -215,8 +277,20 @@ class ReportDialog(QDialog):
         )
         return True
 
+    def approve(self) -> bool:
+        """Approve the built draft on the worker (then its PDF is built again with the
+        number); False when nothing was started."""
+        built = self.built
+        if built is None or built.status != "draft" or self._runner.busy():
+            return False
+        self.build_button.setEnabled(False)
+        self.approve_button.setEnabled(False)
+        self._show(translate("Reports", "Approving the report…"))
+        self._runner.submit("approve", approve_report, self._engine, self._actor, built)
+        return True
+
     def is_busy(self) -> bool:
-        return self._runner.busy("build")
+        return self._runner.busy()
 
     def _show(self, text: str, *, error: bool = False) -> None:
         self.status.setStyleSheet("QLabel { color: #A8071A; }" if error else "")
@@ -228,22 +302,56 @@ class ReportDialog(QDialog):
         self.built = built
         self.open_button.setEnabled(True)
         self.folder_button.setEnabled(True)
+        self.approve_button.setEnabled(built.status == "draft" and built.ended)
+        lines = [translate("Reports", "Saved to %1.").replace("%1", str(built.path))]
         if built.status == "approved":
-            state = translate("Reports", "approved, %1").replace("%1", built.doc_number or "")
-        else:
-            state = translate("Reports", "draft %1, to be approved by an assessor").replace(
-                "%1", str(built.report_id)
+            lines.append(
+                translate("Reports", "Approved: document number %1.").replace(
+                    "%1", built.doc_number or ""
+                )
             )
-        saved = translate("Reports", "Saved to %1 (%2).").replace("%1", str(built.path))
-        saved = saved.replace("%2", state)
-        if self.open_pdf():
-            self._show(saved)
         else:
-            self._show(saved + " " + translate("Reports", "No PDF viewer could be started."))
+            lines.append(
+                (
+                    translate("Reports", "Draft no. %1 updated.")
+                    if built.updated
+                    else translate("Reports", "Saved as draft no. %1.")
+                ).replace("%1", str(built.report_id))
+            )
+            if not built.ended and built.ends is not None:
+                lines.append(
+                    translate(
+                        "Reports",
+                        "The period has not ended (it ends %1): the draft can be approved "
+                        "once it has.",
+                    ).replace("%1", f"{built.ends:%Y-%m-%d %H:%M}")
+                )
+            elif self.may_approve:
+                lines.append(translate("Reports", "An assessor may approve it now."))
+            else:
+                lines.append(translate("Reports", "An assessor approves it."))
+        if not self.open_pdf():
+            lines.append(translate("Reports", "No PDF viewer could be started."))
+        self._show("\n".join(lines))
 
     def _on_failed(self, result: TaskResult) -> None:
+        from center.reporting.snapshots import PeriodNotEnded
+
         self.build_button.setEnabled(True)
         exc = result.error
+        if result.key == "approve":
+            self.approve_button.setEnabled(self.built is not None)
+            if isinstance(exc, PeriodNotEnded):
+                text = translate(
+                    "Reports", "the period has not ended (it ends %1): approve it once it has"
+                ).replace("%1", f"{exc.ends:%Y-%m-%d %H:%M}")
+            elif isinstance(exc, UserError):
+                text = str(exc).splitlines()[0]
+            else:
+                log.error("approving a report failed:\n%s", result.traceback)
+                text = translate("Reports", "details are in the log")
+            self._show(translate("Reports", "Not approved: %1").replace("%1", text), error=True)
+            return
         if isinstance(exc, (UserError, OSError)):
             text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         else:

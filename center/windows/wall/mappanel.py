@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
 
 from center.wall.model import (
@@ -149,6 +149,13 @@ class MapPanel(Panel):
         stack.addWidget(self.map)
         self.body().addWidget(holder, 1)
         self._holder = holder
+        self._focus: dict[str, Any] = {"mode": "street"}
+        # the map fits its focus again once a resize settles (the lagging list showing
+        # under it makes it shorter: the fit made for the taller map cut its top off)
+        self._refit = QTimer(self)
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(150)
+        self._refit.timeout.connect(lambda: self.map.call("focus", self._focus))
         self._key = "coverage"
         self._kpis: KpiPart | None = None
         self.map.call(
@@ -174,9 +181,15 @@ class MapPanel(Panel):
             },
         )
 
+    def shutdown(self) -> None:
+        """Stop the re-fit timer and the map page."""
+        self._refit.stop()
+        self.map.shutdown()
+
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
         self._place_overlays()
+        self._refit.start()
 
     def _place_overlays(self) -> None:
         r = self._holder.rect()
@@ -223,10 +236,8 @@ class MapPanel(Panel):
         self.map.call("setIncidents", prepared or incidents_payload(part))
 
     def focus(self, codes: list[str] | None, caption: str = "") -> None:
-        if codes:
-            self.map.call("focus", {"mode": "grids", "codes": codes})
-        else:
-            self.map.call("focus", {"mode": "street"})
+        self._focus = {"mode": "grids", "codes": codes} if codes else {"mode": "street"}
+        self.map.call("focus", self._focus)
         self.caption.setText(caption)
         self.caption.setVisible(bool(caption))
         self._place_overlays()

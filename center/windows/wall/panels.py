@@ -37,6 +37,7 @@ from center.wall.model import (
     trend_points,
 )
 from center.windows.wall import texts
+from db.types import CST, to_local
 from widgets.bars import BarRow, GroupedBars
 from widgets.gauge import Gauge
 from widgets.panel import Panel
@@ -271,12 +272,17 @@ def _wall_title(title: str) -> str:
 class FitList(QLabel):
     """Lines one under the other, as many as fit the label's height; when some do not
     fit, the last line says how many more there are, so the list accounts for every
-    entry. Each line is elided at the right edge to the label's width."""
+    entry. An entry takes up to ``max_lines`` lines (wrapped at the label's width, the
+    continuation indented; 1: one line); only what still overflows is elided."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    #: where a long entry is best broken (after a clause, a list separator, a space)
+    BREAKS = "；;、，, "
+
+    def __init__(self, parent: QWidget | None = None, *, max_lines: int = 1) -> None:
         super().__init__(parent)
         self._lines: list[str] = []
         self._more: Callable[[int], str] = lambda n: f"+{n}"
+        self.max_lines = max(1, max_lines)
         self.setWordWrap(False)
         self.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
@@ -289,13 +295,50 @@ class FitList(QLabel):
     def lines(self) -> list[str]:
         return list(self._lines)
 
+    def _width(self) -> int:
+        return max(1, self.contentsRect().width())
+
+    def wrapped(self, line: str) -> list[str]:
+        """``line`` as it is shown: at most ``max_lines`` lines of the label's width,
+        broken after a separator where one is near the end; the last one elided."""
+        fm = self.fontMetrics()
+        width = self._width()
+        indent = "\u3000"  # a continuation line is indented by one full-width space
+        out: list[str] = []
+        rest = line
+        while rest and len(out) < self.max_lines - 1:
+            if fm.horizontalAdvance(rest) <= width:
+                break
+            # the longest prefix that fits, then back to a separator in its last third
+            n = 1
+            while n < len(rest) and fm.horizontalAdvance(rest[: n + 1]) <= width:
+                n += 1
+            cut = max((rest.rfind(ch, 0, n) for ch in self.BREAKS), default=-1) + 1
+            if cut < n * 2 // 3:
+                cut = n
+            out.append(rest[:cut].rstrip())
+            rest = indent + rest[cut:].lstrip()
+        out.append(fm.elidedText(rest, Qt.TextElideMode.ElideRight, width))
+        return out
+
     def shown(self) -> tuple[int, int]:
-        """(lines shown, entries counted in the "more" line)."""
-        n = self.capacity()
-        if len(self._lines) <= n:
-            return len(self._lines), 0
-        shown = max(0, n - 1)
-        return shown, len(self._lines) - shown
+        """(entries shown, entries counted in the "more" line)."""
+        return self._layout()[1:]
+
+    def _layout(self) -> tuple[list[str], int, int]:
+        """The lines shown, the entries they hold and how many more entries there are."""
+        capacity = self.capacity()
+        blocks = [self.wrapped(line) for line in self._lines]
+        if sum(len(b) for b in blocks) <= capacity:
+            return [x for b in blocks for x in b], len(blocks), 0
+        out: list[str] = []
+        shown = 0
+        for block in blocks:
+            if len(out) + len(block) > capacity - 1:  # one line for "… and N more"
+                break
+            out += block
+            shown += 1
+        return out, shown, len(blocks) - shown
 
     def capacity(self) -> int:
         """How many lines fit the label's height."""
@@ -303,13 +346,10 @@ class FitList(QLabel):
         return max(1, (self.contentsRect().height() + self.fontMetrics().leading()) // spacing)
 
     def _fit(self) -> None:
-        shown, more = self.shown()
-        width = max(1, self.contentsRect().width())
-        fm = self.fontMetrics()
-        out = [fm.elidedText(line, Qt.TextElideMode.ElideRight, width) for line in self._lines]
-        out = out[:shown]
+        out, _shown, more = self._layout()
         if more:
-            out.append(fm.elidedText(self._more(more), Qt.TextElideMode.ElideRight, width))
+            fm = self.fontMetrics()
+            out.append(fm.elidedText(self._more(more), Qt.TextElideMode.ElideRight, self._width()))
         self.setText("\n".join(out))
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
@@ -536,6 +576,18 @@ def _score(v: float) -> str:
     return f"{v:.0f}" if float(v).is_integer() else f"{v:.1f}"
 
 
+def quarter_running(quarter: str, as_of: datetime) -> bool:
+    """Whether ``quarter`` (``2026Q4``) had not ended at ``as_of`` (统计期未结束)."""
+    m = re.fullmatch(r"(\d{4})Q([1-4])", quarter)
+    if m is None:
+        return False
+    year, q = int(m.group(1)), int(m.group(2))
+    ends = (
+        datetime(year + 1, 1, 1, tzinfo=CST) if q == 4 else datetime(year, 3 * q + 1, 1, tzinfo=CST)
+    )
+    return to_local(as_of) < ends
+
+
 class RankingPanel(Panel):
     """The communities' assessment of the quarter, best first: the ordering key is
     said under the title, each bar carries its score, and the axis starts near the
@@ -557,7 +609,16 @@ class RankingPanel(Panel):
         self.bars.set_unit(unit)
 
     def show_ranking(self, part: RankingPart) -> None:
-        self.set_title(translate("Wall", "Community ranking %1").replace("%1", part.quarter))
+        if quarter_running(part.quarter, part.as_of):
+            # the scores of a quarter still running can change: say so in the title
+            title = (
+                translate("Wall", "Community ranking %1 (period not ended, as of %2)")
+                .replace("%1", part.quarter)
+                .replace("%2", texts.short_date(to_local(part.as_of).date()))
+            )
+        else:
+            title = translate("Wall", "Community ranking %1").replace("%1", part.quarter)
+        self.set_title(title)
         shown = part.rows[:12]
         scores = [r.score for r in shown if r.score is not None]
         start, end, ticks = score_axis(scores)
@@ -597,7 +658,8 @@ class LaggingPanel(Panel):
         super().__init__(translate("Wall", "Lagging grids"), parent)
         self.summary = _label("")
         self.summary.setWordWrap(True)
-        self.items = FitList(self)
+        # a grid's line may take two lines: its other lagging indicators are not cut off
+        self.items = FitList(self, max_lines=2)
         self.body().addWidget(self.summary)
         self.body().addWidget(self.items, 1)
 

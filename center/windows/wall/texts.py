@@ -191,6 +191,10 @@ def alert_text(alert: Alert) -> str:
         return translate("Alert", "Open emergencies: %n (%1)", "", n).replace(
             "%1", _listing(alert.cases, alert.count)
         )
+    if alert.kind == "immediate_breached":
+        return translate(
+            "Alert", "Immediate cases unanswered after 30 min: %n (%1)", "", n
+        ).replace("%1", _listing(alert.cases, alert.count))
     if alert.kind == "grids_below":
         key = alert.kpi or ""
         worst = ", ".join(f"{name} {kpi_value(key, value)}" for name, value in alert.grids)

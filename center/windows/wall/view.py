@@ -76,7 +76,7 @@ class WallView(QWidget):
         controller: WallController,
         parent: QWidget | None = None,
         *,
-        map_kpi: str = "coverage",
+        map_kpi: str = "pace",
         rotation: Rotation | None = None,
         tile_url: str = "",
         palette: Palette = WALL,
@@ -273,7 +273,7 @@ class WallView(QWidget):
         self._clock.stop()
         self._rotate.stop()
         self.ticker.set_running(False)
-        self.map_panel.map.shutdown()
+        self.map_panel.shutdown()
 
     # -- layout and scale ------------------------------------------------------------
 

@@ -68,7 +68,7 @@ class WallWindow(QWidget):
         controller: WallController,
         *,
         pin: str = "",
-        map_kpi: str = "coverage",
+        map_kpi: str = "pace",
         rotation: Rotation | None = None,
         tile_url: str = "",
         parent: QWidget | None = None,

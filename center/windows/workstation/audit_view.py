@@ -58,6 +58,8 @@ ACTION_PROPOSALS = (
     "backup*",
 )
 COLUMNS = ("at", "who", "action", "record", "detail")
+#: who the demo street's rows name (center.demo.build: no account)
+DEMO_ACTOR = "demo"
 
 
 @dataclass(frozen=True)
@@ -77,13 +79,19 @@ class AuditPage:
     entries: tuple[AuditEntry, ...]
     has_older: bool
     labels: dict[str, UserLabel]
+    #: how many rows the filter selects in all (not only this page)
+    total: int = 0
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // PAGE_SIZE))
 
 
 def load_page(engine: Engine, actor: Actor, filt: AuditFilter, page: int) -> AuditPage:
     """Page ``page`` (0: the newest rows) of the rows ``filt`` selects. Runs on a
     worker; :func:`list_audit` checks that ``actor`` may read the audit log."""
     from center.accounts.service import user_labels
-    from center.core.audit import list_audit
+    from center.core.audit import count_audit, list_audit
 
     upto = (page + 1) * PAGE_SIZE
     rows = list_audit(
@@ -98,7 +106,118 @@ def load_page(engine: Engine, actor: Actor, filt: AuditFilter, page: int) -> Aud
     newest = rows[::-1]
     entries = tuple(newest[page * PAGE_SIZE : upto])
     labels = user_labels(engine, {e.actor for e in entries})
-    return AuditPage(filt, page, entries, len(newest) > upto, labels)
+    total = count_audit(
+        engine,
+        user=filt.user,
+        action=filt.action,
+        since=filt.since,
+        record=filt.record,
+        actor=actor,
+    )
+    return AuditPage(filt, page, entries, len(newest) > upto, labels, total)
+
+
+def _label(table: dict[str, tuple[str, str]], key: str) -> str:
+    from center.core.audit import label
+
+    return label(table, key, tx.is_chinese())
+
+
+def action_text(action: str) -> str:
+    """An audit action by its name (``case.resolve`` → 办结案件)."""
+    from center.core.audit import ACTION_LABELS
+
+    return _label(ACTION_LABELS, action)
+
+
+def record_text(entry: AuditEntry) -> str:
+    """The record a row is about: its kind by name and its code (``案件 K…``)."""
+    from center.core.audit import ENTITY_LABELS
+
+    kind = _label(ENTITY_LABELS, entry.entity)
+    return kind if entry.entity_code is None else f"{kind} {entry.entity_code}"
+
+
+_LIST_SHOWN = 5
+
+
+def _status_names(entity: str) -> dict[str, str]:
+    """The status names of a record kind (a case's, an agenda item's, a meeting's)."""
+    from center.windows.workstation.meetings_dialogs import (
+        ITEM_STATUS_NAMES,
+        MEETING_STATUS_NAMES,
+    )
+
+    return {"agenda_item": ITEM_STATUS_NAMES, "meeting": MEETING_STATUS_NAMES}.get(
+        entity, tx.STATUS_NAMES
+    )
+
+
+def _value_text(key: str, value: object, entity: str = "case") -> str:
+    from center.windows.workstation.meetings_dialogs import REASON_NAMES
+
+    if value is None or value == "":
+        return translate("Workstation", "(empty)")
+    if isinstance(value, bool):
+        return translate("Workstation", "yes") if value else translate("Workstation", "no")
+    if key in ("from", "to", "status") and isinstance(value, str):
+        return tx.name(_status_names(entity), value)
+    if key == "outcome" and isinstance(value, str):
+        return tx.name(tx.OUTCOME_NAMES, value)
+    if key == "reasons" and isinstance(value, str):
+        return tx.name(REASON_NAMES, value)
+    if isinstance(value, str) and len(value) >= 19 and value[10:11] == "T":
+        return value[:16].replace("T", " ")  # an ISO instant: to the minute
+    if isinstance(value, list):
+        shown = "、".join(_value_text(key, v, entity) for v in value[:_LIST_SHOWN])
+        if len(value) > _LIST_SHOWN:
+            shown += translate("Workstation", " … (%1 in all)").replace("%1", str(len(value)))
+        return shown
+    if isinstance(value, dict):
+        return "；".join(f"{_field(k)}：{_value_text(k, v, entity)}" for k, v in value.items())
+    return str(value)
+
+
+def _field(key: str) -> str:
+    from center.core.audit import FIELD_LABELS
+
+    name, sep, code = key.partition(":")  # "phone:R0000064": a resident's phone
+    text = _label(FIELD_LABELS, name)
+    return f"{text}（{code}）" if sep else text
+
+
+def detail_text(entry: AuditEntry) -> str:
+    """A row's detail to read: ``字段：旧→新`` for what changed, ``字段：值`` for the
+    rest (the JSON as stored stays in the tooltip)."""
+    try:
+        detail = entry.detail_value()
+    except ValueError:
+        return entry.detail or ""
+    if not isinstance(detail, dict):
+        return "" if detail is None else str(detail)
+    parts: list[str] = []
+    kind = entry.entity
+    if "from" in detail or "to" in detail:
+        parts.append(
+            f"{_field('status')}：{_value_text('from', detail.get('from'), kind)}"
+            f"→{_value_text('to', detail.get('to'), kind)}"
+        )
+    for key, value in detail.items():
+        if key in ("from", "to"):
+            continue
+        if key == "changes" and isinstance(value, dict):
+            for field, change in value.items():
+                if isinstance(change, list) and len(change) == 2:
+                    old, new = change
+                    parts.append(
+                        f"{_field(field)}：{_value_text(field, old, kind)}"
+                        f"→{_value_text(field, new, kind)}"
+                    )
+                else:
+                    parts.append(f"{_field(field)}：{_value_text(field, change, kind)}")
+            continue
+        parts.append(f"{_field(key)}：{_value_text(key, value, kind)}")
+    return "；".join(parts)
 
 
 def _verify(engine: Engine) -> ChainReport:
@@ -242,6 +361,10 @@ class AuditView(QWidget):
         self._filter = filt
         self._load(0)
 
+    def refresh(self) -> None:
+        """The shown page again (刷新 and the change feed: new rows arrive)."""
+        self._load(self.page.page if self.page is not None else 0)
+
     def _go(self, step: int) -> None:
         page = (self.page.page if self.page is not None else 0) + step
         if page >= 0:
@@ -290,21 +413,39 @@ class AuditView(QWidget):
         self.table.setRowCount(len(page.entries))
         for row, e in enumerate(page.entries):
             at = e.at.astimezone(CST) if e.at.tzinfo is not None else e.at
-            who = QTableWidgetItem(tx.person(e.actor, page.labels))
+            who = QTableWidgetItem(
+                # the demo street's builder is no account: say what it is
+                translate("Workstation", "Demo data generator")
+                if e.actor == DEMO_ACTOR and e.actor not in page.labels
+                else tx.person(e.actor, page.labels)
+            )
             who.setToolTip(e.actor)
+            action = QTableWidgetItem(action_text(e.action))
+            action.setToolTip(e.action)
+            action.setData(Qt.ItemDataRole.UserRole, e.action)
+            record = QTableWidgetItem(record_text(e))
+            record.setToolTip(e.record)
+            record.setData(Qt.ItemDataRole.UserRole, e.record)
+            readable = detail_text(e)
+            detail = QTableWidgetItem(readable)
+            # the whole text (the cell may cut it) and the detail as stored
+            detail.setToolTip(f"{readable}\n\n{e.detail}" if e.detail else "")
             values = [
                 QTableWidgetItem(at.strftime("%Y-%m-%d %H:%M:%S")),
                 who,
-                QTableWidgetItem(e.action),
-                QTableWidgetItem(e.record),
-                QTableWidgetItem(e.detail or ""),
+                action,
+                record,
+                detail,
             ]
-            values[-1].setToolTip(e.detail or "")
             values[0].setData(Qt.ItemDataRole.UserRole, e.id)
             for col, item in enumerate(values):
                 self.table.setItem(row, col, item)
+        first = page.page * PAGE_SIZE + 1
         self.status.setText(
-            translate("Workstation", "%1 rows").replace("%1", str(len(page.entries)))
+            translate("Workstation", "Rows %1–%2 of %3 (newest first)")
+            .replace("%1", str(first))
+            .replace("%2", str(first + len(page.entries) - 1))
+            .replace("%3", str(page.total))
             if page.entries
             else translate("Workstation", "No audit rows match.")
         )
@@ -314,7 +455,11 @@ class AuditView(QWidget):
     def _update_pager(self) -> None:
         page = self.page
         n = page.page if page is not None else 0
-        self.page_label.setText(translate("Workstation", "Page %1").replace("%1", str(n + 1)))
+        self.page_label.setText(
+            translate("Workstation", "Page %1 of %2")
+            .replace("%1", str(n + 1))
+            .replace("%2", str(page.pages if page is not None else 1))
+        )
         self.newer_button.setEnabled(n > 0)
         self.older_button.setEnabled(page is not None and page.has_older)
 

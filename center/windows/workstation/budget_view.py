@@ -44,12 +44,14 @@ from PySide6.QtWidgets import (
 from sqlalchemy import Engine
 
 from center.core.access import Actor
+from center.core.clock import now
 from center.core.errors import USER_ERRORS
 from center.interchange.budget import BudgetImportRejected
 from center.office import ledger
 from center.office.budget import CATEGORIES, SOURCES, BudgetSummary
 from center.windows.runtime.workers import TaskResult, TaskRunner
 from center.windows.workstation import texts as tx
+from db.types import CST
 
 translate = tx.translate
 
@@ -72,6 +74,98 @@ def _name(labels: Mapping[str, tuple[str, str]], key: str | None) -> str:
         return "—"
     en, zh = labels.get(key, (key, key))
     return tx.pick(zh, en)
+
+
+#: the ledger rules' messages (:data:`center.office.ledger.TEMPLATES`, same English
+#: text and ``{name}`` fields), translated for the forms
+PROBLEM_TEXTS = {
+    "required": QT_TRANSLATE_NOOP("Workstation", "required"),
+    "not_a_number": QT_TRANSLATE_NOOP("Workstation", "not a number"),
+    "amount_text": QT_TRANSLATE_NOOP(
+        "Workstation", "{text!r} is not a number (write yuan such as 1234.50)"
+    ),
+    "decimals": QT_TRANSLATE_NOOP(
+        "Workstation", "{value} has more than 2 decimals (yuan and fen only)"
+    ),
+    "not_positive": QT_TRANSLATE_NOOP("Workstation", "{value} must be greater than 0"),
+    "too_large": QT_TRANSLATE_NOOP("Workstation", "{value} is too large"),
+    "not_year": QT_TRANSLATE_NOOP("Workstation", "{text!r} is not a year (YYYY)"),
+    "too_long": QT_TRANSLATE_NOOP("Workstation", "longer than {n} characters"),
+    "unknown_choice": QT_TRANSLATE_NOOP("Workstation", "unknown {what} {value!r} (use {choices})"),
+    "code_fixed": QT_TRANSLATE_NOOP(
+        "Workstation", "a line's code cannot be changed: void it and add a new line"
+    ),
+    "line_voided_reuse": QT_TRANSLATE_NOOP(
+        "Workstation", "line {code} was voided: use another line_code"
+    ),
+    "code_used": QT_TRANSLATE_NOOP(
+        "Workstation", "{code} is already used for another line: {differs}"
+    ),
+    "voucher_fixed": QT_TRANSLATE_NOOP(
+        "Workstation", "a voucher number cannot be changed: void and re-enter"
+    ),
+    "unknown_line": QT_TRANSLATE_NOOP("Workstation", "unknown line {code!r}"),
+    "line_voided": QT_TRANSLATE_NOOP("Workstation", "line {code} was voided"),
+    "outside_year": QT_TRANSLATE_NOOP("Workstation", "{day} is outside the line's year {year}"),
+    "after_today": QT_TRANSLATE_NOOP("Workstation", "{day} is after today ({today})"),
+    "unknown_community": QT_TRANSLATE_NOOP("Workstation", "unknown community {code!r}"),
+    "line_exists": QT_TRANSLATE_NOOP("Workstation", "line {code} already exists"),
+    "duplicate_voucher": QT_TRANSLATE_NOOP("Workstation", "duplicate voucher number {voucher}"),
+}
+#: the columns a message names (year, category, source of a line; what is unknown)
+COLUMN_NAMES = {
+    "year": QT_TRANSLATE_NOOP("Workstation", "year"),
+    "category": QT_TRANSLATE_NOOP("Workstation", "category"),
+    "source": QT_TRANSLATE_NOOP("Workstation", "source"),
+}
+
+
+#: a rule's column as the tables head it (a refused write names the field)
+FIELD_HEADS = {
+    "line_code": QT_TRANSLATE_NOOP("Workstation", "Line"),
+    "year": QT_TRANSLATE_NOOP("Workstation", "Year"),
+    "category": QT_TRANSLATE_NOOP("Workstation", "Category"),
+    "source": QT_TRANSLATE_NOOP("Workstation", "Source"),
+    "amount": QT_TRANSLATE_NOOP("Workstation", "Amount"),
+    "granted_on": QT_TRANSLATE_NOOP("Workstation", "Granted on"),
+    "document": QT_TRANSLATE_NOOP("Workstation", "Document"),
+    "note": QT_TRANSLATE_NOOP("Workstation", "Note"),
+    "voucher_no": QT_TRANSLATE_NOOP("Workstation", "Voucher"),
+    "spent_on": QT_TRANSLATE_NOOP("Workstation", "Date"),
+    "payee": QT_TRANSLATE_NOOP("Workstation", "Payee"),
+    "community_code": QT_TRANSLATE_NOOP("Workstation", "Community"),
+}
+
+
+def problem_text(message: str) -> str:
+    """A ledger rule's message in the UI language (:class:`center.office.ledger.Msg`
+    carries its kind and values; any other text is shown as it is)."""
+    if isinstance(message, ledger.Msg) and message.kind == "bad_date":
+        # parse_date's reasons (no time of day, not a real date …) say the same to a user
+        return tx.pick("不是有效的日期（请写作 YYYY-MM-DD）", str(message))
+    if not isinstance(message, ledger.Msg) or message.kind not in PROBLEM_TEXTS:
+        return str(message)
+    params = dict(message.params)
+    kind = message.kind
+    if kind == "unknown_choice":
+        params["what"] = translate("Workstation", COLUMN_NAMES.get(params["what"], params["what"]))
+    elif kind == "code_used":
+        params["differs"] = tx.pick("，", ", ").join(
+            translate("Workstation", "%1 %2 (not %3)")
+            .replace("%1", translate("Workstation", COLUMN_NAMES.get(col, col)))
+            .replace("%2", _value_name(col, old))
+            .replace("%3", _value_name(col, new))
+            for col, old, new in params.get("diffs", ())
+        )
+    return translate("Workstation", PROBLEM_TEXTS[kind]).format(**params)
+
+
+def _value_name(col: str, value: Any) -> str:
+    if col == "category":
+        return _name(CATEGORY_LABELS, str(value))
+    if col == "source":
+        return _name(SOURCE_LABELS, str(value))
+    return str(value)
 
 
 def money(value: Decimal | None) -> str:
@@ -243,14 +337,14 @@ class LedgerForm(QDialog):
             code = ledger.clean_text(values.get("line_code"))
             known = self.refs.lines.get(code or "")
             if known is not None and not self.correcting and inp is not None:
-                found.append(("line_code", f"line {code} already exists"))
+                found.append(("line_code", ledger.msg("line_exists", code=code)))
         else:
             sp, found = ledger.check_expenditure(
                 values, self.refs, self.today, correcting=self.correcting
             )
             voucher = ledger.clean_text(values.get("voucher_no"))
             if voucher and not self.correcting and voucher in self.refs.vouchers:
-                found.append(("voucher_no", f"duplicate voucher number {voucher}"))
+                found.append(("voucher_no", ledger.msg("duplicate_voucher", voucher=voucher)))
             inp = sp  # type: ignore[assignment]
         self.result_input = inp if not found else None
         return found
@@ -265,7 +359,7 @@ class LedgerForm(QDialog):
             msgs = [
                 m for m in by_field.get(name, []) if not (m == "required" and not self._typed(name))
             ]
-            label.setText("; ".join(msgs))
+            label.setText(tx.pick("；", "; ").join(problem_text(m) for m in msgs))
             label.setVisible(bool(msgs))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not found)
         return not found
@@ -292,7 +386,11 @@ class _Bars(pg.PlotWidget):  # type: ignore[misc]
         self.showGrid(y=True, alpha=0.25)
         self.setMouseEnabled(x=False, y=False)
         self.setMenuEnabled(False)
-        self.legend = self.addLegend(offset=(-10, 10))
+        # the legend goes in a row of its own under the bottom axis: never over a bar
+        self.legend = pg.LegendItem(
+            labelTextColor="#262626", labelTextSize="9pt", colCount=3, frame=False
+        )
+        self.plotItem.layout.addItem(self.legend, 4, 1)
         self.getAxis("left").setWidth(64)  # room for amounts in yuan
         self.series: list[tuple[str, list[float]]] = []
 
@@ -306,7 +404,8 @@ class _Bars(pg.PlotWidget):  # type: ignore[misc]
         for k, (name, values, colour) in enumerate(series):
             xs = [i - 0.4 + width * (k + 0.5) for i in range(len(values))]
             item = pg.BarGraphItem(x=xs, height=values, width=width * 0.9, brush=colour, name=name)
-            self.addItem(item)  # named: the legend lists it
+            self.addItem(item)
+            self.legend.addItem(item, name)
         if limit is not None:
             self.addItem(
                 pg.InfiniteLine(pos=limit, angle=0, pen=pg.mkPen(BAD, style=Qt.PenStyle.DashLine))
@@ -319,11 +418,32 @@ class _Bars(pg.PlotWidget):  # type: ignore[misc]
 # The tab
 
 
+def load_view(
+    engine: Engine, actor: Actor, year: int, as_of: datetime | None
+) -> tuple[ledger.LedgerView, ledger.CommunityResults]:
+    """The tab's data (worker thread): the ledger view (read_budget) and the whole
+    street's closure rate and satisfaction for the 全街道 row of value for money."""
+    from center.kpi.compute import compute_kpis
+
+    view = ledger.ledger_view(engine, actor, year, as_of)
+    t = as_of or now()
+    street = compute_kpis(
+        engine, str(year), "street", min(t, datetime(year, 12, 31, 23, 59, tzinfo=CST))
+    )
+    unit = street.units[0] if street.units else None
+    kpis = unit.kpis if unit is not None else {}
+    return view, ledger.CommunityResults(
+        kpis["closure_15wd"].value if "closure_15wd" in kpis else None,
+        kpis["satisfaction"].value if "satisfaction" in kpis else None,
+    )
+
+
 class BudgetView(QWidget):
     """The 经费管理 tab; ``refresh()`` reloads it on a worker thread."""
 
     loaded = Signal()
     failed = Signal(str)
+    notice = Signal(str)  # what a write did (the main window's status bar shows it)
 
     def __init__(
         self,
@@ -338,7 +458,9 @@ class BudgetView(QWidget):
         self._actor = actor
         self._now = clock_fn
         self.data: ledger.LedgerView | None = None
+        self.street_results = ledger.CommunityResults(None, None)
         self.last_message = ""
+        self._written: tuple[str, str] | None = None  # (kind, key) to select once reloaded
         self.may_write = actor.may("manage_budget") and not actor.read_only
         self._runner = TaskRunner(self, threads=1)
         self._runner.finished.connect(self._on_finished)
@@ -508,9 +630,7 @@ class BudgetView(QWidget):
 
     def refresh(self) -> None:
         as_of = self._now() if self._now else None
-        self._runner.submit(
-            "load", ledger.ledger_view, self._engine, self._actor, self.year.value(), as_of
-        )
+        self._runner.submit("load", load_view, self._engine, self._actor, self.year.value(), as_of)
 
     def is_busy(self) -> bool:
         return self._runner.busy()
@@ -520,19 +640,58 @@ class BudgetView(QWidget):
 
     def _on_finished(self, result: TaskResult) -> None:
         if result.key == "load":
-            self.data = result.value
-            self._show(result.value)
+            self.data, self.street_results = result.value
+            self._show(self.data)
+            if self._written is not None:
+                self._select_written(*self._written)
+                self._written = None
             self.loaded.emit()
             return
         self.last_message = str(result.value)
+        written = result.value
+        if isinstance(written, ledger.LineRecord | ledger.ExpenditureRecord):
+            kind, key = (
+                ("line", written.line_code)
+                if isinstance(written, ledger.LineRecord)
+                else ("expenditure", written.voucher_no)
+            )
+            self._written = (kind, key)
+            if written.voided:
+                text = translate("Workstation", "Voided %1.")
+            elif result.key == "write.new":
+                text = (
+                    translate("Workstation", "Funding line %1 recorded.")
+                    if kind == "line"
+                    else translate("Workstation", "Expenditure %1 recorded.")
+                )
+            else:
+                text = translate("Workstation", "%1 corrected.")
+            self.last_message = text.replace("%1", key)
+            self.notice.emit(self.last_message)
         self.refresh()
+
+    def _select_written(self, kind: str, key: str) -> None:
+        """After a write: show its table, select its row and scroll to it."""
+        table = self.lines if kind == "line" else self.spends
+        for row in range(table.rowCount()):
+            item = table.item(row, 0)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole) == key:
+                self.pages.setCurrentIndex(0 if kind == "line" else 1)
+                table.selectRow(row)
+                table.setCurrentCell(row, 0)
+                table.scrollToItem(item, QAbstractItemView.ScrollHint.PositionAtCenter)
+                return
 
     def _on_failed(self, result: TaskResult) -> None:
         err = result.error
         if isinstance(err, BudgetImportRejected):
             text = str(err) + "\n" + "\n".join(err.problems[:30])
         elif isinstance(err, ledger.LedgerRejected):
-            text = "\n".join(f"{col}: {msg}" for col, msg in err.problems)
+            text = "\n".join(
+                f"{translate('Workstation', FIELD_HEADS.get(col, col))}{tx.pick('：', ': ')}"
+                f"{problem_text(msg)}"
+                for col, msg in err.problems
+            )
         elif isinstance(err, USER_ERRORS):
             text = str(err)
         else:
@@ -646,8 +805,8 @@ class BudgetView(QWidget):
                         money(st.cost_per_visit),
                         str(st.closed_cases),
                         money(st.cost_per_closed_case),
-                        "",
-                        "",
+                        pct(self.street_results.closure_rate),
+                        pct(self.street_results.satisfaction),
                     ],
                     "",
                     False,
@@ -803,14 +962,14 @@ class BudgetView(QWidget):
         e, a = self._engine, self._actor
         if form.kind == "line":
             if correcting is None:
-                self._runner.submit("write", ledger.create_line, e, a, values)
+                self._runner.submit("write.new", ledger.create_line, e, a, values)
             else:
                 rec = self._record("line", correcting)
                 self._runner.submit(
                     "write", ledger.correct_line, e, a, correcting, rec.version, values
                 )
         elif correcting is None:
-            self._runner.submit("write", ledger.create_expenditure, e, a, values)
+            self._runner.submit("write.new", ledger.create_expenditure, e, a, values)
         else:
             rec = self._record("expenditure", correcting)
             self._runner.submit(

@@ -79,6 +79,11 @@ INPUT_MESSAGES = {
     "at": QT_TRANSLATE_NOOP("Workstation", "The time is earlier than the previous step."),
     "note": QT_TRANSLATE_NOOP("Workstation", "Please give a reason."),
 }
+#: 办结 records what was done: the note must say it (the service takes a closure
+#: without one, as imported closed cases carry none)
+RESOLVE_NEEDS_NOTE = QT_TRANSLATE_NOOP(
+    "Workstation", "Write the result (what was done) in the note before resolving."
+)
 ORDER = (
     "respond",
     "assign",
@@ -355,6 +360,12 @@ class CaseView(QWidget):
             actions.addWidget(b)
         self.busy_label = QLabel()
         self.busy_label.setStyleSheet("color: #666")
+        # why 办结 is greyed: shown while the case can be resolved and the note is empty
+        self.resolve_hint = QLabel(tx.tr(RESOLVE_NEEDS_NOTE))
+        self.resolve_hint.setWordWrap(True)
+        self.resolve_hint.setStyleSheet("color: #874D00")
+        self.resolve_hint.hide()
+        self.note.textChanged.connect(self._update_resolve)
 
         body = QWidget()
         self.body = body
@@ -368,6 +379,7 @@ class CaseView(QWidget):
         v.addWidget(self.timeline, 1)
         v.addWidget(self.note)
         v.addLayout(actions)
+        v.addWidget(self.resolve_hint)
         v.addWidget(self.busy_label)
         # the pane scrolls down when it is short, never sideways: fields and history
         # wrap to its width, the actions flow onto more lines
@@ -432,9 +444,14 @@ class CaseView(QWidget):
         self.timeline.clear()
         for b in self.buttons.values():
             b.hide()
+        self.resolve_hint.hide()
+        if not self._writing:
+            self.busy_label.setText("")
 
     def _show(self, d: CaseDetail) -> None:
         self._detail = d
+        if not self._writing:
+            self.busy_label.setText("")  # a note about the case shown before
         self.title.setText(d.code)
         self.badge.setText(tx.name(tx.STATUS_NAMES, d.status))
         self.badge.show()
@@ -527,6 +544,20 @@ class CaseView(QWidget):
         for action, b in self.buttons.items():  # in ORDER; they flow to the pane's width
             b.setVisible(action in allowed)
             b.setEnabled(not self._writing)
+        self._update_resolve()
+
+    def _note_text(self) -> str:
+        return self.note.toPlainText().strip()
+
+    def _update_resolve(self) -> None:
+        """办结 only with the result written in the note; the hint says why until then."""
+        b = self.buttons["resolve"]
+        missing = not self._note_text()
+        b.setEnabled(not self._writing and not missing)
+        b.setToolTip(tx.tr(RESOLVE_NEEDS_NOTE) if missing else "")
+        self.resolve_hint.setVisible(
+            self._detail is not None and not b.isHidden() and missing and not self._writing
+        )
 
     def _size_timeline(self) -> None:
         """Who and what as wide as their longest entry, up to a share of the pane; the
@@ -606,9 +637,29 @@ class CaseView(QWidget):
         """Ctrl+Enter: the first visible action (the next step of the chain)."""
         for action in ORDER:
             b = self.buttons[action]
+            if action == "resolve" and not b.isHidden() and not self._writing:
+                # the next step is 办结: never skip past it to a later action
+                self.run_action(action)
+                return
             if b.isVisible() and b.isEnabled():
                 self.run_action(action)
                 return
+        # nothing to run: say why rather than ignore the keys
+        d = self._detail
+        if d is None:
+            text = translate("Workstation", "No case selected: Ctrl+Enter has nothing to do.")
+        elif self._writing:
+            text = translate("Workstation", "Still saving the last step of %1.").replace(
+                "%1", d.code
+            )
+        else:
+            text = (
+                translate("Workstation", "Case %1 (%2) has no next step for you.")
+                .replace("%1", d.code)
+                .replace("%2", tx.name(tx.STATUS_NAMES, d.status))
+            )
+        self.busy_label.setText(text)
+        self.notice.emit(text)
 
     def run_action(self, action: str, **given: Any) -> bool:
         """Ask what the action needs (unless ``given``) and submit it. False when the
@@ -618,7 +669,14 @@ class CaseView(QWidget):
             return False
         note = given.pop("note", None)
         if note is None:
-            note = self.note.toPlainText().strip()
+            note = self._note_text()
+        if action == "resolve" and not (note or "").strip():
+            # what was done is the record of the closure: refuse, say so, stay put
+            text = tx.tr(RESOLVE_NEEDS_NOTE)
+            self.busy_label.setText(text)
+            self.notice.emit(text)
+            self.note.setFocus()
+            return False
         args: tuple[Any, ...] = (self._engine, self._actor, d.code, d.version)
         kw: dict[str, Any] = {}
         if action == "assign":
@@ -684,6 +742,7 @@ class CaseView(QWidget):
         self.busy_label.setText(translate("Workstation", "Saving…") if on else "")
         for b in self.buttons.values():
             b.setEnabled(not on)
+        self._update_resolve()
 
     # -- results -------------------------------------------------------------------------
 

@@ -52,6 +52,7 @@ from center.visits.profile import (
     ProfileEdit,
 )
 from center.windows.workstation import texts as tx
+from center.windows.workstation.spotcheck_view import FittedTable
 
 translate = tx.translate
 
@@ -401,7 +402,7 @@ class ProfileDialog(QDialog):
         form.addRow("", moved_hint)
         form.addRow(translate("Workstation", "Notes:"), self.notes)
 
-        self.table = QTableWidget(0, 5)
+        self.table = FittedTable(0, 5)
         self.table.setHorizontalHeaderLabels(
             [
                 translate("Workstation", "Resident"),
@@ -416,8 +417,12 @@ class ProfileDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        # each column as wide as its content (header, entries, a typical value); the
+        # change column, the last, gets what is left beyond that, else the table scrolls
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.setWordWrap(False)
+        self.table.resized.connect(self.fit_columns)
         self.table.setMinimumHeight(130)
         self.phone_btn = QPushButton(translate("Workstation", "Change &phone…"))
         self.tags_btn = QPushButton(translate("Workstation", "Change &tags…"))
@@ -494,7 +499,35 @@ class ProfileDialog(QDialog):
                     font.setStrikeOut(True)
                     item.setFont(font)
                 self.table.setItem(r, c, item)
+        self.fit_columns()
         self._update_buttons()
+
+    #: what a column typically holds, so it has room before the first member is listed
+    TYPICAL = ("R0000000", "张**", "138****5678", "独居、残疾、低保", "")
+
+    def fit_columns(self) -> None:
+        """Every column as wide as its header, its entries and a typical value, with a
+        margin; the last (the change) also takes the room left beyond that (when there
+        is none, the table scrolls sideways)."""
+        header = self.table.horizontalHeader()
+        fm = self.table.fontMetrics()
+        pad = 2 * fm.horizontalAdvance("M")
+        widths = []
+        for col in range(self.table.columnCount()):
+            texts = [self.TYPICAL[col]] + [
+                it.text()
+                for r in range(self.table.rowCount())
+                if (it := self.table.item(r, col)) is not None
+            ]
+            widest = max(fm.horizontalAdvance(t) for t in texts)
+            title = str(self.table.model().headerData(col, Qt.Orientation.Horizontal) or "")
+            widest = max(widest, header.fontMetrics().horizontalAdvance(title))
+            widths.append(max(header.sectionSizeHint(col), widest + pad))
+        room = self.table.viewport().width() - sum(widths)
+        if room > 0:
+            widths[-1] += room
+        for col, width in enumerate(widths):
+            self.table.setColumnWidth(col, width)
 
     def _selected(self) -> str | None:
         item = self.table.item(self.table.currentRow(), 0)

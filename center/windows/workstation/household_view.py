@@ -110,8 +110,12 @@ class HouseholdView(QWidget):
             )
         )
         self.search.returnPressed.connect(self.find)
-        find = QPushButton(translate("Workstation", "&Find"))
-        find.clicked.connect(self.find)
+        # 查找 needs something to look for: disabled while the box is empty
+        self.find_btn = QPushButton(translate("Workstation", "&Find"))
+        self.find_btn.setToolTip(translate("Workstation", "Type what to look for first"))
+        self.find_btn.clicked.connect(self.find)
+        self.find_btn.setEnabled(False)
+        self.search.textChanged.connect(self._update_find)
         self.hits = _table(
             [
                 translate("Workstation", "Household"),
@@ -176,6 +180,10 @@ class HouseholdView(QWidget):
         self.reveal_btn.setVisible(actor.may("reveal_pii"))
         # clicked(bool) would pass its `checked` flag as the reason: a slot without one
         self.reveal_btn.clicked.connect(self._reveal_clicked)
+        # only with a resident of a loaded household chosen
+        self.reveal_btn.setEnabled(False)
+        self.reveal_btn.setToolTip(translate("Workstation", "Choose a resident first"))
+        self.residents.currentCellChanged.connect(lambda *_a: self._update_reveal())
         res_page = QWidget()
         rv = QVBoxLayout(res_page)
         rv.addWidget(self.residents)
@@ -241,7 +249,7 @@ class HouseholdView(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
-        top.addWidget(find)
+        top.addWidget(self.find_btn)
         actions = QHBoxLayout()
         actions.addWidget(self.title, 1)
         actions.addWidget(self.edit_btn)
@@ -258,6 +266,15 @@ class HouseholdView(QWidget):
         layout.addWidget(history, 1)
 
     # -- loading -------------------------------------------------------------------
+
+    def _update_find(self) -> None:
+        self.find_btn.setEnabled(bool(self.search.text().strip()))
+
+    def _update_reveal(self) -> None:
+        row = self.residents.currentRow()
+        self.reveal_btn.setEnabled(
+            self.profile is not None and self.residents.item(row, 0) is not None
+        )
 
     def find(self) -> None:
         text = self.search.text().strip()
@@ -391,6 +408,7 @@ class HouseholdView(QWidget):
         )
         for t in (self.residents, self.visits, self.cases):
             t.resizeColumnsToContents()
+        self._update_reveal()
         self.new_case_btn.setEnabled(self._actor.may("intake"))
         self.visit_btn.setEnabled(self._actor.may("visit"))
         may_edit = self.may_edit(p)
@@ -421,7 +439,8 @@ class HouseholdView(QWidget):
             if days == 0
             else translate("Workstation", "%1 days ago").replace("%1", str(days))
         )
-        return f"{tx.when(v.at)}（{how.replace('%1', v.by or '—')}，{ago}）"
+        # flat, most telling first: no brackets around a name that carries its own role
+        return " · ".join((ago, tx.when(v.at), how.replace("%1", v.by or "—")))
 
     @staticmethod
     def _share_text(s: GridVerification | None) -> str:

@@ -5,6 +5,7 @@ has asked for (100 rows each). A filter or sort change starts a new *generation*
 one background task counts and fetches the first page; pages of older generations
 that arrive late are dropped. The countdown columns are recomputed from the rows'
 clock instants once a minute (:meth:`InboxModel.tick`) without touching the database.
+The priority clock's countdown (`spec/insight.md`) comes first, beside the priority.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from center.cases.inbox import (
     query_inbox,
 )
 from center.core.access import Actor
+from center.kpi.priority import PriorityClock, reclock
 from center.windows.runtime.workers import TaskResult, TaskRunner
 from center.windows.workstation import texts as tx
 from db.types import CST
@@ -51,6 +53,7 @@ COLUMNS: tuple[tuple[str, str, str | None], ...] = (
     ("source", QT_TRANSLATE_NOOP("Workstation", "Source"), "source"),
     ("subcategory", QT_TRANSLATE_NOOP("Workstation", "Request"), "subcategory"),
     ("priority", QT_TRANSLATE_NOOP("Workstation", "Priority"), "priority"),
+    ("priority_clock", QT_TRANSLATE_NOOP("Workstation", "Priority clock"), "priority_due"),
     ("grid", QT_TRANSLATE_NOOP("Workstation", "Grid"), "grid"),
     ("address", QT_TRANSLATE_NOOP("Workstation", "Address"), "address"),
     ("dept", QT_TRANSLATE_NOOP("Workstation", "Department"), "dept"),
@@ -61,12 +64,20 @@ COLUMNS: tuple[tuple[str, str, str | None], ...] = (
     ("summary", QT_TRANSLATE_NOOP("Workstation", "Summary"), None),
 )
 COLUMN_KEYS = tuple(c[0] for c in COLUMNS)
-CLOCK_COLUMNS = ("response", "accept", "closure")
+CLOCK_COLUMNS = ("priority_clock", "response", "accept", "closure")
+#: what each priority's clock asks for (the priority clock's tooltip)
+PRIORITY_RULES = {
+    "immediate": QT_TRANSLATE_NOOP("Workstation", "First response within 30 min"),
+    "24h": QT_TRANSLATE_NOOP("Workstation", "First response within 24 h"),
+    "3wd": QT_TRANSLATE_NOOP(
+        "Workstation", "Transfer (assignment or closure) within 3 working days"
+    ),
+}
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1
 STATE_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
-def clock_text(c: Clock) -> str:
+def clock_text(c: Clock | PriorityClock) -> str:
     """What a countdown cell shows."""
     if c.state == "none":
         return "—"
@@ -80,10 +91,12 @@ def clock_text(c: Clock) -> str:
     return tx.duration(c.remaining)
 
 
-def clock_tip(c: Clock) -> str:
+def clock_tip(c: Clock | PriorityClock) -> str:
     if c.state == "none":
         return ""
     parts = [tx.translate("Workstation", "Due %1").replace("%1", tx.when(c.due))]
+    if isinstance(c, PriorityClock):
+        parts.insert(0, tx.tr(PRIORITY_RULES[c.priority]))
     if c.done_at is not None:
         parts.append(tx.translate("Workstation", "Done %1").replace("%1", tx.when(c.done_at)))
     if c.state == "warning":
@@ -205,9 +218,12 @@ class InboxModel(QAbstractTableModel):
         for page, rows in self._pages.items():
             self._pages[page] = [_reclock(r, now) for r in rows]
         if self._total:
+            bottom = self.rowCount() - 1
             first = COLUMN_KEYS.index("response")
             last = COLUMN_KEYS.index("closure")
-            self.dataChanged.emit(self.index(0, first), self.index(self.rowCount() - 1, last))
+            self.dataChanged.emit(self.index(0, first), self.index(bottom, last))
+            prio = COLUMN_KEYS.index("priority_clock")
+            self.dataChanged.emit(self.index(0, prio), self.index(bottom, prio))
 
     # -- results ---------------------------------------------------------------
 
@@ -324,7 +340,7 @@ class InboxModel(QAbstractTableModel):
         if role == CODE_ROLE:
             return row.code
         if col in CLOCK_COLUMNS:
-            c: Clock = getattr(row, col)
+            c: Clock | PriorityClock = getattr(row, col)
             if role == STATE_ROLE:
                 return c.state
             if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
@@ -381,4 +397,5 @@ def _reclock(r: InboxRow, now: datetime) -> InboxRow:
         response=clock("response", r.response.start, r.response.due, r.response.done_at, now),
         accept=clock("accept", r.accept.start, r.accept.due, r.accept.done_at, now),
         closure=clock("closure", r.closure.start, r.closure.due, r.closure.done_at, now),
+        priority_clock=reclock(r.priority_clock, now),
     )

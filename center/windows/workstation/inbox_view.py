@@ -386,6 +386,7 @@ class InboxView(QWidget):
             "source": [tx.tr(n) for n in tx.SOURCE_NAMES.values()],
             "priority": [tx.tr(n) for n in tx.PRIORITY_NAMES.values()],
             "status": [tx.tr(n) for n in tx.STATUS_NAMES.values()],
+            "priority_clock": clocks,
             "response": clocks,
             "accept": clocks,
             "closure": clocks,

@@ -54,6 +54,10 @@ NEW = ""  # the coordinator confirmed the request is new
 RepeatDecider = Callable[[QWidget, Sequence[RepeatCandidate]], str | None]
 
 
+#: rows of household hits the intake dialog shows without scrolling
+HIT_ROWS = 5
+
+
 class RepeatDialog(QDialog):
     """The household's open and recent cases of the same request type."""
 
@@ -187,7 +191,12 @@ class IntakeDialog(QDialog):
         self.hits.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.hits.verticalHeader().setVisible(False)
         self.hits.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.hits.setMaximumHeight(150)
+        # room for HIT_ROWS whole rows: a search of a building lists its flats
+        self.hits.setFixedHeight(
+            self.hits.horizontalHeader().sizeHint().height()
+            + HIT_ROWS * self.hits.verticalHeader().defaultSectionSize()
+            + 2 * self.hits.frameWidth()
+        )
         self.chosen = QLabel(translate("Workstation", "No household chosen"))
         self.chosen.setStyleSheet("font-weight: bold")
         hh_box = QGroupBox(translate("Workstation", "Household"))

@@ -7,8 +7,11 @@ the next step. Other workstations' changes arrive through the change feed and
 refresh the views that show them.
 
 The tabs follow the user's roles (all of them, not only the first): the audit tab
-only for a role that may read the audit log (admin, assessor); a user whose only
-case-reading role is ``department`` sees their own department's cases. After 15
+only for a role that may read the audit log (admin, assessor), the spot checks for
+those who may read the sample (assessors; coordinators read-only), the department
+queue for those who work it, the joint meetings for :data:`MEETING_ROLES`; a user
+whose only case-reading role is ``department`` sees their own department's cases. The
+window opens on the tab of the user's main work (:data:`FIRST_TABS`). After 15
 minutes without input the window locks (:mod:`center.windows.workstation.lock`).
 """
 
@@ -26,7 +29,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QTabW
 from center.cases.inbox import FilterChoices, InboxFilter, filter_choices
 from center.cases.lifecycle import CaseChange
 from center.context import AppContext
-from center.core.access import Actor
+from center.core.access import ROLE_PRECEDENCE, Actor
 from center.windows.runtime.workers import TaskResult, TaskRunner
 from center.windows.workstation import texts as tx
 from center.windows.workstation.case_view import CaseView
@@ -42,10 +45,28 @@ from center.windows.workstation.spotcheck_view import SpotCheckView
 if TYPE_CHECKING:
     from center.windows.workstation.audit_view import AuditView
     from center.windows.workstation.budget_view import BudgetView
+    from center.windows.workstation.insight_view import InsightView
 
 log = logging.getLogger("center.workstation")
 translate = tx.translate
 TABS = ("inbox", "department", "planning", "household", "spotcheck", "meetings", "audit")
+#: the tab a user opens on: their role's main work (by :data:`ROLE_PRECEDENCE`, the
+#: first of the role's tabs that the user has). A leader opens on the suggestions
+#: drawn from the month's numbers (改进建议), else the budget they read.
+FIRST_TABS: dict[str, tuple[str, ...]] = {
+    "admin": ("audit", "inbox"),
+    "coordinator": ("inbox",),
+    "assessor": ("spotcheck", "inbox"),
+    "department": ("department", "inbox"),
+    "grid_worker": ("planning", "household", "inbox"),
+    "finance": ("budget",),
+    "leader": ("insight", "budget", "meetings"),
+}
+#: the roles with something to do on the joint-meeting tab (spec/access.md and
+#: office.md: coordinators run the meetings, departments acknowledge and report on
+#: their items, assessors build and approve the minutes, leaders read the boards);
+#: a grid worker or finance user has no meeting work and does not see the tab
+MEETING_ROLES = frozenset({"coordinator", "department", "assessor", "leader", "admin"})
 
 
 class WorkstationWindow(QMainWindow):
@@ -107,6 +128,11 @@ class WorkstationWindow(QMainWindow):
             from center.windows.workstation.budget_view import BudgetView
 
             self.budget = BudgetView(engine, actor, clock_fn=clock_fn)
+        self.insight: InsightView | None = None
+        if actor.may("read_suggestions"):  # 改进建议: leaders, coordinators, assessors
+            from center.windows.workstation.insight_view import InsightView
+
+            self.insight = InsightView(engine, actor, clock_fn=clock_fn)
 
         # a tab only for the roles whose reads the services allow (leader, finance and
         # the wall read aggregates only: no case lists, no households)
@@ -114,7 +140,9 @@ class WorkstationWindow(QMainWindow):
         self._pages: dict[str, QWidget] = {}
         for name, page, label, action in (
             ("inbox", inbox_page, translate("Workstation", "&Inbox"), "read_cases"),
-            ("department", dept_page, translate("Workstation", "&Department queue"), "read_cases"),
+            # the department queue: whoever accepts and resolves there (departments,
+            # coordinators for a department without an account), not every case reader
+            ("department", dept_page, translate("Workstation", "&Department queue"), "accept"),
             ("planning", self.planning, translate("Workstation", "&Visit planning"), "plan_visits"),
             (
                 "household",
@@ -122,7 +150,12 @@ class WorkstationWindow(QMainWindow):
                 translate("Workstation", "&Household"),
                 "read_households",
             ),
-            ("spotcheck", self.spotcheck, translate("Workstation", "&Spot checks"), None),
+            (
+                "spotcheck",
+                self.spotcheck,
+                translate("Workstation", "&Spot checks"),
+                "read_spot_checks",
+            ),
             (
                 "meetings",
                 self.meetings,
@@ -130,7 +163,10 @@ class WorkstationWindow(QMainWindow):
                 "read_meetings",
             ),
         ):
-            if action is None or actor.may(action):
+            shown = actor.may(action)
+            if name == "meetings":
+                shown = shown and bool(actor.roles & MEETING_ROLES)
+            if shown:
                 self.tabs.addTab(page, label)
                 self._pages[name] = page
             else:  # kept (the wiring below names it) but never shown
@@ -142,7 +178,11 @@ class WorkstationWindow(QMainWindow):
         if self.budget is not None:
             self.tabs.addTab(self.budget, translate("Workstation", "&Budget"))
             self._pages["budget"] = self.budget
+        if self.insight is not None:
+            self.tabs.addTab(self.insight, translate("Workstation", "Su&ggestions"))
+            self._pages["insight"] = self.insight
         self.setCentralWidget(self.tabs)
+        self.show_tab(self.first_tab())
 
         # wiring
         self.inbox.case_selected.connect(self.case.load)
@@ -155,6 +195,8 @@ class WorkstationWindow(QMainWindow):
             view.household_requested.connect(self.open_household)
             view.case_requested.connect(self.open_case)
             view.notice.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        if self.budget is not None:
+            self.budget.notice.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.household.case_requested.connect(self.open_case)
         self.household.new_case_requested.connect(self.new_case)
         self.household.visit_requested.connect(self.record_visit)
@@ -185,7 +227,8 @@ class WorkstationWindow(QMainWindow):
             QShortcut(QKeySequence("Ctrl+F"), self, activated=self._focus_search)
         if self.has_tab("household"):
             QShortcut(QKeySequence("Ctrl+H"), self, activated=self._focus_household)
-        for i in range(self.tabs.count()):
+        # Ctrl+1…: switch tabs (none for a single tab: there is nothing to switch to)
+        for i in range(self.tabs.count() if self.tabs.count() > 1 else 0):
             QShortcut(
                 QKeySequence(f"Ctrl+{i + 1}"),
                 self,
@@ -228,12 +271,15 @@ class WorkstationWindow(QMainWindow):
         """Load reference data; the views fill themselves once it is there."""
         self._runner.submit("choices", filter_choices, self.ctx.engine)
         self.planning.start()
-        self.spotcheck.refresh()
+        if self.has_tab("spotcheck"):
+            self.spotcheck.refresh()
         self.meetings.refresh()
         if self.audit is not None:
             self.audit.search()
         if self.budget is not None:
             self.budget.refresh()
+        if self.insight is not None:
+            self.insight.refresh()
         if self.feed is not None:
             self.feed.start()
         if self.idle_lock is not None:
@@ -274,6 +320,14 @@ class WorkstationWindow(QMainWindow):
 
     def has_tab(self, name: str) -> bool:
         return name in self._pages
+
+    def first_tab(self) -> str:
+        """The tab the user's main work is on (:data:`FIRST_TABS`), else the first."""
+        for role in sorted(self.actor.roles, key=_precedence):
+            for name in FIRST_TABS.get(role, ()):
+                if name in self._pages:
+                    return name
+        return next(iter(self._pages), "")
 
     def open_case(self, code: str) -> None:
         """The case as the inbox's current row, its detail beside it (the inbox
@@ -332,15 +386,18 @@ class WorkstationWindow(QMainWindow):
         self.inbox.show_case(code)
 
     def _on_case_changed(self, change: CaseChange) -> None:
-        self.statusBar().showMessage(
+        saved = (
             translate("Workstation", "%1: saved (%2)")
             .replace("%1", change.code)
-            .replace("%2", tx.name(tx.STATUS_NAMES, change.status)),
-            8000,
+            .replace("%2", tx.name(tx.STATUS_NAMES, change.status))
         )
+        if change.created and change.action in ("spot_check", "reopen"):
+            # a failed spot check or a reopening made a new case: name it
+            saved += translate("Workstation", "; new case %1").replace("%1", change.created)
+        self.statusBar().showMessage(saved, 15000 if change.created else 8000)
         self.inbox.refresh()
         self.dept.refresh()
-        if change.action == "spot_check" or change.created:
+        if (change.action == "spot_check" or change.created) and self.has_tab("spotcheck"):
             self.spotcheck.refresh()
         if self.household.profile is not None:
             self.household.reload()
@@ -350,7 +407,8 @@ class WorkstationWindow(QMainWindow):
         if "cases" in domains:
             self.inbox.refresh()
             self.dept.refresh()
-            self.spotcheck.refresh()
+            if self.has_tab("spotcheck"):
+                self.spotcheck.refresh()
             for view in (self.case, self.dept_case):
                 if not view.is_busy():
                     view.reload()
@@ -363,6 +421,10 @@ class WorkstationWindow(QMainWindow):
             self.household.reload()
         if domains & {"budget", "households"} and self.budget is not None:
             self.budget.refresh()
+        if self.audit is not None and not self.audit.is_busy():
+            self.audit.refresh()  # every write leaves an audit row
+        if domains & {"cases", "visits", "households", "targets"} and self.insight is not None:
+            self.insight.refresh()
 
     def _on_state(self, state: str) -> None:
         text = {
@@ -378,13 +440,18 @@ class WorkstationWindow(QMainWindow):
         self.inbox.refresh()
         self.dept.refresh()
         self.planning.refresh()
-        self.spotcheck.refresh()
+        if self.has_tab("spotcheck"):
+            self.spotcheck.refresh()
         self.meetings.refresh()
         self.dept.meeting_queue.refresh()
         self.case.reload()
         self.household.reload()
         if self.budget is not None:
             self.budget.refresh()
+        if self.audit is not None:
+            self.audit.refresh()
+        if self.insight is not None:
+            self.insight.refresh()
 
     # -- shutdown --------------------------------------------------------------------------
 
@@ -397,6 +464,8 @@ class WorkstationWindow(QMainWindow):
             self.audit.shutdown()
         if self.budget is not None:
             self.budget.shutdown()
+        if self.insight is not None:
+            self.insight.shutdown()
         for view in (
             self.inbox,
             self.case,
@@ -413,6 +482,10 @@ class WorkstationWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()
         super().closeEvent(event)
+
+
+def _precedence(role: str) -> int:
+    return ROLE_PRECEDENCE.index(role) if role in ROLE_PRECEDENCE else len(ROLE_PRECEDENCE)
 
 
 def _describe(url: object) -> str:

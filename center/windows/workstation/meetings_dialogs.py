@@ -290,7 +290,7 @@ class DecisionDialog(QDialog):
         super().__init__(parent)
         self.item = item
         self.setWindowTitle(
-            translate("Workstation", "Decision on item %1").replace("%1", str(item.id))
+            translate("Workstation", "Decision on item %1").replace("%1", f"“{item.title}”")
         )
         self.setMinimumWidth(520)
         title = QLabel(item.title)
@@ -459,7 +459,7 @@ class ItemDetailDialog(QDialog):
         self.detail = detail
         self.item = item
         self.setWindowTitle(
-            translate("Workstation", "Joint-meeting item %1").replace("%1", str(item.id or "—"))
+            translate("Workstation", "Joint-meeting item %1").replace("%1", f"“{item.title}”")
         )
         self.resize(780, 600)
         title = QLabel(item.title)

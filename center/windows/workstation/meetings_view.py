@@ -145,10 +145,10 @@ def pick_meeting(
 def load_meetings(
     engine: Engine, actor: Actor, as_of: datetime | None, wanted: str | None
 ) -> MeetingsData:
-    """The board (proposal ids allocated only for those who act on them), the meetings,
-    the chosen meeting's agenda and the departments."""
-    allocate = actor.may("run_meetings") and not actor.read_only
-    b = mtg.board(engine, actor, as_of, allocate=allocate)
+    """The board, the meetings, the chosen meeting's agenda and the departments: read
+    only. A proposal nobody acted on yet comes without its lasting id (allocating it is a
+    write); the view allocates it when the user moves it (:func:`_move_proposal`)."""
+    b = mtg.board(engine, actor, as_of, allocate=False)
     ms = tuple(mtg.meetings(engine, actor))
     chosen = pick_meeting(b, ms, wanted)
     agenda = tuple(mtg.meeting_items(engine, actor, chosen.code)) if chosen else ()
@@ -172,6 +172,26 @@ def _move(
 ) -> ItemChange:
     fn: Callable[..., ItemChange] = getattr(mtg, action)
     return fn(engine, actor, item_id, version, **kw)
+
+
+def _move_proposal(
+    engine: Engine,
+    actor: Actor,
+    action: str,
+    item: BoardItem,
+    as_of: datetime | None,
+    kw: dict[str, Any],
+) -> ItemChange:
+    """A move on a proposal shown without its id: the user acts on it now, so the
+    proposals get their lasting ids (the service's write) and the move follows on the
+    one with the same cases (else the same title)."""
+    props = mtg.proposals_at(engine, actor, as_of, allocate=True).proposals
+    match = next((p for p in props if p.kind == item.kind and p.cases == item.cases), None)
+    if match is None:
+        match = next((p for p in props if p.kind == item.kind and p.title == item.title), None)
+    if match is None or match.id is None:
+        raise NotFound("proposal", item.title)
+    return _move(engine, actor, action, match.id, None, kw)
 
 
 def _detail(engine: Engine, actor: Actor, item_id: int) -> ItemDetail:
@@ -243,7 +263,7 @@ def refusal(item: BoardItem, target: str) -> str:
     allowed = [mtg.MOVES[a][1] for a in mtg.ACTIONS_FROM.get(item.status, ()) if a != "progress"]
     text = (
         translate("Workstation", "Item %1 (“%2”) cannot move to “%3”.")
-        .replace("%1", str(item.id))
+        .replace("%1", item_ref(item))
         .replace("%2", status_name(item.status))
         .replace("%3", status_name(target))
     )
@@ -340,7 +360,8 @@ class BoardColumn(QListWidget):
         cards = [self._view.item_of(i) for i in items]
         card = next((c for c in cards if c is not None), None)
         if card is not None:
-            payload = {"id": card.id, "status": card.status, "version": card.version}
+            key = self._view.key(card)
+            payload = {"id": key, "status": card.status, "version": card.version}
             data.setData(MIME, json.dumps(payload).encode())
             data.setText(card.title)
         return data
@@ -373,8 +394,20 @@ class BoardColumn(QListWidget):
         event.ignore()
 
 
+def item_ref(item: BoardItem) -> str:
+    """How dialogs and messages name an item: its title in quotes (a case item's title
+    says its subcategory, case code and grid), never its database number."""
+    return f"“{item.title}”"
+
+
+def other_cases(item: BoardItem) -> tuple[str, ...]:
+    """The item's cases its title does not already name (a case item's title carries
+    its case code: the card names it once)."""
+    return tuple(c for c in item.cases if c not in item.title)
+
+
 def card_text(item: BoardItem) -> str:
-    lines = [f"#{item.id}  {item.title}" if item.id is not None else item.title]
+    lines = [item.title]
     if item.status == "proposed":
         lines.append(reason_names(item.reasons))
     elif item.status == "on_agenda":
@@ -394,11 +427,12 @@ def card_text(item: BoardItem) -> str:
         if item.overdue:
             text = "⚠ " + translate("Workstation", "OVERDUE") + " · " + text
         lines.append(text)
-    if item.cases:
-        shown = "、".join(item.cases[:2])
-        if len(item.cases) > 2:
+    cases = other_cases(item)
+    if cases:
+        shown = "、".join(cases[:2])
+        if len(cases) > 2:
             shown += " " + translate("Workstation", "and %1 more").replace(
-                "%1", str(len(item.cases) - 2)
+                "%1", str(len(cases) - 2)
             )
         lines.append(shown)
     elif item.kind == "topic":
@@ -453,7 +487,10 @@ class MeetingsView(QWidget):
         self._now = clock_fn
         self.data: MeetingsData | None = None
         self.departments: tuple[DepartmentInfo, ...] = ()
+        #: the items by their key: the id, or for a proposal without one yet a negative
+        #: stand-in (:meth:`key`)
         self._items: dict[int, BoardItem] = {}
+        self._keys: dict[int, int] = {}  # id(BoardItem) → key
         self._wanted: str | None = None
         self._stale = True  # loads when first shown
         self.dialog: Any = None  # the dialog open now (tests fill it in)
@@ -551,15 +588,28 @@ class MeetingsView(QWidget):
         bp.setContentsMargins(4, 4, 4, 4)
         bp.addLayout(tools)
         bp.addLayout(cols, 1)
-        hint = QLabel(
-            translate(
+        # how the board is used, by what this user may do on it
+        if self.runs:
+            hint_text = translate(
                 "Workstation",
                 "Drag a card to the next column to move it; double-click it for its details "
                 "and cases. Red cards are overdue.",
             )
-        )
-        hint.setStyleSheet("color: #8C8C8C")
-        bp.addWidget(hint)
+        elif actor.may("ack_meeting_item") and not actor.read_only:
+            hint_text = translate(
+                "Workstation",
+                "Drag a decided item your department leads to “In execution” to take it on; "
+                "double-click a card for its details and cases. Red cards are overdue.",
+            )
+        else:
+            hint_text = translate(
+                "Workstation",
+                "Double-click a card for its details and cases. Red cards are overdue.",
+            )
+        self.hint = QLabel(hint_text)
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: #8C8C8C")
+        bp.addWidget(self.hint)
 
         # agenda and proposals page
         self.agenda = self._table(
@@ -708,12 +758,16 @@ class MeetingsView(QWidget):
                 current = own_department_only(self._actor)
             self.dept.setCurrentIndex(max(self.dept.findData(current), 0))
             self.dept.blockSignals(False)
-        self._items = {
-            i.id: i for col in data.board.columns.values() for i in col if i.id is not None
-        }
-        for i in data.agenda:
-            if i.id is not None:
-                self._items.setdefault(i.id, i)
+        self._items, self._keys = {}, {}
+        stand_in = 0
+        for i in (*(i for col in data.board.columns.values() for i in col), *data.agenda):
+            if i.id is None and i.status != "proposed":
+                continue
+            if i.id is None:
+                stand_in -= 1
+            key = i.id if i.id is not None else stand_in
+            self._items.setdefault(key, i)
+            self._keys[id(i)] = key
         # the meeting chooser
         self.meeting.blockSignals(True)
         self.meeting.clear()
@@ -769,10 +823,11 @@ class MeetingsView(QWidget):
             items = [i for i in self.data.board.columns.get(col, ()) if self._visible(i)]
             for i in items:
                 card = QListWidgetItem(card_text(i))
-                card.setData(Qt.ItemDataRole.UserRole, i.id)
+                key = self.key(i)
+                card.setData(Qt.ItemDataRole.UserRole, key)
                 card.setToolTip(card_tip(i))
                 flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                if i.id is not None:
+                if key is not None:
                     flags |= Qt.ItemFlag.ItemIsDragEnabled
                 card.setFlags(flags)
                 card.setData(OVERDUE_ROLE, i.overdue)
@@ -782,7 +837,7 @@ class MeetingsView(QWidget):
                 else:
                     card.setBackground(QColor("#FFFFFF"))
                 w.addItem(card)
-                if selected is not None and i.id == selected.id:
+                if selected is not None and key == self.key(selected):
                     card.setSelected(True)
                     w.setCurrentItem(card)
             w.blockSignals(False)
@@ -828,7 +883,7 @@ class MeetingsView(QWidget):
         self.proposals.setRowCount(len(rows))
         for n, i in enumerate(rows):
             values = [
-                str(i.id) if i.id is not None else "—",
+                str(n + 1),
                 i.title,
                 reason_names(i.reasons),
                 "、".join(i.cases),
@@ -844,11 +899,10 @@ class MeetingsView(QWidget):
         if table.columnWidth(col) > width:
             table.setColumnWidth(col, width)
 
-    @staticmethod
-    def _set_row(table: QTableWidget, row: int, values: list[str], item: BoardItem) -> None:
+    def _set_row(self, table: QTableWidget, row: int, values: list[str], item: BoardItem) -> None:
         for j, text in enumerate(values):
             cell = QTableWidgetItem(text)
-            cell.setData(Qt.ItemDataRole.UserRole, item.id)
+            cell.setData(Qt.ItemDataRole.UserRole, self.key(item))
             cell.setToolTip(card_tip(item))
             if item.overdue:
                 cell.setBackground(OVERDUE_BG)
@@ -856,6 +910,11 @@ class MeetingsView(QWidget):
             table.setItem(row, j, cell)
 
     # -- selection -----------------------------------------------------------------------
+
+    def key(self, item: BoardItem) -> int | None:
+        """The item's key on the board: its id, or a proposal's stand-in (negative)."""
+        key = self._keys.get(id(item))
+        return key if key is not None else item.id
 
     def item_of(self, card: QListWidgetItem | QTableWidgetItem | None) -> BoardItem | None:
         if card is None:
@@ -865,6 +924,11 @@ class MeetingsView(QWidget):
 
     def board_item(self, item_id: int) -> BoardItem | None:
         return self._items.get(item_id)
+
+    def _ref(self, item_id: int) -> str:
+        """An item by its title (:func:`item_ref`) when the board lists it."""
+        item = self._items.get(item_id)
+        return item_ref(item) if item is not None else str(item_id)
 
     def selected_item(self) -> BoardItem | None:
         for w in self.columns.values():
@@ -909,7 +973,7 @@ class MeetingsView(QWidget):
                     "Workstation", "Only the coordinators (综合协调组) run the joint meetings."
                 )
             return translate("Workstation", "Only the lead department or a coordinator does this.")
-        if item is None or item.id is None:
+        if item is None or (item.id is None and item.status != "proposed"):
             return translate("Workstation", "Select an item first.")
         if item.status not in mtg.MOVES[action][0]:
             return translate("Workstation", "Not possible for an item that is “%1”.").replace(
@@ -1012,7 +1076,7 @@ class MeetingsView(QWidget):
         """Make a move on ``item``: asks what the move needs (a dialog), then calls the
         service. ``kw`` stands in for the dialog (tests, scripts)."""
         why = self.why_not(action, item)
-        if why is not None or item is None or item.id is None:
+        if why is not None or item is None:
             self.show_banner(why or translate("Workstation", "Select an item first."))
             return False
         if kw or action in ("accept", "ack"):
@@ -1023,7 +1087,7 @@ class MeetingsView(QWidget):
             dlg.accepted.connect(lambda: self._submit_move(action, item, dlg.values()))
         elif action == "drop":
             dlg = NoteDialog(
-                translate("Workstation", "Drop item %1").replace("%1", str(item.id)),
+                translate("Workstation", "Drop item %1").replace("%1", item_ref(item)),
                 translate(
                     "Workstation",
                     "Why is “%1” dropped? It is not proposed again for this meeting.",
@@ -1034,7 +1098,7 @@ class MeetingsView(QWidget):
             dlg.accepted.connect(lambda: self._submit_move(action, item, {"reason": dlg.text()}))
         elif action == "progress":
             dlg = NoteDialog(
-                translate("Workstation", "Progress on item %1").replace("%1", str(item.id)),
+                translate("Workstation", "Progress on item %1").replace("%1", item_ref(item)),
                 translate("Workstation", "What has been done on “%1” so far?").replace(
                     "%1", item.title
                 ),
@@ -1044,7 +1108,7 @@ class MeetingsView(QWidget):
             dlg.accepted.connect(lambda: self._submit_move(action, item, {"note": dlg.text()}))
         elif action == "done":
             dlg = NoteDialog(
-                translate("Workstation", "Close item %1").replace("%1", str(item.id)),
+                translate("Workstation", "Close item %1").replace("%1", item_ref(item)),
                 translate(
                     "Workstation",
                     "How was “%1” settled? The closing note goes into the minutes; the "
@@ -1070,7 +1134,18 @@ class MeetingsView(QWidget):
         dlg.deleteLater()
 
     def _submit_move(self, action: str, item: BoardItem, kw: dict[str, Any]) -> None:
-        assert item.id is not None
+        if item.id is None:  # a proposal nobody acted on: its id is allocated now
+            self._runner.submit(
+                f"move:{self.key(item)}",
+                _move_proposal,
+                self._engine,
+                self._actor,
+                action,
+                item,
+                self.as_of(),
+                kw,
+            )
+            return
         # a proposal's board entry carries no row version: its status is checked
         version = None if item.status == "proposed" else item.version
         self._runner.submit(
@@ -1183,14 +1258,13 @@ class MeetingsView(QWidget):
             self._show_detail(detail, item)
         elif key.startswith("move:"):
             change: ItemChange = result.value
+            ref = self._ref(change.id)
             self.show_banner(
                 translate("Workstation", "Item %1: %2")
-                .replace("%1", str(change.id))
+                .replace("%1", ref)
                 .replace("%2", status_name(change.status))
                 if change.action != "progress"
-                else translate("Workstation", "Item %1: progress note saved").replace(
-                    "%1", str(change.id)
-                ),
+                else translate("Workstation", "Item %1: progress note saved").replace("%1", ref),
                 "info",
             )
             self.changed.emit(change)
@@ -1207,8 +1281,8 @@ class MeetingsView(QWidget):
                 )
             else:
                 self.show_banner(
-                    translate("Workstation", "Item %1 added to the agenda").replace(
-                        "%1", str(value.id)
+                    translate("Workstation", "Added to the agenda of %1").replace(
+                        "%1", self.data.selected.code if self.data and self.data.selected else "—"
                     ),
                     "info",
                 )
@@ -1333,7 +1407,7 @@ class MeetingQueue(QWidget):
         for i in items:
             row = QTreeWidgetItem(
                 [
-                    f"#{i.id} {i.title}",
+                    i.title,  # its subcategory, case code and grid; no database number
                     status_name(i.status),
                     i.due.isoformat() if i.due else "—",
                     i.meeting or "—",

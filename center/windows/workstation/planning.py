@@ -5,7 +5,7 @@ as PDF and CSV for the mobile terminal."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
@@ -35,9 +35,11 @@ from PySide6.QtWidgets import (
 from sqlalchemy import Engine
 
 from center.core.access import Actor
+from center.core.errors import PermissionDenied
 from center.visits import planning as vs_planning
 from center.visits import records as vs_records
-from center.visits.planning import OtherVisit, StaffInfo, VisitPlan
+from center.visits.cadence import Cadence, add_months
+from center.visits.planning import OtherVisit, PlanRow, StaffInfo, VisitPlan
 from center.visits.records import VisitChange
 from center.windows.runtime.workers import TaskResult, TaskRunner
 from center.windows.workstation import texts as tx
@@ -199,6 +201,61 @@ def _record(
     )
 
 
+STATE_COLUMN = 7
+GROUPS_COLUMN = 4
+
+
+def previous_period(c: Cadence) -> str:
+    """The cadence period before ``c``'s (``2026-11``, ``2026Q3``)."""
+    if c.special:
+        y, m = (int(p) for p in c.period.split("-"))
+        prev = add_months(date(y, m, 1), -1)
+        return f"{prev:%Y-%m}"
+    y, q = (int(p) for p in c.period.split("Q"))
+    prev = add_months(date(y, 3 * q - 2, 1), -3)
+    return f"{prev.year}Q{(prev.month - 1) // 3 + 1}"
+
+
+def state_text(r: PlanRow) -> str:
+    """The state cell: done today, or the cadence state."""
+    if r.done_today:
+        return translate("Workstation", "Done today")
+    return tx.name(tx.CADENCE_NAMES, r.cadence.state)
+
+
+def state_tip(r: PlanRow) -> str:
+    """What the state means for this household (the cell's tooltip)."""
+    c = r.cadence
+    progress = (
+        translate("Workstation", "This period (%1): %2 of %3 met-visits, %4 still needed by %5.")
+        .replace("%1", c.period)
+        .replace("%2", str(c.done))
+        .replace("%3", str(c.needed))
+        .replace("%4", str(c.remaining))
+        .replace("%5", tx.day(c.due_by - _DAY))
+    )
+    if c.state == "overdue":
+        return (
+            translate(
+                "Workstation",
+                "Behind from last period: the previous period (%1) did not get the "
+                "%2 met-visit(s) it needed. The mark clears once this period's visits "
+                "are met.",
+            )
+            .replace("%1", previous_period(c))
+            .replace("%2", str(c.needed))
+            + "\n"
+            + progress
+        )
+    if c.state == "due":
+        return progress
+    return (
+        translate("Workstation", "This period (%1): all %2 met-visit(s) done.")
+        .replace("%1", c.period)
+        .replace("%2", str(c.needed))
+    )
+
+
 PLAN_COLUMNS = (
     "#",
     QT_TRANSLATE_NOOP("Workstation", "Building"),
@@ -261,6 +318,11 @@ class PlanningView(QWidget):
             # never narrower than the (translated) title: 本期进度 needs more than 50 px
             self.table.setColumnWidth(i, max(w, header.sectionSizeHint(i)))
         self.table.doubleClicked.connect(self._open_household)
+        # what the states mean (the route sheet prints the same legend)
+        self.legend = QLabel(translate("Workstation", ROUTE_SHEET_LEGEND))
+        self.legend.setObjectName("plan-legend")
+        self.legend.setWordWrap(True)
+        self.legend.setStyleSheet("color: #595959")
         self.record_btn = QPushButton(translate("Workstation", "&Record visit…"))
         self.open_btn = QPushButton(translate("Workstation", "&Open household"))
         self.csv_btn = QPushButton(translate("Workstation", "Export &CSV…"))
@@ -293,10 +355,14 @@ class PlanningView(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.legend)
         layout.addLayout(bottom)
 
     def start(self) -> None:
-        self._runner.submit("staff", vs_planning.grid_workers, self._engine)
+        """Load the workers whose rounds this user plans (a grid worker: their own)."""
+        if not self._actor.may("plan_visits"):
+            return
+        self._runner.submit("staff", vs_planning.plannable_staff, self._engine, self._actor)
 
     def select_staff(self, code: str) -> None:
         self.staff.setCurrentIndex(max(self.staff.findData(code), 0))
@@ -333,9 +399,7 @@ class PlanningView(QWidget):
 
     def _on_failed(self, result: TaskResult) -> None:
         QMessageBox.warning(
-            self,
-            translate("Workstation", "Visit planning"),
-            error_text(result.error or RuntimeError()),
+            self, translate("Workstation", "Visit planning"), plan_error_text(result.error)
         )
 
     def _show(self, plan: VisitPlan) -> None:
@@ -358,19 +422,22 @@ class PlanningView(QWidget):
                 "、".join(tx.name(tx.GROUP_NAMES, g) for g in r.special_groups),
                 f"{c.done}/{c.needed}",
                 tx.day(c.next_due - _DAY) if c.state == "ok" else tx.day(c.due_by - _DAY),
-                tx.name(tx.CADENCE_NAMES, c.state),
+                state_text(r),
                 tx.day(c.last_met_at),
                 others_text(r.others),
             ]
             for j, text in enumerate(values):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, r.household_code)
-                if j == 7:
+                if j == STATE_COLUMN:
                     bg, fg = tx.STATE_COLOURS[c.state]
                     if bg is not None:
                         item.setBackground(QBrush(bg))
                     if fg is not None:
                         item.setForeground(QBrush(fg))
+                    item.setToolTip(state_tip(r))
+                if j == GROUPS_COLUMN and text:
+                    item.setToolTip(text)
                 if j == 9 and r.others:
                     item.setBackground(QBrush(tx.STATE_COLOURS["warning"][0]))
                     item.setToolTip(
@@ -380,7 +447,26 @@ class PlanningView(QWidget):
                         )
                     )
                 self.table.setItem(i, j, item)
+        self._fit_groups()
         self.loaded.emit(len(plan.rows))
+
+    def _fit_groups(self) -> None:
+        """The special-groups column as wide as its longest entry (独居老人、低保/困难
+        家庭、残障人士), never narrower than its title."""
+        fm = self.table.fontMetrics()
+        widest = max(
+            (
+                fm.horizontalAdvance(it.text())
+                for r in range(self.table.rowCount())
+                if (it := self.table.item(r, GROUPS_COLUMN)) is not None
+            ),
+            default=0,
+        )
+        pad = 2 * fm.horizontalAdvance("M")
+        header = self.table.horizontalHeader()
+        self.table.setColumnWidth(
+            GROUPS_COLUMN, max(130, header.sectionSizeHint(GROUPS_COLUMN), widest + pad)
+        )
 
     def current_household(self) -> str | None:
         item = self.table.item(self.table.currentRow(), 0)
@@ -436,6 +522,18 @@ class PlanningView(QWidget):
 
 
 _DAY = timedelta(days=1)
+
+
+def plan_error_text(exc: BaseException | None) -> str:
+    """Why a plan could not be shown, in the user's words (not an action code)."""
+    if isinstance(exc, PermissionDenied) and exc.action == "plan_visits":
+        if exc.why:
+            return translate(
+                "Workstation",
+                "You may plan visits only for the grid workers of your own grid.",
+            )
+        return translate("Workstation", "Your role does not plan visits.")
+    return error_text(exc or RuntimeError())
 
 
 def _plan(

@@ -153,11 +153,17 @@ def parse_size(text: str) -> tuple[int, int]:
     return w, h
 
 
-def render(args: argparse.Namespace, login: Callable[[Engine], Actor | None] | None = None) -> int:
+def render(
+    args: argparse.Namespace,
+    login: Callable[[Engine], Actor | None] | None = None,
+    wrote: Callable[[Path, int, int], str] | None = None,
+) -> int:
     """Entry point of ``center snapshot workstation`` (arguments: ``db``, ``view``,
     ``size`` "WxH", ``output``, and optional ``lang``, ``as_of``, ``user``). ``login``
     returns the logged-in, read-only actor whose screen is rendered (``None``: nobody
-    can log in yet, so ``--user`` is taken as given)."""
+    can log in yet, so ``--user`` is taken as given). ``wrote(path, width, height)``
+    words the line printed at the end in the user's language (the command's
+    catalogue; default English)."""
     from center.context import open_context
     from center.core.errors import UserError
     from center.windows.runtime.qtenv import application, prepare_environment
@@ -202,5 +208,8 @@ def render(args: argparse.Namespace, login: Callable[[Engine], Actor | None] | N
     finally:
         app.processEvents()
         ctx.close()
-    print(f"wrote {output} ({image.width()}x{image.height()})")
+    if wrote is None:
+        print(f"wrote {output} ({image.width()}x{image.height()})")
+    else:
+        print(wrote(output, image.width(), image.height()))
     return 0

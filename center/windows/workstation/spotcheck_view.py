@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QIntValidator
+from PySide6.QtGui import QIntValidator, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -38,6 +38,16 @@ from center.windows.workstation.dialogs import ReasonDialog
 
 translate = tx.translate
 ADDRESS_COLUMN = 4
+
+
+class FittedTable(QTableWidget):
+    """A table that says when it was resized (its owner sizes the columns to fit)."""
+
+    resized = Signal()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.resized.emit()
 
 
 def previous_month(today: date) -> tuple[date, date]:
@@ -88,8 +98,38 @@ class SpotCheckView(QWidget):
         self.draw_btn.clicked.connect(self.draw)
         self.last = QLabel()
         self.last.setWordWrap(True)
+        # who draws and calls (spec/access.md: the supervisors, 督导考核组): said to
+        # anyone else, whose draw and result buttons stay grey
+        self.not_mine = QLabel(
+            translate(
+                "Workstation",
+                "Spot checks are made by the supervisors (督导考核组); you can see the results.",
+            )
+        )
+        self.not_mine.setWordWrap(True)
+        self.not_mine.setStyleSheet("color: #874D00")
+        self.not_mine.setVisible(not may)
+        # what a failed check created, with a link to open it
+        self.outcome = QLabel()
+        self.outcome.setWordWrap(True)
+        self.outcome.setTextFormat(Qt.TextFormat.RichText)
+        self.outcome.linkActivated.connect(self.case_requested.emit)
+        self.outcome.hide()
+        # the table with no rows says why and what to do
+        self.empty = QLabel(
+            translate(
+                "Workstation",
+                "No sample drawn yet: choose the closing dates and the share, "
+                "then click Draw sample.",
+            )
+            if may
+            else translate("Workstation", "No sampled case awaits a call.")
+        )
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setStyleSheet("color: #8C8C8C; padding: 12px")
 
-        self.table = QTableWidget(0, 7)
+        self.table = FittedTable(0, 7)
         self.table.setHorizontalHeaderLabels(
             [
                 translate("Workstation", "Case"),
@@ -107,25 +147,32 @@ class SpotCheckView(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)
-        # every column as wide as its header and its longest entry; the address takes
-        # the room that is left (it is the one that can be long)
+        # every column as wide as its header and its longest entry (with room to
+        # breathe); the address gets what is left beyond that, never less than it needs:
+        # when the columns are wider than the table it scrolls sideways
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(ADDRESS_COLUMN, QHeaderView.ResizeMode.Stretch)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self._fit_columns()
+        self.table.resized.connect(self._fit_columns)  # the address follows the width
+        # the placeholder lies over the empty table, as wide as it is
+        self.empty.setParent(self.table.viewport())
+        self.table.resized.connect(self._place_empty)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.itemDoubleClicked.connect(
             lambda item: self.case_requested.emit(str(item.data(Qt.ItemDataRole.UserRole)))
         )
         self.pass_btn = QPushButton(translate("Workstation", "&Passed"))
         self.fail_btn = QPushButton(translate("Workstation", "&Failed (reopen)…"))
-        for b in (self.pass_btn, self.fail_btn):
-            b.setEnabled(may)
+        self._may = may
         self.pass_btn.clicked.connect(lambda: self.record(True))
         self.fail_btn.clicked.connect(lambda: self.record(False))
         self.phone_btn = QPushButton(translate("Workstation", "Reveal &phone for the call…"))
         self.phone_btn.setVisible(actor.may("reveal_check_phone") and self._ctx is not None)
         self.phone_btn.clicked.connect(lambda: self.reveal_phone())
+        self._update_buttons()
 
         form = QHBoxLayout()
         form.addWidget(QLabel(translate("Workstation", "Sample")))
@@ -146,30 +193,97 @@ class SpotCheckView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(form)
+        layout.addWidget(self.not_mine)
         layout.addWidget(self.last)
+        layout.addWidget(self.outcome)
         layout.addWidget(QLabel(translate("Workstation", "Awaiting the verification call")))
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
 
-    def _fit_columns(self) -> None:
-        """Each column as wide as its header, its longest entry and a typical value (a
-        case code, a time), so nothing is cut, even before a sample is drawn."""
+    def _place_empty(self) -> None:
+        """The placeholder across the top of the table's viewport, shown while no
+        sampled case is listed."""
+        port = self.table.viewport()
+        self.empty.setGeometry(0, 0, port.width(), max(self.empty.heightForWidth(port.width()), 48))
+        self.empty.setVisible(self.table.rowCount() == 0)
+
+    def _show_outcome(self, change: CaseChange) -> None:
+        """Name what a recorded check did: a failed one reopened the case as a new case,
+        which the link opens."""
+        if change.created:
+            text = (
+                translate(
+                    "Workstation",
+                    "Spot check of %1 failed: it was reopened as new case %2 (%3).",
+                )
+                .replace("%1", change.code)
+                .replace("%2", change.created)
+                .replace(
+                    "%3",
+                    f'<a href="{change.created}">'
+                    + translate("Workstation", "open case %1").replace("%1", change.created)
+                    + "</a>",
+                )
+            )
+        else:
+            text = translate("Workstation", "Spot check of %1 passed.").replace("%1", change.code)
+        self.outcome.setText(text)
+        self.outcome.show()
+
+    def selected_check(self) -> PendingCheck | None:
+        """The sampled case the user chose (None: no row selected)."""
+        rows = self.table.selectionModel().selectedRows()
+        row = rows[0].row() if rows else -1
+        return self.pending[row] if 0 <= row < len(self.pending) else None
+
+    def _update_buttons(self) -> None:
+        """通过 / 未通过 / 查看回访电话 act on the chosen sampled case: only with one."""
+        chosen = self.selected_check() is not None
+        for b in (self.pass_btn, self.fail_btn):
+            b.setEnabled(self._may and chosen)
+        self.phone_btn.setEnabled(chosen)
+        why = "" if chosen else translate("Workstation", "Choose a sampled case first")
+        for b in (self.pass_btn, self.fail_btn, self.phone_btn):
+            b.setToolTip(why)
+
+    def _content_width(self, col: int, typical: str = "") -> int:
+        """What a column needs: its header, its longest entry, a typical value, and a
+        margin so the text does not touch the grid line."""
         fm = self.table.fontMetrics()
         header = self.table.horizontalHeader()
+        pad = 2 * fm.horizontalAdvance("M")
+        widest = max(
+            (
+                fm.horizontalAdvance(it.text())
+                for r in range(self.table.rowCount())
+                if (it := self.table.item(r, col)) is not None
+            ),
+            default=0,
+        )
+        title = str(self.table.model().headerData(col, Qt.Orientation.Horizontal) or "")
+        widest = max(widest, fm.horizontalAdvance(typical))
+        widest = max(widest, header.fontMetrics().horizontalAdvance(title))
+        return max(header.sectionSizeHint(col), self.table.sizeHintForColumn(col), widest + pad)
+
+    def _fit_columns(self) -> None:
+        """Each column as wide as its content (header, longest entry, a typical value:
+        a case code, a time), so nothing is cut, even before a sample is drawn; the
+        address column takes the room that is left beyond its own need, or the table
+        scrolls sideways."""
         when = tx.when(datetime(2026, 12, 31, 23, 59))
-        typical = {0: "K202612070083", 1: when, 2: "独居老人失联", 3: "H000000", 6: when}
-        for col in range(self.table.columnCount()):
-            if col == ADDRESS_COLUMN:
-                continue
-            width = max(
-                header.sectionSizeHint(col),
-                self.table.sizeHintForColumn(col),
-                fm.horizontalAdvance(typical.get(col, "")) + 16,
-            )
+        typical = {0: "K202612070083", 1: when, 2: "独居老人失联", 3: "H000000", 5: "5", 6: when}
+        need = {
+            col: self._content_width(col, typical.get(col, ""))
+            for col in range(self.table.columnCount())
+        }
+        for col, width in need.items():
             self.table.setColumnWidth(col, width)
+        room = self.table.viewport().width() - sum(need.values())
+        if room > 0:
+            self.table.setColumnWidth(ADDRESS_COLUMN, need[ADDRESS_COLUMN] + room)
 
     def refresh(self) -> None:
-        self._runner.submit("pending", _pending, self._engine)
+        self._runner.submit("pending", _pending, self._engine, self._actor)
 
     def draw(self) -> None:
         seed = int(self.seed.text()) if self.seed.text().strip() else None
@@ -185,10 +299,9 @@ class SpotCheckView(QWidget):
         )
 
     def record(self, ok: bool, note: str | None = None) -> None:
-        row = self.table.currentRow()
-        if not 0 <= row < len(self.pending):
+        p = self.selected_check()
+        if p is None:
             return
-        p = self.pending[row]
         if not ok and not note:
             dlg = ReasonDialog(
                 translate("Workstation", "Spot check failed"),
@@ -205,10 +318,10 @@ class SpotCheckView(QWidget):
 
     def reveal_phone(self, reason: str | None = None) -> None:
         """Reveal the phone to call for the selected case (asks for the reason)."""
-        row = self.table.currentRow()
-        if self._ctx is None or not 0 <= row < len(self.pending):
+        chosen = self.selected_check()
+        if self._ctx is None or chosen is None:
             return
-        code = self.pending[row].code
+        code = chosen.code
         if reason is None:
             dlg = ReasonDialog(
                 translate("Workstation", "Reveal the phone for the verification call"),
@@ -277,6 +390,8 @@ class SpotCheckView(QWidget):
         self._fit_columns()
         if rows:
             self.table.selectRow(0)
+        self._update_buttons()
+        self._place_empty()
         self.loaded.emit(len(rows))
 
     def _on_finished(self, result: TaskResult) -> None:
@@ -289,6 +404,7 @@ class SpotCheckView(QWidget):
             self._show_phone(result.value)
         elif result.key.startswith("record:"):
             change: CaseChange = result.value
+            self._show_outcome(change)
             self.changed.emit(change)
             self.refresh()
 
@@ -310,8 +426,8 @@ def _record(
     return sc.record_result(engine, actor, code, version, ok, note=note)
 
 
-def _pending(engine: Engine) -> list[PendingCheck]:
-    return sc.pending_checks(engine)
+def _pending(engine: Engine, actor: Actor) -> list[PendingCheck]:
+    return sc.pending_checks(engine, actor)
 
 
 def _draw(

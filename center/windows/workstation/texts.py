@@ -7,6 +7,7 @@ language chosen at start-up applies everywhere.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
@@ -153,14 +154,27 @@ def role_names(roles: Iterable[str]) -> str:
     return "、".join(name(ROLE_NAMES, r) for r in order)
 
 
+#: a display name that carries its own bracket: ``曾晶（督导考核组）``
+_BRACKETED = re.compile(r"(.+?)\s*[（(]([^（）()]*)[）)]")
+
+
 def who(display_name: str, roles: Iterable[str]) -> str:
-    """A user as the windows show them: display name and roles (``王芳 · 综合协调组``),
-    leaving out a role the display name already says (``曾晶（督导考核组）``)."""
+    """A user as the windows show them, one way everywhere (case history, audit views,
+    status bar): 姓名（角色） — ``王芳（综合协调组）``, ``民政联络员（责任部门）``. A
+    display name that already ends in a bracket keeps it (``曾晶（督导考核组）``), with
+    any role it does not name added inside; in English ``Carol (Coordinator)``."""
     order = sorted(
         set(roles), key=lambda r: ROLE_PRECEDENCE.index(r) if r in ROLE_PRECEDENCE else 99
     )
-    shown = [n for n in (name(ROLE_NAMES, r) for r in order) if n not in display_name]
-    return display_name + (" · " + "、".join(shown) if shown else "")
+    m = _BRACKETED.fullmatch(display_name.strip())
+    base, inside = (m.group(1), m.group(2).strip()) if m else (display_name.strip(), "")
+    shown = [inside] if inside else []
+    shown += [n for n in (name(ROLE_NAMES, r) for r in order) if n not in display_name]
+    if not shown:
+        return base
+    if is_chinese():
+        return f"{base}（{'、'.join(shown)}）"
+    return f"{base} ({', '.join(shown)})"
 
 
 def person(username: str | None, labels: Mapping[str, UserLabel]) -> str:
