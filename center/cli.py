@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "center.commands.demo",
     "center.commands.forecast",
     "center.commands.interchange",
+    "center.commands.export_map",  # extends `export` (after interchange)
     "center.commands.kpi",
     "center.commands.meeting",
     "center.commands.report",

@@ -450,6 +450,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "--months：{value!r} 不是正整数（回测的月数）",
         "--months: {value!r} is not a positive number of months",
     ),
+    "map_kpi": (
+        "--kpi：{value!r} 不是地图的指标（可选：{choices}）",
+        "--kpi: {value!r} is not a map KPI (one of: {choices})",
+    ),
+    "map_layer": (
+        "--layer：{value!r} 不是热力图层（可选：{choices}）",
+        "--layer: {value!r} is not a heat layer (one of: {choices})",
+    ),
+    "map_category": (
+        "--category：{value!r} 不是类别（可选：{choices}）",
+        "--category: {value!r} is not a category (one of: {choices})",
+    ),
+    "map_output": (
+        "请用 -o 指定要写入的 HTML 文件",
+        "name the HTML file to write with -o",
+    ),
+    "map_suffix": (
+        "{value}：地图只能写成 .html 文件",
+        "{value}: the map is written to an .html file only",
+    ),
+    "map_written": ("已写入离线地图 {path}", "offline map written to {path}"),
     "forecast_month_invalid": (
         "--month：{value!r} 不是月份（YYYY-MM）",
         "--month: {value!r} is not a month (YYYY-MM)",

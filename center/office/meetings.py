@@ -665,6 +665,26 @@ def _core(conn: Connection | Session) -> Connection:
     return conn.connection() if isinstance(conn, Session) else conn
 
 
+#: OR terms per statement of :func:`_old_groups_query` (SQLite's expression depth is 1,000)
+OR_TERMS = 400
+
+
+def _old_group_times(
+    core: Connection, spans: dict[tuple[int, int], tuple[datetime, datetime]], until: datetime
+) -> dict[tuple[int, int], list[int]]:
+    """The received times (epoch ms) of the cases of each grid × subcategory in
+    ``spans`` near its span, before ``until``: in statements of at most
+    :data:`OR_TERMS` terms, since SQLite refuses an expression tree deeper than 1,000
+    (a district's old open cases span thousands of groups)."""
+    out: dict[tuple[int, int], list[int]] = {}
+    keys = sorted(spans)
+    for i in range(0, len(keys), OR_TERMS):
+        part = {k: spans[k] for k in keys[i : i + OR_TERMS]}
+        for grid, sub, received in core.execute(*_old_groups_query(core, part, until)):
+            out.setdefault((grid, sub), []).append(received)
+    return out
+
+
 def _old_groups_query(
     core: Connection, spans: dict[tuple[int, int], tuple[datetime, datetime]], until: datetime
 ) -> tuple[Any, dict[str, Any]]:
@@ -809,8 +829,8 @@ def _candidates(
         for r in old:
             lo, hi = spans.get((r[2], r[3]), (r[5], r[5]))
             spans[(r[2], r[3])] = (min(lo, r[5]), max(hi, r[5]))
-        for grid, sub, received in core.execute(*_old_groups_query(core, spans, dense_lo)):
-            groups.setdefault((grid, sub), []).append(received)
+        for key, times in _old_group_times(core, spans, dense_lo).items():
+            groups.setdefault(key, []).extend(times)
     for times in groups.values():
         times.sort()
     clustered = {r[0] for r in open_rows if _in_cluster(groups.get((r[2], r[3]), []), r[8])}

@@ -9,7 +9,11 @@ the result to the widgets on the GUI thread.
 * ``base``: street name, grid polygons with label points, grid workers (static).
 * ``kpis``: the street's KPIs of the current month with 12-month trends, every
   grid's and community's KPIs (one :func:`center.kpi.compute.compute_all_scopes`).
-* ``incidents``: open emergencies and the 30-day case density for the map.
+* ``incidents``: open emergencies, open ``immediate`` cases past their 30-minute
+  clock and the 30-day case density for the map.
+* ``heat``: the map's heat layers per grid × category in cases per 100 households
+  (the last 30 days' cases and the next month's forecast) and the forecast's hot
+  spots; the forecast is computed at most once an hour per month (:func:`load_heat`).
 * ``alerts``: response / acceptance / closure clocks breached or about to be,
   open emergencies, missing holiday calendars.
 * ``meetings`` and ``budget``: the joint-meeting board and the year's budget.
@@ -24,11 +28,14 @@ from __future__ import annotations
 
 import calendar
 import json
+import threading
+import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from fractions import Fraction
 from functools import lru_cache
+from time import monotonic
 from typing import Any, cast
 
 from shapely.geometry import mapping, shape
@@ -36,8 +43,11 @@ from shapely.ops import polylabel, unary_union
 from sqlalchemy import Engine, and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
+from center.core.access import Actor
 from center.core.kpis import MAP_KPIS, WALL_HEADLINE_KPIS, WALL_SECONDARY_KPIS
 from center.core.vocab import DISMISSED_STATUSES
+from center.insight import forecast as forecast_service
+from center.insight import heat as heat_service
 from center.kpi import compute as kpi_service
 from center.kpi.calendar import load_calendar
 from center.kpi.priority import IMMEDIATE_WINDOW
@@ -80,11 +90,12 @@ PARTS: tuple[str, ...] = (
     "budget",
     "ranking",
     "trend",
+    "heat",
 )
 DOMAIN_PARTS: dict[str, frozenset[str]] = {
-    "cases": frozenset({"kpis", "incidents", "alerts", "meetings", "ranking"}),
+    "cases": frozenset({"kpis", "incidents", "alerts", "meetings", "ranking", "heat"}),
     "visits": frozenset({"kpis", "ranking"}),
-    "households": frozenset({"base", "kpis", "trend", "incidents", "budget", "ranking"}),
+    "households": frozenset({"base", "kpis", "trend", "incidents", "budget", "ranking", "heat"}),
     "meetings": frozenset({"meetings"}),
     "budget": frozenset({"budget"}),
     "calendar": frozenset({"kpis", "trend", "alerts", "ranking"}),
@@ -633,6 +644,8 @@ class IncidentPart:
     emergencies: tuple[Emergency, ...]
     heat: tuple[tuple[float, float, int], ...]  # (lat, lon, cases) per household
     heat_days: int = HEAT_DAYS
+    # open ``immediate`` cases past their 30-minute clock (the map's alert markers)
+    immediate: tuple[BreachedImmediate, ...] = ()
 
 
 def _open_at(t: datetime) -> Any:
@@ -682,6 +695,7 @@ def load_incidents(engine: Engine, as_of: datetime) -> IncidentPart:
         as_of=as_of,
         emergencies=tuple(Emergency(c, s, r, g, la, lo) for c, s, r, g, la, lo in rows),
         heat=tuple((round(la, 6), round(lo, 6), int(n)) for la, lo, n in heat),
+        immediate=breached_immediate(engine, as_of),
     )
 
 
@@ -1039,6 +1053,82 @@ def load_ranking(engine: Engine, as_of: datetime) -> RankingPart:
 
 
 # ---------------------------------------------------------------------------
+# Heat layers (spec/insight.md, "Heat map")
+
+HEAT_LAYERS = ("history", "forecast")
+HEAT_CATEGORIES = heat_service.CATEGORIES  # policy, life, dispute, emergency
+ALL_CATEGORIES = "all"
+# the wall reads the forecast as the read-only ``wall`` role (read_forecast: all roles)
+WALL_ACTOR = Actor("wall", "wall", read_only=True)
+FORECAST_MAX_AGE_S = 3600.0  # the forecast (~2 s) is recomputed at most once an hour
+_forecast_lock = threading.Lock()
+# engine -> month -> (monotonic time computed, model shown, cells)
+_forecast_cache: weakref.WeakKeyDictionary[
+    Engine, dict[str, tuple[float, str, dict[tuple[str, str], float]]]
+] = weakref.WeakKeyDictionary()
+
+
+@dataclass(frozen=True)
+class HeatPart:
+    """Both heat layers of every grid (cases per grid × category) with its households,
+    and the forecast's hot spots (top 10 % cells, ties by grid then category)."""
+
+    as_of: datetime
+    month: str  # the forecast month
+    model: str  # what the forecast shows: model, last_month or mean_3
+    households: Mapping[str, int]
+    history: Mapping[tuple[str, str], int]  # last 30 days, by (grid, category)
+    forecast: Mapping[tuple[str, str], float]  # next month, by (grid, category)
+    hot_spots: tuple[heat_service.HotSpot, ...]
+
+    def cases(self, layer: str, grid: str, category: str = ALL_CATEGORIES) -> float:
+        cells: Mapping[tuple[str, str], float] = (
+            self.forecast if layer == "forecast" else self.history
+        )
+        cats = HEAT_CATEGORIES if category == ALL_CATEGORIES else (category,)
+        return float(sum(cells.get((grid, c), 0) for c in cats))
+
+    def rate(self, layer: str, grid: str, category: str = ALL_CATEGORIES) -> float | None:
+        """Cases per 100 households of ``grid`` (None without households)."""
+        return heat_service.per_100(self.cases(layer, grid, category), self.households.get(grid, 0))
+
+    def rates(self, layer: str, category: str = ALL_CATEGORIES) -> dict[str, float | None]:
+        return {g: self.rate(layer, g, category) for g in sorted(self.households)}
+
+
+def cached_forecast(
+    engine: Engine, month: str, as_of: datetime
+) -> tuple[str, dict[tuple[str, str], float]]:
+    """``month``'s forecast per (grid, category) as the wall reads it, computed at most
+    once per :data:`FORECAST_MAX_AGE_S` for each month and engine (a worker thread's
+    call; other threads wait for the one computing)."""
+    with _forecast_lock:
+        made = _forecast_cache.setdefault(engine, {}).get(month)
+        if made is not None and monotonic() - made[0] < FORECAST_MAX_AGE_S:
+            return made[1], made[2]
+        fc = forecast_service.forecast_month(engine, WALL_ACTOR, month, as_of)
+        cells = {(c.grid, c.category): c.forecast for c in fc.cells}
+        _forecast_cache[engine] = {month: (monotonic(), fc.selected, cells)}
+        return fc.selected, cells
+
+
+def load_heat(engine: Engine, as_of: datetime) -> HeatPart:
+    t = to_local(as_of)
+    month = heat_service.next_month(t)
+    model, forecast = cached_forecast(engine, month, t)
+    households = heat_service.households_per_grid(engine, t)
+    return HeatPart(
+        as_of=as_of,
+        month=month,
+        model=model,
+        households=households,
+        history=heat_service.history_cells(engine, t),
+        forecast=forecast,
+        hot_spots=heat_service.hot_spots(forecast, households),
+    )
+
+
+# ---------------------------------------------------------------------------
 # Everything at once (the snapshot command, reports)
 
 LOADERS: dict[str, Callable[[Engine, datetime], Any]] = {
@@ -1049,6 +1139,7 @@ LOADERS: dict[str, Callable[[Engine, datetime], Any]] = {
     "meetings": load_meetings,
     "budget": load_budget,
     "ranking": load_ranking,
+    "heat": load_heat,
 }
 
 

@@ -168,6 +168,11 @@
         <translation>立即刷新(&amp;R)</translation>
     </message>
     <message>
+        <location filename="../../center/windows/app/main_window.py" line="1"/>
+        <source>&amp;Heat layer</source>
+        <translation>热力图层(&amp;H)</translation>
+    </message>
+    <message>
         <location filename="../../center/windows/app/main_window.py" line="73"/>
         <source>Map &amp;indicator</source>
         <translation>地图指标(&amp;I)</translation>
@@ -666,6 +671,96 @@
     <message>
         <source>also %1</source>
         <translation>另：%1</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/wall/mappanel.py" line="1"/>
+        <source>Policy consultation</source>
+        <translation>政策咨询</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/wall/mappanel.py" line="1"/>
+        <source>Life services</source>
+        <translation>生活服务</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/wall/mappanel.py" line="1"/>
+        <source>Dispute mediation</source>
+        <translation>矛盾调解</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/wall/mappanel.py" line="1"/>
+        <source>Emergency help</source>
+        <translation>应急求助</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/wall/mappanel.py" line="1"/>
+        <source>All categories</source>
+        <translation>全部类别</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/wall/mappanel.py" line="1"/>
+        <source>Forecast, next month</source>
+        <translation>下月预测</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/wall/mappanel.py" line="1"/>
+        <source>%1/100 households</source>
+        <translation>%1/百户</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/wall/mappanel.py" line="1"/>
+        <source> … (%1 in all)</source>
+        <translation> …（共%1处）</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/wall/mappanel.py" line="1"/>
+        <source>Forecast hot spots: %1</source>
+        <translation>预测热点：%1</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/wall/mappanel.py" line="1"/>
+        <source>Forecast %1</source>
+        <translation>%1预测</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/wall/mappanel.py" line="1"/>
+        <source>%1 (cases per 100 households)</source>
+        <translation>%1（件/每百户）</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/wall/mappanel.py" line="1"/>
+        <source>Hot spot (top 10% of forecast cells)</source>
+        <translation>预测热点（前10%网格×类别）</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/wall/mappanel.py" line="1"/>
+        <source>Immediate response overdue</source>
+        <translation>即时响应超时</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/wall/mappanel.py" line="1"/>
+        <source>Last %1 days</source>
+        <translation>近%1天</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/wall/mappanel.py" line="1"/>
+        <source>Policy</source>
+        <translation>政策</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/wall/mappanel.py" line="1"/>
+        <source>Life</source>
+        <translation>生活</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/wall/mappanel.py" line="1"/>
+        <source>Dispute</source>
+        <translation>矛盾</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/wall/mappanel.py" line="1"/>
+        <source>Emergency</source>
+        <translation>应急</translation>
     </message>
 </context>
 <context>

@@ -3984,5 +3984,110 @@ Phone: %3</source>
         <source>Added to the agenda of %1</source>
         <translation>已加入 %1 的议程</translation>
     </message>
+    <message>
+        <location filename="../../center/windows/workstation/main_window.py" line="1"/>
+        <source>Tr&amp;ends and forecast</source>
+        <translation>趋势与预测(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/trends_view.py" line="1"/>
+        <source>%1 · %2: cases, forecast against actual</source>
+        <translation>%1 · %2：诉求件数，预测与实际对比</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/trends_view.py" line="1"/>
+        <source>%1 by month (as of %2)</source>
+        <translation>%1 月度趋势（截至 %2）</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/trends_view.py" line="1"/>
+        <source>&amp;Area:</source>
+        <translation>范围(&amp;A)：</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/trends_view.py" line="1"/>
+        <source>&amp;KPI:</source>
+        <translation>指标(&amp;K)：</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/trends_view.py" line="1"/>
+        <source>80% interval</source>
+        <translation>80%预测区间</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/trends_view.py" line="1"/>
+        <source>Ca&amp;tegory:</source>
+        <translation>类别(&amp;T)：</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/trends_view.py" line="1"/>
+        <source>Policy enquiries</source>
+        <translation>政策咨询</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/trends_view.py" line="1"/>
+        <source>Living services</source>
+        <translation>生活服务</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/trends_view.py" line="1"/>
+        <source>Dispute mediation</source>
+        <translation>矛盾调解</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/trends_view.py" line="1"/>
+        <source>Emergency help</source>
+        <translation>应急求助</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/trends_view.py" line="1"/>
+        <source>Forecast: %1</source>
+        <translation>预测：%1</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/trends_view.py" line="1"/>
+        <source>Model (%1)</source>
+        <translation>模型(%1)</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/trends_view.py" line="1"/>
+        <source>Last month&apos;s count</source>
+        <translation>上月值</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/trends_view.py" line="1"/>
+        <source>Mean of the last 3 months</source>
+        <translation>近3个月均值</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/trends_view.py" line="1"/>
+        <source>Next month</source>
+        <translation>下月预测</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/trends_view.py" line="1"/>
+        <source>Target</source>
+        <translation>目标值</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/trends_view.py" line="1"/>
+        <source>The charts could not be computed: %1</source>
+        <translation>图表无法计算：%1</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/trends_view.py" line="1"/>
+        <source>cases</source>
+        <translation>件数</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/trends_view.py" line="1"/>
+        <source>hours</source>
+        <translation>小时</translation>
+    </message>
+    <message>
+        <location filename="../../center/windows/workstation/trends_view.py" line="1"/>
+        <source>Backtest of the last %1 complete months, each month forecast from the cases before it; forecast shown: %2. %3 forecast: %4 (80% interval %5–%6), by %7.</source>
+        <translation>回测最近%1个完整月份，每月仅用此前的诉求预测；图中预测为：%2。%3预测%4件（80%区间%5–%6件），方法：%7。</translation>
+    </message>
 </context>
 </TS>

@@ -1,5 +1,7 @@
 /* The wall's grid map: Leaflet with the street's grids shaded by a KPI, grid labels,
- * pulsing emergency markers and a case-density layer. No network access: there is no
+ * pulsing emergency markers, orange rings on ``immediate`` cases past their 30-minute
+ * clock, a case-density layer and a heat layer of cases per 100 households per grid
+ * (the last 30 days or the next month's forecast) with its hot spots labelled. No network access: there is no
  * basemap unless an internal tile URL is configured.
  *
  * Python drives the page through the web channel: bridge.apply(method, argsJson, seq)
@@ -23,6 +25,11 @@
   var streetBounds = null;
   var kpiData = { key: null, names: {}, grids: {} };
   var emergencyLayer = null;
+  var overdueLayer = null;  // immediate cases past their clock
+  var rateLayer = null;     // one circle per grid: its heat rate
+  var hotLayer = null;      // the hot spots' labels
+  var rates = {};           // code -> circle marker
+  var heatData = { grids: {}, hot: [], density: true };
   var heat = null;
   var tiles = null;
   var lastIncidents = null;
@@ -200,7 +207,46 @@
     return "<h4>" + escapeHtml(info.name) + "</h4>" +
       "<div>" + escapeHtml(texts.community) + ": " + escapeHtml(info.community) + "</div>" +
       "<div>" + escapeHtml(texts.worker) + ": " + escapeHtml(info.worker || "—") + "</div>" +
-      "<table>" + rows + "</table>";
+      "<table>" + rows + "</table>" +
+      (heatData.grids[code] ? "<div class='rate'>" + escapeHtml(heatData.title || "") + " " +
+        escapeHtml(heatData.grids[code].text) + "</div>" : "");
+  }
+  function rateStyle(code) {
+    var d = heatData.grids[code];
+    var r = d ? (4 + 11 * Math.sqrt(d.share)) * unit : 0;
+    return {
+      radius: r, color: theme.background, weight: Math.max(1, unit), opacity: d ? 0.9 : 0,
+      fillColor: d ? d.colour : theme.none, fillOpacity: d ? 0.8 : 0,
+    };
+  }
+  function drawRates() {
+    if (!map) { return; }
+    Object.keys(rates).forEach(function (code) {
+      if (!grids[code]) { rateLayer.removeLayer(rates[code]); delete rates[code]; }
+    });
+    Object.keys(grids).forEach(function (code) {
+      var st = rateStyle(code);
+      var m = rates[code];
+      if (!m) {
+        m = rates[code] = L.circleMarker(grids[code].info.label, {
+          interactive: false, pane: "rates",
+        }).addTo(rateLayer);
+      }
+      m.setStyle(st);
+      m.setRadius(st.radius);
+    });
+    hotLayer.clearLayers();
+    (heatData.hot || []).forEach(function (h) {
+      if (!grids[h.grid]) { return; }
+      L.marker(grids[h.grid].info.label, {
+        interactive: false, keyboard: false, pane: "hot",
+        icon: L.divIcon({
+          className: "hot-spot", iconSize: null,
+          html: "<span>" + escapeHtml(h.text) + "</span>",
+        }),
+      }).addTo(hotLayer);
+    });
+    if (heat && heat._canvas) { heat._canvas.style.display = heatData.density ? "" : "none"; }
   }
 
   function fitLabels() {
@@ -314,13 +360,26 @@
         grids[code].layer.setStyle(styleFor(code));
       });
       if (outline) { outline.setStyle({ color: theme.accent, weight: 3 * unit }); }
+      drawRates();
+    },
+    setHeat: function (data) {
+      heatData = data || { grids: {}, hot: [], density: true };
+      drawRates();
     },
     setLegend: function (legend) {
       var box = document.getElementById("legend");
       if (!legend || !legend.items) { box.hidden = true; return; }
       var html = "<div class='title'>" + escapeHtml(legend.title) + "</div>";
       legend.items.forEach(function (it) {
+        if (it.kind === "section") {
+          html += "<div class='section'>" + escapeHtml(it.text) + "</div>";
+          return;
+        }
         var sw = it.kind === "pulse" ? "<span class='pulse-swatch'></span>" :
+          it.kind === "overdue" ? "<span class='overdue-swatch'></span>" :
+          it.kind === "hot" ? "<span class='hot-swatch'></span>" :
+          it.kind === "rate" ? "<span class='rate-swatch' style='background:" +
+            escapeHtml(it.state) + "'></span>" :
           it.kind === "heat" ? "<span class='heat-swatch'></span>" :
           "<span class='swatch' style='background:" + escapeHtml(theme[it.state] || it.state) + "'></span>";
         html += "<div>" + sw + escapeHtml(it.text) + "</div>";
@@ -343,6 +402,19 @@
             html: "<div class='pulse'></div><div class='dot'></div>",
           }),
         }).addTo(emergencyLayer);
+      });
+      overdueLayer.clearLayers();
+      (data.immediate || []).forEach(function (e) {
+        var pos = e.lat != null && e.lon != null ? [e.lat, e.lon] :
+          (grids[e.grid] ? grids[e.grid].info.label : null);
+        if (!pos) { return; }
+        L.marker(pos, {
+          interactive: false, keyboard: false,
+          icon: L.divIcon({
+            className: "overdue", iconSize: [22 * unit, 22 * unit],
+            html: "<div class='ring'></div><div class='core'></div>",
+          }),
+        }).addTo(overdueLayer);
       });
       heat.setPoints(data.heat || []);
     },
@@ -407,6 +479,23 @@
       }).sort();
     },
     emergencyCount: function () { return emergencyLayer ? emergencyLayer.getLayers().length : 0; },
+    overdueCount: function () { return overdueLayer ? overdueLayer.getLayers().length : 0; },
+    heatRates: function () {
+      var out = {};
+      Object.keys(heatData.grids || {}).forEach(function (c) { out[c] = heatData.grids[c].rate; });
+      return out;
+    },
+    hotLabels: function () {
+      return hotLayer ? hotLayer.getLayers().map(function (m) {
+        var el = m.getElement();
+        return el ? el.textContent : null;
+      }) : [];
+    },
+    densityShown: function () { return !!(heat && heat._canvas && heat._canvas.style.display !== "none"); },
+    legendText: function () {
+      var box = document.getElementById("legend");
+      return box && !box.hidden ? box.innerText : "";
+    },
     heatCount: function () { return heat ? heat._points.length : 0; },
     tooltip: tooltipHtml,
     tipStyle: function (code, keepOpen) {
@@ -432,8 +521,17 @@
     map.createPane("heat");
     map.getPane("heat").style.zIndex = 450;
     map.getPane("heat").style.pointerEvents = "none";
+    map.createPane("rates");
+    map.getPane("rates").style.zIndex = 460;
+    map.getPane("rates").style.pointerEvents = "none";
+    map.createPane("hot");
+    map.getPane("hot").style.zIndex = 640;
+    map.getPane("hot").style.pointerEvents = "none";
     map.setView([0, 0], 2);
     emergencyLayer = L.layerGroup().addTo(map);
+    overdueLayer = L.layerGroup().addTo(map);
+    rateLayer = L.layerGroup().addTo(map);
+    hotLayer = L.layerGroup().addTo(map);
     heat = new HeatLayer().addTo(map);
     map.on("zoomend", fitLabels);
     map.on("resize", function () {

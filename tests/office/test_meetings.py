@@ -405,3 +405,58 @@ def test_a_proposal_shown_as_of_the_past_is_accepted_now(street, engine):
     assert [c.code for c in detail.cases] == ["X2", "X3"] and detail.item.status == "on_agenda"
     after = {p.cases for p in mt.proposals_at(engine, COORD).proposals}
     assert ("X2",) not in after and ("X3",) not in after
+
+
+def test_old_clusters_are_read_in_statements_of_few_terms(engine, monkeypatch):
+    """Open cases older than the dense window are looked up per grid × subcategory in
+    statements of at most OR_TERMS terms: SQLite refuses an expression tree over 1,000
+    deep (a district has thousands of such groups). One term per statement gives the
+    same proposals as one statement for all."""
+    b = Builder(engine)
+    subs = ("L01", "L03", "L07")
+    for g in ("G01", "G02"):
+        b.grid(g)
+        b.household(f"H{g}", grid=g)
+    old = T - timedelta(days=200)
+    rows = []
+    for g in ("G01", "G02"):
+        for k, sub in enumerate(subs):
+            # three open cases within 720 h, long before the dense window: a cluster
+            for i in range(3):
+                received = old + timedelta(days=10 * k, hours=100 * i)
+                rows.append(
+                    {"household": f"H{g}", "grid": g, "subcategory": sub, "received_at": received}
+                )
+    b.cases(rows)
+    assert mt.OR_TERMS == 400
+    many = mt.proposals_at(engine, COORD, T, allocate=False)
+    monkeypatch.setattr(mt, "OR_TERMS", 1)
+    one = mt.proposals_at(engine, COORD, T, allocate=False)
+    shape = [(p.reasons, p.grid, p.subcategory, p.cases) for p in many.proposals]
+    assert shape == [(p.reasons, p.grid, p.subcategory, p.cases) for p in one.proposals]
+    # all 18 cases are overdue (200 days), so each is its own item; none is lost
+    assert sorted(c for p in many.proposals for c in p.cases) == sorted(
+        c for p in one.proposals for c in p.cases
+    )
+    assert len({c for p in many.proposals for c in p.cases}) == 18
+    assert all("cluster" in p.reasons for p in many.proposals)  # found by the old path
+
+
+def test_thousands_of_old_groups_are_looked_up(engine):
+    """2,400 grid × subcategory spans (a district's old open cases): one statement of
+    2,400 OR terms is too deep for SQLite; the lookup splits it and answers."""
+    from sqlalchemy.exc import OperationalError
+
+    Builder(engine).grid("G01")
+    spans = {
+        (10_000 + g, s): (T - timedelta(days=300), T - timedelta(days=290))
+        for g in range(120)
+        for s in range(20)
+    }
+    until = T - timedelta(days=60)
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            with pytest.raises(OperationalError, match="too large"):
+                conn.execute(*mt._old_groups_query(conn, spans, until)).all()
+            conn.rollback()
+        assert mt._old_group_times(conn, spans, until) == {}

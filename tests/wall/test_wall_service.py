@@ -176,6 +176,7 @@ def test_domains_reload_only_their_parts():
         "meetings",
         "ranking",
         "budget",
+        "heat",  # the 30 days' cases per grid (the forecast is cached for an hour)
     }
     assert d.parts_for({"something-new"}) == set(d.PARTS)
 

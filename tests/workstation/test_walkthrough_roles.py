@@ -87,14 +87,26 @@ def _actors(ctx):
 # the tabs each role sees and the one it opens on (spec/access.md; the role's main work)
 EXPECTED = {
     "coordinator": (
-        ["inbox", "department", "planning", "household", "spotcheck", "meetings", "insight"],
+        [
+            "inbox",
+            "department",
+            "planning",
+            "household",
+            "spotcheck",
+            "meetings",
+            "insight",
+            "trends",
+        ],
         "inbox",
     ),
     "department": (["inbox", "department", "household", "meetings"], "department"),
     "grid_worker": (["inbox", "planning", "household"], "planning"),
-    "assessor": (["inbox", "household", "spotcheck", "meetings", "audit", "insight"], "spotcheck"),
+    "assessor": (
+        ["inbox", "household", "spotcheck", "meetings", "audit", "insight", "trends"],
+        "spotcheck",
+    ),
     "finance": (["budget"], "budget"),
-    "leader": (["meetings", "budget", "insight"], "insight"),
+    "leader": (["meetings", "budget", "insight", "trends"], "insight"),
 }
 
 

@@ -29,10 +29,17 @@ from PySide6.QtWidgets import QDialog, QMainWindow, QMenu, QMessageBox, QToolBar
 
 from center.context import AppContext
 from center.core.access import Actor
-from center.wall.model import MAP_LAYERS, MapBase
+from center.wall.model import (
+    ALL_CATEGORIES,
+    HEAT_CATEGORIES,
+    HEAT_LAYERS,
+    MAP_LAYERS,
+    MapBase,
+)
 from center.windows.app.menus import MENUS, MenuEntry, collect_entries, menu_text
 from center.windows.wall import texts
 from center.windows.wall.controller import WallController
+from center.windows.wall.mappanel import category_name, layer_name
 from center.windows.wall.view import WallView
 from center.windows.wall.window import WallWindow
 
@@ -62,6 +69,7 @@ class MainWindow(QMainWindow):
         self._last_user = ""
         self.menus: dict[str, QMenu] = {}
         self.kpi_actions: dict[str, QAction] = {}
+        self.heat_actions: dict[str, QAction] = {}  # heat layers and categories
         self._street: str | None = None
         self._build_menus(collect_entries(providers))
         self._update_title()
@@ -95,6 +103,27 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, k=key: self.set_map_kpi(k))
             group.addAction(action)
             self.kpi_actions[key] = action
+        # the heat layer: the last 30 days' cases or the next month's forecast, per
+        # category or all, in cases per 100 households (spec/insight.md, "Heat map")
+        heat_menu = view.addMenu(translate("MainWindow", "&Heat layer"))
+        layer_group = QActionGroup(self)
+        current_layer, current_category = self.wall.heat_layer()
+        for layer in HEAT_LAYERS:
+            action = heat_menu.addAction(layer_name(layer))
+            action.setCheckable(True)
+            action.setChecked(layer == current_layer)
+            action.triggered.connect(lambda _=False, k=layer: self.set_heat_layer(layer=k))
+            layer_group.addAction(action)
+            self.heat_actions[layer] = action
+        heat_menu.addSeparator()
+        category_group = QActionGroup(self)
+        for category in (ALL_CATEGORIES, *HEAT_CATEGORIES):
+            action = heat_menu.addAction(category_name(category))
+            action.setCheckable(True)
+            action.setChecked(category == current_category)
+            action.triggered.connect(lambda _=False, c=category: self.set_heat_layer(category=c))
+            category_group.addAction(action)
+            self.heat_actions[category] = action
         view.addSeparator()
 
         self.workstation_action = QAction(translate("MainWindow", "&Workstation…"), self)
@@ -169,6 +198,17 @@ class MainWindow(QMainWindow):
         if key in self.kpi_actions:
             self.kpi_actions[key].setChecked(True)
 
+    def set_heat_layer(self, layer: str | None = None, category: str | None = None) -> None:
+        """Show the heat ``layer`` and/or ``category`` on every wall (the other as is)."""
+        current_layer, current_category = self.wall.heat_layer()
+        layer = layer or current_layer
+        category = category or current_category
+        self.wall.set_heat_layer(layer, category)
+        for window in self.wall_windows:
+            window.view.set_heat_layer(layer, category)
+        for key in (layer, category):
+            self.heat_actions[key].setChecked(True)
+
     def open_wall(self, screen_number: int, *, windowed: bool = False) -> WallWindow:
         screens = QGuiApplication.screens()
         screen = screens[screen_number] if 0 <= screen_number < len(screens) else None
@@ -178,6 +218,7 @@ class MainWindow(QMainWindow):
             map_kpi=self.wall.map_kpi(),
             tile_url=self.ctx.settings.tile_url,
         )
+        window.view.set_heat_layer(*self.wall.heat_layer())
         window.unlocked.connect(lambda w=window: self._forget_wall(w))
         self.wall_windows.append(window)
         window.show_on(screen, windowed=windowed)

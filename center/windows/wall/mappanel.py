@@ -9,9 +9,13 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
 
 from center.wall.model import (
+    ALL_CATEGORIES,
+    HEAT_CATEGORIES,
     HEAT_DAYS,
+    HEAT_LAYERS,
     MAP_LAYERS,
     PACE,
+    HeatPart,
     IncidentPart,
     KpiPart,
     MapBase,
@@ -74,7 +78,152 @@ def kpi_payload(part: KpiPart, key: str) -> dict[str, Any]:
     }
 
 
-def legend_payload(key: str, target: float, higher: bool) -> dict[str, Any]:
+# the heat ramp of the map page (wall_map.js): low, middle, high
+HEAT_RAMP = ("#2ec7ff", "#f5e663", "#ff4d4f")
+HOT_SPOTS_LISTED = 5  # hot spots named on the lagging page
+
+
+def category_name(key: str) -> str:
+    """A category of taxonomy.md (or all of them) as the wall names it."""
+    names = {
+        "policy": translate("Wall", "Policy consultation"),
+        "life": translate("Wall", "Life services"),
+        "dispute": translate("Wall", "Dispute mediation"),
+        "emergency": translate("Wall", "Emergency help"),
+        ALL_CATEGORIES: translate("Wall", "All categories"),
+    }
+    return names[key]
+
+
+def category_short(key: str) -> str:
+    """A category's short name for the hot-spot tags on the map."""
+    names = {
+        "policy": translate("Wall", "Policy"),
+        "life": translate("Wall", "Life"),
+        "dispute": translate("Wall", "Dispute"),
+        "emergency": translate("Wall", "Emergency"),
+    }
+    return names[key]
+
+
+def layer_name(layer: str) -> str:
+    return {
+        "history": translate("Wall", "Cases, last %1 days").replace("%1", str(HEAT_DAYS)),
+        "forecast": translate("Wall", "Forecast, next month"),
+    }[layer]
+
+
+def rate_text(rate: float) -> str:
+    """Cases per 100 households, one decimal ("3.2/百户")."""
+    return translate("Wall", "%1/100 households").replace("%1", f"{rate:.1f}")
+
+
+def hot_spot_text(grid: str, category: str, rate: float | None) -> str:
+    text = f"{grid} {category_name(category)}"
+    return f"{text} {rate_text(rate)}" if rate is not None else text
+
+
+def hot_spots_line(part: HeatPart) -> str:
+    """The lagging page's line naming the forecast's hot spots, the first
+    :data:`HOT_SPOTS_LISTED` of them (empty without a forecast)."""
+    if not part.hot_spots:
+        return ""
+    named = [hot_spot_text(h.grid, h.category, h.per_100) for h in part.hot_spots]
+    text = "、".join(named[:HOT_SPOTS_LISTED])
+    if len(named) > HOT_SPOTS_LISTED:
+        text += translate("Wall", " … (%1 in all)").replace("%1", str(len(named)))
+    return translate("Wall", "Forecast hot spots: %1").replace("%1", text)
+
+
+def heat_bands(low: float, top: float) -> list[tuple[str, float, float]]:
+    """Three equal bands of the layer's rates, ``low`` .. ``top``, with the ramp's
+    colours."""
+    step = (top - low) / 3
+    return [(HEAT_RAMP[i], low + step * i, low + step * (i + 1)) for i in range(3)]
+
+
+def heat_band(rate: float, low: float, top: float) -> int:
+    """The band (0, 1, 2) of ``rate`` among :func:`heat_bands` (the top band includes
+    its upper end; all rates equal: the lowest band)."""
+    if top <= low:
+        return 0
+    return min(2, int((rate - low) / (top - low) * 3))
+
+
+def heat_payload(part: HeatPart | None, layer: str, category: str) -> dict[str, Any]:
+    """The per-grid rates of one heat layer and category (cases per 100 households),
+    each grid's colour on the ramp, and the hot spots the layer labels (the forecast
+    layer's, of the shown category)."""
+    if part is None:
+        return {"layer": layer, "category": category, "grids": {}, "hot": [], "density": True}
+    rates = part.rates(layer, category)
+    known = [r for r in rates.values() if r is not None]
+    low, top = min(known, default=0.0), max(known, default=0.0)
+    grids: dict[str, Any] = {}
+    for code, rate in rates.items():
+        if rate is None:
+            continue
+        share = rate / top if top > 0 else 0.0  # the circle's size
+        colour = HEAT_RAMP[heat_band(rate, low, top)]
+        grids[code] = {
+            "rate": round(rate, 3),
+            "share": round(share, 4),
+            "colour": colour,
+            "text": rate_text(rate),
+        }
+    # one tag per grid: its code and its hot categories (short names: 48 tags on the
+    # demo street's 120 grids)
+    hot: dict[str, list[str]] = {}
+    if layer == "forecast":
+        for h in part.hot_spots:
+            if category in (ALL_CATEGORIES, h.category):
+                hot.setdefault(h.grid, []).append(category_short(h.category))
+    return {
+        "layer": layer,
+        "category": category,
+        "grids": grids,
+        "hot": [{"grid": g, "text": f"{g} {'·'.join(t)}"} for g, t in sorted(hot.items())],
+        "title": f"{layer_name(layer)} · {category_name(category)}",
+        # the households' case density (the history of all categories) shows with it
+        "density": layer == "history" and category == ALL_CATEGORIES,
+    }
+
+
+def heat_legend_items(part: HeatPart | None, layer: str, category: str) -> list[dict[str, str]]:
+    items: list[dict[str, str]] = []
+    title = f"{layer_name(layer)} · {category_name(category)}"
+    if part is not None and layer == "forecast":
+        title = f"{translate('Wall', 'Forecast %1').replace('%1', part.month)} · " + (
+            category_name(category)
+        )
+    items.append(
+        {
+            "kind": "section",
+            "text": translate("Wall", "%1 (cases per 100 households)").replace("%1", title),
+        }
+    )
+    if part is not None:
+        rates = [r for r in part.rates(layer, category).values() if r is not None]
+        for colour, lo, hi in heat_bands(min(rates, default=0.0), max(rates, default=0.0)):
+            items.append({"kind": "rate", "state": colour, "text": f"{lo:.1f} – {hi:.1f}"})
+        if layer == "forecast":
+            items.append(
+                {
+                    "kind": "hot",
+                    "state": "bad",
+                    "text": translate("Wall", "Hot spot (top 10% of forecast cells)"),
+                }
+            )
+    return items
+
+
+def legend_payload(
+    key: str,
+    target: float,
+    higher: bool,
+    heat: list[dict[str, str]] | None = None,
+    density: bool = True,
+) -> dict[str, Any]:
     amber = amber_limit(target, higher)
 
     def fmt(v: float) -> str:
@@ -97,11 +246,20 @@ def legend_payload(key: str, target: float, higher: bool) -> dict[str, Any]:
     items.append({"kind": "pulse", "state": "bad", "text": translate("Wall", "Open emergency")})
     items.append(
         {
-            "kind": "heat",
-            "state": "bad",
-            "text": translate("Wall", "Cases, last %1 days").replace("%1", str(HEAT_DAYS)),
+            "kind": "overdue",
+            "state": "warn",
+            "text": translate("Wall", "Immediate response overdue"),
         }
     )
+    if density:
+        items.append(
+            {
+                "kind": "heat",
+                "state": "bad",
+                "text": translate("Wall", "Cases, last %1 days").replace("%1", str(HEAT_DAYS)),
+            }
+        )
+    items.extend(heat or [])
     title = texts.kpi_name(key)
     if key == PACE:
         title = translate("Wall", "Visit pace · share of households on pace")
@@ -123,6 +281,9 @@ def incidents_payload(part: IncidentPart) -> dict[str, Any]:
             {"code": e.code, "grid": e.grid, "lat": e.lat, "lon": e.lon} for e in part.emergencies
         ],
         "heat": [list(p) for p in part.heat],
+        "immediate": [
+            {"code": b.code, "grid": b.grid, "lat": b.lat, "lon": b.lon} for b in part.immediate
+        ],
     }
 
 
@@ -158,6 +319,9 @@ class MapPanel(Panel):
         self._refit.timeout.connect(lambda: self.map.call("focus", self._focus))
         self._key = "coverage"
         self._kpis: KpiPart | None = None
+        self._heat: HeatPart | None = None
+        self._heat_layer = "history"
+        self._heat_category = ALL_CATEGORIES
         self.map.call(
             "setTheme",
             {
@@ -216,11 +380,67 @@ class MapPanel(Panel):
 
     def set_kpi(self, key: str) -> None:
         self._key = key
-        self.set_title(translate("Wall", "Grid map · %1").replace("%1", texts.kpi_name(key)))
+        self._show_title()
         self.map.call("setKpi", key)
-        if self._kpis is not None:
-            target, higher = self._kpis.targets[key]
-            self.map.call("setLegend", legend_payload(key, target, higher))
+        self._show_legend()
+
+    def heat_caption(self) -> str:
+        """The heat layer when it is not the default (the last 30 days of all
+        categories), short: "2027-01预测·应急" (empty for the default)."""
+        layer, category = self._heat_layer, self._heat_category
+        if (layer, category) == ("history", ALL_CATEGORIES):
+            return ""
+        if layer == "forecast":
+            month = self._heat.month if self._heat is not None else ""
+            name = translate("Wall", "Forecast %1").replace("%1", month).strip()
+        else:
+            name = translate("Wall", "Last %1 days").replace("%1", str(HEAT_DAYS))
+        short = category_name(category) if category == ALL_CATEGORIES else category_short(category)
+        return f"{name}·{short}"
+
+    def _show_title(self) -> None:
+        title = translate("Wall", "Grid map · %1").replace("%1", texts.kpi_name(self._key))
+        heat = self.heat_caption()
+        self.set_title(f"{title} · {heat}" if heat else title)
+
+    def _show_legend(self) -> None:
+        if self._kpis is None:
+            return
+        target, higher = self._kpis.targets[self._key]
+        layer, category = self._heat_layer, self._heat_category
+        self.map.call(
+            "setLegend",
+            legend_payload(
+                self._key,
+                target,
+                higher,
+                heat_legend_items(self._heat, layer, category),
+                density=layer == "history" and category == ALL_CATEGORIES,
+            ),
+        )
+
+    def heat_layer(self) -> tuple[str, str]:
+        """The heat layer shown (history or forecast) and its category (or all)."""
+        return self._heat_layer, self._heat_category
+
+    def set_heat_layer(self, layer: str, category: str = ALL_CATEGORIES) -> None:
+        """Show ``layer``'s rates of ``category`` (restyled in place on the page)."""
+        if layer not in HEAT_LAYERS:
+            raise ValueError(f"unknown heat layer {layer!r}: expected one of {HEAT_LAYERS}")
+        if category != ALL_CATEGORIES and category not in HEAT_CATEGORIES:
+            raise ValueError(f"unknown category {category!r}")
+        self._heat_layer, self._heat_category = layer, category
+        self._show_title()
+        self._show_heat()
+
+    def show_heat(self, part: HeatPart) -> None:
+        self._heat = part
+        self._show_title()
+        self._show_heat()
+
+    def _show_heat(self) -> None:
+        self.map.call("setHeat", heat_payload(self._heat, self._heat_layer, self._heat_category))
+        self._show_legend()
 
     def show_base(self, base: MapBase, prepared: RawJson | None = None) -> None:
         self.empty.setVisible(not base.grids)

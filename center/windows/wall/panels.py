@@ -660,17 +660,28 @@ class LaggingPanel(Panel):
         self.summary.setWordWrap(True)
         # a grid's line may take two lines: its other lagging indicators are not cut off
         self.items = FitList(self, max_lines=2)
+        # the next month's forecast hot spots (spec/insight.md, "Heat map")
+        self.hot = _label("")
+        self.hot.setObjectName("HotSpots")
+        self.hot.setWordWrap(True)
+        self.hot.hide()
         self.body().addWidget(self.summary)
+        self.body().addWidget(self.hot)
         self.body().addWidget(self.items, 1)
 
     def set_unit(self, unit: float) -> None:
         super().set_unit(unit)
         self.summary.setFont(font(20 * unit, bold=True))
+        self.hot.setFont(font(20 * unit))
         self.items.setFont(font(20 * unit))
 
-    def show_grids(self, lines: Sequence[str], summary: str, title: str) -> None:
+    def show_grids(
+        self, lines: Sequence[str], summary: str, title: str, hot_spots: str = ""
+    ) -> None:
         self.set_title(title)
         self.summary.setText(summary)
+        self.hot.setText(hot_spots)
+        self.hot.setVisible(bool(hot_spots))
         self.items.set_lines(
             lines, lambda n: translate("Wall", "… and %1 more grids").replace("%1", str(n))
         )

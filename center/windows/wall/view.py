@@ -24,6 +24,7 @@ from center.wall import model as dashboard
 from center.wall.model import (
     AlertPart,
     BudgetPart,
+    HeatPart,
     IncidentPart,
     KpiPart,
     MapBase,
@@ -34,7 +35,7 @@ from center.wall.model import (
 from center.windows.runtime.heap import settle_heap
 from center.windows.wall import texts
 from center.windows.wall.controller import WallController
-from center.windows.wall.mappanel import MapPanel, base_json, incidents_json
+from center.windows.wall.mappanel import MapPanel, base_json, hot_spots_line, incidents_json
 from center.windows.wall.panels import (
     BudgetPanel,
     HeaderBar,
@@ -197,6 +198,13 @@ class WallView(QWidget):
         if self._page == "lagging":
             self.show_page("lagging")
 
+    def heat_layer(self) -> tuple[str, str]:
+        return self.map_panel.heat_layer()
+
+    def set_heat_layer(self, layer: str, category: str) -> None:
+        """The map's heat layer (history or forecast) and category (or all)."""
+        self.map_panel.set_heat_layer(layer, category)
+
     def page(self) -> str:
         return self._page
 
@@ -265,7 +273,9 @@ class WallView(QWidget):
             summary = translate("Wall", "%n grid(s) lagging, worst first", "", len(grids))
         else:
             summary = translate("Wall", "No grid is lagging")
-        self.lagging_panel.show_grids(lines, summary, title)
+        heat = self.controller.value("heat")
+        hot = hot_spots_line(heat) if isinstance(heat, HeatPart) else ""
+        self.lagging_panel.show_grids(lines, summary, title, hot)
         self.lagging_panel.show()
 
     def shutdown(self) -> None:
@@ -381,6 +391,10 @@ class WallView(QWidget):
             kpis = self.controller.value("kpis")
             if isinstance(kpis, KpiPart):
                 self.kpi_panel.show_kpis(kpis, value)
+        elif name == "heat" and isinstance(value, HeatPart):
+            self.map_panel.show_heat(value)
+            if self._page == "lagging":
+                self.show_page("lagging")
         elif name == "incidents" and isinstance(value, IncidentPart):
             self.map_panel.show_incidents(value, self.controller.prepared("incidents", value))
         elif name == "alerts" and isinstance(value, AlertPart):

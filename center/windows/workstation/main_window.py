@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from center.windows.workstation.audit_view import AuditView
     from center.windows.workstation.budget_view import BudgetView
     from center.windows.workstation.insight_view import InsightView
+    from center.windows.workstation.trends_view import TrendsView
 
 log = logging.getLogger("center.workstation")
 translate = tx.translate
@@ -133,6 +134,11 @@ class WorkstationWindow(QMainWindow):
             from center.windows.workstation.insight_view import InsightView
 
             self.insight = InsightView(engine, actor, clock_fn=clock_fn)
+        self.trends: TrendsView | None = None
+        from center.windows.workstation import trends_view
+
+        if trends_view.may_see(actor):  # 趋势与预测: leaders, coordinators, assessors
+            self.trends = trends_view.TrendsView(engine, actor, clock_fn=clock_fn)
 
         # a tab only for the roles whose reads the services allow (leader, finance and
         # the wall read aggregates only: no case lists, no households)
@@ -181,6 +187,9 @@ class WorkstationWindow(QMainWindow):
         if self.insight is not None:
             self.tabs.addTab(self.insight, translate("Workstation", "Su&ggestions"))
             self._pages["insight"] = self.insight
+        if self.trends is not None:
+            self.tabs.addTab(self.trends, translate("Workstation", "Tr&ends and forecast"))
+            self._pages["trends"] = self.trends
         self.setCentralWidget(self.tabs)
         self.show_tab(self.first_tab())
 
@@ -280,6 +289,8 @@ class WorkstationWindow(QMainWindow):
             self.budget.refresh()
         if self.insight is not None:
             self.insight.refresh()
+        if self.trends is not None:
+            self.trends.start()
         if self.feed is not None:
             self.feed.start()
         if self.idle_lock is not None:
@@ -425,6 +436,8 @@ class WorkstationWindow(QMainWindow):
             self.audit.refresh()  # every write leaves an audit row
         if domains & {"cases", "visits", "households", "targets"} and self.insight is not None:
             self.insight.refresh()
+        if domains & {"cases", "visits", "households", "targets"} and self.trends is not None:
+            self.trends.refresh()
 
     def _on_state(self, state: str) -> None:
         text = {
@@ -452,6 +465,8 @@ class WorkstationWindow(QMainWindow):
             self.audit.refresh()
         if self.insight is not None:
             self.insight.refresh()
+        if self.trends is not None:
+            self.trends.reload()
 
     # -- shutdown --------------------------------------------------------------------------
 
@@ -466,6 +481,8 @@ class WorkstationWindow(QMainWindow):
             self.budget.shutdown()
         if self.insight is not None:
             self.insight.shutdown()
+        if self.trends is not None:
+            self.trends.shutdown()
         for view in (
             self.inbox,
             self.case,
