@@ -103,18 +103,6 @@ def _checked(args: argparse.Namespace) -> tuple[str, str, tuple[str, ...], Path]
     return key, args.layer, cats, path
 
 
-def _as_of(args: argparse.Namespace) -> Any:
-    from center.core.clock import now
-    from center.kpi.compute import parse_as_of
-
-    if not args.as_of:
-        return now().replace(microsecond=0)
-    try:
-        return parse_as_of(args.as_of)
-    except ValueError as exc:
-        raise error(args, "as_of", detail=exc) from None
-
-
 def _reader(args: argparse.Namespace, engine: Engine) -> Actor:
     """The named user, logged in; without one a leader-level reader of aggregates."""
     from center.commands._auth import login, user_name
@@ -129,7 +117,9 @@ def _reader(args: argparse.Namespace, engine: Engine) -> Actor:
 
 def run_map(args: argparse.Namespace) -> int:
     key, layer, cats, path = _checked(args)
-    as_of = _as_of(args)
+    from center.commands.forecast import as_of_arg
+
+    as_of = as_of_arg(args)
     from center.context import open_context
 
     ctx = open_context(args.db)

@@ -53,7 +53,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(func=run_forecast)
 
 
-def _as_of(args: argparse.Namespace) -> Any:
+def as_of_arg(args: argparse.Namespace) -> Any:
+    """``--as-of`` as a local instant (default now, to the second); a bad value is refused
+    in the user's language (also used by ``center export map``)."""
     from center.core.clock import now
     from center.kpi.compute import parse_as_of
 
@@ -94,7 +96,7 @@ def run_forecast(args: argparse.Namespace) -> int:
             month_index(args.month)
         except InvalidInput:
             raise error(args, "forecast_month_invalid", value=args.month) from None
-    as_of = _as_of(args)
+    as_of = as_of_arg(args)
     from center.context import open_context
     from center.insight import forecast as svc
 

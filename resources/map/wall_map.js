@@ -390,32 +390,23 @@
     },
     setIncidents: function (data) {
       lastIncidents = data;
-      emergencyLayer.clearLayers();
-      (data.emergencies || []).forEach(function (e) {
-        var pos = e.lat != null && e.lon != null ? [e.lat, e.lon] :
-          (grids[e.grid] ? grids[e.grid].info.label : null);
-        if (!pos) { return; }
-        L.marker(pos, {
-          interactive: false, keyboard: false,
-          icon: L.divIcon({
-            className: "emergency", iconSize: [16 * unit, 16 * unit],
-            html: "<div class='pulse'></div><div class='dot'></div>",
-          }),
-        }).addTo(emergencyLayer);
-      });
-      overdueLayer.clearLayers();
-      (data.immediate || []).forEach(function (e) {
-        var pos = e.lat != null && e.lon != null ? [e.lat, e.lon] :
-          (grids[e.grid] ? grids[e.grid].info.label : null);
-        if (!pos) { return; }
-        L.marker(pos, {
-          interactive: false, keyboard: false,
-          icon: L.divIcon({
-            className: "overdue", iconSize: [22 * unit, 22 * unit],
-            html: "<div class='ring'></div><div class='core'></div>",
-          }),
-        }).addTo(overdueLayer);
-      });
+      // open emergencies (a red dot) and immediate cases past their clock (an orange ring)
+      function mark(layer, items, cls, size, html) {
+        layer.clearLayers();
+        (items || []).forEach(function (e) {
+          var pos = e.lat != null && e.lon != null ? [e.lat, e.lon] :
+            (grids[e.grid] ? grids[e.grid].info.label : null);
+          if (!pos) { return; }
+          L.marker(pos, {
+            interactive: false, keyboard: false,
+            icon: L.divIcon({ className: cls, iconSize: [size * unit, size * unit], html: html }),
+          }).addTo(layer);
+        });
+      }
+      mark(emergencyLayer, data.emergencies, "emergency", 16,
+        "<div class='pulse'></div><div class='dot'></div>");
+      mark(overdueLayer, data.immediate, "overdue", 22,
+        "<div class='ring'></div><div class='core'></div>");
       heat.setPoints(data.heat || []);
     },
     focus: function (f) {
