@@ -19,7 +19,7 @@ import argparse
 import importlib
 import sys
 
-from center.commands.messages import LANG_HELP, LANGS, error_line, safe_lang, say
+from center.commands.messages import LANG_HELP, LANGS, error_line, fault_line, safe_lang, say
 
 COMMAND_MODULES = [
     "center.commands.app",
@@ -71,21 +71,70 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:
-        # imported here: center.core.errors loads the database layer
-        from center.core.errors import USER_ERRORS
+        return report_error(args, exc)
 
-        if isinstance(exc, USER_ERRORS):
-            # in the language of --lang or the setting (center.commands.messages)
-            print(error_line(exc, safe_lang(args)), file=sys.stderr)
-            return 2
-        import logging
 
+def command_name(args: argparse.Namespace) -> str:
+    """``user add``, ``db backup``, ``kpi``: the command and its action, if it has one
+    (the parsers name an action's destination ``<command>_command``)."""
+    action = getattr(args, f"{args.command}_command", None)
+    return f"{args.command} {action}" if isinstance(action, str) else str(args.command)
+
+
+def report_error(args: argparse.Namespace, exc: Exception) -> int:
+    """Print one line for an error a command raised; the exit status.
+
+    * an error a user can fix (:data:`center.core.errors.USER_ERRORS`): its message, 2;
+    * a fault of the database or the disk (:func:`db.errors.classify`: the
+      connection lost, a full disk, a busy database…): what happened, whether
+      anything was saved and what to do, 1; the log gets one line naming the
+      error's type and code (never its message: it may quote the values written);
+    * anything else is a bug: its traceback goes to the log and the line says where,
+      or, when the log cannot be written (a full disk), that it could not be, 1.
+    """
+    # imported here: these load the database layer's errors
+    import logging
+
+    from center.core.errors import USER_ERRORS
+    from db.errors import DatabaseFault, classify
+
+    lang = safe_lang(args)
+    command = command_name(args)
+    fault = exc.fault if isinstance(exc, DatabaseFault) else None
+    if fault is None and not isinstance(exc, USER_ERRORS):
+        fault = classify(exc)
+    if fault is not None:
         from center.logs import setup_logging
 
-        path = setup_logging()
-        logging.getLogger("center").exception("internal error in `center %s`", args.command)
-        print(say(safe_lang(args), "internal", command=args.command, path=path), file=sys.stderr)
+        setup_logging()
+        logging.getLogger("center").warning(
+            "`center %s` stopped: %s (%s)", command, fault.kind, fault.detail
+        )
+        print(fault_line(fault, lang), file=sys.stderr)
         return 1
+    if isinstance(exc, USER_ERRORS):
+        # in the language of --lang or the setting (center.commands.messages)
+        print(error_line(exc, lang), file=sys.stderr)
+        return 2
+    from center.logs import log_exception
+
+    logged = log_exception(
+        logging.getLogger("center"), "internal error in `center %s`", command, exc=exc
+    )
+    if logged.written:
+        print(say(lang, "internal", command=command, path=logged.path), file=sys.stderr)
+    else:
+        print(
+            say(
+                lang,
+                "internal_unlogged",
+                command=command,
+                path=logged.path,
+                reason=logged.reason,
+            ),
+            file=sys.stderr,
+        )
+    return 1
 
 
 if __name__ == "__main__":

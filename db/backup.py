@@ -55,6 +55,7 @@ from db.engine import (
     VERSION_TABLE,
     _read_revision,
     head_revision,
+    long_running,
     make_engine,
     upgrade,
     writer,
@@ -223,10 +224,16 @@ def _check_target(target: Path, engine: Engine) -> None:
 
 @contextmanager
 def _snapshot(engine: Engine) -> Iterator[Connection]:
-    """A connection inside one read-only transaction: every read sees the same state."""
-    with engine.connect() as conn, conn.begin():
-        if conn.dialect.name == "postgresql":
-            conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+    """A connection inside one read-only transaction: every read sees the same state
+    (with no statement or idle limit: a district's tables take minutes to copy)."""
+    source = long_running(engine)
+    if engine.dialect.name == "postgresql":
+        # set on the connection before BEGIN: the transaction's first statement is the
+        # lifted statement limit, after which SET TRANSACTION could no longer be run
+        source = source.execution_options(
+            isolation_level="REPEATABLE READ", postgresql_readonly=True
+        )
+    with source.connect() as conn, conn.begin():
         # SQLite: the transaction (BEGIN, see db.engine) takes its snapshot at the first
         # read and keeps it until it ends
         yield conn

@@ -35,6 +35,14 @@ def counters(conn: Connection) -> dict[str, int]:
     return {d: c for d, c in conn.execute(select(ChangeCounter.domain, ChangeCounter.counter))}
 
 
+#: :func:`counters` as plain SQL, for a driver connection outside SQLAlchemy (the change
+#: feed's LISTEN connection reads them there, under its own answer limit)
+COUNTERS_SQL = (
+    f"SELECT {ChangeCounter.domain.name}, {ChangeCounter.counter.name} "
+    f"FROM {ChangeCounter.__tablename__}"
+)
+
+
 # -- reader side ---------------------------------------------------------------
 
 

@@ -1,6 +1,7 @@
 """The whole product's data model (SQLAlchemy 2.x typed ORM).
 
-Later work adds behaviour, not tables. Conventions:
+Later work adds behaviour and, where the database must serialise writers, small tables
+(``case_counter``, migration 0012: case numbers from a per-day counter row). Conventions:
 
 * every business row has a stable ``code`` (the key of `interchange.md`);
 * instants are :class:`db.types.LocalDateTime` (aware in Python, +08:00);
@@ -178,7 +179,8 @@ class Resident(Base):
     name_enc: Mapped[bytes] = mapped_column(LargeBinary)
     name_hash: Mapped[str] = mapped_column(String(64), index=True)
     id_number_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
-    id_number_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    # one identity number per resident (0013)
+    id_number_hash: Mapped[str | None] = mapped_column(String(64), index=True, unique=True)
     phone_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     birth_date: Mapped[date | None] = mapped_column(Date)
@@ -395,6 +397,20 @@ class CaseEvent(Base):
     from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str | None] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class CaseCounter(Base):
+    """The last case number handed out per day (``K<yyyymmdd><nnnn>``, migration 0012).
+
+    ``center.cases.lifecycle.next_case_code`` raises it with one upsert whose row lock
+    (PostgreSQL) or write lock (SQLite) serialises concurrent intakes, so two
+    workstations can never both compute the same "highest + 1". Cases that arrive
+    with their code (imports, the demo street) do not touch it: the next number is
+    also at least one above the highest code already stored that day."""
+
+    __tablename__ = "case_counter"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer)
 
 
 MEETING_STATUSES = ("planned", "held", "minutes_approved")

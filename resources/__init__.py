@@ -1,6 +1,6 @@
 """Data files of the product: styles, translations, map page, screenshots.
 
-``path("map", "wall_map.html")`` gives the file's location inside the installed
+``path("map", "wall_map.js")`` gives the file's location inside the installed
 package (the wheel ships these files as package data).
 """
 

@@ -1,10 +1,11 @@
 """A Leaflet map in QtWebEngine, driven from Python, fully offline.
 
-* The page (``resources/map/wall_map.html``) is written to a temporary file with
-  ``file:`` URLs of Leaflet (the PyPI package ``django-js-lib-leaflet``, static
-  files only), of the map script and style, and of the Chinese font; it is loaded
-  with ``QWebEngineView.load`` (no ``setHtml`` and its 2 MB limit). Nothing refers
-  to the network, so the page makes no request that leaves the machine.
+* The page is what its :class:`MapAssets` render (the wall's is generated with
+  folium by ``center/windows/wall/mappage.py``), with ``file:`` URLs of Leaflet (the
+  PyPI package ``django-js-lib-leaflet``, static files only), of the map script and
+  style, and of the Chinese font; it is written to a temporary file and loaded with
+  ``QWebEngineView.load`` (no ``setHtml`` and its 2 MB limit). Nothing refers to the
+  network, so the page makes no request that leaves the machine.
 * Python calls ``wallMap.apply(method, args, seq)`` in the page through the web
   channel (a signal carrying JSON text). Every call is state: the last arguments of
   each method are kept and replayed, in order, on a page that becomes ready. So
@@ -102,7 +103,7 @@ class MapAssets:
     leaflet_css: Path
     map_js: Path
     map_css: Path
-    template: Path
+    template: Path | None  # a page template with {{…}} slots; None: ``render`` is overridden
     font: Path | None
 
     @classmethod
@@ -119,11 +120,15 @@ class MapAssets:
             leaflet_css=static / "leaflet.css",
             map_js=resources.path("map", "wall_map.js"),
             map_css=resources.path("map", "wall_map.css"),
-            template=resources.path("map", "wall_map.html"),
+            template=None,
             font=font_file(),
         )
 
     def render(self) -> str:
+        """The page: the template with its slots filled by the files' URLs (a page
+        builder such as the wall's folium page overrides this)."""
+        if self.template is None:
+            raise MapAssetsError("no page template: pass assets that render their page")
         text = self.template.read_text(encoding="utf-8")
         values = {
             "LEAFLET_JS": self.leaflet_js,
@@ -226,12 +231,20 @@ class LeafletView(QWidget):
     failed = Signal(str)  # the page did not load (retrying)
     js_error = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None, *, background: str = "#0A1628") -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        background: str = "#0A1628",
+        assets: MapAssets | None = None,
+    ) -> None:
+        """``assets``: the page's local files and its renderer (the wall passes its
+        folium page's, :class:`center.windows.wall.mappage.FoliumAssets`)."""
         super().__init__(parent)
         from PySide6.QtGui import QColor
 
         self.background = QColor(background)
-        self._assets = MapAssets.locate()
+        self._assets = assets if assets is not None else MapAssets.locate()
         self._url = QUrl.fromLocalFile(str(page_file(self._assets)))
         self._state: dict[str, str] = {}
         self._seq = 0

@@ -24,6 +24,13 @@ from center.bench.demo import _isolate
 
 
 def _measure(url: str, label: str, runs: int) -> None:
+    measure(url, label, runs)
+
+
+def measure(url: str, label: str, runs: int, echo: bool = True) -> dict[str, float]:
+    """Time ``runs`` budget summaries (year of the last expenditure, as of its day's
+    end) with their JSON; print a line when ``echo``. Returns ``median_ms`` (wall),
+    ``cpu_ms`` (this process) and ``max_ms``; empty when there is nothing to sum."""
     from sqlalchemy import func, select
 
     from center.context import open_context
@@ -38,8 +45,9 @@ def _measure(url: str, label: str, runs: int) -> None:
             homes = conn.scalar(select(func.count()).select_from(Household))
             spends = conn.scalar(select(func.count()).select_from(Expenditure))
         if last is None:
-            print(f"{label}: no expenditures to summarise")
-            return
+            if echo:
+                print(f"{label}: no expenditures to summarise")
+            return {}
         from datetime import datetime
 
         from db.types import CST
@@ -54,12 +62,20 @@ def _measure(url: str, label: str, runs: int) -> None:
             times.append((time.perf_counter() - t0) * 1000)
             cpu.append((time.process_time() - c0) * 1000)
         size = len(json.dumps(doc, ensure_ascii=False))
+        figures = {
+            "median_ms": statistics.median(times),
+            "cpu_ms": statistics.median(cpu),
+            "max_ms": max(times),
+        }
+        if not echo:
+            return figures
         print(
             f"{label} ({engine.dialect.name}; {homes:,} households, {spends:,} expenditures, "
             f"{len(s.communities)} communities): summary + JSON median "
             f"{statistics.median(times):.1f} ms (min {min(times):.1f}, max {max(times):.1f}; "
             f"CPU median {statistics.median(cpu):.1f} ms; {runs} runs), JSON {size:,} bytes"
         )
+        return figures
     finally:
         ctx.close()
 

@@ -6,14 +6,22 @@ write, household_month / repeat rebuild) for a first import, a re-import of the 
 file (everything unchanged) and a dry run. Prints one table row per run, with the
 wall-clock time and the process CPU time (the latter is what an otherwise idle
 machine would take; on a busy machine the wall clock includes waiting for a core).
+
+Each import runs in a child process of its own (``--one``), so the table also gives
+its peak resident memory (``ru_maxrss`` of that child, through ``wait4``): a streamed
+import stays near 200 MB whatever the file's size (issue 19: a million visits took
+1.3 GB). ``--profile`` runs the first visits import in this process instead.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import os
 import random
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import datetime, timedelta
@@ -23,6 +31,7 @@ from sqlalchemy import insert, select
 
 from center.context import open_context
 from db.models import Community, Grid, Household, Staff, Street, Subcategory
+from db.types import CST
 
 SQUARE = (
     '{"type":"Polygon","coordinates":[[[116.0,39.0],[116.01,39.0],[116.01,39.01],[116.0,39.0]]]}'
@@ -76,8 +85,15 @@ def _base(url: str, households: int, staff: int, grids: int) -> None:
     ctx.close()
 
 
+def _start(days_back: int) -> datetime:
+    """A local midnight ``days_back`` days before today: every generated instant lies
+    in the past (an import refuses instants after its start)."""
+    today = datetime.now(CST).replace(tzinfo=None, hour=0, minute=0, second=0, microsecond=0)
+    return today - timedelta(days=days_back)
+
+
 def _visits_csv(path: Path, n: int, households: int, staff: int, rnd: random.Random) -> None:
-    start = datetime(2026, 1, 1)
+    start = _start(370)  # visits up to 5 days ago, recorded up to 3 days later
     outcomes = ("met", "met", "met", "not_home", "refused")
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
@@ -110,7 +126,7 @@ def _visits_csv(path: Path, n: int, households: int, staff: int, rnd: random.Ran
 
 
 def _cases_csv(path: Path, n: int, households: int, subs: list[str], rnd: random.Random) -> None:
-    start = datetime(2026, 1, 1)
+    start = _start(400)  # received up to 40 days ago, closed up to 30 days later
     sources = ("visit", "online", "hotline", "proactive")
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
@@ -163,9 +179,38 @@ def _cases_csv(path: Path, n: int, households: int, subs: list[str], rnd: random
             )
 
 
+def _one(argv: list[str]) -> int:
+    """``--one URL KIND PATH [dry]``: one import, its figures on one line for the parent."""
+    from center.interchange.service import import_file
+
+    url, kind, path = argv[:3]
+    ctx = open_context(url)
+    t0, c0 = time.perf_counter(), time.process_time()
+    res = import_file(ctx, kind, path, dry_run=argv[3:] == ["dry"])
+    dt, cpu = time.perf_counter() - t0, time.process_time() - c0
+    print(res.rows, dt, cpu, res.inserted, res.updated, res.unchanged)
+    ctx.close()
+    return 0
+
+
+def _in_child(url: str, kind: str, path: Path, dry: bool) -> tuple[list[float], float]:
+    """The figures of one import run in a child process, and its peak RSS in MB."""
+    argv = [sys.executable, "-m", "center.bench", "imports", "--one", url, kind, str(path)]
+    proc = subprocess.Popen([*argv, *(["dry"] if dry else [])], stdout=subprocess.PIPE)
+    assert proc.stdout is not None
+    out = proc.stdout.read().decode()
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)  # Popen must not wait again
+    if proc.returncode != 0:
+        raise RuntimeError(f"the {kind} import exited with {proc.returncode}")
+    return [float(x) for x in out.split()], usage.ru_maxrss / 1024
+
+
 def main(argv: list[str]) -> int:
     from center.interchange.service import import_file
 
+    if argv[:1] == ["--one"]:
+        return _one(argv[1:])
     ap = argparse.ArgumentParser(prog="python -m center.bench imports")
     ap.add_argument("--visits", type=int, default=400_000)
     ap.add_argument("--cases", type=int, default=60_000)
@@ -192,7 +237,7 @@ def main(argv: list[str]) -> int:
         )
         print(
             f"{'run':<28}{'rows':>9}{'wall s':>9}{'rows/s':>10}{'cpu s':>8}{'rows/cpu-s':>12}"
-            "  result"
+            f"{'peak MB':>9}  result"
         )
         runs = [
             ("visits: first import", "visits", visits, False),
@@ -208,16 +253,21 @@ def main(argv: list[str]) -> int:
 
                 prof = cProfile.Profile()
                 prof.enable()
-            t0, c0 = time.perf_counter(), time.process_time()
-            res = import_file(ctx, kind, path, dry_run=dry)
-            dt, cpu = time.perf_counter() - t0, time.process_time() - c0
             if args.profile and i == 0:
+                t0, c0 = time.perf_counter(), time.process_time()
+                res = import_file(ctx, kind, path, dry_run=dry)
+                dt, cpu = time.perf_counter() - t0, time.process_time() - c0
                 prof.disable()
                 pstats.Stats(prof).sort_stats("cumulative").print_stats(30)
+                figures = [res.rows, dt, cpu, res.inserted, res.updated, res.unchanged]
+                peak = float("nan")
+            else:
+                figures, peak = _in_child(url, kind, path, dry)
+            rows, dt, cpu, inserted, updated, unchanged = figures
             print(
-                f"{label:<28}{res.rows:>9}{dt:>9.2f}{res.rows / dt:>10,.0f}{cpu:>8.2f}"
-                f"{res.rows / cpu:>12,.0f}  {res.inserted} inserted, {res.updated} updated, "
-                f"{res.unchanged} unchanged"
+                f"{label:<28}{rows:>9.0f}{dt:>9.2f}{rows / dt:>10,.0f}{cpu:>8.2f}"
+                f"{rows / cpu:>12,.0f}{peak:>9.0f}  {inserted:.0f} inserted, "
+                f"{updated:.0f} updated, {unchanged:.0f} unchanged"
             )
         ctx.close()
     finally:

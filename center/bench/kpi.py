@@ -252,14 +252,15 @@ def generate(engine: Engine, grids: int, seed: int = 7, progress: bool = True) -
 # Measuring
 
 
-def _median_ms(fn: Callable[[], object], runs: int) -> tuple[float, float]:
+def _median_ms(fn: Callable[[], object], runs: int, warm: bool = True) -> tuple[float, float]:
     """Median wall-clock and median CPU milliseconds of ``runs`` calls (after a warm-up).
 
     CPU time is this process's only: on SQLite that is nearly all the work and it is
     steadier than wall time on a busy machine; on PostgreSQL the server's share is in
     the wall time alone.
     """
-    fn()  # warm caches and statement compilation
+    if warm:
+        fn()  # warm caches and statement compilation
     wall, cpu = [], []
     for _ in range(runs):
         w0, c0 = time.perf_counter(), time.process_time()
@@ -350,6 +351,28 @@ def measure(engine: Engine, label: str, runs: int) -> list[tuple[str, str, tuple
     for period, name, (wall, cpu) in rows:
         print(f"{period:<10} {name:<{width}} {wall:>9.1f} {cpu:>9.1f}")
     return rows
+
+
+def refresh_figures(
+    engine: Engine, as_of: datetime, runs: int, warm: bool = True
+) -> dict[str, tuple[float, float]]:
+    """The KPI refresh of every scope as the wall and the reports ask for it, for the
+    periods that end at ``as_of``: (median wall ms, median CPU ms of this process).
+
+    Keys: ``month`` (the month of ``as_of``), ``quarter`` (its quarter) and ``year``
+    (its year), each :func:`~center.kpi.compute.compute_all_scopes` (the four scopes
+    from one set of statements); ``trend`` the twelve-month trends of the four scopes
+    (:func:`~center.kpi.compute.trend_all_scopes`) and ``trend street`` the street's
+    alone (what the wall loads). ``warm``: one untimed call first."""
+    y, m = as_of.year, as_of.month
+    calls: dict[str, Callable[[], object]] = {
+        "month": lambda: kpi.compute_all_scopes(engine, f"{y}-{m:02d}", as_of),
+        "quarter": lambda: kpi.compute_all_scopes(engine, f"{y}Q{(m - 1) // 3 + 1}", as_of),
+        "year": lambda: kpi.compute_all_scopes(engine, f"{y}", as_of),
+        "trend": lambda: kpi.trend_all_scopes(engine, as_of),
+        "trend street": lambda: kpi.trend(engine, "street", as_of),
+    }
+    return {name: _median_ms(fn, runs, warm) for name, fn in calls.items()}
 
 
 def _prepare(url: str, grids: int, seed: int) -> Engine:

@@ -19,6 +19,7 @@ The database is only changed by the refresh measurement, which restores it.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -82,6 +83,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--changes", type=int, default=5, help="refresh measurements")
     parser.add_argument(
         "--poll", type=float, default=0.25, help="SQLite change-feed poll interval in seconds"
+    )
+    parser.add_argument(
+        "--idle", type=float, default=10.0, help="seconds of idle CPU measurement (0: none)"
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print the headline figures as one JSON object (last line) after the table",
     )
     args = parser.parse_args(argv)
 
@@ -173,7 +182,16 @@ def main(argv: list[str]) -> int:
                 )
             )
     rows.append(("  longest GUI stall during cold start", f"{cold_stall * 1000:.0f} ms"))
-    rows.append(("memory (PSS) of the process tree after start", f"{pss_tree_kb() / 1024:.0f} MB"))
+    pss_start = pss_tree_kb() / 1024
+    rows.append(("memory (PSS) of the process tree after start", f"{pss_start:.0f} MB"))
+    # headline figures for `python -m center.bench all` (--json)
+    figures: dict[str, float | None] = {
+        "cold_start_s": t_settled - T0,
+        "cold_stall_ms": cold_stall * 1000,
+        "pss_mb": pss_start,
+        "refresh_ms": None,
+        "refresh_stall_ms": None,
+    }
 
     # -- refresh after a change --------------------------------------------------------
     from sqlalchemy import select, update
@@ -238,6 +256,8 @@ def main(argv: list[str]) -> int:
                 )
     if refreshes:
         e2e = sorted(r[0] for r in refreshes)
+        figures["refresh_ms"] = e2e[len(e2e) // 2] * 1000
+        figures["refresh_stall_ms"] = max(r[2] for r in refreshes) * 1000
         rows.append(
             (
                 (
@@ -304,11 +324,17 @@ def main(argv: list[str]) -> int:
         )
         rows.append(("  longest GUI stall during the cycles", f"{cycle_stall * 1000:.0f} ms"))
 
-    # CPU while the wall just shows (clock, ticker, pulsing markers)
-    cpu0, w0 = cpu_tree_s(), time.perf_counter()
-    wait(lambda: False, [], 10)
-    idle_cpu = (cpu_tree_s() - cpu0) / (time.perf_counter() - w0) * 100
-    rows.append(("CPU of the process tree while idle (10 s)", f"{idle_cpu:.0f} % of one core"))
+    if args.idle > 0:
+        # CPU while the wall just shows (clock, ticker, pulsing markers)
+        cpu0, w0 = cpu_tree_s(), time.perf_counter()
+        wait(lambda: False, [], args.idle)
+        idle_cpu = (cpu_tree_s() - cpu0) / (time.perf_counter() - w0) * 100
+        rows.append(
+            (
+                f"CPU of the process tree while idle ({args.idle:g} s)",
+                f"{idle_cpu:.0f} % of one core",
+            )
+        )
 
     view.shutdown()
     view.close()
@@ -322,4 +348,6 @@ def main(argv: list[str]) -> int:
     print(f"wall benchmark ({args.size}, {ctx.engine.url.get_backend_name()})")
     for k, v in rows:
         print(f"  {k:<{width_col}}  {v}")
+    if args.json:
+        print(json.dumps(figures))
     return 0

@@ -32,10 +32,12 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, func, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.exc import StaleDataError
@@ -61,7 +63,7 @@ from center.core.errors import (
     PermissionDenied,
     UserError,
 )
-from center.core.tx import signal_change, transaction
+from center.core.tx import serialise_numbering, signal_change, transaction
 from center.core.vocab import (
     CLOSED_STATUSES,
     HANDLED_STATUSES,
@@ -76,6 +78,7 @@ from db.models import (
     PRIORITIES,
     AuditLog,
     Case,
+    CaseCounter,
     CaseEvent,
     Category,
     Department,
@@ -774,9 +777,13 @@ def _event_note(note: str | None, acting_for: str | None) -> str | None:
 
 
 def _with_retry(fn: Callable[[], CaseChange], attempts: int = 10) -> CaseChange:
-    """Retry a write that generates a code when another workstation took the same one
-    (the unique constraint on the code refuses the second; the retry, in a new
-    transaction, sees the first one's code and takes the next)."""
+    """Retry a write that generates a case code when the code was stored meanwhile.
+
+    Workstations no longer race for a number (:func:`next_case_code` takes it from the
+    day's counter under its lock); what is left is an import storing that very code
+    between the counter and the commit (imports bring their own codes and do not take
+    the counter): the unique constraint refuses the write and the retry, in a new
+    transaction, sees the imported code and takes the next number."""
     for i in range(attempts):
         try:
             return fn()
@@ -791,7 +798,10 @@ _CODE_DIGITS = 4
 
 
 def next_code(conn: Connection, model: Any, prefix: str, day: date) -> str:
-    """Next free code ``<prefix><yyyymmdd>-<nnnn>`` for ``model`` (visits)."""
+    """Next free code ``<prefix><yyyymmdd>-<nnnn>`` for ``model`` (visits); the day's
+    numbering is held by this transaction until it ends (PostgreSQL: one
+    workstation at a time, see :func:`center.core.tx.serialise_numbering`)."""
+    serialise_numbering(conn, prefix, day)
     stem = f"{prefix}{day:%Y%m%d}-"
     codes = conn.scalars(select(model.code).where(model.code.like(stem + "%"))).all()
     pattern = re.compile(re.escape(stem) + r"(\d+)$")
@@ -807,23 +817,46 @@ CASE_CODE_PREFIX = "K"
 
 
 def next_case_code(conn: Connection, day: date) -> str:
-    """The next case code of ``day``: one more than the highest ``K<yyyymmdd><n…>``
-    already used that day (imported or created here), at least four digits wide (as
-    wide as the widest number of the day). Read in the writing transaction; the
-    unique constraint on ``cases.code`` and :func:`_with_retry` settle two
-    workstations that read the same highest number at once."""
+    """The next case code of ``day``, taken from the database's per-day counter.
+
+    One upsert raises ``case_counter``'s row of ``day`` to one more than both its last
+    number and the highest ``K<yyyymmdd><n…>`` already stored that day (imported cases
+    and the demo street write codes without the counter), and returns it. The row's
+    lock (PostgreSQL) or the write lock the transaction already holds (SQLite, ``BEGIN
+    IMMEDIATE``) keeps a second workstation waiting until this transaction ends, so it
+    reads the new number instead of computing the same "highest + 1" (issue 19); the
+    counter rolls back with a failed intake, so the numbers stay dense. The number is
+    at least four digits wide, as wide as the widest number of the day."""
     stem = f"{CASE_CODE_PREFIX}{day:%Y%m%d}"
-    # codes that start with the stem followed by a digit: an index range, not a LIKE
-    codes = conn.scalars(
-        select(Case.code).where(Case.code >= stem + "0", Case.code < stem + ":")
-    ).all()
+    # the day's codes as an index range up to the next day's stem (not a LIKE, which a
+    # PostgreSQL database of a non-C collation cannot answer from the index); no bound
+    # after a digit like ":": zh_CN and en_US collations sort punctuation first
+    after = f"{CASE_CODE_PREFIX}{day + timedelta(days=1):%Y%m%d}"
+    codes = conn.scalars(select(Case.code).where(Case.code >= stem, Case.code < after)).all()
     pattern = re.compile(re.escape(stem) + r"(\d+)$")
     best, width = 0, _CODE_DIGITS
     for c in codes:
         if (m := pattern.match(c)) is not None:
             best = max(best, int(m.group(1)))
             width = max(width, len(m.group(1)))
-    return f"{stem}{best + 1:0{width}d}"
+    number = _take_case_number(conn, day, best + 1)
+    return f"{stem}{number:0{width}d}"
+
+
+def _take_case_number(conn: Connection, day: date, at_least: int) -> int:
+    """Raise the counter of ``day`` to ``max(last + 1, at_least)`` in one statement
+    and return the new value (a new day starts at ``at_least``)."""
+    if conn.dialect.name == "postgresql":
+        stmt: Any = pg_insert(CaseCounter).values(day=day, last_number=at_least)
+        higher: Any = func.greatest
+    else:
+        stmt = sqlite_insert(CaseCounter).values(day=day, last_number=at_least)
+        higher = func.max  # SQLite's two-argument max() is the scalar maximum
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[CaseCounter.day],
+        set_={"last_number": higher(CaseCounter.last_number + 1, stmt.excluded.last_number)},
+    ).returning(CaseCounter.last_number)
+    return int(conn.execute(stmt).scalar_one())
 
 
 # ------------------------------------------------------------------ intake

@@ -88,6 +88,21 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     sw.add_argument(
         "--as-of", metavar="ISO8601", help="evaluation instant (default now; naive = +08:00)"
     )
+    # literal choices (center.wall.model.HEAT_LAYERS / HEAT_CATEGORIES): building the
+    # parser imports no feature module
+    sw.add_argument(
+        "--layer",
+        choices=("history", "forecast"),
+        default="history",
+        help="the map's heat layer: history (cases of the last 30 days; the default) "
+        "or forecast (next month)",
+    )
+    sw.add_argument(
+        "--category",
+        choices=("all", "policy", "life", "dispute", "emergency"),
+        default="all",
+        help="the heat layer's category (default all)",
+    )
     sw.set_defaults(func=run_snapshot)
 
 
@@ -177,6 +192,8 @@ def run_snapshot(args: argparse.Namespace) -> int:
             as_of=as_of,
             map_kpi=args.kpi,
             tile_url=ctx.settings.tile_url,
+            heat_layer=args.layer,
+            heat_category=args.category,
         )
         save_png(image, args.output)
     except SnapshotError as exc:

@@ -43,6 +43,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "center：`{command}` 内部错误，详情已写入 {path}",
         "center: internal error in `{command}`; details were written to {path}",
     ),
+    # ... when the log could not be written (a full disk): never claim it was
+    "internal_unlogged": (
+        "center：`{command}` 内部错误；详情无法写入日志 {path}（{reason}）",
+        "center: internal error in `{command}`; the details could not be written to the "
+        "log {path} ({reason})",
+    ),
     "bad_lang": (
         "语言 {lang!r}（设置 lang）无效：请用 {choices} 之一",
         "language {lang!r} (setting lang): use one of {choices}",
@@ -125,7 +131,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "正在生成 PDF：{pct}%（{done}/{total}）",
         "writing PDFs: {pct}% ({done}/{total})",
     ),
-    "cannot_write": ("{path}：无法写入（{detail}）", "{path}: cannot write ({detail})"),
+    # every writer writes a temporary file and renames it when complete (issue 19)
+    "cannot_write": (
+        "{path}：无法写入（{detail}）；没有写入任何文件，原有的同名文件保持不变："
+        "请检查文件夹和磁盘空间，然后重试",
+        "{path}: cannot write ({detail}); no file was written and an earlier file of that "
+        "name is unchanged: check the folder and the free disk space, then try again",
+    ),
     "files_to": ("{n} 个文件，写入 {path}", "{n} files to {path}"),
     "report_note_as_of": (
         "注意：报告 {id} 已按 {approved} 的数据审批；本份按 {as_of} 计算（--as-of）",
@@ -224,8 +236,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "recomputed case deadlines: {n} changed",
     ),
     "cannot_write_file": (
-        "{path}：无法写入文件（{detail}）",
-        "{path}: cannot write the file ({detail})",
+        "{path}：无法写入文件（{detail}）；没有写入任何文件，原有的同名文件保持不变："
+        "请检查文件夹和磁盘空间，然后重试",
+        "{path}: cannot write the file ({detail}); no file was written and an earlier "
+        "file of that name is unchanged: check the folder and the free disk space, then "
+        "try again",
     ),
     "exported": (
         "已导出 {n} 行 {kind} 到 {file}{note}",
@@ -618,6 +633,65 @@ _PATTERNS_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+#: a fault of the database or the disk (:func:`db.errors.classify`) in Chinese:
+#: kind → (what happened, what to do); English: :data:`db.errors.FAULT_TEXT`
+FAULTS_ZH: dict[str, tuple[str, str]] = {
+    "connection_lost": (
+        "与数据库服务器的连接已中断（服务器重启或结束了该连接）",
+        "请确认服务器正在运行，然后重试：程序会自动重新连接",
+    ),
+    "no_answer": (
+        "数据库服务器未能及时响应（网络或服务器故障），连接已关闭",
+        "请检查网络并确认服务器正在运行，然后重试：程序会自动重新连接",
+    ),
+    "unreachable": ("无法连接数据库服务器", "请确认服务器正在运行、网络畅通，然后重试"),
+    "timeout": (
+        "数据库响应超时，本次操作已取消",
+        "请重试；如再次发生，请管理员检查服务器负载",
+    ),
+    "busy": (
+        "数据库正忙：另一个程序或工作站占用数据库的时间超过了等待时限",
+        "请稍后重试；如一直繁忙，请检查是否有仍在运行的导入、备份或恢复",
+    ),
+    "conflict": ("另一个工作站在同一时刻修改了相同的数据", "请重试"),
+    "disk_full": ("磁盘已满", "请清理磁盘空间（或请管理员清理），然后重试"),
+    "nul": (
+        "文本中含有数据库无法保存的空字符（\\x00）",
+        "请删除该字符（它常随从其他程序复制的文本或转换过的文件带入），然后重试",
+    ),
+    "read_only": (
+        "数据库不可写入（只读）",
+        "请检查数据库文件及其所在文件夹的权限，或确认服务器允许写入",
+    ),
+    "corrupt": ("数据库文件已损坏", "请停止写入，并恢复最近的备份（`center db restore`）"),
+    "io_error": ("磁盘读写出错", "请检查磁盘，然后重试"),
+}
+
+#: :data:`db.errors.SAVED_TEXT` in Chinese
+SAVED_ZH: dict[str, str] = {
+    "nothing_saved": "未保存任何内容",
+    "maybe_saved": "更改可能已保存，也可能未保存：请先查看再重做",
+}
+
+
+def fault_text(fault: Any, lang: str) -> str:
+    """A :class:`db.errors.Fault` worded in ``lang``: what happened, whether anything
+    was saved, what to do."""
+    from db.errors import fault_text as english
+    from db.errors import saved_clause
+
+    if lang == "en":
+        return english(fault)
+    what, todo = FAULTS_ZH[fault.kind]
+    clause = saved_clause(fault)
+    return f"{what}{'，' + SAVED_ZH[clause] if clause else ''}。{todo}。"
+
+
+def fault_line(fault: Any, lang: str) -> str:
+    """The one line ``center`` prints for a fault of the database or the disk."""
+    return MESSAGES["prefix"][LANGS.index(lang)] + fault_text(fault, lang)
+
+
 def lang_of(args: argparse.Namespace | None = None) -> str:
     """``--lang``, else the setting ``lang``, else zh_CN; a bad value is refused."""
     from center import config
@@ -709,6 +783,14 @@ def error_text_zh(exc: BaseException) -> str:
         action = ACTION_NAMES_ZH.get(exc.action, exc.action.replace("_", " "))
         text = f"用户 “{exc.actor.name}”（角色：{roles or exc.actor.role}）无权{action}"
         return text + (f"：{exc.why}" if exc.why else "")
+    fault = getattr(exc, "fault", None)  # db.errors.DatabaseFault
+    if fault is not None:
+        return fault_text(fault, "zh_CN")
+    if isinstance(exc, e.InvalidInput) and exc.message == e.NUL_MESSAGE:
+        return (
+            f"{exc.field}：含有空字符（\\x00），任何文本都不能包含它：请删除该字符"
+            "（它常随从其他程序复制的文本或转换过的文件带入）后重试"
+        )
     if isinstance(exc, e.NotFound):
         return f"找不到编号为 {exc.code!r} 的{THING_NAMES_ZH.get(exc.what, exc.what)}"
     if isinstance(exc, e.UnknownUser):

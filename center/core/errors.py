@@ -7,10 +7,17 @@ the user's language; ``str(error)`` is an English sentence for the command line.
 
 :class:`db.errors.DatabaseError` belongs to the layer below (the database cannot be
 used); :data:`USER_ERRORS` names both for the callers that report them.
+
+A NUL character (``\\x00``) is refused in every text the services write
+(:func:`install_text_guard`): PostgreSQL cannot store one (its driver fails the
+statement) and SQLite would store it silently, so the same input would work on one
+engine and fail on the other. The refusal is an :class:`InvalidInput` naming the
+column, on both engines, before anything is sent.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -117,6 +124,89 @@ class ConflictError(UserError):
         self.changes = changes
 
 
+#: What :class:`InvalidInput` says of a text holding a NUL character.
+NUL_MESSAGE = (
+    "contains a NUL character (\\x00), which no text may hold: remove it (it often comes "
+    "with text copied from another program or a converted file) and try again"
+)
+
+#: Execution option of a caller that has checked its texts itself (an importer that
+#: refuses control characters line by line): the guard skips its statements.
+TEXT_CHECKED = "center_text_checked"
+
+_guard_installed = False
+# a bind parameter's name is its column's, with a suffix when a statement binds the
+# column more than once (``summary_1``, ``summary_m0``)
+_BIND_SUFFIX = re.compile(r"(?:_m?\d+)+$")
+
+
+def refuse_nul(field_name: str, value: object) -> None:
+    """Raise :class:`InvalidInput` when ``value`` is a text with a NUL character."""
+    if isinstance(value, str) and "\x00" in value:
+        raise InvalidInput(field_name, NUL_MESSAGE)
+
+
+def _field_with_nul(rows: Any) -> str | None:
+    """The column of the first text holding a NUL in a statement's parameters (one
+    mapping, or a list of them for a statement run for many rows)."""
+    for row in [rows] if isinstance(rows, dict) else rows or ():
+        if not isinstance(row, dict):
+            continue
+        for key, value in row.items():
+            if isinstance(value, str) and "\x00" in value:
+                return _BIND_SUFFIX.sub("", str(key)) or str(key)
+    return None
+
+
+def _before_cursor_execute(
+    conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
+) -> None:
+    """Refuse an INSERT or UPDATE whose values hold a NUL, before it is sent.
+
+    The values checked are the ones the program passed (before any column type
+    encrypts them), once per statement: a statement sent in several batches (many
+    rows) is checked at its first batch."""
+    if context is None or not (context.isinsert or context.isupdate):
+        return
+    if getattr(context, "_center_text_checked", False):
+        return
+    context._center_text_checked = True
+    if context.execution_options.get(TEXT_CHECKED):
+        return
+    field_name = _field_with_nul(getattr(context, "compiled_parameters", None))
+    if field_name is not None:
+        raise InvalidInput(field_name, NUL_MESSAGE)
+
+
+def _handle_error(ctx: Any) -> Exception | None:
+    """A NUL the guard did not see (a SELECT, a statement that skipped the check)
+    that PostgreSQL's driver refused: the same :class:`InvalidInput`."""
+    original = ctx.original_exception
+    if "cannot contain nul" not in str(original).lower():
+        return None
+    context = ctx.execution_context
+    field_name = _field_with_nul(getattr(context, "compiled_parameters", None)) or "text"
+    error = InvalidInput(field_name, NUL_MESSAGE)
+    error.__cause__ = original
+    return error
+
+
+def install_text_guard() -> None:
+    """Refuse a NUL character in any text written through any engine (idempotent).
+
+    Installed for every :class:`sqlalchemy.Engine` at once, so each service's
+    transaction is covered whatever engine it was given. SQLAlchemy loads only here:
+    this module is imported by command-line paths that never open a database."""
+    global _guard_installed
+    if _guard_installed:
+        return
+    from sqlalchemy import Engine, event
+
+    event.listen(Engine, "before_cursor_execute", _before_cursor_execute)
+    event.listen(Engine, "handle_error", _handle_error)
+    _guard_installed = True
+
+
 #: What callers report as a one-line message (never a traceback).
 USER_ERRORS: tuple[type[Exception], ...] = (UserError, DatabaseError)
 
@@ -128,8 +218,12 @@ __all__ = [
     "ConflictError",
     "DatabaseError",
     "InvalidInput",
+    "NUL_MESSAGE",
+    "TEXT_CHECKED",
     "NotFound",
     "PermissionDenied",
     "UnknownUser",
     "UserError",
+    "install_text_guard",
+    "refuse_nul",
 ]

@@ -5,14 +5,19 @@ the database, validates every row and decides per code insert / update /
 unchanged (collecting *all* problems); ``write`` applies the plan with Core
 executemany statements in chunks. Nothing is written unless the plan has no
 problems.
+
+A streaming kind (``Kind.streams``: visits) reads a CSV a chunk of rows at a time
+and plans and writes each chunk in the same transaction; a problem in any chunk
+rolls all of it back (``service._run_streamed``), so memory stays that of a chunk.
 """
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, cast, overload
@@ -21,13 +26,21 @@ from sqlalchemy import Boolean, Column, Connection, Select, bindparam, func, ins
 from sqlalchemy import Table as SaTable
 from sqlalchemy.sql.elements import ColumnElement
 
+from center.core import clock
 from center.core.pii import PiiCipher
-from center.interchange.files import Bulk, Problems, Table, read_table
+from center.interchange.files import Bulk, Problems, Table, hidden_characters, read_table
 from db.models import Base
 from db.types import CST, LocalDateTime, to_local
 
 CHUNK = 5000
 IN_CHUNK = 900  # codes per IN (...) look-up; well below every backend's parameter limit
+
+#: An imported instant may lie this far after the start of the import. The files come
+#: from other machines (the platform's server, grid workers' phones, the hotline's
+#: PCs) whose clocks drift more than two office PCs (center.core.clock.CLOCK_SKEW,
+#: 5 minutes): 10 minutes absorbs that, and an export taken moments before the
+#: import, while still refusing a wrong year, month, day or time zone.
+IMPORT_CLOCK_SKEW = timedelta(minutes=10)
 
 
 class ImportCancelled(Exception):
@@ -42,6 +55,10 @@ class Col:
     parse: Callable[[Any], Any]
     required: bool = False
     bulk: Bulk | None = None  # optional whole-column fast path (see center.interchange.files)
+    #: a code or a name: no invisible character at all (files.hidden_character)
+    strict_text: bool = False
+    #: an instant or a day that has happened: not after the import (IMPORT_CLOCK_SKEW)
+    not_future: bool = False
 
 
 @dataclass
@@ -55,6 +72,17 @@ class Job:
     cancel: Callable[[], bool] | None = None
     total: int = 0
     done: int = 0
+    #: when the import started (+08:00): the limit of the ``not_future`` columns
+    now: datetime = field(default_factory=lambda: clock.now())
+    #: state a kind keeps from one chunk of a streamed file to the next
+    cache: dict[str, Any] = field(default_factory=dict)
+    #: streamed file: hash and line of every code (a code repeated in a later chunk is
+    #: found at the end, :func:`repeated_codes`), and the lines already reported
+    code_hashes: array[int] | None = None
+    code_lines: array[int] | None = None
+    dup_lines: set[int] = field(default_factory=set)
+    #: secondary indexes already deferred for the whole import (:func:`deferred_indexes`)
+    indexes_deferred: bool = False
 
     def warn(self, line: int, column: str, message: str) -> None:
         self.warnings.append(f"{self.label}:{line}: {column}: {message}")
@@ -118,6 +146,10 @@ class Kind:
 
     name: str = ""
     model: type[Base] | None = None
+    #: a CSV of this kind is read, checked and written a chunk at a time (service);
+    #: ``stream_model`` is the table it fills (its indexes are deferred on SQLite)
+    streams: bool = False
+    stream_model: type[Base] | None = None
     columns: tuple[Col, ...] = ()
     code_column: str = ""
     domains: tuple[str, ...] = ()
@@ -145,6 +177,9 @@ class Kind:
         bulk_insert(conn, table_of(self.model), plan.inserts, job)
         bulk_update(conn, table_of(self.model), plan.updates, job)
 
+    def finish(self, conn: Connection, job: Job) -> None:
+        """After the last ``write`` of an import: what depends on all its rows."""
+
     def export_rows(self, conn: Connection, cipher: PiiCipher | None) -> list[list[Any]]:
         raise NotImplementedError
 
@@ -169,8 +204,13 @@ class Kind:
                 raw = [v or None for v in map(str.strip, raw)]
             else:
                 raw = [(v.strip() or None) if type(v) is str else v for v in raw]
+            hidden = hidden_characters(raw, col.strict_text)
+            for i, reason in hidden.items():
+                problems.add(lines[i], col.name, reason)
+                ok[i] = False
+                raw[i] = _REFUSED
             values: list[Any] | None = None
-            if col.bulk is not None and (not col.required or None not in raw):
+            if not hidden and col.bulk is not None and (not col.required or None not in raw):
                 try:
                     values = col.bulk(raw)
                 except (ValueError, TypeError, OverflowError):
@@ -179,6 +219,9 @@ class Kind:
                 values = []
                 parse, name, required = col.parse, col.name, col.required
                 for i, v in enumerate(raw):
+                    if v is _REFUSED:
+                        values.append(None)
+                        continue
                     if v is None:
                         if required:
                             problems.add(lines[i], name, "value required")
@@ -191,6 +234,8 @@ class Kind:
                         problems.add(lines[i], name, str(exc))
                         ok[i] = False
                         values.append(None)
+            if col.not_future:
+                self._refuse_future(col.name, values, lines, ok, job)
             columns[col.name] = values
         codes = columns[self.code_column]
         if len(set(codes)) != n:
@@ -207,8 +252,52 @@ class Kind:
                         f"duplicate {self.code_column} {shown!r} (first on line {lines[first]})",
                     )
                     ok[i] = False
+                    job.dup_lines.add(lines[i])
+        if job.code_hashes is not None and job.code_lines is not None:
+            present = [i for i, code in enumerate(codes) if code is not None]
+            job.code_hashes.extend([hash(codes[i]) for i in present])
+            job.code_lines.extend([lines[i] for i in present])
         job.step(n)
         return Parsed(lines, columns, ok)
+
+    @staticmethod
+    def _refuse_future(
+        name: str, values: list[Any], lines: list[int], ok: list[bool], job: Job
+    ) -> None:
+        """Report every instant after the import's start (beyond IMPORT_CLOCK_SKEW) and
+        every date after its day: a case received or a visit made in 2030, a birth in
+        2099 have not happened; they are typing or clock errors."""
+        present = [v for v in values if v is not None]
+        if not present:
+            return
+        started = job.now.astimezone(CST).replace(microsecond=0)
+        latest = max(present)
+        if isinstance(latest, datetime):
+            limit = started + IMPORT_CLOCK_SKEW
+            if latest <= limit:
+                return
+            minutes = int(IMPORT_CLOCK_SKEW.total_seconds() // 60)
+            for i, v in enumerate(values):
+                if v is not None and v > limit:
+                    job.problems.add(
+                        lines[i],
+                        name,
+                        f"{v.isoformat()} is in the future: the import started at "
+                        f"{started.isoformat()} ({minutes} minutes are allowed for clocks "
+                        "that differ)",
+                    )
+                    ok[i] = False
+            return
+        today = started.date()
+        if latest <= today:
+            return
+        for i, v in enumerate(values):
+            if v is not None and v > today:
+                # the value is not shown: it may be personal information (a birth date)
+                job.problems.add(
+                    lines[i], name, f"a date after the day of the import ({today.isoformat()})"
+                )
+                ok[i] = False
 
     def rows(self, table: Table, job: Job) -> Iterator[tuple[int, dict[str, Any], bool]]:
         """Per row: ``(line, {column: value or None}, all cells valid)``."""
@@ -216,6 +305,10 @@ class Kind:
         names = list(parsed.columns)
         for i, line in enumerate(parsed.lines):
             yield line, {name: parsed.columns[name][i] for name in names}, parsed.ok[i]
+
+
+#: stands for a refused cell in a column's raw values: not parsed again
+_REFUSED: Any = object()
 
 
 @dataclass
@@ -278,6 +371,18 @@ def fetch_existing(
                 out[row[0]] = row
         return out
     ordered = sorted(codes)
+    if conn.dialect.name == "sqlite":
+        # a chunk of a file sorted by code (as exports are) covers a narrow range of
+        # the stored codes: one range read instead of IN look-ups. SQLite compares
+        # text as UTF-8 bytes, in the order Python sorts str, so the range holds every
+        # code of the chunk (PostgreSQL's collation may not: it keeps the IN look-ups)
+        between = code_col.between(ordered[0], ordered[-1])
+        spanned = conn.scalar(select(func.count()).select_from(table).where(between)) or 0
+        if spanned <= 2 * len(codes) + 1000:
+            for row in run(stmt.where(between)):
+                if row[0] in codes:
+                    out[row[0]] = row
+            return out
     for i in range(0, len(ordered), IN_CHUNK):
         for row in run(stmt.where(code_col.in_(ordered[i : i + IN_CHUNK]))):
             out[row[0]] = row
@@ -422,7 +527,7 @@ def bulk_insert(
     sqlite = conn.dialect.name == "sqlite"
     if memo is None:
         memo = {}
-    with deferred_indexes(conn, table, len(rows)):
+    with deferred_indexes(conn, table, 0 if job.indexes_deferred else len(rows)):
         for i in range(0, len(rows), CHUNK):
             chunk = rows[i : i + CHUNK]
             if not (sqlite and _sqlite_insert(conn, table, chunk, memo)):
@@ -461,3 +566,23 @@ def same_secret(
     if cipher.lookup_hash(field_name, plain) != old_hash:
         return False
     return cipher.decrypt(field_name, bytes(blob)) == plain
+
+
+def repeated_lines(job: Job) -> set[int]:
+    """Lines of a streamed file whose code hash an earlier line has too (not yet
+    reported): candidates the caller confirms by reading those lines' codes again.
+    The hashes are sorted as one array (8 bytes a row), not kept in a set of codes."""
+    import numpy as np
+
+    if not job.code_hashes:
+        return set()
+    hashes = np.frombuffer(job.code_hashes, dtype=np.int64)
+    lines = np.frombuffer(job.code_lines or array("q"), dtype=np.int64)
+    order = np.argsort(hashes, kind="stable")
+    ordered = hashes[order]
+    same = ordered[1:] == ordered[:-1]
+    if not same.any():
+        return set()
+    repeated = np.unique(ordered[1:][same])
+    mask = np.isin(hashes, repeated)
+    return {int(n) for n in lines[mask]}

@@ -21,7 +21,7 @@ from center.interchange.rules import (
     by_code,
     code_col,
     diff_rows,
-    text_col,
+    name_col,
 )
 from db.models import (
     Department,
@@ -36,7 +36,7 @@ class Departments(Kind):
     domains = ("cases",)
     columns = (
         code_col("dept_code", True),
-        text_col("name", max_len(Department.__table__.c.name), True),
+        name_col("name", max_len(Department.__table__.c.name), True),
     )
 
     def plan(self, conn: Connection, table: Table, job: Job, cipher: PiiCipher | None) -> Plan:

@@ -21,8 +21,9 @@ import math
 import os
 import re
 import tempfile
+import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -192,7 +193,13 @@ def _column_name(header: list[Any], field: int, line: int) -> str:
 
 
 def _check_quoting(
-    text: str, label: str, lines: list[int], records: list[list[Any]], *, multiline: bool
+    text: str,
+    label: str,
+    lines: list[int],
+    records: list[list[Any]],
+    *,
+    multiline: bool,
+    shift: int = 0,
 ) -> None:
     """Refuse a CSV whose quoting is broken (:class:`FileUnreadable`).
 
@@ -203,6 +210,10 @@ def _check_quoting(
     where its quote opened."""
     if not records:
         return
+
+    def at(line: int) -> int:  # the line in the file (a chunk's data lines are shifted)
+        return line if line == 1 else line + shift
+
     if not multiline:  # one record per line: only the last can be unclosed
         start = text.rfind("\n", 0, len(text) - 1) + 1
         physical = [text[:start]] * (len(records) - 1) + [text[start:]]  # only [-1] read
@@ -229,10 +240,11 @@ def _check_quoting(
             where = (
                 "runs to the end of the file"
                 if at_end
-                else f"runs over lines {line}–{last} and a quote ends it in the middle of a value"
+                else f"runs over lines {at(line)}–{at(last)} and a quote ends it in the middle "
+                "of a value"
             )
             found.append(
-                f"{label}:{line}: {_column_name(records[0], field, line)}: unclosed quote: "
+                f"{label}:{at(line)}: {_column_name(records[0], field, line)}: unclosed quote: "
                 f"the quoted value that opens on this line {where}; {QUOTE_HINT}"
             )
             continue
@@ -241,8 +253,8 @@ def _check_quoting(
                 offset, _f, _closed = _open_quote(record)
                 line = lines[i] + offset
                 found.append(
-                    f"{label}:{line}: {_column_name(records[0], field, line)}: the quoted "
-                    f"value that opens on this line runs over lines {line}–{last} "
+                    f"{label}:{at(line)}: {_column_name(records[0], field, line)}: the quoted "
+                    f"value that opens on this line runs over lines {at(line)}–{at(last)} "
                     f"({len(cell):,} characters, more than a spreadsheet cell holds): "
                     f"an unclosed quote? {QUOTE_HINT}"
                 )
@@ -250,8 +262,12 @@ def _check_quoting(
         raise FileUnreadable(found)
 
 
-def _csv_records(text: str, label: str) -> tuple[list[int], list[list[Any]]]:
+def _csv_records(text: str, label: str, shift: int = 0) -> tuple[list[int], list[list[Any]]]:
     """All CSV records and the line each one starts on (header = line 1).
+
+    ``shift``: ``text`` is the header and a chunk of a larger file whose first data
+    line is line ``2 + shift`` of the file; problems name the file's lines (the lines
+    returned are still those of ``text``).
 
     Refused (:class:`FileUnreadable`): NUL characters (not a text file: a binary
     spreadsheet renamed to .csv, or UTF-16 without its mark) and broken quoting
@@ -260,7 +276,8 @@ def _csv_records(text: str, label: str) -> tuple[list[int], list[list[Any]]]:
     if nul >= 0:
         raise FileUnreadable(
             [
-                f"{label}:{_breaks(text, 0, nul) + 1}: file: holds NUL characters, so it "
+                f"{label}:{_shifted(_breaks(text, 0, nul) + 1, shift)}: file: holds NUL "
+                "characters, so it "
                 "is not CSV text (a binary spreadsheet renamed to .csv?); save it as "
                 "CSV UTF-8 from the spreadsheet"
             ]
@@ -269,7 +286,8 @@ def _csv_records(text: str, label: str) -> tuple[list[int], list[list[Any]]]:
     try:
         records: list[list[Any]] = list(reader)
     except csv.Error as exc:
-        raise FileUnreadable([f"{label}:{reader.line_num}: csv: {exc}"]) from exc
+        line = _shifted(reader.line_num, shift)
+        raise FileUnreadable([f"{label}:{line}: csv: {exc}"]) from exc
     n_lines = text.count("\n") + (0 if not text or text.endswith("\n") else 1)
     if len(records) == n_lines:  # one record per line: record i is on line i + 1
         lines = list(range(1, n_lines + 1))
@@ -281,8 +299,12 @@ def _csv_records(text: str, label: str) -> tuple[list[int], list[list[Any]]]:
         for _record in reader:
             lines.append(end + 1)
             end = reader.line_num
-    _check_quoting(text, label, lines, records, multiline=len(records) != n_lines)
+    _check_quoting(text, label, lines, records, multiline=len(records) != n_lines, shift=shift)
     return lines, records
+
+
+def _shifted(line: int, shift: int) -> int:
+    return line if line == 1 else line + shift
 
 
 def _extra_fields(lines: list[int], records: list[list[Any]], problems: Problems) -> None:
@@ -351,12 +373,29 @@ def read_table(
             _extra_fields(lines, records, problems)
     else:
         raise FileUnreadable([f"{label}:1: file: expected a .csv or .xlsx file"])
+    _check_header(records, label)
+    index = _header_index(records[0], label, columns, required, problems, warnings)
+    return _data_table(label, index, lines, records, csv_text=suffix == ".csv")
+
+
+def _check_header(records: list[list[Any]], label: str) -> None:
     if not records or _blank(records[0]):
         what = "the file is empty" if not records else "the first row must be the header"
         raise FileUnreadable([f"{label}:1: header: {what}"])
+
+
+def _header_index(
+    header: list[Any],
+    label: str,
+    columns: Sequence[str],
+    required: Iterable[str],
+    problems: Problems,
+    warnings: list[str],
+) -> dict[str, int]:
+    """Position of each known column in the header (problems and warnings about it)."""
     known = {header_key(c): c for c in columns}
     index: dict[str, int] = {}
-    for pos, raw in enumerate(records[0]):
+    for pos, raw in enumerate(header):
         if raw is None or str(raw).strip() == "":
             continue
         canon = known.get(header_key(raw))
@@ -369,7 +408,14 @@ def read_table(
     for name in required:
         if name not in index:
             problems.add(1, name, "required column missing")
-    if suffix == ".csv":  # cells are text; most rows start with a non-empty code
+    return index
+
+
+def _data_table(
+    label: str, index: dict[str, int], lines: list[int], records: list[list[Any]], *, csv_text: bool
+) -> Table:
+    """The non-blank data rows (``records[1:]``) as a :class:`Table`."""
+    if csv_text:  # cells are text; most rows start with a non-empty code
         keep = [
             i
             for i in range(1, len(records))
@@ -383,6 +429,112 @@ def read_table(
         if len(cells) < width:  # ragged row: the missing cells are empty
             table.cells[i] = cells + [None] * (width - len(cells))
     return table
+
+
+# ---------------------------------------------------------------- streaming CSV
+#
+# A large CSV is read in chunks of lines, so an import's memory does not grow with
+# the file (issue 19: a million rows took 1.3 GB). Each chunk is the header's text
+# followed by whole records (a chunk ends on a line where the quotes seen so far are
+# balanced, so a quoted value with line breaks is never cut) and goes through the
+# same reader as a whole file, with its problems shifted to the file's lines.
+
+#: characters of text per chunk (about 38,000 rows of a visits file)
+CHUNK_CHARS = 2_500_000
+_SNIFF_BYTES = 1 << 20
+
+
+def csv_encoding(path: Path, label: str) -> str:
+    """The encoding :func:`decode_text` would choose, found by reading the file in
+    blocks (the file is never held whole)."""
+    import codecs
+
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(2)
+            if head in (b"\xff\xfe", b"\xfe\xff"):
+                decode_text(head, label)  # raises the UTF-16 problem
+            for encoding in ("utf-8-sig", "gb18030"):
+                fh.seek(0)
+                decoder = codecs.getincrementaldecoder(encoding)()
+                done = 0
+                try:
+                    while block := fh.read(_SNIFF_BYTES):
+                        decoder.decode(block)
+                        done += len(block)
+                    decoder.decode(b"", final=True)
+                except UnicodeDecodeError as exc:
+                    if encoding == "gb18030":
+                        fh.seek(0)
+                        before = fh.read(done + max(exc.start, 0))
+                        line = before.count(b"\n") + 1
+                        raise FileUnreadable(
+                            [
+                                f"{label}:{line}: encoding: the file is neither UTF-8 nor "
+                                "GB18030 (GBK) text"
+                            ]
+                        ) from exc
+                    continue
+                return encoding
+    except OSError as exc:
+        raise FileUnreadable([f"{label}:1: file: cannot be read ({exc.strerror})"]) from exc
+    raise AssertionError("unreachable")
+
+
+def iter_csv_tables(
+    path: Path,
+    label: str,
+    columns: Sequence[str],
+    required: Iterable[str],
+    problems: Problems,
+    warnings: list[str],
+    chunk_chars: int | None = None,
+) -> Iterator[Table]:
+    """:func:`read_table` of a CSV, a chunk of rows at a time (lines are the file's).
+
+    The header's problems and warnings come with the first chunk; a file whose
+    header has problems yields nothing more. Raises :class:`FileUnreadable`.
+    """
+    encoding = csv_encoding(path, label)
+    chunk_chars = chunk_chars or CHUNK_CHARS
+    with path.open(encoding=encoding, newline="") as fh:
+        header_text = fh.readline()
+        if not header_text.strip():
+            _check_header([[header_text]] if header_text else [], label)
+        index: dict[str, int] | None = None
+        first_line = 2  # the file's line of the chunk's first data line
+        while True:
+            body = fh.readlines(chunk_chars)
+            if not body and index is not None:
+                return
+            joined = "".join(body)
+            quotes = joined.count('"')
+            while quotes % 2:  # inside a quoted value: read on to its end
+                more = fh.readlines(chunk_chars)
+                if not more:
+                    break
+                extra = "".join(more)
+                quotes += extra.count('"')
+                joined += extra
+                body += more
+            text = header_text + joined
+            del joined
+            lines, records = _csv_records(text, label, shift=first_line - 2)
+            if "'" in text:
+                _unneutralise_rows(records)
+            shift = first_line - 2
+            if shift:
+                lines = [n if n == 1 else n + shift for n in lines]
+            _extra_fields(lines, records, problems)
+            if index is None:
+                _check_header(records, label)
+                index = _header_index(records[0], label, columns, required, problems, warnings)
+                if problems:
+                    return
+            yield _data_table(label, index, lines, records, csv_text=True)
+            first_line += len(body)
+            if not body:
+                return
 
 
 # ---------------------------------------------------------------- values
@@ -678,6 +830,65 @@ def timestamp_bulk(values: list[Any]) -> list[Any]:
     present = [d for d in out if d is not None]
     if present and not (MIN_YEAR <= min(present).year and max(present).year <= MAX_YEAR):
         raise ValueError("year out of range")
+    return out
+
+
+# ---------------------------------------------------------------- invisible characters
+#
+# A code or a name that holds a zero-width space, a bidi override or a control
+# character looks like another one on screen (a "new" resident that duplicates
+# another; a name that reads backwards), and PostgreSQL cannot store a NUL at all.
+# Codes and names may hold none of them; any text may hold no control character
+# but tab and line breaks (an XLSX export could not even write one).
+
+#: categories refused in codes and names: control, format (zero-width characters,
+#: bidi marks, overrides and isolates, U+FEFF), line/paragraph separators, surrogates
+INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+#: control characters refused in any text cell (tab, LF and CR are text)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _describe(text: str, pos: int) -> str:
+    ch = text[pos]
+    name = unicodedata.name(ch, "") or "a control character"
+    return (
+        f"holds an invisible or control character at character {pos + 1} "
+        f"(U+{ord(ch):04X} {name}): retype the value without it"
+    )
+
+
+def hidden_character(text: str, strict: bool) -> str | None:
+    """Why ``text`` is refused for what it hides, or None. ``strict`` (codes and
+    names): every character of :data:`INVISIBLE_CATEGORIES`; otherwise only control
+    characters other than tab and line breaks. The message shows the code point and
+    where it is, never the value (it may be personal information)."""
+    if strict:
+        if text.isprintable():
+            return None
+        category = unicodedata.category
+        for pos, ch in enumerate(text):
+            if category(ch) in INVISIBLE_CATEGORIES:
+                return _describe(text, pos)
+        return None
+    m = _CONTROL.search(text)
+    return None if m is None else _describe(text, m.start())
+
+
+def hidden_characters(values: Sequence[Any], strict: bool) -> dict[int, str]:
+    """:func:`hidden_character` of each text in a column, by index; the whole column
+    is looked at once first (one pass in C), so a clean column costs little."""
+    texts = [v for v in values if type(v) is str]
+    if not texts:
+        return {}
+    joined = " ".join(texts)
+    if joined.isprintable() if strict else _CONTROL.search(joined) is None:
+        return {}
+    out: dict[int, str] = {}
+    for i, v in enumerate(values):
+        if type(v) is str:
+            reason = hidden_character(v, strict)
+            if reason is not None:
+                out[i] = reason
     return out
 
 

@@ -33,6 +33,7 @@ from center.interchange.files import (
     Table,
     decode_text,
     header_key,
+    hidden_character,
     text_parser,
     write_bytes,
 )
@@ -120,11 +121,21 @@ class Grids(Kind):
     code_column = "grid_code"
     domains = ("households",)
     columns = (
-        Col("grid_code", text_parser(max_len(Grid.__table__.c.code)), True),
-        Col("grid_name", text_parser(max_len(Grid.__table__.c.name)), True),
-        Col("community_code", text_parser(max_len(Community.__table__.c.code)), True),
-        Col("community_name", text_parser(max_len(Community.__table__.c.name)), True),
-        Col("street_name", text_parser(max_len(Street.__table__.c.name))),
+        Col("grid_code", text_parser(max_len(Grid.__table__.c.code)), True, strict_text=True),
+        Col("grid_name", text_parser(max_len(Grid.__table__.c.name)), True, strict_text=True),
+        Col(
+            "community_code",
+            text_parser(max_len(Community.__table__.c.code)),
+            True,
+            strict_text=True,
+        ),
+        Col(
+            "community_name",
+            text_parser(max_len(Community.__table__.c.name)),
+            True,
+            strict_text=True,
+        ),
+        Col("street_name", text_parser(max_len(Street.__table__.c.name)), strict_text=True),
     )
 
     def read(self, path: Path, label: str, problems: Problems, warnings: list[str]) -> Table:
@@ -197,6 +208,12 @@ class Grids(Kind):
                     if col.required:
                         add(line, col.name, f"{where}: value required")
                         ok = False
+                    continue
+                hidden = hidden_character(raw, True) if isinstance(raw, str) else None
+                if hidden is not None:
+                    add(line, col.name, f"{where}: {hidden}")
+                    values[col.name] = None
+                    ok = False
                     continue
                 try:
                     values[col.name] = col.parse(raw)

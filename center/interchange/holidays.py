@@ -36,7 +36,7 @@ class HolidaysKind(Kind):
     columns = (
         Col("date", parse_date, True),
         Col("kind", enum_parser(HOLIDAY_KINDS), True),
-        Col("name", text_parser(50)),
+        Col("name", text_parser(50), strict_text=True),
     )
 
     def plan(self, conn: Connection, table: Table, job: Job, cipher: PiiCipher | None) -> Plan:

@@ -21,7 +21,6 @@ from center.interchange.base import (
 from center.interchange.files import (
     Table,
     parse_bool,
-    parse_date,
 )
 from center.interchange.rules import (
     by_code,
@@ -31,6 +30,7 @@ from center.interchange.rules import (
     parse_lon,
     parse_members,
     parse_special_groups,
+    past_date_col,
     reference,
     text_col,
     ts_col,
@@ -56,7 +56,7 @@ class Households(Kind):
         Col("members", parse_members),
         Col("special_groups", parse_special_groups),
         Col("is_floating", parse_bool),
-        Col("moved_out_on", parse_date),
+        past_date_col("moved_out_on"),
         ts_col("updated_at"),
     )
     compare = (

@@ -20,6 +20,7 @@ from center.interchange.files import (
     cell_text,
     enum_bulk,
     enum_parser,
+    parse_date,
     parse_float,
     parse_int,
     parse_timestamp,
@@ -37,16 +38,29 @@ from db.types import CST
 INT32_MAX = 2**31 - 1
 
 
-def text_col(name: str, length: int | None, required: bool = False) -> Col:
-    return Col(name, text_parser(length), required, text_bulk(length))
+def text_col(name: str, length: int | None, required: bool = False, *, strict: bool = False) -> Col:
+    """A text column; ``strict`` for a code or a name (no invisible character)."""
+    return Col(name, text_parser(length), required, text_bulk(length), strict_text=strict)
+
+
+def name_col(name: str, length: int | None, required: bool = False) -> Col:
+    """A name: text without invisible characters (it must look like what it is)."""
+    return text_col(name, length, required, strict=True)
 
 
 def code_col(name: str, required: bool = False) -> Col:
-    return text_col(name, 40, required)
+    """A code: a key that must not hide a character that makes it another code."""
+    return text_col(name, 40, required, strict=True)
 
 
 def ts_col(name: str, required: bool = False) -> Col:
-    return Col(name, parse_timestamp, required, timestamp_bulk)
+    """An instant of something that happened: not after the import (base.Job.now)."""
+    return Col(name, parse_timestamp, required, timestamp_bulk, not_future=True)
+
+
+def past_date_col(name: str) -> Col:
+    """A day that has come (a birth, a move-out): not after the day of the import."""
+    return Col(name, parse_date, not_future=True)
 
 
 def enum_col(name: str, values: Sequence[str], required: bool = False) -> Col:

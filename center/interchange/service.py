@@ -23,8 +23,9 @@ name, rows, whether PI was included). A masked file is refused on import.
 from __future__ import annotations
 
 import gc
+from array import array
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,10 +40,18 @@ from center.core.errors import UserError
 from center.core.pii import mask_pi_numbers
 from center.core.tx import signal_change, transaction
 from center.core.vocab import INTERCHANGE_KINDS
-from center.interchange.base import ImportCancelled, Job, Kind, Plan
+from center.interchange.base import (
+    ImportCancelled,
+    Job,
+    Kind,
+    Plan,
+    deferred_indexes,
+    repeated_lines,
+    table_of,
+)
 from center.interchange.cases import Cases
 from center.interchange.departments import Departments
-from center.interchange.files import FileUnreadable, Problems, write_table
+from center.interchange.files import FileUnreadable, Problems, iter_csv_tables, write_table
 from center.interchange.grids import Grids
 from center.interchange.holidays import (
     HolidayEntry,
@@ -139,17 +148,21 @@ def _audit(
 
 
 SQLITE_IMPORT_CACHE_KIB = 256 * 1024
+#: a streamed import's page cache: it is process memory, and a streamed import is
+#: meant to stay small whatever the file's size (its table's secondary indexes are
+#: rebuilt afterwards when the file is large, so few pages are revisited anyway)
+SQLITE_STREAM_CACHE_KIB = 32 * 1024
 
 
 @contextmanager
-def _bulk_cache(conn: Connection) -> Iterator[Connection]:
+def _bulk_cache(conn: Connection, kib: int = SQLITE_IMPORT_CACHE_KIB) -> Iterator[Connection]:
     """On SQLite, a large page cache while importing: inserting into the secondary
     indexes of a big table is several times faster when their pages stay cached."""
     if conn.dialect.name != "sqlite":
         yield conn
         return
     before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
-    conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_IMPORT_CACHE_KIB}")
+    conn.exec_driver_sql(f"PRAGMA cache_size=-{kib}")
     try:
         yield conn
     finally:
@@ -167,8 +180,20 @@ def _apply(
 ) -> None:
     """Write a validated plan, bump its change domains and record the audit row."""
     spec.write(conn, plan, job)
+    spec.finish(conn, job)
     if "deadlines_changed" in plan.extra:
         result.deadlines_changed = plan.extra["deadlines_changed"]
+    _record(conn, spec, result, file_name, actor)
+
+
+def _record(
+    conn: Connection,
+    spec: Kind,
+    result: ImportResult,
+    file_name: str,
+    actor: Actor | None,
+) -> None:
+    """Bump the kind's change domains and write the import's audit row."""
     signal_change(conn, *spec.domains)
     detail: dict[str, Any] = {
         "file": file_name,
@@ -235,6 +260,10 @@ def _run_import_gc_paused(
         _check_suffix(spec, path)
     problems = Problems(label)
     warnings: list[str] = []
+    if spec.streams and path.suffix.lower() == ".csv":
+        return _run_streamed(
+            ctx, spec, path, dry_run=dry_run, progress=progress, cancel=cancel, actor=actor
+        )
     try:
         table = spec.read(path, label, problems, warnings)
     except FileUnreadable as exc:
@@ -247,7 +276,7 @@ def _run_import_gc_paused(
     try:
         # a dry run only reads; an import validates under the write lock, so that what
         # it writes is what it checked against
-        tx = transaction(ctx.engine, write=not dry_run)
+        tx = transaction(ctx.engine, write=not dry_run, long_running=True)
         with tx as session, _bulk_cache(session.connection()) as conn:
             plan = spec.plan(conn, table, job, cipher)
             if problems:
@@ -269,20 +298,169 @@ def _run_import_gc_paused(
                 job.step(0)
                 _apply(conn, spec, plan, job, result, path.name, actor)
     except IntegrityError as exc:
-        raise InterchangeError(
-            f"{label}: the database changed while importing ({exc.orig}); nothing was "
-            "imported: run the import again"
-        ) from exc
+        raise _changed_meanwhile(label, exc) from exc
     except OperationalError as exc:
-        if not _collided(exc):
-            raise
-        raise InterchangeError(
-            f"{label}: another import or writer held the same rows ({_first_line(exc.orig)}); "
-            "nothing was imported: run the import again"
-        ) from exc
+        raise _collision(label, exc) from exc
     if progress is not None:
         progress(job.total, job.total)
     return result
+
+
+def _changed_meanwhile(label: str, exc: IntegrityError) -> InterchangeError:
+    return InterchangeError(
+        f"{label}: the database changed while importing ({exc.orig}); nothing was "
+        "imported: run the import again"
+    )
+
+
+def _collision(label: str, exc: OperationalError) -> Exception:
+    """A lost race as a user error; any other operational error as it was."""
+    if not _collided(exc):
+        return exc
+    return InterchangeError(
+        f"{label}: another import or writer held the same rows ({_first_line(exc.orig)}); "
+        "nothing was imported: run the import again"
+    )
+
+
+def _line_count(path: Path) -> int:
+    """Line breaks in a file, counted in blocks: the progress total of a streamed
+    import (a quoted value holding a line break makes it an estimate)."""
+    n = 0
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            n += block.count(b"\n")
+    return max(n, 1)
+
+
+def _run_streamed(
+    ctx: ServiceContext,
+    spec: Kind,
+    path: Path,
+    *,
+    dry_run: bool,
+    progress: Progress | None,
+    cancel: Cancel | None,
+    actor: Actor | None,
+) -> ImportResult:
+    """A CSV of a streaming kind, a chunk of rows at a time, in one transaction.
+
+    Each chunk is checked, and written when no problem has been found so far; a
+    problem anywhere (a later chunk, or a code repeated across chunks, found at the
+    end) rolls the whole transaction back, so the import stays all or nothing and
+    nothing is committed before every row was checked. Memory is that of a chunk
+    plus 16 bytes a row (code hashes and lines), whatever the file's size.
+    """
+    label = str(path)
+    problems = Problems(label)
+    warnings: list[str] = []
+    try:
+        estimate = _line_count(path)
+    except OSError as exc:
+        raise ImportRejected([f"{label}:1: file: cannot be read ({exc.strerror})"]) from exc
+    cipher = ctx.cipher if spec.needs_cipher else None
+    job = Job(label, problems, warnings, progress, cancel, total=2 * estimate)
+    job.code_hashes, job.code_lines = array("q"), array("q")
+    required = [c.name for c in spec.columns if c.required]
+    result = ImportResult(kind=spec.name, file=label, rows=0, warnings=warnings, dry_run=dry_run)
+    chunks = 0
+    broken: IntegrityError | None = None  # what stopped the writing
+    try:
+        tx = transaction(ctx.engine, write=not dry_run, long_running=True)
+        cached = _bulk_cache
+        with tx as session, cached(session.connection(), SQLITE_STREAM_CACHE_KIB) as conn:
+            model = spec.stream_model
+            # the indexes are rebuilt when the file may at least double the table: its
+            # rows (estimated) are at least twice the stored ones; not for a re-import
+            deferred: Any = (
+                deferred_indexes(conn, table_of(model), estimate // 2)
+                if model is not None and not dry_run
+                else nullcontext()
+            )
+            with deferred:
+                job.indexes_deferred = True
+                for table in iter_csv_tables(
+                    path, label, spec.header, required, problems, warnings
+                ):
+                    chunks += 1
+                    result.rows += len(table.lines)
+                    plan = spec.plan(conn, table, job, cipher)
+                    if problems:
+                        continue  # keep checking; nothing more is written
+                    result.inserted += len(plan.inserts)
+                    result.updated += len(plan.updates)
+                    result.unchanged += plan.unchanged
+                    if not dry_run and plan.changes and broken is None:
+                        broken = _write_chunk(conn, spec, plan, job)
+                if chunks > 1:
+                    _repeated_codes(spec, path, label, job)
+                if problems:
+                    raise ImportRejected(problems.lines())
+                if broken is not None:
+                    raise broken
+            job.indexes_deferred = False
+            if not dry_run and result.changed:
+                job.total = job.done
+                spec.finish(conn, job)
+                _record(conn, spec, result, path.name, actor)
+    except FileUnreadable as exc:
+        raise ImportRejected(exc.problems) from None
+    except IntegrityError as exc:
+        raise _changed_meanwhile(label, exc) from exc
+    except OperationalError as exc:
+        raise _collision(label, exc) from exc
+    job.total = max(job.done, 1)
+    if progress is not None:
+        progress(job.total, job.total)
+    return result
+
+
+def _write_chunk(conn: Connection, spec: Kind, plan: Plan, job: Job) -> IntegrityError | None:
+    """Write one chunk: None, or the unique violation that stopped the writing.
+
+    A code repeated in a later chunk is only known at the end (a chunk is checked
+    against the stored rows, not the file's other chunks). When the kind compared the
+    chunks with the stored rows, an earlier chunk's row is among them and the repeat
+    is no violation; when the table held no row before the import (the kind then
+    checks its chunks without reading the database, ``job.cache["offline_checks"]``),
+    the repeat fails the unique constraint here: nothing more is written, the rest
+    is still checked, and the end reports the repeated code (or, when the file holds
+    none, that the database changed meanwhile). No savepoint: it would cost a
+    sub-journal of every page written."""
+    try:
+        spec.write(conn, plan, job)
+    except IntegrityError as exc:
+        if not job.cache.get("offline_checks"):
+            raise
+        return exc
+    return None
+
+
+def _repeated_codes(spec: Kind, path: Path, label: str, job: Job) -> None:
+    """Report a code that a later chunk repeats (each chunk reported its own): the
+    lines whose code hash repeats are read again to compare the codes themselves."""
+    suspects = repeated_lines(job)
+    if not suspects:
+        return
+    name = spec.code_column
+    first: dict[str, int] = {}
+    found: list[tuple[int, str]] = []
+    for table in iter_csv_tables(path, label, spec.header, [], Problems(label), []):
+        idx = table.index.get(name)
+        if idx is None:
+            return
+        for line, cells in zip(table.lines, table.cells, strict=True):
+            if line not in suspects:
+                continue
+            raw = cells[idx]
+            code = raw.strip() if isinstance(raw, str) else raw
+            if not code:
+                continue
+            seen = first.setdefault(code, line)
+            if seen != line and line not in job.dup_lines:
+                found.append((line, f"duplicate {name} {code!r} (first on line {seen})"))
+    for line, message in found:
+        job.problems.add(line, name, message)
 
 
 #: PostgreSQL: deadlock_detected, serialization_failure (the server rolled back)

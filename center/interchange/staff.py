@@ -28,9 +28,9 @@ from center.interchange.rules import (
     by_code,
     code_col,
     enum_col,
+    name_col,
     parse_phone,
     reference,
-    text_col,
 )
 from db.models import (
     STAFF_ROLES,
@@ -51,7 +51,7 @@ class StaffKind(Kind):
     pi_masks = MappingProxyType({"phone": mask_phone})
     columns = (
         code_col("staff_code", True),
-        text_col("name", max_len(Staff.__table__.c.name), True),
+        name_col("name", max_len(Staff.__table__.c.name), True),
         enum_col("role", STAFF_ROLES, True),
         code_col("grid_code"),
         Col("phone", refuse_masked(parse_phone)),

@@ -4,9 +4,9 @@ quarter tables (``household_month``, ``household_quarter``) kept up to date.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Text, delete, select, type_coerce
 
@@ -59,6 +59,8 @@ class Visits(Kind):
     code_column = "visit_code"
     domains = ("visits",)
     free_text = ("notes",)
+    streams = True
+    stream_model = Visit
     columns = (
         code_col("visit_code", True),
         code_col("household_code", True),
@@ -84,16 +86,26 @@ class Visits(Kind):
     )
 
     def plan(self, conn: Connection, table: Table, job: Job, cipher: PiiCipher | None) -> Plan:
-        households: dict[str, int] = {}
-        grid_of: dict[int | None, int] = {}  # looked up with hh_ids (None: no household)
-        # the grids written with the visits stay the households' until this commits:
-        # on PostgreSQL a concurrent move of a household waits (SQLite serialises
-        # writers anyway, and renders no lock clause)
-        hh = select(Household.code, Household.id, Household.grid_id).with_for_update(read=True)
-        for code, hid, gid in conn.execute(hh):
-            households[code] = hid
-            grid_of[hid] = gid
-        staff = code_ids(conn, Staff.code, Staff.id)
+        if "households" not in job.cache:  # once per import, not per chunk
+            households: dict[str, int] = {}
+            grid_of: dict[int | None, int] = {}  # looked up with hh_ids (None: no household)
+            # the grids written with the visits stay the households' until this commits:
+            # on PostgreSQL a concurrent move of a household waits (SQLite serialises
+            # writers anyway, and renders no lock clause)
+            hh = select(Household.code, Household.id, Household.grid_id).with_for_update(read=True)
+            for code, hid, gid in conn.execute(hh):
+                households[code] = hid
+                grid_of[hid] = gid
+            job.cache["households"] = households
+            job.cache["grid_of"] = grid_of
+            job.cache["staff"] = code_ids(conn, Staff.code, Staff.id)
+            # no visit stored before the import: none of the file's can be an update
+            job.cache["none_stored"] = conn.scalar(select(Visit.id).limit(1)) is None
+            # so the chunks after the first are checked without reading the database
+            job.cache["offline_checks"] = job.cache["none_stored"]
+        households = job.cache["households"]
+        grid_of = job.cache["grid_of"]
+        staff = job.cache["staff"]
         add = job.problems.add
         parsed = self.parse_columns(table, job)
         cols, lines, ok = parsed.columns, parsed.lines, parsed.ok
@@ -147,7 +159,11 @@ class Visits(Kind):
             vt.recorded_is_default,
             vt.notes,
         )
-        existing = fetch_existing(conn, stmt, vt.code, set(cols["visit_code"]), raw=raw_ts)
+        existing = (
+            {}
+            if job.cache["none_stored"]
+            else fetch_existing(conn, stmt, vt.code, set(cols["visit_code"]), raw=raw_ts)
+        )
         if raw_ts and existing:
             existing = _decode_rows(conn, stmt, existing, {4: vt.visited_at, 6: vt.recorded_at})
         plan.extra["replaced"] = []
@@ -163,17 +179,30 @@ class Visits(Kind):
         return plan
 
     def write(self, conn: Connection, plan: Plan, job: Job) -> None:
-        inserted = _pairs(plan.inserts)
-        updated = _pairs(plan.updates)
-        ranges = _month_ranges(
-            [(h, at) for h, at, _o in inserted + updated] + plan.extra["replaced"]
-        )
-        stored_met = _stored_met_visits(conn, ranges, {u["id"] for u in plan.updates})
+        """One chunk's visits; the household months they touch are noted for
+        :meth:`finish` (a household's span of months, kept per household: the memory
+        does not grow with the file)."""
+        spans: dict[int, tuple[datetime, datetime]] = job.cache.setdefault("spans", {})
+        pairs = [(h, at) for h, at, _o in _pairs(plan.inserts) + _pairs(plan.updates)]
+        for hh, at in pairs + plan.extra["replaced"]:
+            span = spans.get(hh)
+            if span is None:
+                spans[hh] = (at, at)
+            elif at < span[0]:
+                spans[hh] = (at, span[1])
+            elif at > span[1]:
+                spans[hh] = (span[0], at)
         memo: dict[int, Any] = {}  # shared: plan rows keep every timestamp alive
         bulk_insert(conn, table_of(Visit), plan.inserts, job, memo)
         bulk_update(conn, table_of(Visit), plan.updates, job)
-        file_met = [(h, at) for h, at, outcome in inserted + updated if outcome == "met"]
-        _write_household_months(conn, ranges, stored_met + file_met, job, memo)
+
+    def finish(self, conn: Connection, job: Job) -> None:
+        """The household months (and quarters) of every household and month a written
+        visit touched, from the met-visits stored now, a chunk of households at a time
+        (keeping the file's met-visits instead would grow with the file, or with
+        households x months: 2.4 million for a district)."""
+        spans: dict[int, tuple[datetime, datetime]] = job.cache.get("spans", {})
+        _write_household_months(conn, _month_ranges(spans), job)
 
     def export_rows(self, conn: Connection, cipher: PiiCipher | None) -> list[list[Any]]:
         vt = Visit
@@ -264,51 +293,63 @@ def _pairs(rows: Sequence[dict[str, Any]]) -> list[tuple[int, datetime, str]]:
     return [(r["household_id"], r["visited_at"], r["outcome"]) for r in rows]
 
 
-def _month_ranges(pairs: list[tuple[int, datetime]]) -> list[tuple[list[int], datetime, datetime]]:
-    """Chunks of household ids with the month range ``[lo, hi)`` covering their pairs."""
-    lo: dict[int, datetime] = {}
-    hi: dict[int, datetime] = {}
-    for hh, at in pairs:
-        if hh not in lo:
-            lo[hh] = hi[hh] = at
-        elif at < lo[hh]:
-            lo[hh] = at
-        elif at > hi[hh]:
-            hi[hh] = at
-    ids = sorted(lo)
+def _month_ranges(
+    spans: dict[int, tuple[datetime, datetime]],
+) -> list[tuple[list[int], datetime, datetime]]:
+    """Chunks of household ids with the month range ``[lo, hi)`` covering their spans."""
+    ids = sorted(spans)
     out = []
     for i in range(0, len(ids), HM_CHUNK):
         chunk = ids[i : i + HM_CHUNK]
-        first = min(lo[h] for h in chunk)
-        last = max(hi[h] for h in chunk)
+        first = min(spans[h][0] for h in chunk)
+        last = max(spans[h][1] for h in chunk)
         out.append((chunk, _month_start(first), _next_month(last)))
     return out
 
 
 def _stored_met_visits(
-    conn: Connection, ranges: list[tuple[list[int], datetime, datetime]], skip_ids: set[int]
+    conn: Connection, chunk: list[int], lo: datetime, hi: datetime
 ) -> list[tuple[int, datetime]]:
-    out: list[tuple[int, datetime]] = []
-    if conn.scalar(select(Visit.id).limit(1)) is None:
-        return out
-    for chunk, lo, hi in ranges:
-        stmt = select(Visit.id, Visit.household_id, Visit.visited_at).where(
-            Visit.outcome == "met",
-            Visit.household_id.in_(chunk),
-            Visit.visited_at >= lo,
-            Visit.visited_at < hi,
-        )
-        out.extend((hh, at) for vid, hh, at in conn.execute(stmt) if vid not in skip_ids)
-    return out
+    """``(household_id, visited_at)`` of the met-visits stored for ``chunk`` in
+    ``[lo, hi)``; on SQLite the stored text is decoded column-wise (as for
+    :func:`_decode_rows`), not value by value."""
+    vt = Visit
+    raw_ts = conn.dialect.name == "sqlite"
+    visited_col = type_coerce(vt.visited_at, Text) if raw_ts else vt.visited_at
+    stmt = select(vt.household_id, visited_col).where(
+        vt.outcome == "met",
+        vt.household_id.in_(chunk),
+        vt.visited_at >= lo,
+        vt.visited_at < hi,
+    )
+    if not raw_ts:
+        return [(hh, cast(datetime, at)) for hh, at in conn.execute(stmt)]
+    result = conn.execute(stmt)
+    try:
+        rows = result.cursor.fetchall()
+    finally:
+        result.close()
+    if not rows:
+        return []
+    households, texts = zip(*rows, strict=True)
+    fromiso, combine = datetime.fromisoformat, datetime.combine
+    try:  # combine(...) is .replace(tzinfo=CST), see files.with_cst
+        values = [combine(date_of(d), time_of(d), CST) for d in map(fromiso, texts)]
+    except (ValueError, TypeError):
+        values = []
+    proc = vt.visited_at.type.dialect_impl(conn.dialect).result_processor(conn.dialect, None)
+    if proc is not None and (not values or values[0] != proc(texts[0])):
+        values = [proc(t) for t in texts]  # not the text the fast path reads: the type's way
+    return list(zip(households, values, strict=True))
 
 
 def _write_household_months(
     conn: Connection,
     ranges: list[tuple[list[int], datetime, datetime]],
-    met: list[tuple[int, datetime]],
     job: Job,
-    memo: dict[int, Any],
 ) -> None:
+    """Replace the household months of ``ranges`` by those of each range's met-visits
+    as stored now."""
     for chunk, lo, hi in ranges:
         conn.execute(
             delete(HouseholdMonth).where(
@@ -317,39 +358,48 @@ def _write_household_months(
                 HouseholdMonth.ym < hi.year * 100 + hi.month,
             )
         )
-    # every pair lies in its household's range: stored ones by the query, the file's
-    # by construction of the ranges
-    bulk_insert(conn, table_of(HouseholdMonth), _household_month_columns(met), job, memo)
-    for chunk, lo, hi in ranges:
+        # the whole of each changed household month is in the range: its met-visits
+        # as stored now (this import's included) give its first and second
+        stored = MetMonths()
+        stored.add(_stored_met_visits(conn, chunk, lo, hi))
+        bulk_insert(conn, table_of(HouseholdMonth), stored.columns(), job, {})
         last = _month_start(hi - timedelta(days=1))
         rebuild_household_quarters(
             conn, chunk, (lo.year * 100 + lo.month, last.year * 100 + last.month)
         )
 
 
-def _household_month_columns(met: list[tuple[int, datetime]]) -> Columns:
-    """:func:`~center.kpi.derive.household_month_rows`, column-wise: the same rows
-    in the same order (first and second earliest met-visit per household and month)."""
-    first: dict[tuple[int, int], datetime] = {}
-    second: dict[tuple[int, int], datetime] = {}
-    for hh, at in met:
-        key = (hh, at.year * 100 + at.month)
-        f = first.get(key)
-        if f is None:
-            first[key] = at
-        elif at < f:
-            second[key] = f
-            first[key] = at
-        else:
-            s = second.get(key)
-            if s is None or at < s:
-                second[key] = at
-    keys = list(first)
-    return Columns(
-        {
-            "household_id": [k[0] for k in keys],
-            "ym": [k[1] for k in keys],
-            "first_met_at": list(first.values()),
-            "second_met_at": list(map(second.get, keys)),
-        }
-    )
+class MetMonths:
+    """:func:`~center.kpi.derive.household_month_rows`, built as met-visits come: the
+    same rows in the same order (first and second earliest met-visit per household
+    and month), column-wise."""
+
+    def __init__(self) -> None:
+        self.first: dict[tuple[int, int], datetime] = {}
+        self.second: dict[tuple[int, int], datetime] = {}
+
+    def add(self, met: Iterable[tuple[int, datetime]]) -> None:
+        first, second = self.first, self.second
+        for hh, at in met:
+            key = (hh, at.year * 100 + at.month)
+            f = first.get(key)
+            if f is None:
+                first[key] = at
+            elif at < f:
+                second[key] = f
+                first[key] = at
+            else:
+                s = second.get(key)
+                if s is None or at < s:
+                    second[key] = at
+
+    def columns(self) -> Columns:
+        keys = list(self.first)
+        return Columns(
+            {
+                "household_id": [k[0] for k in keys],
+                "ym": [k[1] for k in keys],
+                "first_met_at": list(self.first.values()),
+                "second_met_at": list(map(self.second.get, keys)),
+            }
+        )

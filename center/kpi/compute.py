@@ -301,20 +301,23 @@ def _sum(vectors: Iterable[list[int]]) -> list[int]:
 #: (median ms, month / quarter / year): this 45 / 86-90 / 261; two threads 43-51 /
 #: 83-91 / 292-331; one thread 55 / 109 / 435. At district scale on PostgreSQL the
 #: server does the work, one backend per connection.
+#: The received cases' counters and their priority clocks come from one statement
+#: (``intake``: :func:`db.kpi_queries.intake_and_priority_by_grid_dept`), one pass
+#: over the period's cases instead of two.
 _LAYOUT: tuple[tuple[str, ...], ...] = (
     ("intake",),
     ("cadence",),
     ("lag",),
-    ("closed", "priority"),
+    ("closed",),
 )
 
 
-def _priority_work(
+def _intake_work(
     conn: Connection, start: datetime, end: datetime, as_of: datetime, by_month: bool = False
-) -> list[Any]:
-    """:func:`db.kpi_queries.priority_by_grid_dept` for cases received in [start, end)
-    and by T, with the `3wd` limits of those received dates from the product's
-    calendar (holiday overrides included)."""
+) -> tuple[list[Any], list[Any]]:
+    """:func:`db.kpi_queries.intake_and_priority_by_grid_dept` for cases received in
+    [start, end) and by T, with the `3wd` limits of those received dates from the
+    product's calendar (holiday overrides included)."""
     cal = load_calendar(conn)
     first = to_local(start).date()
     last = min(to_local(end) - timedelta(microseconds=1), to_local(as_of)).date()
@@ -325,7 +328,7 @@ def _priority_work(
     passed_before = period_instant(day)
     if not ranges:  # nothing can be received: any limit will do
         ranges = [(start, start)]
-    return q.priority_by_grid_dept(
+    return q.intake_and_priority_by_grid_dept(
         conn,
         start=start,
         end=end,
@@ -356,9 +359,8 @@ def _fetch(reader: _Reader, period: Period, as_of: datetime, scopes: Iterable[st
         )
 
     works: dict[str, Callable[[Connection], Any]] = {
-        "intake": lambda c: q.intake_by_grid_dept(c, start=start, end=end, as_of=as_of),
+        "intake": lambda c: _intake_work(c, start, end, as_of),
         "closed": lambda c: q.closed_by_grid_dept(c, start=start, end=end, as_of=as_of),
-        "priority": lambda c: _priority_work(c, start, end, as_of),
     }
     if wanted - {"department"}:
         works["cadence"] = cadence
@@ -377,6 +379,7 @@ def _fetch(reader: _Reader, period: Period, as_of: datetime, scopes: Iterable[st
     units, targets = q.load_units(conn), _targets(conn)
     for group, side in sides:
         found.update(zip(group, side.result(), strict=True))
+    found["intake"], found["priority"] = found["intake"]
     by_grid: dict[int, list[int]] = {}
     by_dept: dict[int, list[int]] = {}
     for offset, name in (
@@ -402,41 +405,59 @@ def _fetch_months(
 ) -> list[_GridData]:
     """:func:`_fetch` for consecutive months at once: the counters of all months come
     from one pass per kind of row, grouped by month (entry lag, a median, still reads
-    each month's visits on its own, on the reader's second connection if it has one)."""
+    each month's visits on its own). The kinds run side by side as :data:`_LAYOUT`
+    says when the reader has helpers (a twelve-month trend is four statements over a
+    year of rows: one after the other they took four times the longest)."""
     wanted = set(scopes)
     months = [p.months()[0] for p in periods]
     levels = [level for level in q.LAG_LEVELS if level in wanted]
+    start, end = periods[0].start_at, periods[-1].end_at
 
-    def lag_side(conn: Connection) -> list[Any]:
+    def lag(conn: Connection) -> list[Any]:
         return [
             q.entry_lag_medians(conn, start=p.start_at, end=p.end_at, as_of=as_of, levels=levels)
             for p in periods
         ]
 
-    side = reader.beside(lag_side)
+    works: dict[str, Callable[[Connection], Any]] = {
+        "intake": lambda c: _intake_work(c, start, end, as_of, by_month=True),
+        "closed": lambda c: q.closed_by_grid_dept(
+            c, start=start, end=end, as_of=as_of, by_month=True
+        ),
+        "lag": lag,
+    }
+    if wanted - {"department"}:
+        works["cadence"] = lambda c: q.coverage_by_grid_months(c, months=months, as_of=as_of)
+    groups = [[name for name in group if name in works] for group in _LAYOUT]
+
+    def run_all(names: tuple[str, ...]) -> Callable[[Connection], list[Any]]:
+        return lambda c: [works[n](c) for n in names]
+
+    sides = [(group, reader.beside(run_all(tuple(group)))) for group in groups[1:] if group]
     conn = reader.conn
+    found = {name: works[name](conn) for name in groups[0]}
+    units, targets = q.load_units(conn), _targets(conn)
+    for group, side in sides:
+        found.update(zip(group, side.result(), strict=True))
+    found["intake"], found["priority"] = found["intake"]
     by_grid: dict[int, dict[int, list[int]]] = {ym: {} for ym in months}
     by_dept: dict[int, dict[int, list[int]]] = {ym: {} for ym in months}
-    if wanted - {"department"}:
-        for ym, rows in q.coverage_by_grid_months(conn, months=months, as_of=as_of).items():
-            for row in rows:
-                _add(by_grid[ym], row[0], 0, row[1:])
-    start, end = periods[0].start_at, periods[-1].end_at
-    for offset, rows in (
-        (_INTAKE_AT, q.intake_by_grid_dept(conn, start=start, end=end, as_of=as_of, by_month=True)),
-        (_CLOSED_AT, q.closed_by_grid_dept(conn, start=start, end=end, as_of=as_of, by_month=True)),
-        (_PRIORITY_AT, _priority_work(conn, start, end, as_of, by_month=True)),
-    ):
+    for ym, rows in found.get("cadence", {}).items():
         for row in rows:
+            _add(by_grid[ym], row[0], 0, row[1:])
+    for offset, name in (
+        (_INTAKE_AT, "intake"),
+        (_CLOSED_AT, "closed"),
+        (_PRIORITY_AT, "priority"),
+    ):
+        for row in found[name]:
             ym = int(row[0])
             _add(by_grid[ym], row[1], offset, row[3:])
             if row[2] is not None:
                 _add(by_dept[ym], row[2], offset, row[3:])
-    units, targets = q.load_units(conn), _targets(conn)
-    lags = side.result()
     return [
         _GridData(units, targets, by_grid[ym], by_dept[ym], lag)
-        for ym, lag in zip(months, lags, strict=True)
+        for ym, lag in zip(months, found["lag"], strict=True)
     ]
 
 
@@ -716,27 +737,51 @@ def compute_all_scopes(
     return {s: KpiSnapshot(p.label, t, s, _rollup(data, s)) for s in SCOPES}
 
 
-def trend(
-    engine: Engine, scope: str, as_of: datetime | None = None, months: int = 12
-) -> dict[str, dict[str, list[tuple[str, float | None]]]]:
-    """Unit code -> KPI key -> [(YYYY-MM, value)], oldest first, for the ``months``
-    calendar months up to and including the month of ``as_of`` (each as of ``as_of``)."""
-    _check_scope(scope)
+Trend = dict[str, dict[str, list[tuple[str, float | None]]]]
+
+
+def _trend_periods(t: datetime, months: int) -> list[Period]:
+    """The ``months`` calendar months up to and including the month of ``t``, oldest
+    first."""
     if months < 1:
         raise ValueError(f"months must be at least 1, not {months}")
-    t = _resolve_as_of(as_of)
     y, m = t.year, t.month
     periods = []
     for _ in range(months):
         periods.append(month_period(y, m))
         y, m = (y - 1, 12) if m == 1 else (y, m - 1)
     periods.reverse()
-    out: dict[str, dict[str, list[tuple[str, float | None]]]] = {}
-    with _read(engine) as reader:
-        fetched = _fetch_months(reader, periods, t, [scope])
+    return periods
+
+
+def _series(periods: list[Period], fetched: list[_GridData], scope: str) -> Trend:
+    out: Trend = {}
     for p, data in zip(periods, fetched, strict=True):
         for unit in _rollup(data, scope):
             series = out.setdefault(unit.code, {})
             for key, kv in unit.kpis.items():
                 series.setdefault(key, []).append((p.label, kv.value))
     return out
+
+
+def trend(engine: Engine, scope: str, as_of: datetime | None = None, months: int = 12) -> Trend:
+    """Unit code -> KPI key -> [(YYYY-MM, value)], oldest first, for the ``months``
+    calendar months up to and including the month of ``as_of`` (each as of ``as_of``)."""
+    _check_scope(scope)
+    t = _resolve_as_of(as_of)
+    periods = _trend_periods(t, months)
+    with _read(engine) as reader:
+        fetched = _fetch_months(reader, periods, t, [scope])
+    return _series(periods, fetched, scope)
+
+
+def trend_all_scopes(
+    engine: Engine, as_of: datetime | None = None, months: int = 12
+) -> dict[str, Trend]:
+    """:func:`trend` of the four scopes from one set of statements (scope -> trend),
+    as :func:`compute_all_scopes` is for one period."""
+    t = _resolve_as_of(as_of)
+    periods = _trend_periods(t, months)
+    with _read(engine) as reader:
+        fetched = _fetch_months(reader, periods, t, SCOPES)
+    return {s: _series(periods, fetched, s) for s in SCOPES}

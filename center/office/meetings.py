@@ -48,7 +48,7 @@ from center.core.access import Actor, department_has_account, require_role
 from center.core.audit import write_audit
 from center.core.clock import checked_instant, now
 from center.core.errors import ConflictError, InvalidInput, NotFound, UserError
-from center.core.tx import signal_change, transaction
+from center.core.tx import serialise_numbering, signal_change, transaction
 from db.models import (
     AgendaItem,
     AgendaItemCase,
@@ -402,6 +402,7 @@ def _text(value: str | None, what: str, limit: int | None = None) -> str:
 
 def _meeting_code(conn: Connection | Session, day: date) -> str:
     base = f"JM{day:%Y%m%d}"
+    serialise_numbering(conn if isinstance(conn, Connection) else conn.connection(), "JM", day)
     taken = set(conn.scalars(select(JointMeeting.code).where(JointMeeting.code.like(base + "%"))))
     if base not in taken:
         return base

@@ -275,6 +275,32 @@ def _check_member(m: NewMember, today: date) -> dict[str, Any]:
 # ------------------------------------------------------------------ writing
 
 
+def _refuse_known_numbers(conn: Connection, cipher: PiiCipher, added: list[dict[str, Any]]) -> None:
+    """One identity number per resident: a new member may not carry a number that
+    another resident (or another new member) already has. Compared through the keyed
+    look-up hash; nothing is decrypted. The unique index of 0013 backs this up."""
+    seen: dict[str, str] = {}
+    for m in added:
+        number = m["id_number"]
+        if not number:
+            continue
+        digest = cipher.lookup_hash("id_number", number)
+        if digest in seen:
+            raise InvalidInput(
+                "id_number",
+                f"{mask_name(m['name'])} and {seen[digest]} have the same identity number: "
+                "one identity number per resident",
+            )
+        seen[digest] = mask_name(m["name"])
+        holder = conn.scalar(select(Resident.code).where(Resident.id_number_hash == digest))
+        if holder is not None:
+            raise InvalidInput(
+                "id_number",
+                f"the identity number is already recorded for resident {holder}: "
+                "one identity number per resident",
+            )
+
+
 class _Stale(Exception):
     pass
 
@@ -466,6 +492,7 @@ def edit_household(
                 changes[f"member:{rc}"] = [mask_name(cipher.decrypt("name", bytes(name_enc))), None]
                 removed[rc] = why
             taken: set[str] = set()
+            _refuse_known_numbers(conn, cipher, added)
             for m in added:
                 rc = _next_resident_code(conn, code, taken)
                 values: dict[str, Any] = {

@@ -942,4 +942,111 @@
         <translation>未生成：%1</translation>
     </message>
 </context>
+<context>
+    <name>Errors</name>
+    <message>
+        <source>The disk reported a read or write error.</source>
+        <translation>磁盘读写出错。</translation>
+    </message>
+    <message>
+        <source>Check the disk, then try again.</source>
+        <translation>请检查磁盘，然后重试。</translation>
+    </message>
+    <message>
+        <source>The connection to the database server was lost (the server restarted or ended the connection).</source>
+        <translation>与数据库服务器的连接已中断（服务器重启或结束了该连接）。</translation>
+    </message>
+    <message>
+        <source>The database server did not answer in time (the network or the server is down) and the connection was closed.</source>
+        <translation>数据库服务器未能及时响应（网络或服务器故障），连接已关闭。</translation>
+    </message>
+    <message>
+        <source>The database server cannot be reached.</source>
+        <translation>无法连接数据库服务器。</translation>
+    </message>
+    <message>
+        <source>The database took too long to answer and the work was cancelled.</source>
+        <translation>数据库响应超时，本次操作已取消。</translation>
+    </message>
+    <message>
+        <source>The database is busy: another program or workstation kept it locked longer than the wait allows.</source>
+        <translation>数据库正忙：另一个程序或工作站占用数据库的时间超过了等待时限。</translation>
+    </message>
+    <message>
+        <source>Another workstation changed the same data at the same moment.</source>
+        <translation>另一个工作站在同一时刻修改了相同的数据。</translation>
+    </message>
+    <message>
+        <source>The disk is full.</source>
+        <translation>磁盘已满。</translation>
+    </message>
+    <message>
+        <source>A text contains a NUL character (\x00), which the database cannot store.</source>
+        <translation>文本中含有数据库无法保存的空字符（\x00）。</translation>
+    </message>
+    <message>
+        <source>The database cannot be written to (read-only).</source>
+        <translation>数据库不可写入（只读）。</translation>
+    </message>
+    <message>
+        <source>The database file is damaged.</source>
+        <translation>数据库文件已损坏。</translation>
+    </message>
+    <message>
+        <source>Check that the server is running, then try again: the program reconnects by itself.</source>
+        <translation>请确认服务器正在运行，然后重试：程序会自动重新连接。</translation>
+    </message>
+    <message>
+        <source>Check the network and that the server is running, then try again: the program reconnects by itself.</source>
+        <translation>请检查网络并确认服务器正在运行，然后重试：程序会自动重新连接。</translation>
+    </message>
+    <message>
+        <source>Check that the server is running and the network is up, then try again.</source>
+        <translation>请确认服务器正在运行、网络畅通，然后重试。</translation>
+    </message>
+    <message>
+        <source>Try again; if it happens again, ask the administrator to look at the server's load.</source>
+        <translation>请重试；如再次发生，请管理员检查服务器负载。</translation>
+    </message>
+    <message>
+        <source>Try again in a moment; if it stays busy, look for a long import, backup or restore still running.</source>
+        <translation>请稍后重试；如一直繁忙，请检查是否有仍在运行的导入、备份或恢复。</translation>
+    </message>
+    <message>
+        <source>Try again.</source>
+        <translation>请重试。</translation>
+    </message>
+    <message>
+        <source>Free some disk space (or ask the administrator to), then try again.</source>
+        <translation>请清理磁盘空间（或请管理员清理），然后重试。</translation>
+    </message>
+    <message>
+        <source>Remove the character (it often comes with text copied from another program or a converted file), then try again.</source>
+        <translation>请删除该字符（它常随从其他程序复制的文本或转换过的文件带入），然后重试。</translation>
+    </message>
+    <message>
+        <source>Check the permissions of the database file and of its folder, or that the server accepts writes.</source>
+        <translation>请检查数据库文件及其所在文件夹的权限，或确认服务器允许写入。</translation>
+    </message>
+    <message>
+        <source>Stop writing to it and restore the latest backup (center db restore).</source>
+        <translation>请停止写入，并恢复最近的备份（center db restore）。</translation>
+    </message>
+    <message>
+        <source>Nothing was saved.</source>
+        <translation>未保存任何内容。</translation>
+    </message>
+    <message>
+        <source>The change may or may not have been saved: look before doing it again.</source>
+        <translation>更改可能已保存，也可能未保存：请先查看再重做。</translation>
+    </message>
+    <message>
+        <source>An internal error occurred; details were written to %1</source>
+        <translation>发生内部错误，详细信息已写入 %1</translation>
+    </message>
+    <message>
+        <source>An internal error occurred; the details could not be written to the log %1 (%2).</source>
+        <translation>发生内部错误，详细信息无法写入日志 %1（%2）。</translation>
+    </message>
+</context>
 </TS>

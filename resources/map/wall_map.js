@@ -1,8 +1,13 @@
 /* The wall's grid map: Leaflet with the street's grids shaded by a KPI, grid labels,
  * pulsing emergency markers, orange rings on ``immediate`` cases past their 30-minute
  * clock, a case-density layer and a heat layer of cases per 100 households per grid
- * (the last 30 days or the next month's forecast) with its hot spots labelled. No network access: there is no
- * basemap unless an internal tile URL is configured.
+ * (the last 30 days or the next month's forecast) with its hot spots marked and, where
+ * they do not crowd each other, labelled. No network access: there is no basemap unless
+ * an internal tile URL is configured.
+ *
+ * The page itself is generated with folium (center/windows/wall/mappage.py): folium
+ * creates the map, its panes and empty layer groups, then calls wallMap.attach(map,
+ * groups); this script fills and restyles those groups.
  *
  * Python drives the page through the web channel: bridge.apply(method, argsJson, seq)
  * calls window.wallMap.apply (see widgets/mapview.py); after every call the page
@@ -27,7 +32,10 @@
   var emergencyLayer = null;
   var overdueLayer = null;  // immediate cases past their clock
   var rateLayer = null;     // one circle per grid: its heat rate
-  var hotLayer = null;      // the hot spots' labels
+  var hotMarkLayer = null;  // a ring around every hot spot's circle
+  var hotLayer = null;      // the hot spots' labels (shown where they do not collide)
+  var gridLayer = null;     // the grid polygons and the street's outline
+  var labelLayer = null;    // the grids' names
   var rates = {};           // code -> circle marker
   var heatData = { grids: {}, hot: [], density: true };
   var heat = null;
@@ -236,17 +244,95 @@
       m.setRadius(st.radius);
     });
     hotLayer.clearLayers();
+    hotMarkLayer.clearLayers();
+    // every hot spot gets its ring; the labels come in rank order (the payload's),
+    // each shown only where it clears the labels before it (placeHotLabels)
     (heatData.hot || []).forEach(function (h) {
       if (!grids[h.grid]) { return; }
-      L.marker(grids[h.grid].info.label, {
+      var pos = grids[h.grid].info.label;
+      L.circleMarker(pos, {
+        interactive: false, pane: "hotmarks", radius: rateStyle(h.grid).radius + 4 * unit,
+        color: theme.bad, weight: Math.max(2, 3 * unit), opacity: 1, fill: false,
+      }).addTo(hotMarkLayer);
+      var label = L.marker(pos, {
         interactive: false, keyboard: false, pane: "hot",
         icon: L.divIcon({
           className: "hot-spot", iconSize: null,
           html: "<span>" + escapeHtml(h.text) + "</span>",
         }),
-      }).addTo(hotLayer);
+      });
+      label.hotText = h.text;
+      label.hotGrid = h.grid;
+      label.addTo(hotLayer);
     });
+    fitLabels();  // the grids' names, then the hot-spot labels over them
     if (heat && heat._canvas) { heat._canvas.style.display = heatData.density ? "" : "none"; }
+  }
+
+  // Hot-spot labels without overlap: in rank order, a label is shown when its box
+  // (with a small gap) misses every label already shown and the legend and lies inside
+  // the map; the rest keep their ring only. A shown label stands in for its grid's
+  // name (it starts with the grid's code) and hides the names it covers: the hot spot
+  // is what the view is for. Runs after each change of view or data.
+  function overlaps(a, b) {
+    return !(a.r <= b.l || a.l >= b.r || a.b <= b.t || a.t >= b.b);
+  }
+  function placeHotLabels() {
+    if (!map || !hotLayer) { return; }
+    var gap = 4 * unit;
+    var size = map.getSize();
+    var taken = [];
+    var shown = [];
+    var legend = document.getElementById("legend");
+    if (legend && !legend.hidden) {
+      var lb = legend.getBoundingClientRect();
+      taken.push({ l: lb.left, t: lb.top, r: lb.right, b: lb.bottom });
+    }
+    // read every box first, then write: two layouts however many labels there are
+    var items = [];
+    hotLayer.getLayers().forEach(function (m) {
+      var el = m.getElement();
+      if (!el || !el.firstChild) { return; }
+      el.style.display = "";
+      el.firstChild.style.marginLeft = el.firstChild.style.marginTop = "0px";
+      items.push({ marker: m, el: el });
+    });
+    items.forEach(function (it) { it.rect = it.el.firstChild.getBoundingClientRect(); });
+    items.forEach(function (it) {
+      var b = it.rect;
+      // a label over the map's edge moves in (a hot spot at the edge keeps its name)
+      var dx = b.left < 0 ? -b.left : (b.right > size.x ? size.x - b.right : 0);
+      var dy = b.top < 0 ? -b.top : (b.bottom > size.y ? size.y - b.bottom : 0);
+      var l = b.left + dx, t = b.top + dy, r = b.right + dx, btm = b.bottom + dy;
+      var box = { l: l - gap, t: t - gap, r: r + gap, b: btm + gap };
+      var inside = l >= -0.5 && t >= -0.5 && r <= size.x + 0.5 && btm <= size.y + 0.5;
+      var clear = inside && taken.every(function (o) { return !overlaps(box, o); });
+      var g = grids[it.marker.hotGrid];
+      it.name = clear && g ? g.label.getElement() : null;
+      if (clear) {
+        taken.push(box);
+        shown.push(box);
+        it.el.firstChild.style.marginLeft = dx + "px";
+        it.el.firstChild.style.marginTop = dy + "px";
+      }
+      it.clear = clear;
+    });
+    var names = [];
+    if (shown.length) {
+      Object.keys(grids).forEach(function (code) {
+        var el = grids[code].label.getElement();
+        if (!el || el.style.display === "none" || !el.firstChild) { return; }
+        var b = el.firstChild.getBoundingClientRect();
+        if (shown.some(function (o) {
+          return overlaps({ l: b.left, t: b.top, r: b.right, b: b.bottom }, o);
+        })) { names.push(el); }
+      });
+    }
+    items.forEach(function (it) {
+      if (!it.clear) { it.el.style.display = "none"; }
+      if (it.name) { it.name.style.display = "none"; }
+    });
+    names.forEach(function (el) { el.style.display = "none"; });
   }
 
   function fitLabels() {
@@ -270,6 +356,7 @@
         el.firstChild.textContent = text;
       }
     });
+    placeHotLabels();
   }
 
   function schedulePainted(seq) {
@@ -313,25 +400,23 @@
       if (url) { tiles = L.tileLayer(url, { maxZoom: 19 }).addTo(map); tiles.bringToBack(); }
     },
     setBase: function (base) {
-      Object.keys(grids).forEach(function (code) {
-        map.removeLayer(grids[code].layer);
-        map.removeLayer(grids[code].label);
-      });
+      gridLayer.clearLayers();
+      labelLayer.clearLayers();
       grids = {};
-      if (outline) { map.removeLayer(outline); outline = null; }
+      outline = null;
       (base.grids || []).forEach(function (info) {
         var layer = L.geoJSON(info.geometry, { style: function () { return styleFor(info.code); } });
         // opacity 1: Leaflet's default (0.9) lets the polygons and labels show through
         layer.bindTooltip(function () { return tooltipHtml(info.code); },
           { sticky: true, className: "grid-tip", opacity: 1 });
-        layer.addTo(map);
+        layer.addTo(gridLayer);
         var label = L.marker([info.label[0], info.label[1]], {
           interactive: false, keyboard: false,
           icon: L.divIcon({
             className: "grid-label", iconSize: null,
             html: "<span>" + escapeHtml(info.name) + "</span>",
           }),
-        }).addTo(map);
+        }).addTo(labelLayer);
         grids[info.code] = {
           info: info, layer: layer, label: label,
           labelText: info.name, shortText: info.short || info.code,
@@ -341,7 +426,7 @@
         outline = L.geoJSON(base.outline, {
           interactive: false,
           style: { color: theme.accent, weight: 3 * unit, fill: false, opacity: 0.95 },
-        }).addTo(map);
+        }).addTo(gridLayer);
       }
       streetBounds = base.bounds ? L.latLngBounds(base.bounds) : null;
       api.focus({ mode: "street" });
@@ -477,11 +562,13 @@
       return out;
     },
     hotLabels: function () {
-      return hotLayer ? hotLayer.getLayers().map(function (m) {
+      // the labels shown (a crowded one keeps its ring only)
+      return hotLayer ? hotLayer.getLayers().filter(function (m) {
         var el = m.getElement();
-        return el ? el.textContent : null;
-      }) : [];
+        return el && el.style.display !== "none";
+      }).map(function (m) { return m.hotText; }) : [];
     },
+    hotMarks: function () { return hotMarkLayer ? hotMarkLayer.getLayers().length : 0; },
     densityShown: function () { return !!(heat && heat._canvas && heat._canvas.style.display !== "none"); },
     legendText: function () {
       var box = document.getElementById("legend");
@@ -503,26 +590,16 @@
     },
   };
 
-  function start() {
-    map = L.map("map", {
-      zoomControl: false, attributionControl: false, zoomSnap: 0.1,
-      zoomAnimation: false, fadeAnimation: false, markerZoomAnimation: false,
-      inertia: false, preferCanvas: false,
-    });
-    map.createPane("heat");
-    map.getPane("heat").style.zIndex = 450;
-    map.getPane("heat").style.pointerEvents = "none";
-    map.createPane("rates");
-    map.getPane("rates").style.zIndex = 460;
-    map.getPane("rates").style.pointerEvents = "none";
-    map.createPane("hot");
-    map.getPane("hot").style.zIndex = 640;
-    map.getPane("hot").style.pointerEvents = "none";
-    map.setView([0, 0], 2);
-    emergencyLayer = L.layerGroup().addTo(map);
-    overdueLayer = L.layerGroup().addTo(map);
-    rateLayer = L.layerGroup().addTo(map);
-    hotLayer = L.layerGroup().addTo(map);
+  // folium's page made the map, its panes and the layer groups; fill them from here
+  window.wallMap.attach = function (m, groups) {
+    map = m;
+    gridLayer = groups.grids;
+    labelLayer = groups.labels;
+    rateLayer = groups.rates;
+    hotMarkLayer = groups.hotmarks;
+    hotLayer = groups.hot;
+    overdueLayer = groups.overdue;
+    emergencyLayer = groups.emergency;
     heat = new HeatLayer().addTo(map);
     map.on("zoomend", fitLabels);
     map.on("resize", function () {
@@ -541,11 +618,5 @@
       });
       bridge.ready();
     });
-  }
-
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
-    start();
-  }
+  };
 })();

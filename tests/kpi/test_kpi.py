@@ -990,7 +990,8 @@ def test_visit_statements_run_beside_the_case_statements_on_one_snapshot(engine,
     both = {s: v.to_json_dict() for s, v in compute_all_scopes(engine, "2026Q4", T_NOV5).items()}
     assert both == alone
     assert trend(engine, "community", T_NOV5, months=3) == alone_trend
-    assert helped == [0, 0, 3, 1]  # cadence, entry lag, closed cases; the trend's lags
+    # cadence, entry lag, closed cases: for one period and for the trend's months
+    assert helped == [0, 0, 3, 3]
     # an engine view can keep a caller's computations on its own thread (the wall)
     alone_engine = engine.execution_options(**{kpi_module.HELPERS_OPTION: False})
     both = {
@@ -1054,7 +1055,7 @@ def test_a_failing_refresh_leaves_no_helper_running(engine, b, monkeypatch):
         time.sleep(0.3)
         return real_lags(*a, **k)
 
-    monkeypatch.setattr(kpi_queries, "intake_by_grid_dept", broken)
+    monkeypatch.setattr(kpi_queries, "intake_and_priority_by_grid_dept", broken)
     monkeypatch.setattr(kpi_queries, "entry_lag_medians", slow_lags)
     with pytest.raises(RuntimeError, match="intake statement failed"):
         compute_all_scopes(engine, "2026Q4", T_NOV5)

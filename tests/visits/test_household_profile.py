@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from builders import Builder, account, at
 from sqlalchemy import func, insert, inspect, select, update
+from sqlalchemy.exc import IntegrityError
 
 from center.core.access import Actor
 from center.core.audit import verify_chain
@@ -405,3 +406,47 @@ def test_migration_0011_keeps_the_households_and_starts_them_at_version_1(engine
             ).where(Household.code == "H1")
         ).one()
     assert tuple(row) == (3, None, None, 1)
+
+
+def test_an_identity_number_names_one_resident(ctx, people):
+    """A new member may not carry a number another resident has, nor share one with
+    another new member: refused, nothing written; the database index backs it up."""
+    coord = people["coord"]
+    vp.edit_household(
+        ctx, coord, "H1", 1, _edit(members=3, added=(vp.NewMember("李四", id_number=ID_NUMBER),))
+    )
+    before = _row(ctx, "H2")
+    with pytest.raises(InvalidInput) as err:
+        vp.edit_household(
+            ctx,
+            coord,
+            "H2",
+            1,
+            _edit(members=2, added=(vp.NewMember("李娜", id_number=ID_NUMBER.lower()),)),
+        )
+    assert err.value.field == "id_number"
+    assert "already recorded for resident H1-01: one identity number per resident" in str(err.value)
+    twins = (vp.NewMember("赵一", id_number="110105198001011211"),) * 2
+    with pytest.raises(InvalidInput) as err:
+        vp.edit_household(ctx, coord, "H2", 1, _edit(members=3, added=twins))
+    assert "赵* and 赵* have the same identity number" in str(err.value)
+    assert _row(ctx, "H2") == before
+    with ctx.engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(Resident)) == 3
+    # the unique index refuses a second row with the same look-up hash
+    digest = ctx.cipher.lookup_hash("id_number", ID_NUMBER)
+    with pytest.raises(IntegrityError, match="id_number_hash"), ctx.engine.begin() as conn:
+        conn.execute(
+            insert(Resident).values(
+                code="X1",
+                household_id=street_household(ctx, "H2"),
+                name_enc=ctx.cipher.encrypt("name", "钱七"),
+                name_hash=ctx.cipher.lookup_hash("name", "钱七"),
+                id_number_hash=digest,
+            )
+        )
+
+
+def street_household(ctx, code):
+    with ctx.engine.connect() as conn:
+        return conn.scalar(select(Household.id).where(Household.code == code))

@@ -90,3 +90,24 @@ def test_snapshot_refuses_a_non_png_name(tmp_path: Path, capsys: pytest.CaptureF
     code = main(["snapshot", "wall", "-o", str(tmp_path / "x.jpg")])
     assert code == 2
     assert "the snapshot is a PNG file" in capsys.readouterr().err
+
+
+def test_snapshot_heat_layer_choices_are_the_walls(capsys: pytest.CaptureFixture[str]):
+    """`--layer` and `--category` offer exactly the wall's heat layers and categories
+    (the parser spells them out so that building it imports no feature module)."""
+    from center.cli import build_parser
+    from center.wall.model import ALL_CATEGORIES, HEAT_CATEGORIES, HEAT_LAYERS
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    snapshot = sub.choices["snapshot"]  # type: ignore[index]
+    wall = next(a for a in snapshot._actions if a.dest == "snapshot_what").choices["wall"]
+    opts = {a.dest: a for a in wall._actions}
+    assert tuple(opts["layer"].choices) == HEAT_LAYERS
+    assert opts["layer"].default == "history"
+    assert tuple(opts["category"].choices) == (ALL_CATEGORIES, *HEAT_CATEGORIES)
+    assert opts["category"].default == ALL_CATEGORIES
+    with pytest.raises(SystemExit) as exc:
+        parser.parse_args(["snapshot", "wall", "-o", "x.png", "--layer", "weekly"])
+    assert exc.value.code == 2
+    assert "--layer: invalid choice: 'weekly'" in capsys.readouterr().err

@@ -25,6 +25,7 @@ from center.config import ConfigError
 from center.context import AppContext, open_context
 from center.core.pii import PiiKeyError
 from center.logs import setup_logging
+from center.windows.runtime.faults import fault_message, fault_of, internal_error_message
 from center.windows.runtime.qtenv import application
 from center.windows.runtime.workers import Cancelled, Job, TaskResult
 from db.engine import DatabaseError
@@ -46,6 +47,9 @@ def describe_error(exc: BaseException) -> str:
                 ),
             ]
         )
+    fault = fault_of(exc)  # the server unreachable, a busy or full database… (issue 19)
+    if fault is not None:
+        return fault_message(fault)
     if isinstance(exc, (DatabaseError, SQLAlchemyError)):
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return "\n\n".join(
@@ -60,10 +64,8 @@ def describe_error(exc: BaseException) -> str:
         )
     if isinstance(exc, ConfigError):
         return translate("Startup", "A setting is wrong:") + "\n" + str(exc)
-    path = setup_logging()
-    return translate("Startup", "An internal error occurred; details were written to %1").replace(
-        "%1", str(path)
-    )
+    # logs the traceback; says where, or that the log could not be written
+    return internal_error_message(exc)
 
 
 class ErrorReporter:
@@ -80,13 +82,16 @@ class ErrorReporter:
     def __call__(
         self, kind: type[BaseException], exc: BaseException, tb: TracebackType | None
     ) -> None:
-        log.error("unhandled error", exc_info=(kind, exc, tb))
         if not self.interactive or QApplication.instance() is None:
+            log.error("unhandled error", exc_info=(kind, exc, tb))
             return
         now = time.monotonic()
         if now - self._last < self.min_interval_s:
+            log.error("unhandled error", exc_info=(kind, exc, tb))
             return
         self._last = now
+        # describe_error logs the traceback of an internal error itself (and says
+        # whether the log could be written)
         QMessageBox.critical(None, translate("Startup", "Error"), describe_error(exc))
 
 
@@ -163,8 +168,8 @@ class AppStarter(QObject):
     def _failed(self, result: TaskResult) -> None:
         self._close_dialog()
         assert result.error is not None
-        if not isinstance(result.error, (PiiKeyError, DatabaseError, SQLAlchemyError, ConfigError)):
-            log.error("start-up failed:\n%s", result.traceback)
+        # describe_error (the on_error of `center app`) logs an internal error's
+        # traceback itself and says whether the log could be written
         self._on_error(result.error)
 
     def _opened(self, value: tuple[AppContext, bool]) -> None:

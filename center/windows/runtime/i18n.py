@@ -35,6 +35,7 @@ FEATURES: dict[str, tuple[str, ...]] = {
         "center/windows/app/reports.py",
         "center/windows/app/startup.py",
         "center/windows/runtime/changefeed.py",
+        "center/windows/runtime/faults.py",
         "center/windows/wall/snapshot.py",
         "center/windows/wall/texts.py",
         "center/core/kpis.py",

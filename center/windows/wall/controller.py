@@ -13,7 +13,10 @@ on the GUI thread; the views only paint. Triggers:
 A task that fails because the database is unreachable puts the controller into
 the ``down`` state (the views show the outage banner with the last data) and is
 retried with backoff; any other failure is logged with its traceback and the
-last good value stays on screen.
+last good value stays on screen. The parts load through :func:`db.engine.reader`:
+a statement the server does not answer (a frozen network) fails after
+:data:`db.engine.READER_STATEMENT_TIMEOUT_S` plus a grace instead of holding a
+worker, and the change feed's heartbeat brings the banner up within 10 s.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from center.kpi import compute as kpi_service
 from center.wall import model as dashboard
 from center.windows.runtime.changefeed import BACKOFF, ChangeFeed
 from center.windows.runtime.workers import TaskResult, TaskRunner
+from db.engine import reader
 from db.types import CST
 
 log = logging.getLogger("center.wall")
@@ -75,7 +79,8 @@ class WallController(QObject):
         # the parts load side by side on the runner's threads: each KPI computation
         # stays on its thread (no helper connections; measured: refresh 254 -> 220 ms,
         # 70 MB less page cache)
-        self.engine = engine.execution_options(**{kpi_service.HELPERS_OPTION: False})
+        # the wall's statements have the reader's short limit (db.engine.reader)
+        self.engine = reader(engine).execution_options(**{kpi_service.HELPERS_OPTION: False})
         self._clock = clock or (lambda: datetime.now(CST))
         self._parts = tuple(parts)
         self._values: dict[str, Any] = {}
@@ -104,6 +109,7 @@ class WallController(QObject):
         self._retry.setSingleShot(True)
         self._retry.timeout.connect(self._retry_failed)
         self._started = False
+        self._stopped = False  # after stop(): a late refresh (feed, timer) starts nothing
         self._last_submit: dict[str, float] = {}
         self._deferred: dict[str, QTimer] = {}
         self.slow_parts = dict(SLOW_PARTS)
@@ -114,6 +120,7 @@ class WallController(QObject):
         if self._started:
             return
         self._started = True
+        self._stopped = False
         if self.feed is not None:
             self.feed.start()
         else:
@@ -132,13 +139,17 @@ class WallController(QObject):
             self.feed.stop()
         self.runner.shutdown()
         self._started = False
+        self._stopped = True
 
     def refresh(self, parts: Iterable[str] | None = None) -> None:
         """Reload ``parts`` (all, slow ones included, when None), in :data:`PARTS`
         order so the cheap parts that matter most are not queued behind slow ones."""
+        if self._stopped:
+            return
         full = parts is None
         wanted = sorted(
-            set(self._parts if full else parts) & set(self._parts), key=self._parts.index
+            set(self._parts if parts is None else parts) & set(self._parts),
+            key=self._parts.index,
         )
         for part in wanted:
             interval = self.slow_parts.get(part)

@@ -1,5 +1,7 @@
-"""The live grid map panel: builds the page payloads (with translated text) for
-:class:`widgets.mapview.LeafletView` from the dashboard's parts."""
+"""The live grid map panel: builds the page payloads (with translated text) for the
+wall's map view (a :class:`widgets.mapview.LeafletView` on the page folium generates,
+:class:`center.windows.wall.mappage.FoliumAssets`) from the
+dashboard's parts."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from center.wall.model import (
     amber_limit,
 )
 from center.windows.wall import texts
+from center.windows.wall.mappage import FoliumAssets
 from widgets.mapview import LeafletView, RawJson, encode
 from widgets.panel import Panel
 from widgets.theme import Palette, font
@@ -171,22 +174,30 @@ def heat_payload(part: HeatPart | None, layer: str, category: str) -> dict[str, 
             "colour": colour,
             "text": rate_text(rate),
         }
-    # one tag per grid: its code and its hot categories (short names: 48 tags on the
-    # demo street's 120 grids)
-    hot: dict[str, list[str]] = {}
-    if layer == "forecast":
-        for h in part.hot_spots:
-            if category in (ALL_CATEGORIES, h.category):
-                hot.setdefault(h.grid, []).append(category_short(h.category))
     return {
         "layer": layer,
         "category": category,
         "grids": grids,
-        "hot": [{"grid": g, "text": f"{g} {'·'.join(t)}"} for g, t in sorted(hot.items())],
+        "hot": hot_tags(part, layer, category),
         "title": f"{layer_name(layer)} · {category_name(category)}",
         # the households' case density (the history of all categories) shows with it
         "density": layer == "history" and category == ALL_CATEGORIES,
     }
+
+
+def hot_tags(part: HeatPart, layer: str, category: str) -> list[dict[str, str]]:
+    """One tag per hot grid of the shown layer and category: its code and its hot
+    categories (short names), in the hot spots' rank order (a grid ranks by its best
+    cell). The page rings every tagged grid and shows the labels in this order while
+    they clear the ones before them, so on a crowded view (the demo street: 48 hot
+    cells of 480, on 48 of its 120 grids) the hottest are named and none is left
+    unmarked."""
+    hot: dict[str, list[str]] = {}  # insertion order: the rank of the grid's best cell
+    if layer == "forecast":
+        for h in part.hot_spots:
+            if category in (ALL_CATEGORIES, h.category):
+                hot.setdefault(h.grid, []).append(category_short(h.category))
+    return [{"grid": g, "text": f"{g} {'·'.join(t)}"} for g, t in hot.items()]
 
 
 def heat_legend_items(part: HeatPart | None, layer: str, category: str) -> list[dict[str, str]]:
@@ -295,7 +306,7 @@ class MapPanel(Panel):
         stack = QStackedLayout(holder)
         stack.setStackingMode(QStackedLayout.StackingMode.StackAll)
         stack.setContentsMargins(0, 0, 0, 0)
-        self.map = LeafletView(holder, background=palette.background)
+        self.map = LeafletView(holder, background=palette.background, assets=FoliumAssets.locate())
         self.caption = QLabel(holder)
         self.caption.setObjectName("FocusCaption")
         self.caption.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)

@@ -1,7 +1,9 @@
 """``center snapshot wall``: the real wall rendered offscreen to a PNG.
 
 The wall is built exactly as on the video wall, loads every part, and is grabbed
-once the map page reports that it has painted the data (no fixed sleep).
+once the map page reports that it has painted the data (no fixed sleep). The map's
+heat layer can be chosen (the history of the last 30 days or the next month's
+forecast, per category or all), as from the wall's menu.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QSize, QTimer
 from PySide6.QtGui import QImage
 from sqlalchemy import Engine
 
+from center.wall.model import ALL_CATEGORIES, HEAT_CATEGORIES, HEAT_LAYERS
 from center.windows.wall.controller import WallController
 from center.windows.wall.view import WallView
 
@@ -31,14 +34,28 @@ def render_wall(
     tile_url: str = "",
     timeout_s: float = 180.0,
     before_grab: Callable[[WallView], None] | None = None,
+    heat_layer: str = "history",
+    heat_category: str = ALL_CATEGORIES,
 ) -> QImage:
-    """Render the wall at ``size`` with all data loaded and the map painted."""
+    """Render the wall at ``size`` with all data loaded and the map painted, the map
+    showing ``heat_layer`` (history or forecast) of ``heat_category`` (or all)."""
+    if heat_layer not in HEAT_LAYERS:
+        raise SnapshotError(
+            f"unknown heat layer {heat_layer!r}: expected one of {', '.join(HEAT_LAYERS)}"
+        )
+    if heat_category != ALL_CATEGORIES and heat_category not in HEAT_CATEGORIES:
+        raise SnapshotError(
+            f"unknown category {heat_category!r}: expected {ALL_CATEGORIES} or one of "
+            f"{', '.join(HEAT_CATEGORIES)}"
+        )
     clock = (lambda: as_of) if as_of is not None else None
     controller = WallController(engine, clock=clock, live=False, full_refresh_ms=0)
     view = WallView(controller, map_kpi=map_kpi, tile_url=tile_url)
     failures: list[str] = []
     try:
         view.ticker.set_running(False)
+        # before the data: the heat part is shown in this layer when it arrives
+        view.set_heat_layer(heat_layer, heat_category)
         view.resize(size)
         view.show()
         loop = QEventLoop()

@@ -49,6 +49,7 @@ from center.core.errors import USER_ERRORS
 from center.interchange.budget import BudgetImportRejected
 from center.office import ledger
 from center.office.budget import CATEGORIES, SOURCES, BudgetSummary
+from center.windows.runtime.faults import fault_message, fault_of
 from center.windows.runtime.workers import TaskResult, TaskRunner
 from center.windows.workstation import texts as tx
 from db.types import CST
@@ -694,6 +695,8 @@ class BudgetView(QWidget):
             )
         elif isinstance(err, USER_ERRORS):
             text = str(err)
+        elif err is not None and (fault := fault_of(err)) is not None:
+            text = fault_message(fault)
         else:
             text = translate("Workstation", "The budget could not be read or written: %1").replace(
                 "%1", type(err).__name__

@@ -42,6 +42,7 @@ from center.cases.inbox import clock, stopped
 from center.cases.lifecycle import CaseChange, CaseDetail, CategoryInfo, DepartmentInfo
 from center.core.access import Actor
 from center.core.errors import ConflictError, InvalidInput, NotFound, PermissionDenied, UserError
+from center.windows.runtime.faults import fault_message, fault_of
 from center.windows.runtime.workers import TaskResult, TaskRunner
 from center.windows.workstation import texts as tx
 from center.windows.workstation.dialogs import (
@@ -190,6 +191,9 @@ def error_text(exc: BaseException) -> str:
         return tx.tr(known) if known else str(exc)
     if isinstance(exc, NotFound):
         return translate("Workstation", "Not found: %1").replace("%1", exc.code)
+    fault = fault_of(exc)  # the connection lost, a busy or full database… (issue 19)
+    if fault is not None:
+        return fault_message(fault)
     return translate("Workstation", "The change could not be saved: %1").replace(
         "%1", str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     )

@@ -41,6 +41,7 @@ from center.insight.suggest import (
     month_suggestions,
     pct,
 )
+from center.windows.runtime.faults import fault_message, fault_of
 from center.windows.runtime.workers import TaskResult, TaskRunner
 from center.windows.workstation import texts as tx
 
@@ -206,6 +207,8 @@ class InsightView(QWidget):
         err = result.error
         if isinstance(err, USER_ERRORS):
             text = str(err)
+        elif err is not None and (fault := fault_of(err)) is not None:
+            text = fault_message(fault)
         else:
             text = translate("Workstation", "The suggestions could not be computed: %1").replace(
                 "%1", type(err).__name__

@@ -30,6 +30,7 @@ from center.cases.inbox import FilterChoices, InboxFilter, filter_choices
 from center.cases.lifecycle import CaseChange
 from center.context import AppContext
 from center.core.access import ROLE_PRECEDENCE, Actor
+from center.windows.runtime.faults import fault_message, fault_of
 from center.windows.runtime.workers import TaskResult, TaskRunner
 from center.windows.workstation import texts as tx
 from center.windows.workstation.case_view import CaseView
@@ -315,12 +316,14 @@ class WorkstationWindow(QMainWindow):
             self.ready.emit()
 
     def _on_failed(self, result: TaskResult) -> None:
+        err = result.error
+        fault = fault_of(err) if err is not None else None
+        # a fault says what happened and what to do; else the error's first line
+        detail = fault_message(fault) if fault is not None else str(err or "").split("\n")[0]
         QMessageBox.critical(
             self,
             translate("Workstation", "Workstation"),
-            translate("Workstation", "The database could not be read: %1").replace(
-                "%1", str(result.error).splitlines()[0] if str(result.error) else ""
-            ),
+            translate("Workstation", "The database could not be read: %1").replace("%1", detail),
         )
 
     # -- navigation -------------------------------------------------------------------

@@ -45,6 +45,7 @@ from center.core.kpis import BY_KEY, KPIS
 from center.insight.forecast import Backtest, MonthForecast, backtest, forecast_month
 from center.kpi.compute import trend
 from center.kpi.targets import list_targets
+from center.windows.runtime.faults import fault_message, fault_of
 from center.windows.runtime.workers import TaskResult, TaskRunner
 from center.windows.workstation import texts as tx
 
@@ -440,6 +441,8 @@ class TrendsView(QWidget):
     def _fail(self, err: BaseException | None) -> None:
         if isinstance(err, USER_ERRORS):
             text = str(err)
+        elif err is not None and (fault := fault_of(err)) is not None:
+            text = fault_message(fault)
         else:
             text = translate("Workstation", "The charts could not be computed: %1").replace(
                 "%1", type(err).__name__
