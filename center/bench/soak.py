@@ -21,8 +21,9 @@ at the end, the writes done and every error.
   the GUI for, measured around the code itself, so a busy machine that keeps the
   thread waiting for a core does not count; the same calls' elapsed time and the
   event loop's lag (a 10 ms timer's lateness, scheduler noise included) are printed
-  beside it. The deliberate full garbage collection after a map rebuild
-  (:func:`center.windows.runtime.heap.settle_heap`, once every 4 hours) is no refresh
+  beside it. The heap settle after a map rebuild
+  (:func:`center.windows.runtime.heap.settle_heap`: young generations after each
+  rebuild, a full collection once a product day in the quiet hours) is no refresh
   and is printed apart ("heap settled").
 * **Memory**: the process's RSS and the PSS of its whole tree (QtWebEngine helpers
   included), after a full garbage collection, at the end of the warm-up and at the end.
@@ -257,12 +258,14 @@ def run_soak(
     poll_s: float = 0.25,
     rebuild_hours: float = REBUILD_S / 3600,
     progress: Callable[[str], None] | None = None,
+    lang: str = "zh_CN",
 ) -> SoakResult:
     """Soak the wall on ``url`` (a database with a street) for ``seconds`` of real time
     or ``cycles`` full refreshes, whichever comes first; see the module's docstring.
     ``refresh_s`` (default ``600 / speed``) is the full refresh's interval. Needs the
     QApplication (made here if there is none). ``rebuild_hours``: product hours between
-    rebuilds of the map page (0: never)."""
+    rebuilds of the map page (0: never). ``lang``: the wall's language (the process's
+    QApplication keeps its translators afterwards)."""
     from PySide6.QtCore import QEventLoop, QTimer
 
     from center.bench.wall import pss_tree_kb
@@ -271,7 +274,7 @@ def run_soak(
     from center.windows.wall.view import WallView
     from db.engine import open_database
 
-    app = application("zh_CN")
+    app = application(lang)
     say = progress or (lambda _text: None)
     refresh_s = refresh_s if refresh_s is not None else FULL_REFRESH_S / speed
     # product time ends at the real now: everything shown or written is in the past;

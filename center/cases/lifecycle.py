@@ -38,7 +38,7 @@ from typing import Any, cast
 from sqlalchemy import Connection, Engine, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -776,6 +776,11 @@ def _event_note(note: str | None, acting_for: str | None) -> str | None:
     return text or None
 
 
+#: PostgreSQL's deadlock_detected and serialization_failure: the server rolled the
+#: transaction back, so running it again is safe
+RETRY_SQLSTATES = frozenset({"40P01", "40001"})
+
+
 def _with_retry(fn: Callable[[], CaseChange], attempts: int = 10) -> CaseChange:
     """Retry a write that generates a case code when the code was stored meanwhile.
 
@@ -783,12 +788,20 @@ def _with_retry(fn: Callable[[], CaseChange], attempts: int = 10) -> CaseChange:
     day's counter under its lock); what is left is an import storing that very code
     between the counter and the commit (imports bring their own codes and do not take
     the counter): the unique constraint refuses the write and the retry, in a new
-    transaction, sees the imported code and takes the next number."""
+    transaction, sees the imported code and takes the next number.
+
+    A deadlock or serialization failure that PostgreSQL resolved by cancelling this
+    transaction (SQLSTATE 40P01, 40001: a reopen holds the case and waits for the day's
+    counter while an intake holds the counter and marks a repeat of that case) is
+    retried the same way: the transaction was rolled back whole."""
     for i in range(attempts):
         try:
             return fn()
-        except IntegrityError:
-            if i == attempts - 1:
+        except (IntegrityError, OperationalError) as exc:
+            retryable = isinstance(exc, IntegrityError) or (
+                getattr(exc.orig, "sqlstate", None) in RETRY_SQLSTATES
+            )
+            if not retryable or i == attempts - 1:
                 raise
             time.sleep(random.uniform(0.0, 0.02 * (i + 1)))  # noqa: S311 - jitter only
     raise AssertionError("unreachable")

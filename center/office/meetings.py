@@ -38,7 +38,6 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
-    text,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -62,7 +61,7 @@ from db.models import (
     MeetingAttendee,
     Subcategory,
 )
-from db.types import local_naive, to_local
+from db.types import LocalDateTime, local_naive, to_local
 
 #: the reasons a case is proposed, in the order they are listed
 REASONS = ("escalated", "overdue", "bounced", "cluster")
@@ -91,8 +90,6 @@ OPEN_ITEM = ("on_agenda", "decided", "in_execution")
 CLUSTER_SPAN = timedelta(hours=720)
 SPAN_MS = 720 * 3600 * 1000
 CLUSTER_MIN = 3
-#: the cluster check reads every case of this many last days at once
-DENSE = timedelta(days=60)
 DOMAINS = ("meetings",)
 
 
@@ -666,51 +663,92 @@ def _core(conn: Connection | Session) -> Connection:
     return conn.connection() if isinstance(conn, Session) else conn
 
 
-#: OR terms per statement of :func:`_old_groups_query` (SQLite's expression depth is 1,000)
-OR_TERMS = 400
+#: runs per statement of :func:`_group_times_query` (four parameters each: PostgreSQL
+#: takes at most 65,535 in one statement, SQLite 32,766 by default)
+RUNS_PER_STATEMENT = 2000
 
 
-def _old_group_times(
-    core: Connection, spans: dict[tuple[int, int], tuple[datetime, datetime]], until: datetime
+def _group_times(
+    core: Connection, runs: list[tuple[int, int, datetime, datetime]], until: datetime
 ) -> dict[tuple[int, int], list[int]]:
-    """The received times (epoch ms) of the cases of each grid × subcategory in
-    ``spans`` near its span, before ``until``: in statements of at most
-    :data:`OR_TERMS` terms, since SQLite refuses an expression tree deeper than 1,000
-    (a district's old open cases span thousands of groups)."""
+    """The received times (epoch ms) of the cases near each run of open cases: ``runs``
+    holds (grid id, subcategory id, first, last) and the cases wanted are those of that
+    grid × subcategory from ``first`` − 720 h to ``last`` + 720 h, both inclusive, and
+    not after ``until``. At most :data:`RUNS_PER_STATEMENT` runs per statement (a
+    district has tens of thousands of them)."""
     out: dict[tuple[int, int], list[int]] = {}
-    keys = sorted(spans)
-    for i in range(0, len(keys), OR_TERMS):
-        part = {k: spans[k] for k in keys[i : i + OR_TERMS]}
-        for grid, sub, received in core.execute(*_old_groups_query(core, part, until)):
+    ordered = sorted(runs)
+    for i in range(0, len(ordered), RUNS_PER_STATEMENT):
+        sql, params = _group_times_query(core, ordered[i : i + RUNS_PER_STATEMENT], until)
+        for grid, sub, received in core.exec_driver_sql(sql, params).all():
             out.setdefault((grid, sub), []).append(received)
     return out
 
 
-def _old_groups_query(
-    core: Connection, spans: dict[tuple[int, int], tuple[datetime, datetime]], until: datetime
-) -> tuple[Any, dict[str, Any]]:
-    """One statement for the cases of many grids × subcategories, each within its own
-    span of times (± 720 h around its open cases, before ``until``): written as text,
-    since building and compiling hundreds of OR terms as expressions costs more than
-    running them (each term is a seek on ix_case_grid_sub_received)."""
-    ms = _epoch_ms(core.dialect.name, literal_column("received_at")).compile(
-        dialect=core.dialect, compile_kwargs={"literal_binds": True}
+def _runs(
+    cases: Iterable[tuple[int, int, datetime]],
+) -> list[tuple[int, int, datetime, datetime]]:
+    """The open cases (grid id, subcategory id, received) as runs per grid ×
+    subcategory: a case more than twice 720 h after the previous one starts a new run,
+    so the months between two far-apart open cases are not read (their windows of
+    ± 720 h do not meet; within a run they overlap, and each case's window is inside
+    its run's)."""
+    runs: list[tuple[int, int, datetime, datetime]] = []
+    for grid, sub, received in sorted(cases):
+        if runs and runs[-1][:2] == (grid, sub) and received - runs[-1][3] <= 2 * CLUSTER_SPAN:
+            runs[-1] = (grid, sub, runs[-1][2], received)
+        else:
+            runs.append((grid, sub, received, received))
+    return runs
+
+
+def _time_binder(dialect: Any, sample: datetime) -> Callable[[datetime], Any]:
+    """How a time is bound for a driver-level statement: as the column type stores it.
+    On SQLite that is the text SQLAlchemy writes, which ``isoformat`` gives several
+    times faster than the type's processor (thousands of bounds per board); it is used
+    only when the two agree on ``sample``, so a changed storage format cannot slip."""
+    stored = LocalDateTime().dialect_impl(dialect).bind_processor(dialect)
+    if stored is None:
+        return local_naive
+
+    def fast(v: datetime) -> str:
+        return local_naive(v).isoformat(" ", "microseconds")
+
+    return fast if fast(sample) == stored(sample) else stored
+
+
+def _group_times_query(
+    core: Connection, runs: Sequence[tuple[int, int, datetime, datetime]], until: datetime
+) -> tuple[str, Any]:
+    """One driver-level statement for the cases near many runs (see
+    :func:`_group_times`), with its parameters. The runs are a VALUES list joined to
+    the cases, one seek on the covering ix_case_grid_sub_received per run: hundreds of
+    OR terms cost more to plan than to run (and SQLite refuses an expression tree over
+    1,000 deep), and building the statement as expressions or as ``text()`` (a regular
+    expression over every bind name, a cache key of them all) costs more still. The
+    times are bound as the column type stores them."""
+    dialect = core.dialect
+    ms = _epoch_ms(dialect.name, literal_column("c.received_at")).compile(
+        dialect=dialect, compile_kwargs={"literal_binds": True}
     )
-    terms = []
-    params: dict[str, Any] = {}
-    for k, ((grid, sub), (lo, hi)) in enumerate(sorted(spans.items())):
-        terms.append(
-            f"(grid_id = :g{k} AND subcategory_id = :s{k} "
-            f"AND received_at >= :lo{k} AND received_at < :hi{k})"
-        )
-        params |= {
-            f"g{k}": grid,
-            f"s{k}": sub,
-            f"lo{k}": local_naive(lo - CLUSTER_SPAN),
-            f"hi{k}": local_naive(min(hi + CLUSTER_SPAN, until)),
-        }
-    sql = f"SELECT grid_id, subcategory_id, {ms} FROM cases WHERE " + " OR ".join(terms)
-    return text(sql), params
+    if dialect.paramstyle == "qmark":
+        mark = "?"
+    elif dialect.paramstyle in ("format", "pyformat"):
+        mark = "%s"
+    else:  # pragma: no cover - every driver the product supports is one of the above
+        raise NotImplementedError(f"paramstyle {dialect.paramstyle}")
+    bound = _time_binder(dialect, until)
+    params: list[Any] = []
+    for grid, sub, first, last in runs:
+        params += [grid, sub, bound(first - CLUSTER_SPAN), bound(min(last + CLUSTER_SPAN, until))]
+    row = f"({mark}, {mark}, {mark}, {mark})"
+    sql = (
+        f"WITH w (g, s, lo, hi) AS (VALUES {', '.join([row] * len(runs))}) "
+        f"SELECT c.grid_id, c.subcategory_id, {ms} FROM w JOIN cases c "
+        "ON c.grid_id = w.g AND c.subcategory_id = w.s "
+        "AND c.received_at >= w.lo AND c.received_at <= w.hi"
+    )
+    return sql, tuple(params)
 
 
 def _on_agenda_cases(conn: Connection | Session, as_of: datetime) -> set[int]:
@@ -807,31 +845,10 @@ def _candidates(
     bounced |= {cid for cid, ds in depts.items() if len(ds) >= 2}
 
     # cluster: the cases of the open cases' grids × subcategories near their times
-    # (whole milliseconds from the database: no parsing of every row). Every case of the
-    # last DENSE days is read at once; for the open cases older than that only their
-    # own grid × subcategory further back (an index on the three columns).
-    wanted = {(r[2], r[3]) for r in open_rows if r[2] is not None}
-    groups: dict[tuple[int | None, int], list[int]] = {}
-    dense_lo = as_of - DENSE
-    latest = max(r[5] for r in open_rows) + CLUSTER_SPAN  # no set reaches further
-    for grid, sub, received in core.execute(
-        select(Case.grid_id, Case.subcategory_id, received_ms).where(
-            Case.grid_id.is_not(None),
-            Case.received_at <= min(as_of, latest),
-            Case.received_at >= dense_lo,
-            *in_group,
-        )
-    ).all():
-        if (grid, sub) in wanted:
-            groups.setdefault((grid, sub), []).append(received)
-    old = [r for r in open_rows if r[2] is not None and r[5] < dense_lo + CLUSTER_SPAN]
-    if old:
-        spans: dict[tuple[int, int], tuple[datetime, datetime]] = {}
-        for r in old:
-            lo, hi = spans.get((r[2], r[3]), (r[5], r[5]))
-            spans[(r[2], r[3])] = (min(lo, r[5]), max(hi, r[5]))
-        for key, times in _old_group_times(core, spans, dense_lo).items():
-            groups.setdefault(key, []).extend(times)
+    # (whole milliseconds from the database: no parsing of every row), read per run of
+    # open cases of one grid × subcategory (an index on the three columns)
+    runs = _runs((r[2], r[3], r[5]) for r in open_rows if r[2] is not None)
+    groups = _group_times(core, runs, as_of) if runs else {}
     for times in groups.values():
         times.sort()
     clustered = {r[0] for r in open_rows if _in_cluster(groups.get((r[2], r[3]), []), r[8])}

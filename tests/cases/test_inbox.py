@@ -12,7 +12,7 @@ from sqlalchemy import update
 from center.cases import inbox as ib
 from center.cases.inbox import InboxFilter, InboxSort
 from center.core.access import Actor
-from db.models import Case
+from db.models import Case, Household
 
 T = at(2025, 11, 20, 10, 0)
 COORD = Actor("alice", "coordinator")
@@ -395,3 +395,47 @@ def test_the_case_scope_is_a_where_clause(engine, cases):
     finally:
         event.remove(engine, "before_cursor_execute", grab)
     assert any("count(" in s.lower() and "dept_id" in s for s in seen)
+
+
+def test_the_instant_bound_on_both_sides_of_the_newest_case(cases, engine):
+    """No case received after the instant: the bound is left out of the statement
+    (every case passes it); one received after it: the bound excludes it. K9 is the
+    newest case, received at 11:00; both ways give the same, inclusive answer."""
+    k9 = at(2025, 11, 20, 11)
+    before = k9 - timedelta(microseconds=1)
+    checks = [
+        (InboxFilter(), {"K9"}),
+        (InboxFilter(statuses=("open",)), {"K9"}),
+        (InboxFilter(statuses=("closed",)), set()),
+        (InboxFilter(subcategory="L01"), {"K9"}),
+        (InboxFilter(category="dispute"), set()),
+        (InboxFilter(grid="G01"), {"K9"}),
+        (InboxFilter(community="C02"), set()),
+        (InboxFilter(source="online"), {"K9"}),
+        (InboxFilter(escalated=False), {"K9"}),
+        (InboxFilter(text="1号楼"), {"K9"}),
+    ]
+    at_t = {f: set(codes(engine, f)[0]) for f, _ in checks}
+    assert at_t[InboxFilter()] == {f"K{i}" for i in range(1, 9)}  # not K9
+    for f, newest in checks:
+        for as_of, extra in ((before, set()), (k9, newest)):
+            page = ib.query_inbox(engine, COORD, f, InboxSort(), 0, 100, as_of=as_of)
+            got = {r.code for r in page.rows}
+            assert (got, page.total) == (at_t[f] | extra, len(at_t[f] | extra)), (f, as_of)
+            assert ib.count_cases(engine, COORD, f, as_of=as_of) == page.total, (f, as_of)
+    first = ib.query_inbox(engine, COORD, InboxFilter(), InboxSort(), 0, 2, as_of=k9)
+    assert [r.code for r in first.rows] == ["K9", "K2"]
+
+
+def test_grid_order_follows_the_codes_and_the_households_grid(cases, engine):
+    """The grid sort ranks grids by code, also when the ids are in another order (G00
+    is created last), and follows a household that moves to another grid."""
+    g00 = cases.grid("G00", community="C02")
+    with engine.begin() as conn:
+        conn.execute(update(Household).where(Household.code == "H2").values(grid_id=g00))
+    expected = ["K3", "K4", "K6", "K8", "K1", "K2", "K5", "K7"]
+    assert codes(engine, sort=InboxSort("grid", False))[0] == expected
+    assert codes(engine, sort=InboxSort("grid", True))[0] == expected[::-1]
+    assert codes(engine, InboxFilter(grid="G00"), InboxSort("grid", False)) == (expected[:4], 4)
+    rows = ib.query_inbox(engine, COORD, InboxFilter(), InboxSort("grid", False), as_of=T).rows
+    assert [r.grid_code for r in rows] == ["G00"] * 4 + ["G01"] * 4

@@ -194,11 +194,13 @@ def test_a_connection_lost_while_committing_leaves_saving_unknown() -> None:
 
 
 def _admin_engine() -> Engine:
-    from conftest import PG_URL
-
     from db.engine import normalise_url
 
-    return create_engine(normalise_url(PG_URL), isolation_level="AUTOCOMMIT")
+    # the suite's server (tests/conftest.py reads the same variable; importing
+    # `conftest` here could find tests/guard's instead)
+    return create_engine(
+        normalise_url(os.environ["CENTER_TEST_PG_URL"]), isolation_level="AUTOCOMMIT"
+    )
 
 
 def terminate(pid: int) -> None:
@@ -222,10 +224,10 @@ def terminate(pid: int) -> None:
 @pytest.mark.pg
 def test_postgresql_faults_are_classified() -> None:
     import psycopg
-    from conftest import PG_URL
 
     from db.engine import make_engine, normalise_url
 
+    PG_URL = os.environ.get("CENTER_TEST_PG_URL", "")  # noqa: N806 - the suite's name
     if not PG_URL:
         pytest.skip("PostgreSQL tests need CENTER_TEST_PG_URL")
 

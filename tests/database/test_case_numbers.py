@@ -176,3 +176,34 @@ def test_numbers_continue_on_a_postgresql_with_a_locale_collation(engine):
     finally:
         upgrade(engine)
         collate("default")
+
+
+class _Deadlock(Exception):
+    sqlstate = "40P01"
+
+
+class _Other(Exception):
+    sqlstate = "57P01"  # admin_shutdown: not retried, the fault is reported
+
+
+def test_a_write_cancelled_by_a_deadlock_is_run_again():
+    from sqlalchemy.exc import OperationalError
+
+    calls: list[int] = []
+
+    def deadlocked_once():
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("UPDATE cases", {}, _Deadlock())
+        return "done"
+
+    assert cs._with_retry(deadlocked_once) == "done" and len(calls) == 2
+
+    def shut_down():
+        calls.append(1)
+        raise OperationalError("UPDATE cases", {}, _Other())
+
+    calls.clear()
+    with pytest.raises(OperationalError):
+        cs._with_retry(shut_down)
+    assert len(calls) == 1

@@ -75,11 +75,13 @@ def _cases(engine: Engine) -> int:
 
 
 def _admin() -> Engine:
-    from conftest import PG_URL
-
     from db.engine import normalise_url
 
-    return create_engine(normalise_url(PG_URL), isolation_level="AUTOCOMMIT")
+    # the suite's server (tests/conftest.py reads the same variable; importing
+    # `conftest` here could find tests/guard's instead)
+    return create_engine(
+        normalise_url(os.environ["CENTER_TEST_PG_URL"]), isolation_level="AUTOCOMMIT"
+    )
 
 
 def _terminate(where: str, **params: Any) -> int:

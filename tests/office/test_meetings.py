@@ -20,6 +20,7 @@ from db.models import AgendaItem, AgendaNote, AuditLog, Case, CaseEvent, JointMe
 T = at(2026, 11, 19, 12)  # the board's instant
 T0 = at(2026, 10, 20, 9)  # the first case of the clusters
 H = timedelta(hours=1)
+CLUSTER = timedelta(hours=720)
 COORD = Actor("coord", "coordinator")
 LEADER = Actor("boss", "leader")
 
@@ -407,11 +408,11 @@ def test_a_proposal_shown_as_of_the_past_is_accepted_now(street, engine):
     assert ("X2",) not in after and ("X3",) not in after
 
 
-def test_old_clusters_are_read_in_statements_of_few_terms(engine, monkeypatch):
-    """Open cases older than the dense window are looked up per grid × subcategory in
-    statements of at most OR_TERMS terms: SQLite refuses an expression tree over 1,000
-    deep (a district has thousands of such groups). One term per statement gives the
-    same proposals as one statement for all."""
+def test_old_clusters_are_read_in_statements_of_few_runs(engine, monkeypatch):
+    """The cases near the open ones are looked up per run of one grid × subcategory,
+    at most RUNS_PER_STATEMENT runs per statement (a district has tens of thousands of
+    runs, four parameters each). One run per statement gives the same proposals as one
+    statement for all."""
     b = Builder(engine)
     subs = ("L01", "L03", "L07")
     for g in ("G01", "G02"):
@@ -428,9 +429,9 @@ def test_old_clusters_are_read_in_statements_of_few_terms(engine, monkeypatch):
                     {"household": f"H{g}", "grid": g, "subcategory": sub, "received_at": received}
                 )
     b.cases(rows)
-    assert mt.OR_TERMS == 400
+    assert mt.RUNS_PER_STATEMENT == 2000
     many = mt.proposals_at(engine, COORD, T, allocate=False)
-    monkeypatch.setattr(mt, "OR_TERMS", 1)
+    monkeypatch.setattr(mt, "RUNS_PER_STATEMENT", 1)
     one = mt.proposals_at(engine, COORD, T, allocate=False)
     shape = [(p.reasons, p.grid, p.subcategory, p.cases) for p in many.proposals]
     assert shape == [(p.reasons, p.grid, p.subcategory, p.cases) for p in one.proposals]
@@ -439,24 +440,99 @@ def test_old_clusters_are_read_in_statements_of_few_terms(engine, monkeypatch):
         c for p in one.proposals for c in p.cases
     )
     assert len({c for p in many.proposals for c in p.cases}) == 18
-    assert all("cluster" in p.reasons for p in many.proposals)  # found by the old path
+    assert all("cluster" in p.reasons for p in many.proposals)  # 200 days back
 
 
-def test_thousands_of_old_groups_are_looked_up(engine):
-    """2,400 grid × subcategory spans (a district's old open cases): one statement of
-    2,400 OR terms is too deep for SQLite; the lookup splits it and answers."""
-    from sqlalchemy.exc import OperationalError
+def test_thousands_of_runs_are_looked_up_in_few_statements(engine):
+    """20,000 runs of grid × subcategory (a district's open cases) are 80,000
+    parameters, more than PostgreSQL takes in one statement (65,535) and than
+    SQLite's default limit (32,766): the lookup splits them into statements of
+    RUNS_PER_STATEMENT runs and answers."""
+    from sqlalchemy import event
 
     Builder(engine).grid("G01")
-    spans = {
-        (10_000 + g, s): (T - timedelta(days=300), T - timedelta(days=290))
-        for g in range(120)
+    runs = [
+        (10_000 + g, s, T - timedelta(days=300), T - timedelta(days=290))
+        for g in range(1000)
         for s in range(20)
-    }
+    ]
     until = T - timedelta(days=60)
+    sizes: list[int] = []
     with engine.connect() as conn:
-        if engine.dialect.name == "sqlite":
-            with pytest.raises(OperationalError, match="too large"):
-                conn.execute(*mt._old_groups_query(conn, spans, until)).all()
-            conn.rollback()
-        assert mt._old_group_times(conn, spans, until) == {}
+
+        def count(conn, cursor, statement, parameters, context, executemany):
+            if statement.startswith("WITH"):  # not the connection's own set-up
+                sizes.append(len(parameters))
+
+        event.listen(conn, "before_cursor_execute", count)
+        assert mt._group_times(conn, runs, until) == {}
+    assert sizes == [4 * mt.RUNS_PER_STATEMENT] * 10
+
+
+@pytest.mark.parametrize(
+    ("gap", "clustered"), [(720 * H, True), (720 * H + timedelta(seconds=1), False)]
+)
+def test_the_cluster_limit_is_inclusive_long_ago(engine, gap, clustered):
+    """The 720 h limit is inclusive for cases of long ago as for recent ones: an open
+    case whose two closed neighbours end exactly 720 h after it is in a cluster, one
+    second more and it is not (the last neighbour lies at the very end of the span
+    read for the case; the lookup of old cases once left it out)."""
+    b = Builder(engine)
+    b.grid("G01")
+    b.household("H1", grid="G01")
+    old = T - timedelta(days=200)
+    closed = {"closed_at": old + gap + H, "status": "resolved"}
+    b.cases(
+        [
+            {"household": "H1", "grid": "G01", "subcategory": "L01", "received_at": old},
+            *(
+                {"household": "H1", "grid": "G01", "subcategory": "L01", "received_at": r, **closed}
+                for r in (old + 100 * H, old + gap)
+            ),
+        ]
+    )
+    props = mt.proposals_at(engine, COORD, T, allocate=False)
+    expected = ("overdue", "cluster") if clustered else ("overdue",)
+    assert _shape(props) == [(expected, (props.proposals[0].cases[0],), "G01", "L01")]
+    assert len(props.proposals) == 1
+
+
+def test_far_apart_open_cases_are_read_as_separate_runs():
+    """Two open cases of one grid × subcategory more than 1,440 h apart are two
+    runs (the months between their windows are not read); closer ones are one run."""
+    t = T - timedelta(days=300)
+    far = t + 1440 * H + timedelta(seconds=1)
+    assert mt._runs([(1, 2, far), (1, 2, t), (1, 3, t)]) == [
+        (1, 2, t, t),
+        (1, 2, far, far),
+        (1, 3, t, t),
+    ]
+    near = t + 1440 * H
+    assert mt._runs([(1, 2, t), (1, 2, near), (1, 2, near + H)]) == [(1, 2, t, near + H)]
+
+
+@pytest.mark.parametrize("dialect_name", ["sqlite", "postgresql"])
+def test_times_are_bound_as_the_column_stores_them(dialect_name):
+    """The lookup binds its bounds by hand (a driver-level statement): each must be
+    what the column type would have bound, whatever the instant's offset or its
+    microseconds, or a case at a bound would be read on one side of it and not the
+    other."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from db.types import LocalDateTime
+
+    dialect = sqlite.dialect() if dialect_name == "sqlite" else postgresql.dialect()
+    stored = LocalDateTime().dialect_impl(dialect).bind_processor(dialect)
+    bind = mt._time_binder(dialect, T)
+    for v in (
+        T,
+        T + timedelta(microseconds=7),
+        datetime(2026, 11, 19, 1, 2, 3, tzinfo=UTC),
+        at(2025, 1, 1, 0) - CLUSTER,
+    ):
+        assert bind(v) == stored(v)
+    expected = "2026-11-19 12:00:00.000007" if dialect_name == "sqlite" else None
+    if expected is not None:
+        assert bind(T + timedelta(microseconds=7)) == expected

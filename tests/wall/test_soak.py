@@ -13,6 +13,8 @@ collection at the end is within 5 % of its size at the end of the warm-up.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from center.bench.soak import run_soak
@@ -43,6 +45,9 @@ def test_the_wall_soaks_while_three_workstations_write(qtbot, ctx, db_url):
         pause_s=0.5,
         warmup=WARMUP,
         size=(1600, 900),
+        # the suite's language: the translators stay installed in this process's
+        # QApplication, and later tests read the wall's English texts
+        lang=os.environ.get("CENTER_LANG", "en"),
     )
 
     assert dict(result.tally.failures) == {}, result.tally.first_failure

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal
@@ -32,7 +33,7 @@ from center.wall.model import (
     RankingPart,
     TrendPart,
 )
-from center.windows.runtime.heap import settle_heap
+from center.windows.runtime.heap import full_settle_due, settle_heap
 from center.windows.wall import texts
 from center.windows.wall.controller import WallController
 from center.windows.wall.mappanel import MapPanel, base_json, hot_spots_line, incidents_json
@@ -153,6 +154,7 @@ class WallView(QWidget):
         # long-lived objects out of the collector's reach once the wall is up and
         # again after each map rebuild (see center.windows.runtime.heap)
         self._heap_settled_at = -1  # map.rebuilds when the heap was last settled
+        self._heap_full_at: datetime | None = None  # when it was last settled in full
         self.settled.connect(self._settle_heap)
         self.map_panel.map.ready.connect(self._settle_heap)
 
@@ -427,7 +429,11 @@ class WallView(QWidget):
         rebuilds = self.map_panel.map.rebuilds
         if self._settled and rebuilds != self._heap_settled_at:
             self._heap_settled_at = rebuilds
-            settle_heap()
+            at = self.controller.now()
+            full = full_settle_due(at, self._heap_full_at)
+            settle_heap(full=full)
+            if full:
+                self._heap_full_at = at
 
     def _check_settled(self, *_: Any) -> None:
         if self._settled:
