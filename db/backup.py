@@ -67,6 +67,8 @@ from db.models import (
     Category,
     ChangeCounter,
     Department,
+    KpiMonthState,
+    KpiMonthSummary,
     KpiTarget,
     Setting,
     Subcategory,
@@ -83,6 +85,10 @@ CHUNK = 5000
 REFERENCE_TABLES = frozenset(
     m.__tablename__ for m in (Category, ChangeCounter, Department, KpiTarget, Setting, Subcategory)
 )
+#: Tables derived from the data and recomputed on demand (the kept KPI months of
+#: :mod:`db.kpi_summary`): a backup does not hold them, a restore empties them, and
+#: their rows do not make a database "hold data".
+DERIVED_TABLES = frozenset(m.__tablename__ for m in (KpiMonthState, KpiMonthSummary))
 #: Tables whose rows triggers protect from DELETE: emptied only when a restore replaces
 #: a database's data, with their triggers set aside inside the restore's transaction.
 APPEND_ONLY_TABLES = (AuditLog.__tablename__,)
@@ -244,7 +250,7 @@ def _source_tables(src: Connection, revision: str) -> list[Table]:
     models' tables; at another schema, the tables as they are in the database (each
     column with its model's type where the model has that column)."""
     if revision == head_revision():
-        return list(Base.metadata.sorted_tables)
+        return data_tables()
     reflected = MetaData()
     reflected.reflect(bind=src)
     for table in reflected.tables.values():
@@ -252,7 +258,7 @@ def _source_tables(src: Connection, revision: str) -> list[Table]:
         for column in table.columns:
             if model is not None and column.name in model.c:
                 column.type = model.c[column.name].type
-    skip = {VERSION_TABLE, INFO.name, ROWS.name}
+    skip = {VERSION_TABLE, INFO.name, ROWS.name, *DERIVED_TABLES}
     return [t for t in reflected.sorted_tables if t.name not in skip]
 
 
@@ -544,11 +550,17 @@ def read_backup(path: str | os.PathLike[str]) -> BackupInfo:
     )
 
 
+def data_tables() -> list[Table]:
+    """The program's tables that a backup holds, parents before children (all but
+    :data:`DERIVED_TABLES`)."""
+    return [t for t in Base.metadata.sorted_tables if t.name not in DERIVED_TABLES]
+
+
 def business_rows(conn: Connection) -> dict[str, int]:
     """The rows of each table that holds data (every table but the reference data the
-    migrations seed); empty when the database holds no data."""
+    migrations seed and the derived tables); empty when the database holds no data."""
     out = {}
-    for table in Base.metadata.sorted_tables:
+    for table in data_tables():
         if table.name in REFERENCE_TABLES:
             continue
         n = int(conn.scalar(select(func.count()).select_from(table)) or 0)
@@ -581,7 +593,7 @@ def restore(
     t0 = time.perf_counter()
     info = read_backup(path)
     check_revision(info)
-    tables = list(Base.metadata.sorted_tables)
+    tables = data_tables()
     unknown = sorted(set(info.rows) ^ {t.name for t in tables})
     if unknown:
         raise BackupError(f"{info.path} does not list the tables of its schema: {unknown}")
@@ -599,6 +611,8 @@ def restore(
                     "backup is restored only into an empty database"
                 )
             _delete_all(dst, tables, replacing=bool(present))
+            for name in sorted(DERIVED_TABLES):  # kept from the data replaced
+                dst.execute(Base.metadata.tables[name].delete())
             _copy_tables(src, dst, tables, info.rows, progress)
             if dst.dialect.name == "postgresql":
                 _reset_sequences(dst, tables)

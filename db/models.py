@@ -656,3 +656,44 @@ class ChangeCounter(Base):
     domain: Mapped[str] = mapped_column(String(20), primary_key=True)
     counter: Mapped[int] = mapped_column(Integer, default=0)
     changed_at: Mapped[datetime | None] = mapped_column(LocalDateTime)
+
+
+class KpiMonthState(Base):
+    """The versions of one calendar month's KPI rows (migration 0014, :mod:`db.kpi_summary`).
+
+    Database triggers add 1 to a month's ``cases_version`` whenever a case received or
+    closed in it changes (or one reopening a case closed in it), and to its
+    ``visits_version`` whenever a visit made in it, or a ``household_month`` /
+    ``household_quarter`` row of it or of an earlier month of its quarter, changes.
+    ``ym`` 0 is the street's: holiday overrides (the transfer clocks) bump its cases
+    version; households (grid, special, moved out) and grids (community) its visits
+    version. A month has a row only once a KPI refresh asked for it
+    (:func:`db.kpi_summary.ensure_months`): a write to a month without one has
+    nothing to bump."""
+
+    __tablename__ = "kpi_month_state"
+    ym: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    cases_version: Mapped[int] = mapped_column(BigInteger, default=0)
+    visits_version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class KpiMonthSummary(Base):
+    """One finished month's KPI counters, kept so that a quarter, a year or a twelve-month
+    trend adds months instead of reading them again (:mod:`db.kpi_summary`).
+
+    ``part`` ``cases``: the counters of the cases received and closed in the month, per
+    grid and per department; ``visits``: the month's visit cadence per grid and its
+    entry-lag medians. Valid while the month's and the street's versions are those
+    recorded here and for an evaluation instant in ``[valid_from, valid_until)`` (no
+    clock of the month's rows passes in between; NULL: no end)."""
+
+    __tablename__ = "kpi_month_summary"
+    ym: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    part: Mapped[str] = mapped_column(String(10), primary_key=True)
+    layout: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(BigInteger)
+    street_version: Mapped[int] = mapped_column(BigInteger)
+    valid_from: Mapped[datetime] = mapped_column(LocalDateTime)
+    valid_until: Mapped[datetime | None] = mapped_column(LocalDateTime)
+    computed_at: Mapped[datetime] = mapped_column(LocalDateTime)
+    payload: Mapped[str] = mapped_column(Text)

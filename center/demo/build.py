@@ -108,6 +108,8 @@ from db.models import (
     HouseholdMonth,
     HouseholdQuarter,
     JointMeeting,
+    KpiMonthState,
+    KpiMonthSummary,
     MeetingAttendee,
     ReportDoc,
     Resident,
@@ -347,6 +349,8 @@ def _clear(conn: Connection) -> None:
         .values(staff_id=None, grid_id=None)
     )
     for model in (
+        # the kept KPI months first: the triggers of the deletes below find no month to bump
+        KpiMonthSummary, KpiMonthState,
         CaseEvent, AgendaNote, AgendaItemDept, AgendaItemCase, AgendaItem, MeetingAttendee,
         JointMeeting, HouseholdQuarter, HouseholdMonth,
         Visit, Case, CaseCounter, Resident, Staff, Expenditure, BudgetLine, Household, Grid,

@@ -153,8 +153,14 @@ def household_month_rows(met_visits: Iterable[tuple[int, datetime]]) -> list[dic
     return rows
 
 
-def rebuild_household_months(conn: Connection, household_ids: Iterable[int] | None = None) -> None:
-    """Rebuild ``household_month`` for some households (all when None) from met-visits."""
+def rebuild_household_months(
+    conn: Connection, household_ids: Iterable[int] | None = None, *, only_changes: bool = False
+) -> None:
+    """Rebuild ``household_month`` for some households (all when None) from met-visits.
+
+    ``only_changes`` (some households): write only the rows that differ, so the months
+    a visit did not change are not touched (the workstation's one visit at a time: the
+    KPI summaries of other months stay valid, :mod:`db.kpi_summary`)."""
     ids = None if household_ids is None else sorted(set(household_ids))
     chunks: list[list[int] | None] = [None]
     if ids is not None:
@@ -162,26 +168,82 @@ def rebuild_household_months(conn: Connection, household_ids: Iterable[int] | No
             return
         chunks = [ids[i : i + 500] for i in range(0, len(ids), 500)]
     for chunk in chunks:
-        d = delete(HouseholdMonth)
         v = select(Visit.household_id, Visit.visited_at).where(Visit.outcome == "met")
         if chunk is not None:
-            d = d.where(HouseholdMonth.household_id.in_(chunk))
             v = v.where(Visit.household_id.in_(chunk))
-        conn.execute(d)
         rows = household_month_rows((hh, at) for hh, at in conn.execute(v))
+        if only_changes and chunk is not None:
+            months = _sync_household_months(conn, chunk, rows)
+            if months:
+                rebuild_household_quarters(conn, chunk, months, only_changes=True)
+            continue
+        d = delete(HouseholdMonth)
+        if chunk is not None:
+            d = d.where(HouseholdMonth.household_id.in_(chunk))
+        conn.execute(d)
         for i in range(0, len(rows), 20000):
             conn.execute(insert(HouseholdMonth), rows[i : i + 20000])
         rebuild_household_quarters(conn, chunk)
+
+
+def _sync_household_months(
+    conn: Connection, chunk: list[int], rows: list[dict[str, Any]]
+) -> tuple[int, int] | None:
+    """Make the households' ``household_month`` rows equal ``rows`` by writing only the
+    differences; the inclusive ``yyyymm`` range of the months changed (None: none)."""
+    hm = HouseholdMonth
+    old = {
+        (h, ym): (first, second)
+        for h, ym, first, second in conn.execute(
+            select(hm.household_id, hm.ym, hm.first_met_at, hm.second_met_at).where(
+                hm.household_id.in_(chunk)
+            )
+        )
+    }
+    new = {(r["household_id"], r["ym"]): (r["first_met_at"], r["second_met_at"]) for r in rows}
+    gone = [key for key in old if key not in new]
+    added = [r for r in rows if (r["household_id"], r["ym"]) not in old]
+    changed = [
+        r for r in rows if (key := (r["household_id"], r["ym"])) in old and old[key] != new[key]
+    ]
+    if gone:
+        conn.execute(
+            delete(hm).where(hm.household_id == bindparam("b_h"), hm.ym == bindparam("b_ym")),
+            [{"b_h": h, "b_ym": ym} for h, ym in gone],
+        )
+    if added:
+        conn.execute(insert(hm), added)
+    if changed:
+        conn.execute(
+            update(hm)
+            .where(hm.household_id == bindparam("b_h"), hm.ym == bindparam("b_ym"))
+            .values(first_met_at=bindparam("b_first"), second_met_at=bindparam("b_second"))
+            .execution_options(synchronize_session=False),
+            [
+                {
+                    "b_h": r["household_id"],
+                    "b_ym": r["ym"],
+                    "b_first": r["first_met_at"],
+                    "b_second": r["second_met_at"],
+                }
+                for r in changed
+            ],
+        )
+    months = [ym for _, ym in gone] + [r["ym"] for r in added] + [r["ym"] for r in changed]
+    return (min(months), max(months)) if months else None
 
 
 def rebuild_household_quarters(
     conn: Connection,
     household_ids: Sequence[int] | None = None,
     months: tuple[int, int] | None = None,
+    *,
+    only_changes: bool = False,
 ) -> None:
     """Rebuild ``household_quarter`` from ``household_month`` for some households (all
     when None), for the quarters that meet the inclusive ``yyyymm`` range ``months``
-    (all when None). Call it after those households' months were rebuilt."""
+    (all when None). Call it after those households' months were rebuilt.
+    ``only_changes``: write only the rows that differ."""
     hq, hm = HouseholdQuarter, HouseholdMonth
     yq = quarter_of_column(hm.ym).label("yq")
     d = delete(hq)
@@ -211,18 +273,54 @@ def rebuild_household_quarters(
             hm.ym >= first_q // 10 * 100 + first_q % 10 * 3 - 2,
             hm.ym <= last_q // 10 * 100 + last_q % 10 * 3,
         )
+    columns = [
+        "household_id",
+        "yq",
+        "first_met_at",
+        "second_met_1",
+        "second_met_2",
+        "second_met_3",
+        "special_done_at",
+    ]
+    if only_changes and household_ids is not None:
+        _sync_household_quarters(conn, d, src, columns)
+        return
     conn.execute(d)
-    conn.execute(
-        insert(hq).from_select(
-            [
-                "household_id",
-                "yq",
-                "first_met_at",
-                "second_met_1",
-                "second_met_2",
-                "second_met_3",
-                "special_done_at",
-            ],
-            src,
+    conn.execute(insert(hq).from_select(columns, src))
+
+
+def _sync_household_quarters(conn: Connection, d: Any, src: Any, columns: list[str]) -> None:
+    """``household_quarter`` rows of ``d``'s selection made equal to ``src``'s, writing
+    only the differences."""
+    hq = HouseholdQuarter
+    cols = [getattr(hq, c) for c in columns]
+    old = {
+        (r[0], r[1]): tuple(r[2:])
+        for r in conn.execute(select(*cols).where(d.whereclause))  # the same rows d deletes
+    }
+    new = {(r[0], int(r[1])): tuple(r[2:]) for r in conn.execute(src)}
+    gone = [key for key in old if key not in new]
+    if gone:
+        conn.execute(
+            delete(hq).where(hq.household_id == bindparam("b_h"), hq.yq == bindparam("b_q")),
+            [{"b_h": h, "b_q": q} for h, q in gone],
         )
-    )
+    added = [dict(zip(columns, (*k, *v), strict=True)) for k, v in new.items() if k not in old]
+    if added:
+        conn.execute(insert(hq), added)
+    changed = [(k, v) for k, v in new.items() if k in old and old[k] != v]
+    if changed:
+        conn.execute(
+            update(hq)
+            .where(hq.household_id == bindparam("b_h"), hq.yq == bindparam("b_q"))
+            .values({c: bindparam(f"b_{c}") for c in columns[2:]})
+            .execution_options(synchronize_session=False),
+            [
+                {
+                    "b_h": k[0],
+                    "b_q": k[1],
+                    **{f"b_{c}": x for c, x in zip(columns[2:], v, strict=True)},
+                }
+                for k, v in changed
+            ],
+        )

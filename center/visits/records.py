@@ -105,7 +105,7 @@ def record_visit(
                     )
                 )
                 s.flush()
-                rebuild_household_months(s.connection(), [hh])
+                rebuild_household_months(s.connection(), [hh], only_changes=True)
                 write_audit(
                     s,
                     actor,

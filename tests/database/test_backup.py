@@ -30,7 +30,6 @@ from db.models import (
     AgendaItemDept,
     AgendaNote,
     AuditLog,
-    Base,
     BudgetLine,
     Case,
     Department,
@@ -165,7 +164,7 @@ def _tables(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
     differently)."""
     out = {}
     with engine.connect() as conn:
-        for table in Base.metadata.sorted_tables:
+        for table in bk.data_tables():  # not the kept KPI months (derived, recomputed)
             cols = list(table.columns)
             key = [cols.index(c) for c in table.primary_key.columns]
             rows = [tuple(r) for r in conn.execute(select(*cols))]
