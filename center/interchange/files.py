@@ -23,11 +23,15 @@ import re
 import tempfile
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 from db.types import CST
 
@@ -311,6 +315,8 @@ def _extra_fields(lines: list[int], records: list[list[Any]], problems: Problems
     """A CSV row with more (non-empty) values than the header has columns: a value with
     an unquoted comma has shifted the row, so its values would land in wrong columns."""
     width = len(records[0])
+    if max(map(len, records)) <= width:  # the usual file: checked at C speed
+        return
     for i in range(1, len(records)):
         row = records[i]
         if len(row) > width and any(c.strip() for c in row[width:]):
@@ -326,14 +332,28 @@ def _xlsx_records(path: Path, label: str) -> tuple[list[int], list[list[Any]]]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    # a damaged workbook: a broken zip, deflate stream or XML, found on opening it or
+    # only when its sheet is read
+    broken = (
+        zipfile.BadZipFile,
+        InvalidFileException,
+        KeyError,
+        OSError,
+        ValueError,
+        EOFError,
+        zlib.error,
+        ElementTree.ParseError,
+    )
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+    except broken as exc:
         raise FileUnreadable([f"{label}:1: xlsx: not a readable XLSX workbook ({exc})"]) from exc
     try:
         if not wb.worksheets:
             raise FileUnreadable([f"{label}:1: xlsx: the workbook has no sheet"])
         records = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+    except broken as exc:
+        raise FileUnreadable([f"{label}:1: xlsx: not a readable XLSX workbook ({exc})"]) from exc
     finally:
         wb.close()
     return list(range(1, len(records) + 1)), records
@@ -415,20 +435,34 @@ def _data_table(
     label: str, index: dict[str, int], lines: list[int], records: list[list[Any]], *, csv_text: bool
 ) -> Table:
     """The non-blank data rows (``records[1:]``) as a :class:`Table`."""
-    if csv_text:  # cells are text; most rows start with a non-empty code
+    width = max(index.values(), default=-1) + 1
+    if csv_text and _all_start_filled(records):  # the usual file: every row kept as is
+        table = Table(label, index, lines[1:], records[1:])
+        if min(map(len, table.cells), default=width) >= width:
+            return table
+    elif csv_text:  # cells are text; most rows start with a non-empty code
         keep = [
             i
             for i in range(1, len(records))
             if records[i] and (records[i][0].strip() or "".join(records[i]).strip())
         ]
+        table = Table(label, index, [lines[i] for i in keep], [records[i] for i in keep])
     else:
         keep = [i for i in range(1, len(records)) if not _blank(records[i])]
-    table = Table(label, index, [lines[i] for i in keep], [records[i] for i in keep])
-    width = max(index.values(), default=-1) + 1
+        table = Table(label, index, [lines[i] for i in keep], [records[i] for i in keep])
     for i, cells in enumerate(table.cells):
         if len(cells) < width:  # ragged row: the missing cells are empty
             table.cells[i] = cells + [None] * (width - len(cells))
     return table
+
+
+def _all_start_filled(records: list[list[Any]]) -> bool:
+    """Whether every data row of a CSV starts with a non-blank cell (so none is a
+    blank row), looked at in C: no Python code runs per row."""
+    try:
+        return all(map(str.strip, map(itemgetter(0), islice(records, 1, None))))
+    except IndexError:  # an empty row (a blank line)
+        return False
 
 
 # ---------------------------------------------------------------- streaming CSV
@@ -763,6 +797,25 @@ def enum_bulk(values: Sequence[str]) -> Bulk:
         return column
 
     return bulk
+
+
+def choice_bulk(mapping: dict[str, Any]) -> Bulk:
+    """The fast path of a parser that maps a few exact texts to values (the parser
+    gives ``mapping[text]`` for each of them): any other value, of any type, sends the
+    column to that parser."""
+    allowed = frozenset(mapping) | {None}
+    get = mapping.__getitem__
+
+    def bulk(values: list[Any]) -> list[Any]:
+        if not set(values) <= allowed:
+            raise ValueError("not all canonical")
+        return [None if v is None else get(v) for v in values]
+
+    return bulk
+
+
+#: :func:`parse_bool`'s fast path (its texts in the spelling it lists)
+bool_bulk = choice_bulk(_BOOLS)
 
 
 #: an identity or phone number as the masking functions leave it inside a text
