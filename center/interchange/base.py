@@ -484,6 +484,22 @@ def _sqlite_insert(
     keys = list(compiled.positiontup or ())
     if set(keys) != set(given):
         return False
+    columns = _bound_columns(dialect, table, rows, keys, memo, _fast_converter)
+    conn.exec_driver_sql(str(compiled), list(zip(*columns, strict=True)))
+    return True
+
+
+def _bound_columns(
+    dialect: Any,
+    table: SaTable,
+    rows: Sequence[dict[str, Any]],
+    keys: Sequence[str],
+    memo: dict[int, Any],
+    converter: Callable[[Any, Any], Converter | None],
+) -> list[list[Any]]:
+    """The rows' values column by column, as SQLAlchemy would bind them: through the
+    column-wise ``converter`` where it has one for the column, else the type's bind
+    processor."""
     columns = []
     for key in keys:
         col = table.c[key]
@@ -491,7 +507,7 @@ def _sqlite_insert(
             values = rows.columns[key]
         else:
             values = [r[key] for r in rows]
-        fast = _fast_converter(dialect, col)
+        fast = converter(dialect, col)
         if fast is not None:
             values = fast(values, memo)
         else:
@@ -499,8 +515,7 @@ def _sqlite_insert(
             if proc is not None:
                 values = [proc(v) for v in values]
         columns.append(values)
-    conn.exec_driver_sql(str(compiled), list(zip(*columns, strict=True)))
-    return True
+    return columns
 
 
 #: SQLite: an insert of at least this many rows into a table that holds no more rows
@@ -600,21 +615,7 @@ def _pg_copy_insert(
     given = list(rows.columns) if isinstance(rows, Columns) else list(rows[0])
     if any(c.key not in given and c.default is not None for c in table.c):
         return False
-    columns = []
-    for key in given:
-        col = table.c[key]
-        if isinstance(rows, Columns):
-            values = rows.columns[key]
-        else:
-            values = [r[key] for r in rows]
-        fast = _copy_converter(dialect, col)
-        if fast is not None:
-            values = fast(values, memo)
-        else:
-            proc = col.type.dialect_impl(dialect).bind_processor(dialect)
-            if proc is not None:
-                values = [proc(v) for v in values]
-        columns.append(values)
+    columns = _bound_columns(dialect, table, rows, given, memo, _copy_converter)
     preparer = dialect.identifier_preparer
     names = ", ".join(preparer.quote(table.c[k].name) for k in given)
     sql = f"COPY {preparer.format_table(table)} ({names}) FROM STDIN"

@@ -293,6 +293,26 @@ def test_an_unrelated_update_keeps_the_months(engine, street):
     assert version(engine, 202608) > v
 
 
+def one_visit(engine, street: Builder, code: str, visited: datetime) -> int:
+    """A met-visit of H1 written as the workstation writes one (only the household
+    months it changes are rewritten); returns H1's id."""
+    h1 = street.id("household", "H1")
+    with engine.begin() as conn:
+        conn.execute(
+            insert(Visit).values(
+                code=code,
+                household_id=h1,
+                staff_id=street.staff(),
+                visited_at=visited,
+                outcome="met",
+                recorded_at=visited + timedelta(hours=1),
+                lag_hours=1.0,
+            )
+        )
+        rebuild_household_months(conn, [h1], only_changes=True)
+    return h1
+
+
 def test_the_triggers_bump_the_months_a_row_counts_in(engine, street):
     months = (202607, 202608, 202609, 202610)
     with engine.begin() as conn:
@@ -314,20 +334,7 @@ def test_the_triggers_bump_the_months_a_row_counts_in(engine, street):
     before = cases()
     # one visit, written as the workstation writes it: its month, and the rest of its
     # quarter (the ordinary cadence counts the quarter to date); not October
-    h1 = street.id("household", "H1")
-    with engine.begin() as conn:
-        conn.execute(
-            insert(Visit).values(
-                code="V-one",
-                household_id=h1,
-                staff_id=street.staff(),
-                visited_at=at(2026, 7, 20, 9),
-                outcome="met",
-                recorded_at=at(2026, 7, 20, 10),
-                lag_hours=1.0,
-            )
-        )
-        rebuild_household_months(conn, [h1], only_changes=True)
+    one_visit(engine, street, "V-one", at(2026, 7, 20, 9))
     july, aug, sep, oct_ = visits()
     assert july >= 2 and aug >= 1 and sep >= 1 and oct_ == 0
     assert cases() == before
@@ -340,20 +347,7 @@ def test_the_triggers_bump_the_months_a_row_counts_in(engine, street):
 
 def test_one_visit_rewrites_only_the_household_months_it_changes(engine, street):
     """The workstation's rebuild after one visit equals a full rebuild, row for row."""
-    h1 = street.id("household", "H1")
-    with engine.begin() as conn:
-        conn.execute(
-            insert(Visit).values(
-                code="V-two",
-                household_id=h1,
-                staff_id=street.staff(),
-                visited_at=at(2026, 9, 1, 8),
-                outcome="met",
-                recorded_at=at(2026, 9, 1, 8),
-                lag_hours=0.0,
-            )
-        )
-        rebuild_household_months(conn, [h1], only_changes=True)
+    h1 = one_visit(engine, street, "V-two", at(2026, 9, 1, 8))
 
     def tables() -> tuple[list[Any], list[Any]]:
         with engine.connect() as conn:
