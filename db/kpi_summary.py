@@ -146,9 +146,10 @@ def load(
     states: Mapping[int, tuple[int, int]],
     layouts: Mapping[str, str],
     as_of: datetime,
-) -> dict[tuple[int, str], dict[str, Any]]:
-    """(ym, part) -> payload of the summaries that hold at ``as_of`` for the given
-    versions (``states``: :func:`read_states` of the same snapshot)."""
+) -> dict[tuple[int, str], str]:
+    """(ym, part) -> payload (JSON text, parsed by the caller when it needs it) of the
+    summaries that hold at ``as_of`` for the given versions (``states``:
+    :func:`read_states` of the same snapshot)."""
     if STREET not in states or not months:
         return {}
     s = KpiMonthSummary
@@ -167,14 +168,14 @@ def load(
     ]
     if not usable:
         return {}
-    out: dict[tuple[int, str], dict[str, Any]] = {}
+    out: dict[tuple[int, str], str] = {}
     for ym, part, payload in conn.execute(
         select(s.ym, s.part, s.payload).where(
             s.ym.in_(sorted({ym for ym, _ in usable})), s.part.in_(list(layouts))
         )
     ):
         if (ym, part) in usable:
-            out[(ym, part)] = json.loads(payload)
+            out[(ym, part)] = payload
     return out
 
 

@@ -23,6 +23,7 @@ Readings where `kpi.md` leaves room:
 from __future__ import annotations
 
 import base64
+import json
 import logging
 import operator
 import re
@@ -392,7 +393,8 @@ class _Kept:
         self.months = list(months)
         self.as_of = as_of
         self.states: dict[int, tuple[int, int]] = {}
-        self.found: dict[tuple[int, str], dict[str, Any]] = {}
+        self.found: dict[tuple[int, str], str] = {}
+        self.parsed: dict[tuple[int, str], dict[str, Any]] = {}
         self.pending: list[ks.Pending] = []
         if self.enabled:
             layouts = {part: _LAYOUTS[part] for part in parts}
@@ -407,8 +409,20 @@ class _Kept:
                 self.enabled = False
                 self.states, self.found = {}, {}
 
+    def has(self, ym: int, part: str) -> bool:
+        return (ym, part) in self.found
+
     def get(self, ym: int, part: str) -> dict[str, Any] | None:
-        return self.found.get((ym, part))
+        """The kept payload, parsed on first use (a year's entry lags are parsed on
+        the helper thread that needs them, beside the other statements)."""
+        key = (ym, part)
+        found = self.found.get(key)
+        if found is None:
+            return None
+        parsed = self.parsed.get(key)
+        if parsed is None:
+            parsed = self.parsed[key] = json.loads(found)
+        return parsed
 
     def can_keep(self, ym: int) -> bool:
         return self.enabled and ym in self.states and ks.STREET in self.states
@@ -617,30 +631,30 @@ def _fetch(
         )
     # the entry lags of a quarter or a year: the values of its finished months kept
     # (or read now and kept) and of the rest, when every finished month can be
-    kept_lags: dict[int, dict[int, Any]] = {}
     by_values = False
     if kept is not None and period.kind != "month" and ended and levels and needs_visits:
-        for ym in ended:
-            arrays = kept.lags(ym)
-            if arrays is not None:
-                kept_lags[ym] = arrays
-        by_values = all(ym in kept_lags or kept.can_keep(ym) for ym in ended)
+        by_values = all(kept.has(ym, "lags") or kept.can_keep(ym) for ym in ended)
     rest_start = ks.month_end(ended[-1]) if ended else start
 
-    def lag_values(conn: Connection) -> tuple[dict[int, dict[int, Any]], dict[int, Any]]:
+    def lag_values(conn: Connection) -> tuple[Any, dict[int, dict[int, Any]]]:
+        """The medians from the kept months' values, those read now (returned too, to
+        be kept) and the rest's, all on this (helper) thread."""
+        assert kept is not None
+        kept_lags = [kept.lags(ym) for ym in ended if kept.has(ym, "lags")]
         fresh = {
             ym: q.lag_values_by_grid(
                 conn, start=ks.month_start(ym), end=ks.month_end(ym), as_of=as_of
             )
             for ym in ended
-            if ym not in kept_lags
+            if not kept.has(ym, "lags")
         }
         rest = (
             q.lag_values_by_grid(conn, start=rest_start, end=end, as_of=as_of)
             if rest_start < end
             else {}
         )
-        return fresh, rest
+        months = [a for a in kept_lags if a is not None] + [*fresh.values(), rest]
+        return _medians_of_months(q.load_units(conn), months, levels), fresh
 
     if needs_visits and visits_kept is None:
         works["cadence"] = cadence
@@ -674,8 +688,7 @@ def _fetch(
         _add_cases_payload(by_grid, by_dept, kept.get(ym, "cases") or {})
     lags = found.get("lag", {})
     if by_values:
-        fresh, rest = lags
-        lags = _medians_of_months(units, [*kept_lags.values(), *fresh.values(), rest], levels)
+        lags, fresh = lags
         for ym, arrays in fresh.items():
             assert kept is not None
             kept.keep_lags(ym, arrays)
