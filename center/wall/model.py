@@ -13,7 +13,9 @@ the result to the widgets on the GUI thread.
   clock and the 30-day case density for the map.
 * ``heat``: the map's heat layers per grid × category in cases per 100 households
   (the last 30 days' cases and the next month's forecast) and the forecast's hot
-  spots; the forecast is computed at most once an hour per month (:func:`load_heat`).
+  spots; the forecast is computed at most once an hour per month, in a child process
+  (:func:`load_heat`, :func:`compute_forecast`); the wall shows the part before it is
+  in (``wait=False``) and computes it at a lower CPU priority.
 * ``alerts``: response / acceptance / closure clocks breached or about to be,
   open emergencies, missing holiday calendars.
 * ``meetings`` and ``budget``: the joint-meeting board and the year's budget.
@@ -26,6 +28,7 @@ it, ``bad`` below that, ``none`` without a value.
 
 from __future__ import annotations
 
+import atexit
 import calendar
 import json
 import threading
@@ -656,7 +659,9 @@ def _open_at(t: datetime) -> Any:
     )
 
 
-def load_incidents(engine: Engine, as_of: datetime) -> IncidentPart:
+def load_incidents(
+    engine: Engine, as_of: datetime, shared: SharedReads | None = None
+) -> IncidentPart:
     with engine.connect() as conn:
         rows = conn.execute(
             select(
@@ -695,7 +700,7 @@ def load_incidents(engine: Engine, as_of: datetime) -> IncidentPart:
         as_of=as_of,
         emergencies=tuple(Emergency(c, s, r, g, la, lo) for c, s, r, g, la, lo in rows),
         heat=tuple((round(la, 6), round(lo, 6), int(n)) for la, lo, n in heat),
-        immediate=breached_immediate(engine, as_of),
+        immediate=_breached(engine, as_of, shared),
     )
 
 
@@ -812,8 +817,21 @@ def breached_immediate(engine: Engine, as_of: datetime) -> tuple[BreachedImmedia
     )
 
 
-def _immediate_alert(engine: Engine, as_of: datetime) -> list[Alert]:
-    found = breached_immediate(engine, as_of)
+def _breached(
+    engine: Engine, as_of: datetime, shared: SharedReads | None
+) -> tuple[BreachedImmediate, ...]:
+    if shared is None:
+        return breached_immediate(engine, as_of)
+    return cast(
+        "tuple[BreachedImmediate, ...]",
+        shared.get(("breached_immediate", as_of), lambda: breached_immediate(engine, as_of)),
+    )
+
+
+def _immediate_alert(
+    engine: Engine, as_of: datetime, shared: SharedReads | None = None
+) -> list[Alert]:
+    found = _breached(engine, as_of, shared)
     if not found:
         return []
     return [
@@ -827,7 +845,7 @@ def _immediate_alert(engine: Engine, as_of: datetime) -> list[Alert]:
     ]
 
 
-def load_alerts(engine: Engine, as_of: datetime) -> AlertPart:
+def load_alerts(engine: Engine, as_of: datetime, shared: SharedReads | None = None) -> AlertPart:
     """Clocks breached or past :data:`DUE_SOON` of their window, open emergencies and
     missing holiday calendars, as of ``as_of``.
 
@@ -886,7 +904,7 @@ def load_alerts(engine: Engine, as_of: datetime) -> AlertPart:
         closure.append((min(warn_at, deadline), deadline, code))
         if cat == "emergency":
             emergencies.append((received, code))
-    alerts: list[Alert] = _immediate_alert(engine, as_of)  # the priority clock first
+    alerts: list[Alert] = _immediate_alert(engine, as_of, shared)  # the priority clock first
     counts: dict[str, ClockCounts] = {}
     emergencies.sort()
     if emergencies:
@@ -1061,7 +1079,8 @@ ALL_CATEGORIES = "all"
 # the wall reads the forecast as the read-only ``wall`` role (read_forecast: all roles)
 WALL_ACTOR = Actor("wall", "wall", read_only=True)
 FORECAST_MAX_AGE_S = 3600.0  # the forecast (~2 s) is recomputed at most once an hour
-_forecast_lock = threading.Lock()
+_forecast_lock = threading.Lock()  # one computation at a time
+_cache_lock = threading.Lock()  # reading and writing the cache (never held long)
 # engine -> month -> (monotonic time computed, model shown, cells)
 _forecast_cache: weakref.WeakKeyDictionary[
     Engine, dict[str, tuple[float, str, dict[tuple[str, str], float]]]
@@ -1080,6 +1099,15 @@ class HeatPart:
     history: Mapping[tuple[str, str], int]  # last 30 days, by (grid, category)
     forecast: Mapping[tuple[str, str], float]  # next month, by (grid, category)
     hot_spots: tuple[heat_service.HotSpot, ...]
+    #: a newer forecast is being computed and the wall reloads the part once it is in
+    #: (:func:`load_heat` with ``wait=False``); without any forecast yet ``model`` is
+    #: empty and so are ``forecast`` and ``hot_spots`` (see :attr:`has_forecast`)
+    forecast_pending: bool = False
+
+    @property
+    def has_forecast(self) -> bool:
+        """The part carries the forecast of ``month`` (it may be pending a newer one)."""
+        return bool(self.model)
 
     def cases(self, layer: str, grid: str, category: str = ALL_CATEGORIES) -> float:
         cells: Mapping[tuple[str, str], float] = (
@@ -1096,6 +1124,122 @@ class HeatPart:
         return {g: self.rate(layer, g, category) for g in sorted(self.households)}
 
 
+#: compute the wall's forecast in a short-lived child process (see
+#: :func:`compute_forecast`); False: on the calling thread (tests that fake the model)
+FORECAST_IN_CHILD = True
+#: the forecast process runs at a lower CPU priority: background work that must not
+#: slow the wall's own loads (it uses the core they leave)
+FORECAST_NICE = 10
+#: the child's program: the forecast of one month as JSON on its standard output; the
+#: request (database URL, month, instant, statement limit, niceness) comes on its
+#: standard input, so that no password shows in the process list
+_FORECAST_CHILD = """
+import json, os, sys
+from datetime import datetime
+req = json.loads(sys.stdin.read())
+os.nice(req["nice"])
+from center.core.access import Actor
+from center.insight import forecast
+from db.engine import make_engine, reader
+engine = make_engine(req["url"])
+if req["timeout"]:
+    engine = reader(engine, req["timeout"])
+fc = forecast.forecast_month(
+    engine, Actor("wall", "wall", read_only=True), req["month"],
+    datetime.fromisoformat(req["as_of"]),
+)
+engine.dispose()
+json.dump({"selected": fc.selected, "cells": [[c.grid, c.category, c.forecast] for c in fc.cells]},
+          sys.stdout)
+"""
+
+
+class ForecastError(RuntimeError):
+    """The forecast's child process failed; the message has its last error line."""
+
+
+_children: set[Any] = set()  # running forecast processes (subprocess.Popen)
+_children_lock = threading.Lock()
+
+
+@atexit.register
+def end_forecasts() -> None:
+    """End the forecast processes still running (the wall stops or exits); their
+    computations fail with :class:`ForecastError`."""
+    with _children_lock:
+        running = list(_children)
+    for child in running:
+        child.kill()
+
+
+def _peek_forecast(
+    engine: Engine, month: str
+) -> tuple[float, str, dict[tuple[str, str], float]] | None:
+    """The cached forecast of ``month`` (computed at, model, cells), without waiting."""
+    with _cache_lock:
+        return _forecast_cache.get(engine, {}).get(month)
+
+
+def _child_url(engine: Engine) -> str | None:
+    """The URL a child process can open the same database with (None: it cannot, an
+    in-memory SQLite database)."""
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        return None
+    return url.render_as_string(hide_password=False)
+
+
+def compute_forecast(
+    engine: Engine, month: str, as_of: datetime
+) -> tuple[str, dict[tuple[str, str], float]]:
+    """``month``'s forecast (:func:`center.insight.forecast.forecast_month`, as the
+    wall's read-only actor): the selected model and the forecast per (grid, category).
+
+    It runs in a child process (at :data:`FORECAST_NICE`) that ends when it is done:
+    the forecast needs scikit-learn and SciPy, which would otherwise stay loaded in the
+    wall's process for good (measured: +160 MB PSS for an hourly computation) and hold
+    the interpreter lock for seconds while the wall starts. Floats come back through
+    JSON, which round-trips them exactly: the numbers are those of an in-process call."""
+    url = _child_url(engine) if FORECAST_IN_CHILD else None
+    if url is None:
+        fc = forecast_service.forecast_month(engine, WALL_ACTOR, month, as_of)
+        return fc.selected, {(c.grid, c.category): c.forecast for c in fc.cells}
+    import subprocess
+    import sys
+
+    from db.engine import STATEMENT_TIMEOUT_OPTION
+
+    request = {
+        "url": url,
+        "month": month,
+        "as_of": as_of.isoformat(),
+        "timeout": engine.get_execution_options().get(STATEMENT_TIMEOUT_OPTION),
+        "nice": FORECAST_NICE,
+    }
+    child = subprocess.Popen(  # noqa: S603 - our own interpreter and program
+        [sys.executable, "-c", _FORECAST_CHILD],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    with _children_lock:
+        _children.add(child)
+    try:
+        out, err = child.communicate(json.dumps(request))
+    finally:
+        with _children_lock:
+            _children.discard(child)
+    if child.returncode != 0:
+        lines = [x for x in err.strip().splitlines() if x.strip()]
+        raise ForecastError(
+            f"the forecast process failed (exit {child.returncode}): "
+            f"{lines[-1] if lines else 'no message'}"
+        )
+    doc = json.loads(out)
+    return str(doc["selected"]), {(g, c): float(v) for g, c, v in doc["cells"]}
+
+
 def cached_forecast(
     engine: Engine, month: str, as_of: datetime
 ) -> tuple[str, dict[tuple[str, str], float]]:
@@ -1103,19 +1247,30 @@ def cached_forecast(
     once per :data:`FORECAST_MAX_AGE_S` for each month and engine (a worker thread's
     call; other threads wait for the one computing)."""
     with _forecast_lock:
-        made = _forecast_cache.setdefault(engine, {}).get(month)
+        made = _peek_forecast(engine, month)
         if made is not None and monotonic() - made[0] < FORECAST_MAX_AGE_S:
             return made[1], made[2]
-        fc = forecast_service.forecast_month(engine, WALL_ACTOR, month, as_of)
-        cells = {(c.grid, c.category): c.forecast for c in fc.cells}
-        _forecast_cache[engine] = {month: (monotonic(), fc.selected, cells)}
-        return fc.selected, cells
+        selected, cells = compute_forecast(engine, month, as_of)
+        with _cache_lock:
+            _forecast_cache[engine] = {month: (monotonic(), selected, cells)}
+        return selected, cells
 
 
-def load_heat(engine: Engine, as_of: datetime) -> HeatPart:
+def load_heat(engine: Engine, as_of: datetime, *, wait: bool = True) -> HeatPart:
+    """The heat part of ``as_of``. ``wait=False`` (the wall) does not compute the
+    forecast: the part carries the cached one (an hour old at most, or older when it
+    is due again; none at the start) and ``forecast_pending`` says that it is due: the
+    caller computes it with :func:`wait_forecast` (seconds, in a child process) and
+    loads the part again."""
     t = to_local(as_of)
     month = heat_service.next_month(t)
-    model, forecast = cached_forecast(engine, month, t)
+    pending = False
+    if wait:
+        model, forecast = cached_forecast(engine, month, t)
+    else:
+        made = _peek_forecast(engine, month)
+        pending = made is None or monotonic() - made[0] >= FORECAST_MAX_AGE_S
+        model, forecast = (made[1], made[2]) if made is not None else ("", {})
     households = heat_service.households_per_grid(engine, t)
     return HeatPart(
         as_of=as_of,
@@ -1125,7 +1280,15 @@ def load_heat(engine: Engine, as_of: datetime) -> HeatPart:
         history=heat_service.history_cells(engine, t),
         forecast=forecast,
         hot_spots=heat_service.hot_spots(forecast, households),
+        forecast_pending=pending,
     )
+
+
+def wait_forecast(engine: Engine, as_of: datetime) -> None:
+    """Compute the forecast the heat part of ``as_of`` needs into the cache (or wait for
+    the thread computing it), unless it is fresh there."""
+    t = to_local(as_of)
+    cached_forecast(engine, heat_service.next_month(t), t)
 
 
 # ---------------------------------------------------------------------------
@@ -1143,10 +1306,36 @@ LOADERS: dict[str, Callable[[Engine, datetime], Any]] = {
 }
 
 
-def load_part(engine: Engine, part: str, as_of: datetime) -> Any:
-    """Load one part of :data:`PARTS` as of ``as_of``."""
+class SharedReads:
+    """Reads that several parts loaded together need, made once: the parts of one
+    refresh pass one of these (and the same instant) to :func:`load_part`, so the open
+    ``immediate`` cases past their clock are read once for the map's markers
+    (``incidents``) and the ticker (``alerts``), and the two agree. Thread-safe: a
+    second part asking for a read in progress waits for it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[Any, tuple[threading.Lock, list[Any]]] = {}
+
+    def get(self, key: Any, make: Callable[[], Any]) -> Any:
+        with self._lock:
+            entry = self._entries.setdefault(key, (threading.Lock(), []))
+        lock, made = entry
+        with lock:
+            if not made:
+                made.append(make())
+            return made[0]
+
+
+def load_part(engine: Engine, part: str, as_of: datetime, shared: SharedReads | None = None) -> Any:
+    """Load one part of :data:`PARTS` as of ``as_of`` (``shared``: see
+    :class:`SharedReads`)."""
     if part == "base":
         return load_base(engine)
+    if part == "incidents":
+        return load_incidents(engine, as_of, shared)
+    if part == "alerts":
+        return load_alerts(engine, as_of, shared)
     try:
         loader = LOADERS[part]
     except KeyError:

@@ -133,6 +133,8 @@ FORECAST_RATES = {
 def patched(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, bool]]:
     calls: list[tuple[str, str, bool]] = []
     monkeypatch.setattr(forecast_service, "forecast_month", fake_forecast(calls))
+    # the fake runs in this process, not in the forecast's child process
+    monkeypatch.setattr(d, "FORECAST_IN_CHILD", False)
     return calls
 
 

@@ -41,6 +41,10 @@ from db.types import CST
 log = logging.getLogger("center.wall")
 
 FULL_REFRESH_MS = 10 * 60 * 1000
+# SQLite: seconds between two reads of ``PRAGMA data_version`` by the change feed (a
+# commit shows on the wall after half of it on average); a read costs well under a
+# millisecond (no measurable idle CPU at 0.1 s against 1 s)
+POLL_S = 0.1
 # Parts that change slowly and cost several KPI computations: a burst of changes
 # reloads them at most once per interval (seconds); the full refresh always does.
 SLOW_PARTS: dict[str, float] = {"ranking": 60.0, "trend": 300.0}
@@ -71,7 +75,7 @@ class WallController(QObject):
         clock: Callable[[], datetime] | None = None,
         live: bool = True,
         full_refresh_ms: int = FULL_REFRESH_MS,
-        poll_s: float = 1.0,
+        poll_s: float = POLL_S,
         backoff: tuple[float, ...] = BACKOFF,
         parts: Iterable[str] = dashboard.PARTS,
     ) -> None:
@@ -97,6 +101,12 @@ class WallController(QObject):
         self.runner = TaskRunner(self)
         self.runner.finished.connect(self._on_finished)
         self.runner.failed.connect(self._on_failed)
+        # computes the heat part's forecast (seconds, in a child process at a lower
+        # CPU priority) without holding one of the runner's threads; the heat part
+        # reloads when it is in
+        self.forecast_runner = TaskRunner(self, threads=1)
+        self.forecast_runner.finished.connect(self._on_forecast)
+        self.forecast_runner.failed.connect(self._on_failed)
         self.feed: ChangeFeed | None = None
         if live:
             self.feed = ChangeFeed(engine, self, poll_s=poll_s, backoff=backoff)
@@ -138,6 +148,8 @@ class WallController(QObject):
         if self.feed is not None:
             self.feed.stop()
         self.runner.shutdown()
+        dashboard.end_forecasts()  # rather than wait seconds for one
+        self.forecast_runner.shutdown()
         self._started = False
         self._stopped = True
 
@@ -147,6 +159,9 @@ class WallController(QObject):
         if self._stopped:
             return
         full = parts is None
+        # the parts submitted together read as of one instant and share their common
+        # reads (center.wall.model.SharedReads)
+        as_of, shared = self._clock(), dashboard.SharedReads()
         wanted = sorted(
             set(self._parts if parts is None else parts) & set(self._parts),
             key=self._parts.index,
@@ -155,11 +170,11 @@ class WallController(QObject):
             interval = self.slow_parts.get(part)
             last = self._last_submit.get(part)
             if full or interval is None or last is None:
-                self._submit(part)
+                self._submit(part, as_of, shared)
                 continue
             wait_s = interval - (perf_counter() - last)
             if wait_s <= 0:
-                self._submit(part)
+                self._submit(part, as_of, shared)
             else:
                 timer = self._deferred_timer(part)
                 if not timer.isActive():
@@ -210,7 +225,7 @@ class WallController(QObject):
         return self._down_since if self._state == "down" else None
 
     def busy(self) -> bool:
-        return self.runner.busy()
+        return self.runner.busy() or self.forecast_runner.busy()
 
     def deferred(self, part: str) -> bool:
         """True while a reload of the slow ``part`` waits for its interval."""
@@ -222,15 +237,39 @@ class WallController(QObject):
 
     # -- internals ---------------------------------------------------------------
 
-    def _submit(self, part: str) -> None:
+    def _submit(
+        self,
+        part: str,
+        as_of: datetime | None = None,
+        shared: dashboard.SharedReads | None = None,
+    ) -> None:
         self._last_submit[part] = perf_counter()
-        self.runner.submit(part, self._load, part, self._clock(), self._preparers.get(part))
+        self.runner.submit(
+            part,
+            self._load,
+            part,
+            as_of or self._clock(),
+            self._preparers.get(part),
+            shared,
+        )
 
     def _load(
-        self, part: str, as_of: datetime, prepare: Callable[[Any], Any] | None
+        self,
+        part: str,
+        as_of: datetime,
+        prepare: Callable[[Any], Any] | None,
+        shared: dashboard.SharedReads | None = None,
     ) -> tuple[Any, Any]:
-        value = dashboard.load_part(self.engine, part, as_of)
+        if part == "heat":  # the history layer now, a forecast being computed later
+            value = dashboard.load_heat(self.engine, as_of, wait=False)
+        else:
+            value = dashboard.load_part(self.engine, part, as_of, shared)
         return value, prepare(value) if prepare is not None else None
+
+    def _on_forecast(self, result: TaskResult) -> None:
+        """The forecast a heat part was waiting for is in: reload the part."""
+        if not self._stopped:
+            self._submit("heat")
 
     def _on_finished(self, result: TaskResult) -> None:
         part = result.key
@@ -250,6 +289,8 @@ class WallController(QObject):
         self._retry_attempt = 0
         self.part_updated.emit(part, value)
         self.updated.emit(self.last_update)
+        if isinstance(value, dashboard.HeatPart) and value.forecast_pending:
+            self.forecast_runner.submit(part, dashboard.wait_forecast, self.engine, value.as_of)
 
     def _on_failed(self, result: TaskResult) -> None:
         part = result.key

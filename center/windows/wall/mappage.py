@@ -21,12 +21,17 @@ the same on every build: the temporary file is written once and never rewritten.
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QUrl
 
 from widgets.mapview import MapAssets
+
+log = logging.getLogger("center.map")
 
 #: the script Qt's web channel serves itself (no file, no network)
 WEB_CHANNEL_JS = "qrc:///qtwebchannel/qwebchannel.js"
@@ -125,8 +130,69 @@ def build_page(assets: MapAssets) -> str:
     return html.replace("<html>", '<html lang="zh-CN">', 1)
 
 
+#: what the page is made from besides its assets' paths: a change of any of these
+#: builds it anew (this file is folded in by its content)
+PAGE_PACKAGES = ("folium", "branca", "jinja2")
+CACHE_NAME = "wall_map_page.html"
+
+
+def page_key(assets: MapAssets) -> str:
+    """A digest of everything :func:`build_page` reads: this module's source, the
+    versions of folium and the packages it renders with, and the asset files' paths."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for name in PAGE_PACKAGES:
+        try:
+            digest.update(f"{name}={version(name)}\n".encode())
+        except PackageNotFoundError:
+            digest.update(f"{name}=?\n".encode())
+    for path in (assets.leaflet_js, assets.leaflet_css, assets.map_js, assets.map_css, assets.font):
+        digest.update(f"{path}\n".encode())
+    return digest.hexdigest()
+
+
+def cache_dir() -> Path:
+    """The user cache dir (``CENTER_CACHE_DIR`` or platformdirs')."""
+    env = os.environ.get("CENTER_CACHE_DIR")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    from center.config import APP
+
+    return Path(platformdirs.user_cache_dir(APP))
+
+
+def cached_page(assets: MapAssets) -> str:
+    """:func:`build_page`'s HTML, kept in the user cache dir under :func:`page_key`.
+
+    Building it imports folium, branca and jinja2 (0.3–1.4 s on the GUI thread while
+    the wall starts, and ~18 MB for good); the page depends on nothing but its inputs
+    (it is byte-for-byte the same on every build), so a later start reads the file.
+    A cache that cannot be read or written only means the page is built."""
+    key = page_key(assets)
+    path = cache_dir() / CACHE_NAME
+    try:
+        text = path.read_text(encoding="utf-8")
+        head, _, html = text.partition("\n")
+        if head == f"<!-- {key} -->":
+            return html
+    except (OSError, UnicodeDecodeError):
+        pass
+    html = build_page(assets)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{CACHE_NAME}.{os.getpid()}")
+        tmp.write_text(f"<!-- {key} -->\n{html}", encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        log.info("map page not cached: %s", exc)
+    return html
+
+
 class FoliumAssets(MapAssets):
     """The map's local files, rendered into the folium page (not the static template)."""
 
     def render(self) -> str:
-        return build_page(self)
+        return cached_page(self)

@@ -425,7 +425,7 @@ class MapPanel(Panel):
                 self._key,
                 target,
                 higher,
-                heat_legend_items(self._heat, layer, category),
+                heat_legend_items(self._shown_heat(), layer, category),
                 density=layer == "history" and category == ALL_CATEGORIES,
             ),
         )
@@ -449,8 +449,18 @@ class MapPanel(Panel):
         self._show_title()
         self._show_heat()
 
+    def _shown_heat(self) -> HeatPart | None:
+        """The heat part for the layer shown: none for the forecast layer while the
+        forecast is still being computed (an empty layer, not one of zeros)."""
+        heat = self._heat
+        if heat is not None and self._heat_layer == "forecast" and not heat.has_forecast:
+            return None
+        return heat
+
     def _show_heat(self) -> None:
-        self.map.call("setHeat", heat_payload(self._heat, self._heat_layer, self._heat_category))
+        self.map.call(
+            "setHeat", heat_payload(self._shown_heat(), self._heat_layer, self._heat_category)
+        )
         self._show_legend()
 
     def show_base(self, base: MapBase, prepared: RawJson | None = None) -> None:

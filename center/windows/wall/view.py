@@ -15,6 +15,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from time import monotonic
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal
@@ -69,8 +70,31 @@ class Rotation:
             raise ValueError(f"rotation interval must be at least 3 seconds, not {self.seconds}")
 
 
+#: seconds between two releases of free C heap memory after refreshes
+RELEASE_EVERY_S = 60.0
+
+
+def release_free_memory() -> None:
+    """Return the free pages of the C library's heap to the system (glibc's
+    ``malloc_trim``; nothing elsewhere). The wall's start and refreshes allocate and
+    free tens of MB natively (statement results, JSON payloads, Qt images); glibc keeps
+    what was freed mapped for reuse, so the process keeps paying for it (measured after
+    the start: 263 -> 243 MB PSS of the wall's process, in ~5 ms)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):
+        return
+
+
 class WallView(QWidget):
-    settled = Signal()  # every part shown at least once and the map painted
+    settled = Signal()  # every part shown at least once (complete) and the map painted
+    # every part shown at least once and the map painted, the heat part possibly
+    # still without its forecast (computed for seconds after a start): what the wall
+    # first looks like with all its data
+    shown_all = Signal()
     page_changed = Signal(str)
 
     def __init__(
@@ -103,6 +127,7 @@ class WallView(QWidget):
         self._wide: bool | None = None
         self._page = "overview"
         self._settled = False
+        self._shown_all = False
         self._shown: set[str] = set()
         self._alerts: AlertPart | None = None
 
@@ -157,6 +182,8 @@ class WallView(QWidget):
         self._heap_full_at: datetime | None = None  # when it was last settled in full
         self.settled.connect(self._settle_heap)
         self.map_panel.map.ready.connect(self._settle_heap)
+        self._released_at = -RELEASE_EVERY_S
+        controller.runner.idle.connect(self._release_memory)
 
         # the big map payloads are encoded on the worker threads
         controller.set_preparer("base", base_json)
@@ -189,6 +216,9 @@ class WallView(QWidget):
 
     def is_settled(self) -> bool:
         return self._settled
+
+    def is_shown_all(self) -> bool:
+        return self._shown_all
 
     def map_kpi(self) -> str:
         return self.map_panel.key()
@@ -434,11 +464,28 @@ class WallView(QWidget):
             settle_heap(full=full)
             if full:
                 self._heap_full_at = at
+            self._release_memory()
+
+    def _release_memory(self, *_: Any) -> None:
+        """Give the C heap's free pages back to the system (:func:`release_free_memory`)
+        after the wall has settled, a map rebuild, or a refresh burst (at most once
+        every :data:`RELEASE_EVERY_S`)."""
+        now = monotonic()
+        if self._settled and now - self._released_at >= RELEASE_EVERY_S:
+            self._released_at = now
+            release_free_memory()
 
     def _check_settled(self, *_: Any) -> None:
         if self._settled:
             return
         parts = set(self.controller.parts())
-        if parts <= self._shown and self.map_panel.map.is_painted():
-            self._settled = True
-            self.settled.emit()
+        if not (parts <= self._shown and self.map_panel.map.is_painted()):
+            return
+        if not self._shown_all:
+            self._shown_all = True
+            self.shown_all.emit()
+        heat = self.controller.value("heat")
+        if isinstance(heat, HeatPart) and not heat.has_forecast:
+            return  # complete once the forecast is in
+        self._settled = True
+        self.settled.emit()
