@@ -225,6 +225,17 @@ def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
 
 
 @pytest.fixture(autouse=True)
+def _forecast_in_process(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The wall computes its forecast in a child process (center.wall.model,
+    FORECAST_IN_CHILD): a Python start and the scikit-learn import per wall a test
+    builds, and a fake forecast a test installs would not reach it. Tests compute it
+    in-process, as a child does; tests/wall/test_wall_startup.py checks the child
+    (marked ``forecast_child``)."""
+    if request.node.get_closest_marker("forecast_child") is None:
+        monkeypatch.setattr("center.wall.model.FORECAST_IN_CHILD", False)
+
+
+@pytest.fixture(autouse=True)
 def _cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Argon2id at its smallest cost: a login costs ~0.3 s by design (tests/core/
     test_accounts.py checks the real parameters), far too slow for every test that

@@ -81,7 +81,7 @@ def test_kept_months_equal_recomputing_on_random_data(engine):
     pg = engine.dialect.name == "postgresql"
 
     @settings(
-        max_examples=4 if pg else 25,
+        max_examples=3 if pg else 15,
         derandomize=pg,
         deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

@@ -57,6 +57,7 @@ def many_months_street(engine: Engine) -> None:
     b.cases(cases)
 
 
+@pytest.mark.forecast_child
 def test_forecast_child_gives_the_numbers_of_an_in_process_call(engine: Engine):
     many_months_street(engine)
     fc = forecast_service.forecast_month(engine, d.WALL_ACTOR, "2026-12", NOV20)
@@ -66,6 +67,7 @@ def test_forecast_child_gives_the_numbers_of_an_in_process_call(engine: Engine):
     assert cells  # every grid × category
 
 
+@pytest.mark.forecast_child
 def test_a_failing_forecast_child_is_reported(tmp_path: Path):
     from db.engine import make_engine
 
@@ -76,6 +78,7 @@ def test_a_failing_forecast_child_is_reported(tmp_path: Path):
 
 
 @sqlite_only
+@pytest.mark.forecast_child
 def test_stopping_ends_a_running_forecast_process(engine: Engine, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(d, "_FORECAST_CHILD", "import time; time.sleep(120)")
     failed: list[BaseException] = []
