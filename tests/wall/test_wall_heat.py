@@ -43,22 +43,27 @@ CELLS = {
 }
 
 
+def canned_forecast(month: str, as_of: datetime | None) -> forecast_service.MonthForecast:
+    """The forecast the fakes give: :data:`CELLS`, model ``mean_3``."""
+    return forecast_service.MonthForecast(
+        month=month,
+        as_of=as_of or NOV20,
+        selected="mean_3",
+        model_name="",
+        cells=[
+            forecast_service.ForecastCell(g, c, v, v * 0.5, v * 1.5)
+            for (g, c), v in sorted(CELLS.items())
+        ],
+    )
+
+
 def fake_forecast(calls: list[tuple[str, str, bool]]) -> Any:
     def forecast_month(
         engine: Engine, actor: Any, month: str, as_of: datetime | None = None
     ) -> forecast_service.MonthForecast:
         on_main = threading.current_thread() is threading.main_thread()
         calls.append((actor.role, month, on_main))
-        return forecast_service.MonthForecast(
-            month=month,
-            as_of=as_of or NOV20,
-            selected="mean_3",
-            model_name="",
-            cells=[
-                forecast_service.ForecastCell(g, c, v, v * 0.5, v * 1.5)
-                for (g, c), v in sorted(CELLS.items())
-            ],
-        )
+        return canned_forecast(month, as_of)
 
     return forecast_month
 

@@ -17,7 +17,12 @@ from typing import Any
 import pytest
 from builders import at
 from sqlalchemy import Engine
-from test_wall_heat import CELLS, FORECAST_RATES, HISTORY_RATES, build_heat_street
+from test_wall_heat import (
+    FORECAST_RATES,
+    HISTORY_RATES,
+    build_heat_street,
+    canned_forecast,
+)
 
 from center.windows.runtime.qtenv import prepare_environment
 
@@ -122,16 +127,7 @@ class GatedForecast:
     ) -> forecast_service.MonthForecast:
         self.calls += 1
         assert self.gate.wait(60)
-        return forecast_service.MonthForecast(
-            month=month,
-            as_of=as_of or NOV20,
-            selected="mean_3",
-            model_name="",
-            cells=[
-                forecast_service.ForecastCell(g, c, v, v * 0.5, v * 1.5)
-                for (g, c), v in sorted(CELLS.items())
-            ],
-        )
+        return canned_forecast(month, as_of)
 
 
 @pytest.fixture
