@@ -63,7 +63,6 @@ from db.types import CST, LocalDateTime
 
 log = logging.getLogger(__name__)
 
-PARTS = ("cases", "visits")
 #: the street's version: ``ym`` 0 of ``kpi_month_state``
 STREET = 0
 #: how long keeping summaries may wait for a lock (ms): a refresh never waits longer
@@ -375,8 +374,3 @@ def store(engine: Engine, pending: Sequence[Pending]) -> bool:
     except SQLAlchemyError as exc:
         _refused(engine, exc)
         return False
-
-
-def clear(conn: Connection) -> None:
-    """Forget every summary (they would be recomputed on demand)."""
-    conn.execute(delete(KpiMonthSummary))

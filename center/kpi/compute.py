@@ -42,7 +42,7 @@ from sqlalchemy.pool import QueuePool
 from center.core.errors import UserError
 from center.core.kpis import DEPARTMENT_KPIS, HOUR_KPIS, KPI_KEYS
 from center.core.vocab import SCOPES
-from center.kpi.calendar import load_calendar
+from center.kpi.calendar import WorkCalendar, load_calendar
 from center.kpi.priority import transfer_ranges
 from db import kpi_queries as q
 from db import kpi_summary as ks
@@ -396,6 +396,7 @@ class _Kept:
         self.found: dict[tuple[int, str], str] = {}
         self.parsed: dict[tuple[int, str], dict[str, Any]] = {}
         self.pending: list[ks.Pending] = []
+        self.calendar: WorkCalendar | None = None  # loaded when a month's case part is kept
         if self.enabled:
             layouts = {part: _LAYOUTS[part] for part in parts}
             try:
@@ -430,7 +431,9 @@ class _Kept:
     def keep_cases(self, conn: Connection, ym: int, data: _GridData) -> None:
         if not self.can_keep(ym):
             return
-        clocks = _transfer_clocks(conn, ym)
+        if self.calendar is None:
+            self.calendar = load_calendar(conn)
+        clocks = _transfer_clocks(conn, self.calendar, ym)
         valid_from, valid_until = ks.cases_window(
             conn, ym, self.as_of, clocks, timedelta(microseconds=q.IMMEDIATE_MICROS)
         )
@@ -518,10 +521,9 @@ def _unit_order(item: tuple[Any, Any]) -> tuple[int, int]:
     return (0, 0) if unit is None else (1, int(unit))
 
 
-def _transfer_clocks(conn: Connection, ym: int) -> list[datetime]:
+def _transfer_clocks(conn: Connection, cal: WorkCalendar, ym: int) -> list[datetime]:
     """The `3wd` limits of the dates in the month on which a `3wd` case was received
     (they are compared with T)."""
-    cal = load_calendar(conn)
     days = {to_local(t).date() for t in ks.transfer_days(conn, ym)}
     return [cal.transfer_deadline(day) for day in sorted(days)]
 
