@@ -23,14 +23,16 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     Connection,
     Engine,
+    Integer,
     and_,
     cast,
     delete,
@@ -88,7 +90,7 @@ ON_AGENDA = ("on_agenda", "decided", "in_execution", "done")
 OPEN_ITEM = ("on_agenda", "decided", "in_execution")
 #: cases in one grid and subcategory received within this span form a cluster
 CLUSTER_SPAN = timedelta(hours=720)
-SPAN_MS = 720 * 3600 * 1000
+SPAN_US = 720 * 3600 * 1_000_000
 CLUSTER_MIN = 3
 DOMAINS = ("meetings",)
 
@@ -619,7 +621,7 @@ def meeting(engine: Engine, actor: Actor, code: str) -> MeetingInfo:
 # --------------------------------------------------------------------------- proposals
 
 
-@dataclass
+@dataclass(slots=True)
 class _Candidate:
     kind: str
     key_base: str  # without "@meeting"
@@ -628,34 +630,49 @@ class _Candidate:
     codes: list[str]
     grid_id: int | None
     sub_id: int
-    first_received: datetime
+    first_us: int  # when its first case was received, as :func:`_epoch_us` gives it
     dept_id: int | None
     title: str = ""
     grid: str | None = None
     sub: str | None = None
     lead: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _in_cluster(times: list[int], t: int) -> bool:
-    """Whether ``t`` (one of the ascending ``times``, in milliseconds) lies in a set of
+    """Whether ``t`` (one of the ascending ``times``, in microseconds) lies in a set of
     at least :data:`CLUSTER_MIN` of them whose span is at most :data:`CLUSTER_SPAN`
     (limit inclusive): such a set starts at some time in [t − span, t], and the window
     of ``span`` from there then holds at least that many."""
     if len(times) < CLUSTER_MIN:
         return False
-    for j in range(bisect_left(times, t - SPAN_MS), bisect_right(times, t)):
-        if bisect_right(times, times[j] + SPAN_MS) - j >= CLUSTER_MIN:
+    for j in range(bisect_left(times, t - SPAN_US), bisect_right(times, t)):
+        if bisect_right(times, times[j] + SPAN_US) - j >= CLUSTER_MIN:
             return True
     return False
 
 
-def _epoch_ms(dialect: str, column: Any) -> Any:
-    """``column`` (naive local time) as whole milliseconds, computed by the database:
-    the cluster rule compares thousands of times, and ints need no parsing."""
+def _epoch_us(dialect: str, column: Any) -> Any:
+    """``column`` (naive local time) as whole microseconds since 1970-01-01 00:00 of
+    the same clock, computed by the database: the cluster rule compares thousands of
+    times, and ints need no parsing. Exact: on SQLite the whole seconds of the text
+    and its six digits of microseconds (SQLAlchemy's storage format; a text without
+    them counts as .000000), on PostgreSQL the epoch as an exact numeric."""
     if dialect == "sqlite":
-        return cast(func.round((func.julianday(column) - 2440587.5) * 86400000.0), BigInteger)
-    return cast(func.round(func.extract("epoch", column) * 1000), BigInteger)
+        # the seconds of the text's first 19 characters: SQLite rounds a fraction to
+        # milliseconds, which could carry into the next second
+        seconds = cast(func.strftime("%s", func.substr(column, 1, 19)), BigInteger)
+        micro = cast(func.substr(column, 21, 6), Integer)
+        return seconds * 1_000_000 + micro
+    return cast(func.round(func.extract("epoch", column) * 1_000_000), BigInteger)
+
+
+#: the naive local instant whose :func:`_epoch_us` is 0
+_EPOCH = datetime(1970, 1, 1)
+
+
+def _from_us(us: int) -> datetime:
+    """The naive local instant of ``us`` (the inverse of :func:`_epoch_us`)."""
+    return _EPOCH + timedelta(microseconds=us)
 
 
 def _core(conn: Connection | Session) -> Connection:
@@ -663,39 +680,56 @@ def _core(conn: Connection | Session) -> Connection:
     return conn.connection() if isinstance(conn, Session) else conn
 
 
-#: runs per statement of :func:`_group_times_query` (four parameters each: PostgreSQL
-#: takes at most 65,535 in one statement, SQLite 32,766 by default)
+def _plain_rows(core: Connection, statement: Any) -> list[Any]:
+    """The rows of ``statement`` as the driver gives them (tuples): thousands of rows
+    of ints and flags, which need none of the result's processing (no datetimes, no
+    Decimals are selected through here)."""
+    result = core.execute(statement)
+    try:
+        return list(result.cursor.fetchall())
+    finally:
+        result.close()
+
+
+#: runs per statement of :func:`_group_times_query` on SQLite (four parameters each: it
+#: takes 32,766 in one statement by default); PostgreSQL takes them all as four arrays
 RUNS_PER_STATEMENT = 2000
 
 
 def _group_times(
-    core: Connection, runs: list[tuple[int, int, datetime, datetime]], until: datetime
+    core: Connection, runs: list[tuple[int, int, int, int]], until: datetime
 ) -> dict[tuple[int, int], list[int]]:
-    """The received times (epoch ms) of the cases near each run of open cases: ``runs``
-    holds (grid id, subcategory id, first, last) and the cases wanted are those of that
-    grid × subcategory from ``first`` − 720 h to ``last`` + 720 h, both inclusive, and
-    not after ``until``. At most :data:`RUNS_PER_STATEMENT` runs per statement (a
-    district has tens of thousands of them)."""
+    """The received times (epoch µs) of the cases near each run of open cases: ``runs``
+    holds (grid id, subcategory id, first, last), the times in epoch µs, and the cases
+    wanted are those of that grid × subcategory from ``first`` − 720 h to ``last`` +
+    720 h, both inclusive, and not after ``until``. A district has tens of thousands
+    of runs: on SQLite at most :data:`RUNS_PER_STATEMENT` per statement."""
     out: dict[tuple[int, int], list[int]] = {}
     ordered = sorted(runs)
-    for i in range(0, len(ordered), RUNS_PER_STATEMENT):
-        sql, params = _group_times_query(core, ordered[i : i + RUNS_PER_STATEMENT], until)
-        for grid, sub, received in core.exec_driver_sql(sql, params).all():
+    step = RUNS_PER_STATEMENT if core.dialect.name == "sqlite" else len(ordered)
+    for i in range(0, len(ordered), step):
+        chunk = ordered[i : i + step]
+        sql, params = _group_times_query(core, chunk, until)
+        result = core.exec_driver_sql(sql, params)
+        try:
+            found = result.cursor.fetchall()
+        finally:
+            result.close()
+        for n, received in found:
+            grid, sub = chunk[n][:2]
             out.setdefault((grid, sub), []).append(received)
     return out
 
 
-def _runs(
-    cases: Iterable[tuple[int, int, datetime]],
-) -> list[tuple[int, int, datetime, datetime]]:
-    """The open cases (grid id, subcategory id, received) as runs per grid ×
-    subcategory: a case more than twice 720 h after the previous one starts a new run,
-    so the months between two far-apart open cases are not read (their windows of
-    ± 720 h do not meet; within a run they overlap, and each case's window is inside
-    its run's)."""
-    runs: list[tuple[int, int, datetime, datetime]] = []
+def _runs(cases: Iterable[tuple[int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """The open cases (grid id, subcategory id, received in epoch µs) as runs per grid
+    × subcategory: a case more than twice 720 h after the previous one starts a new
+    run, so the months between two far-apart open cases are not read (their windows
+    of ± 720 h do not meet; within a run they overlap, and each case's window is
+    inside its run's)."""
+    runs: list[tuple[int, int, int, int]] = []
     for grid, sub, received in sorted(cases):
-        if runs and runs[-1][:2] == (grid, sub) and received - runs[-1][3] <= 2 * CLUSTER_SPAN:
+        if runs and runs[-1][:2] == (grid, sub) and received - runs[-1][3] <= 2 * SPAN_US:
             runs[-1] = (grid, sub, runs[-1][2], received)
         else:
             runs.append((grid, sub, received, received))
@@ -703,52 +737,79 @@ def _runs(
 
 
 def _time_binder(dialect: Any, sample: datetime) -> Callable[[datetime], Any]:
-    """How a time is bound for a driver-level statement: as the column type stores it.
-    On SQLite that is the text SQLAlchemy writes, which ``isoformat`` gives several
-    times faster than the type's processor (thousands of bounds per board); it is used
-    only when the two agree on ``sample``, so a changed storage format cannot slip."""
+    """How a naive local time (as :func:`_from_us` gives) is bound for a driver-level
+    statement: as the column type stores it. On SQLite that is the text SQLAlchemy
+    writes, which ``isoformat`` gives several times faster than the type's processor
+    (thousands of bounds per board); it is used only when the two agree on ``sample``,
+    so a changed storage format cannot slip."""
     stored = LocalDateTime().dialect_impl(dialect).bind_processor(dialect)
-    if stored is None:
-        return local_naive
+    naive = local_naive(sample)
+    if stored is None or stored(sample) == naive:  # the driver takes the datetime
+        return _same
 
     def fast(v: datetime) -> str:
-        return local_naive(v).isoformat(" ", "microseconds")
+        return v.isoformat(" ", "microseconds")
 
-    return fast if fast(sample) == stored(sample) else stored
+    return fast if fast(naive) == stored(sample) else stored
+
+
+def _same(v: datetime) -> datetime:
+    return v
 
 
 def _group_times_query(
-    core: Connection, runs: Sequence[tuple[int, int, datetime, datetime]], until: datetime
+    core: Connection, runs: Sequence[tuple[int, int, int, int]], until: datetime
 ) -> tuple[str, Any]:
     """One driver-level statement for the cases near many runs (see
-    :func:`_group_times`), with its parameters. The runs are a VALUES list joined to
-    the cases, one seek on the covering ix_case_grid_sub_received per run: hundreds of
-    OR terms cost more to plan than to run (and SQLite refuses an expression tree over
-    1,000 deep), and building the statement as expressions or as ``text()`` (a regular
-    expression over every bind name, a cache key of them all) costs more still. The
-    times are bound as the column type stores them."""
+    :func:`_group_times`), with its parameters; it answers (the run's index in
+    ``runs``, received in epoch µs). The runs are joined to the cases, one seek on the
+    covering ix_case_grid_sub_received per run: on PostgreSQL as four arrays (a
+    statement of thousands of placeholders costs the driver more to split than the
+    server to run), on SQLite as a VALUES list (hundreds of OR terms cost more to plan
+    than to run, and SQLite refuses an expression tree over 1,000 deep; building the
+    statement as expressions or as ``text()`` costs more still). The times are bound as
+    the column type stores them."""
     dialect = core.dialect
-    ms = _epoch_ms(dialect.name, literal_column("c.received_at")).compile(
+    us = _epoch_us(dialect.name, literal_column("c.received_at")).compile(
         dialect=dialect, compile_kwargs={"literal_binds": True}
     )
-    if dialect.paramstyle == "qmark":
-        mark = "?"
-    elif dialect.paramstyle in ("format", "pyformat"):
-        mark = "%s"
-    else:  # pragma: no cover - every driver the product supports is one of the above
-        raise NotImplementedError(f"paramstyle {dialect.paramstyle}")
+    end = local_naive(until)
+    if dialect.name == "postgresql":
+        # the bounds as epoch µs: the server makes the instants (exactly: a µs count
+        # below 2⁵³ is a whole double), and the four arrays go as text, which the
+        # driver sends as it is (it would look at every element of a list)
+        stop = (end - _EPOCH) // timedelta(microseconds=1)
+        grids = _int_array(r[0] for r in runs)
+        subs = _int_array(r[1] for r in runs)
+        los = _int_array(r[2] - SPAN_US for r in runs)
+        his = _int_array(min(r[3] + SPAN_US, stop) for r in runs)
+        at = "timestamp '1970-01-01 00:00:00' + w.{} * interval '1 microsecond'"
+        sql = (
+            f"SELECT w.n - 1, {us} FROM unnest(%s::integer[], %s::integer[], "
+            "%s::bigint[], %s::bigint[]) WITH ORDINALITY AS w (g, s, lo_us, hi_us, n) "
+            "JOIN cases c ON c.grid_id = w.g AND c.subcategory_id = w.s "
+            f"AND c.received_at >= {at.format('lo_us')} AND c.received_at <= {at.format('hi_us')}"
+        )
+        return sql, (grids, subs, los, his)
     bound = _time_binder(dialect, until)
     params: list[Any] = []
     for grid, sub, first, last in runs:
-        params += [grid, sub, bound(first - CLUSTER_SPAN), bound(min(last + CLUSTER_SPAN, until))]
-    row = f"({mark}, {mark}, {mark}, {mark})"
+        hi = min(_from_us(last + SPAN_US), end)
+        params += [grid, sub, bound(_from_us(first - SPAN_US)), bound(hi)]
+    if dialect.paramstyle != "qmark":  # pragma: no cover - SQLite's driver takes "?"
+        raise NotImplementedError(f"paramstyle {dialect.paramstyle}")
+    rows = ", ".join(f"({n}, ?, ?, ?, ?)" for n in range(len(runs)))
     sql = (
-        f"WITH w (g, s, lo, hi) AS (VALUES {', '.join([row] * len(runs))}) "
-        f"SELECT c.grid_id, c.subcategory_id, {ms} FROM w JOIN cases c "
-        "ON c.grid_id = w.g AND c.subcategory_id = w.s "
+        f"WITH w (n, g, s, lo, hi) AS (VALUES {rows}) SELECT w.n, {us} FROM w "
+        "JOIN cases c ON c.grid_id = w.g AND c.subcategory_id = w.s "
         "AND c.received_at >= w.lo AND c.received_at <= w.hi"
     )
     return sql, tuple(params)
+
+
+def _int_array(values: Iterable[int]) -> str:
+    """``values`` as the text of a PostgreSQL array."""
+    return "{" + ",".join(map(str, values)) + "}"
 
 
 def _on_agenda_cases(conn: Connection | Session, as_of: datetime) -> set[int]:
@@ -791,33 +852,35 @@ def _candidates(
         ]
     only = in_group if case_id is None else [*in_group, Case.id == case_id]
     core = _core(conn)
-    received_ms = _epoch_ms(core.dialect.name, Case.received_at)
-    # the escalated and overdue tests are made by the database (no times to convert)
+    # the escalated and overdue tests are made by the database, and the received time
+    # comes as whole microseconds: thousands of rows with no instant to convert
     columns = (
         Case.id,
         Case.code,
         Case.grid_id,
         Case.subcategory_id,
         and_(Case.escalated, func.coalesce(Case.escalated_at, Case.received_at) <= as_of),
-        Case.received_at,
         Case.deadline_at <= as_of,
         Case.dept_id,
-        received_ms,
+        _epoch_us(core.dialect.name, Case.received_at),
     )
     # open: not closed at all, or closed after as_of; two queries, each on the index of
     # eff_closed_at (SQLite would otherwise walk every case received before as_of)
     open_rows = [
-        *core.execute(
-            select(*columns).where(Case.eff_closed_at.is_(None), Case.received_at <= as_of, *only)
-        ).all(),
-        *core.execute(
-            select(*columns).where(Case.eff_closed_at > as_of, Case.received_at <= as_of, *only)
-        ).all(),
+        *_plain_rows(
+            core,
+            select(*columns).where(Case.eff_closed_at.is_(None), Case.received_at <= as_of, *only),
+        ),
+        *_plain_rows(
+            core,
+            select(*columns).where(Case.eff_closed_at > as_of, Case.received_at <= as_of, *only),
+        ),
     ]
     if not open_rows:
         return []
     taken = _on_agenda_cases(conn, as_of)
-    open_rows = [r for r in open_rows if r[0] not in taken]
+    if taken:
+        open_rows = [r for r in open_rows if r[0] not in taken]
     if not open_rows:
         return []
     open_ids = {r[0] for r in open_rows}
@@ -825,7 +888,8 @@ def _candidates(
     # bounced: assigned to two departments, or refused as not-our-remit, by as_of
     depts: dict[int, set[int]] = {}
     bounced: set[int] = set()
-    for case_id, kind, dept in _core(conn).execute(
+    for case_id, kind, dept in _plain_rows(
+        core,
         select(CaseEvent.case_id, CaseEvent.kind, CaseEvent.dept_id)
         .join(Case, Case.id == CaseEvent.case_id)
         .where(
@@ -834,7 +898,7 @@ def _candidates(
             Case.received_at <= as_of,
             or_(Case.eff_closed_at.is_(None), Case.eff_closed_at > as_of),
             *only,
-        )
+        ),
     ):
         if case_id not in open_ids:
             continue
@@ -845,19 +909,19 @@ def _candidates(
     bounced |= {cid for cid, ds in depts.items() if len(ds) >= 2}
 
     # cluster: the cases of the open cases' grids × subcategories near their times
-    # (whole milliseconds from the database: no parsing of every row), read per run of
+    # (whole microseconds from the database: no parsing of every row), read per run of
     # open cases of one grid × subcategory (an index on the three columns)
-    runs = _runs((r[2], r[3], r[5]) for r in open_rows if r[2] is not None)
+    runs = _runs((r[2], r[3], r[7]) for r in open_rows if r[2] is not None)
     groups = _group_times(core, runs, as_of) if runs else {}
     for times in groups.values():
         times.sort()
-    clustered = {r[0] for r in open_rows if _in_cluster(groups.get((r[2], r[3]), []), r[8])}
+    no_times: list[int] = []
+    clustered = {r[0] for r in open_rows if _in_cluster(groups.get((r[2], r[3]), no_times), r[7])}
 
     out: list[_Candidate] = []
     cluster_groups: dict[tuple[int | None, int], _Candidate] = {}
-    for cid, code, grid, sub, escalated, received, overdue, dept, _ms in sorted(
-        open_rows, key=lambda r: (r[8], r[0])
-    ):
+    open_rows.sort(key=itemgetter(7, 0))
+    for cid, code, grid, sub, escalated, overdue, dept, received in open_rows:
         reasons = []
         if escalated:
             reasons.append("escalated")
@@ -892,7 +956,7 @@ def _candidates(
             cand.case_ids.append(cid)
             cand.codes.append(code)
     _name(conn, out)
-    out.sort(key=lambda c: (REASONS.index(c.reasons[0]), c.first_received, c.codes[0]))
+    out.sort(key=lambda c: (REASONS.index(c.reasons[0]), c.first_us, c.codes[0]))
     return out
 
 
@@ -934,34 +998,48 @@ def _resolve(
     if not cands:
         return []
     suffix = f"@{meeting_id or 0}"
-    rows = (
-        _core(conn)
-        .execute(
-            select(
-                AgendaItem.proposal_key, AgendaItem.id, AgendaItem.status, AgendaItem.closed_at
-            ).where(AgendaItem.proposal_key.like(f"%{suffix}%"))
-        )
-        .all()
+    renewed = suffix + "#"
+    # (key, id, status, closed by as_of): a district holds tens of thousands of them
+    rows = _plain_rows(
+        _core(conn),
+        select(
+            AgendaItem.proposal_key,
+            AgendaItem.id,
+            AgendaItem.status,
+            or_(AgendaItem.closed_at.is_(None), AgendaItem.closed_at <= as_of),
+        ).where(AgendaItem.proposal_key.like(f"%{suffix}%")),
     )
-    by_key: dict[str, list[tuple[str, int, str, datetime | None]]] = {}
+    # per base: how many items it had for the meeting, the first one still proposed,
+    # and whether one was dropped by as_of
+    found: dict[str, list[Any]] = {}
     for key, item_id, status, closed in rows:
-        base, _, rest = (key or "").partition("@")
-        if f"@{rest}" != suffix and not f"@{rest}".startswith(suffix + "#"):
+        base, at, rest = (key or "").partition("@")
+        rest = at + rest
+        if rest != suffix and not rest.startswith(renewed):
             continue
-        by_key.setdefault(base, []).append((key or "", item_id, status, closed))
+        seen = found.get(base)
+        if seen is None:
+            seen = found[base] = [0, None, False]
+        seen[0] += 1
+        if status == "proposed":
+            if seen[1] is None:
+                seen[1] = (key, item_id)
+        elif status == "dropped" and closed:
+            seen[2] = True
     out: list[tuple[_Candidate, str, int | None]] = []
     for c in cands:
-        found = by_key.get(c.key_base, [])
-        if any(st == "dropped" and (cl is None or cl <= as_of) for _, _, st, cl in found):
-            continue  # dropped for this meeting: not proposed again
-        live = [(k, i) for k, i, st, _ in found if st == "proposed"]
-        if live:
-            out.append((c, live[0][0], live[0][1]))
+        seen = found.get(c.key_base)
+        if seen is None:
+            out.append((c, _key(c.key_base, meeting_id), None))
             continue
-        key = _key(c.key_base, meeting_id)
-        if found:  # the earlier proposal was accepted: this is a new one
-            key = f"{key}#{len(found) + 1}"
-        out.append((c, key, None))
+        count, live, dropped = seen
+        if dropped:
+            continue  # dropped for this meeting: not proposed again
+        if live is not None:
+            out.append((c, live[0], live[1]))
+            continue
+        # the earlier proposal was accepted: this is a new one
+        out.append((c, f"{_key(c.key_base, meeting_id)}#{count + 1}", None))
     return out
 
 
@@ -1039,19 +1117,24 @@ def proposals_at(
     return _proposals(engine, as_of, allocate=allocate and not actor.read_only)
 
 
-def _proposals(engine: Engine, as_of: datetime, *, allocate: bool) -> Proposals:
+def _proposed(
+    engine: Engine, as_of: datetime, *, allocate: bool
+) -> tuple[MeetingInfo | None, Sequence[tuple[_Candidate, str, int | None]]]:
+    """The next meeting and what the rules propose for it at ``as_of``: each candidate
+    with its key and its id (None when not allocated)."""
     with transaction(engine, write=allocate) as s:
         m = _next_meeting_row(s, as_of)
         meeting_info = _meeting_info(s, m, _attending(s, m.id)) if m is not None else None
         cands = _candidates(s, as_of)
         resolved = _resolve(s, cands, m.id if m else None, as_of)
         if allocate and any(item_id is None for _, _, item_id in resolved):
-            allocated: Sequence[tuple[_Candidate, str, int | None]] = _allocate(
-                s, resolved, m.id if m else None, min(as_of, now())
-            )
-        else:
-            allocated = resolved
-        return Proposals(as_of, meeting_info, tuple(_proposal(*r) for r in allocated))
+            return meeting_info, _allocate(s, resolved, m.id if m else None, min(as_of, now()))
+        return meeting_info, resolved
+
+
+def _proposals(engine: Engine, as_of: datetime, *, allocate: bool) -> Proposals:
+    meeting_info, allocated = _proposed(engine, as_of, allocate=allocate)
+    return Proposals(as_of, meeting_info, tuple(_proposal(*r) for r in allocated))
 
 
 # --------------------------------------------------------------------------- board
@@ -1141,18 +1224,23 @@ def board(
     (not done nor dropped, due date before ``as_of``'s date) and the next meeting."""
     require_role(actor, "read_meetings")
     as_of = to_local(as_of) if as_of is not None else now()
-    return _board(engine, proposals_at(engine, actor, as_of, allocate=allocate))
+    allocate = allocate and not actor.read_only
+    return _board(engine, as_of, *_proposed(engine, as_of, allocate=allocate))
 
 
 def board_view(engine: Engine, as_of: datetime | None = None) -> Board:
     """The board for the aggregate readers (the wall, the monthly report), whose callers
     checked ``read_aggregates``: the proposals come without ids (nothing is written)."""
     as_of = to_local(as_of) if as_of is not None else now()
-    return _board(engine, _proposals(engine, as_of, allocate=False))
+    return _board(engine, as_of, *_proposed(engine, as_of, allocate=False))
 
 
-def _board(engine: Engine, props: Proposals) -> Board:
-    as_of = props.as_of
+def _board(
+    engine: Engine,
+    as_of: datetime,
+    meeting: MeetingInfo | None,
+    proposals: Sequence[tuple[_Candidate, str, int | None]],
+) -> Board:
     today = _day(as_of)
     with engine.connect() as conn:
         items = _items(conn, AgendaItem.status.in_(ON_AGENDA), today)
@@ -1163,22 +1251,23 @@ def _board(engine: Engine, props: Proposals) -> Board:
             .limit(1)
         ).first()
         last_info = _meeting_info(conn, last) if last is not None else None
+    code = meeting.code if meeting else None
     proposed = tuple(
         BoardItem(
-            id=p.id,
-            title=p.title,
-            reasons=p.reasons,
-            cases=p.cases,
-            lead=p.lead,
+            id=item_id,
+            title=c.title,
+            reasons=tuple(c.reasons),
+            cases=tuple(c.codes),
+            lead=c.lead,
             lead_name=None,
             due=None,
             status="proposed",
             version=1,
             overdue=False,
-            meeting=props.meeting.code if props.meeting else None,
-            kind=p.kind,
+            meeting=code,
+            kind=c.kind,
         )
-        for p in props.proposals
+        for c, _key, item_id in proposals
     )
     columns: dict[str, tuple[BoardItem, ...]] = {"proposed": proposed}
     for col in COLUMNS[1:]:
@@ -1188,7 +1277,7 @@ def _board(engine: Engine, props: Proposals) -> Board:
         for i in sorted(items, key=lambda i: (i.due or date.max, i.id or 0))
         if i.overdue and i.id is not None
     )
-    return Board(as_of, props.meeting, columns, overdue, last_info)
+    return Board(as_of, meeting, columns, overdue, last_info)
 
 
 def department_items(

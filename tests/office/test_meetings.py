@@ -16,10 +16,20 @@ from center.core.access import Actor
 from center.core.errors import ConflictError, InvalidInput, NotFound, PermissionDenied
 from center.office import meetings as mt
 from db.models import AgendaItem, AgendaNote, AuditLog, Case, CaseEvent, JointMeeting
+from db.types import local_naive
 
 T = at(2026, 11, 19, 12)  # the board's instant
 T0 = at(2026, 10, 20, 9)  # the first case of the clusters
 H = timedelta(hours=1)
+
+
+def _us(t):
+    """``t`` in epoch microseconds of its naive local time (what the database gives)."""
+    from datetime import datetime
+
+    return (local_naive(t) - datetime(1970, 1, 1)) // timedelta(microseconds=1)
+
+
 CLUSTER = timedelta(hours=720)
 COORD = Actor("coord", "coordinator")
 LEADER = Actor("boss", "leader")
@@ -445,42 +455,60 @@ def test_old_clusters_are_read_in_statements_of_few_runs(engine, monkeypatch):
 
 def test_thousands_of_runs_are_looked_up_in_few_statements(engine):
     """20,000 runs of grid × subcategory (a district's open cases) are 80,000
-    parameters, more than PostgreSQL takes in one statement (65,535) and than
-    SQLite's default limit (32,766): the lookup splits them into statements of
-    RUNS_PER_STATEMENT runs and answers."""
+    parameters, more than SQLite's default limit (32,766): the lookup splits them into
+    statements of RUNS_PER_STATEMENT runs and answers; PostgreSQL takes them in one
+    statement, as four arrays of 20,000 values."""
     from sqlalchemy import event
 
     Builder(engine).grid("G01")
+    first = _us(T - timedelta(days=300))
     runs = [
-        (10_000 + g, s, T - timedelta(days=300), T - timedelta(days=290))
-        for g in range(1000)
-        for s in range(20)
+        (10_000 + g, s, first, first + 10 * 86_400_000_000) for g in range(1000) for s in range(20)
     ]
     until = T - timedelta(days=60)
     sizes: list[int] = []
     with engine.connect() as conn:
 
         def count(conn, cursor, statement, parameters, context, executemany):
-            if statement.startswith("WITH"):  # not the connection's own set-up
+            if "received_at" in statement:  # not the connection's own set-up
                 sizes.append(len(parameters))
+                if engine.dialect.name == "postgresql":
+                    assert [p.count(",") + 1 for p in parameters] == [len(runs)] * 4
 
         event.listen(conn, "before_cursor_execute", count)
         assert mt._group_times(conn, runs, until) == {}
-    assert sizes == [4 * mt.RUNS_PER_STATEMENT] * 10
+    if engine.dialect.name == "sqlite":
+        assert sizes == [4 * mt.RUNS_PER_STATEMENT] * 10
+    else:
+        assert sizes == [4]
+
+
+US = timedelta(microseconds=1)
 
 
 @pytest.mark.parametrize(
-    ("gap", "clustered"), [(720 * H, True), (720 * H + timedelta(seconds=1), False)]
+    ("gap", "clustered", "offset"),
+    [
+        (720 * H, True, timedelta(0)),
+        (720 * H + timedelta(seconds=1), False, timedelta(0)),
+        # to the microsecond: times of a workstation's intake carry them
+        (720 * H, True, 600 * US),
+        (720 * H + US, False, 600 * US),
+        (720 * H + 300 * US, False, 600 * US),
+        (720 * H - US, True, 999_999 * US),
+    ],
 )
-def test_the_cluster_limit_is_inclusive_long_ago(engine, gap, clustered):
+def test_the_cluster_limit_is_inclusive_long_ago(engine, gap, clustered, offset):
     """The 720 h limit is inclusive for cases of long ago as for recent ones: an open
     case whose two closed neighbours end exactly 720 h after it is in a cluster, one
     second more and it is not (the last neighbour lies at the very end of the span
-    read for the case; the lookup of old cases once left it out)."""
+    read for the case; the lookup of old cases once left it out). To the microsecond:
+    one microsecond over is out, also where rounding to milliseconds would bring the
+    two times within 720 h of each other."""
     b = Builder(engine)
     b.grid("G01")
     b.household("H1", grid="G01")
-    old = T - timedelta(days=200)
+    old = T - timedelta(days=200) + offset
     closed = {"closed_at": old + gap + H, "status": "resolved"}
     b.cases(
         [
@@ -497,11 +525,41 @@ def test_the_cluster_limit_is_inclusive_long_ago(engine, gap, clustered):
     assert len(props.proposals) == 1
 
 
+def test_a_cluster_is_measured_to_the_microsecond(engine):
+    """An open case R, a closed one 100 h after it and a closed one B 720 h and
+    0.3 ms after it: the three span more than 720 h, so R is in no cluster, though
+    rounded to milliseconds (R at .0006 s) they would span exactly 720 h. A later open
+    case R2 is read with them (one run) and is in a cluster with the two closed ones."""
+    b = Builder(engine)
+    b.grid("G01")
+    b.household("H1", grid="G01")
+    r = T - timedelta(days=200) + 600 * US
+    late = r + 720 * H + 300 * US
+    r2 = r + 800 * H
+    closed = {"closed_at": r2, "status": "resolved"}
+    row = {"household": "H1", "grid": "G01", "subcategory": "L01"}
+    b.cases(
+        [
+            {**row, "received_at": r},
+            {**row, "received_at": r + 100 * H, **closed},
+            {**row, "received_at": late, **closed},
+            {**row, "received_at": r2},
+        ]
+    )
+    props = mt.proposals_at(engine, COORD, T, allocate=False)
+    assert [p.reasons for p in props.proposals] == [("overdue",), ("overdue", "cluster")]
+    with engine.connect() as conn:
+        codes = conn.scalars(select(Case.code).order_by(Case.received_at)).all()
+    assert [p.cases for p in props.proposals] == [(codes[0],), (codes[3],)]
+
+
 def test_far_apart_open_cases_are_read_as_separate_runs():
     """Two open cases of one grid × subcategory more than 1,440 h apart are two
-    runs (the months between their windows are not read); closer ones are one run."""
-    t = T - timedelta(days=300)
-    far = t + 1440 * H + timedelta(seconds=1)
+    runs (the months between their windows are not read); closer ones are one run
+    (the times in epoch microseconds)."""
+    H = 3_600_000_000
+    t = _us(T - timedelta(days=300))
+    far = t + 1440 * H + 1
     assert mt._runs([(1, 2, far), (1, 2, t), (1, 3, t)]) == [
         (1, 2, t, t),
         (1, 2, far, far),
@@ -511,12 +569,29 @@ def test_far_apart_open_cases_are_read_as_separate_runs():
     assert mt._runs([(1, 2, t), (1, 2, near), (1, 2, near + H)]) == [(1, 2, t, near + H)]
 
 
+def test_the_database_gives_each_received_time_to_the_microsecond(engine):
+    """The cluster rule takes the received times as whole microseconds from the
+    database: they are exactly Python's, and the lookup's bounds made from them are
+    the instants themselves."""
+    b = Builder(engine)
+    b.grid("G01")
+    b.household("H1", grid="G01")
+    times = [T0, T0 + US, T0 + 999_999 * US, at(2024, 2, 29, 23) + 123_456 * US]
+    b.cases([{"household": "H1", "grid": "G01", "received_at": t} for t in times])
+    with engine.connect() as conn:
+        got = conn.scalars(
+            select(mt._epoch_us(engine.dialect.name, Case.received_at)).order_by(Case.received_at)
+        ).all()
+    assert got == sorted(_us(t) for t in times)
+    assert [mt._from_us(u) for u in got] == sorted(local_naive(t) for t in times)
+
+
 @pytest.mark.parametrize("dialect_name", ["sqlite", "postgresql"])
 def test_times_are_bound_as_the_column_stores_them(dialect_name):
-    """The lookup binds its bounds by hand (a driver-level statement): each must be
-    what the column type would have bound, whatever the instant's offset or its
-    microseconds, or a case at a bound would be read on one side of it and not the
-    other."""
+    """The lookup binds its bounds (naive local times) by hand (a driver-level
+    statement): each must be what the column type would have bound, whatever the
+    instant's offset or its microseconds, or a case at a bound would be read on one
+    side of it and not the other."""
     from datetime import UTC, datetime
 
     from sqlalchemy.dialects import postgresql, sqlite
@@ -532,7 +607,53 @@ def test_times_are_bound_as_the_column_stores_them(dialect_name):
         datetime(2026, 11, 19, 1, 2, 3, tzinfo=UTC),
         at(2025, 1, 1, 0) - CLUSTER,
     ):
-        assert bind(v) == stored(v)
+        assert bind(local_naive(v)) == stored(v)
     expected = "2026-11-19 12:00:00.000007" if dialect_name == "sqlite" else None
     if expected is not None:
-        assert bind(T + timedelta(microseconds=7)) == expected
+        assert bind(local_naive(T + timedelta(microseconds=7))) == expected
+
+
+def test_each_proposal_finds_its_items_for_the_meeting(engine):
+    """How a proposal meets the items of its key for the next meeting (here 5): one
+    still proposed gives it its id (the first one, also a renewed ``#2``); one
+    dropped by T keeps it off the board; one dropped after T, or accepted and done,
+    makes it a new proposal numbered after them; keys of other meetings (``@50``) do
+    not count."""
+    rows = [
+        ("case:1@5", "done", None),
+        ("case:2@5", "dropped", T - H),
+        ("case:3@5", "dropped", T + H),
+        ("case:4@5", "proposed", None),
+        ("case:4@50", "proposed", None),
+        ("case:5@5", "done", None),
+        ("case:5@5#2", "proposed", None),
+        ("case:7@50", "dropped", T - H),
+        ("case:8@5", "dropped", T),
+    ]
+    with engine.begin() as conn:
+        for key, status, closed in rows:
+            conn.execute(
+                insert(AgendaItem).values(
+                    title=key,
+                    status=status,
+                    proposal_key=key,
+                    created_at=T - 10 * H,
+                    closed_at=closed,
+                    version=1,
+                )
+            )
+        ids = dict(conn.execute(select(AgendaItem.proposal_key, AgendaItem.id)).all())
+    cands = [
+        mt._Candidate("case", f"case:{n}", ["overdue"], [n], [f"K{n}"], None, 1, n, None)
+        for n in range(1, 9)
+    ]
+    with engine.connect() as conn:
+        got = [(c.key_base, key, item_id) for c, key, item_id in mt._resolve(conn, cands, 5, T)]
+    assert got == [
+        ("case:1", "case:1@5#2", None),
+        ("case:3", "case:3@5#2", None),
+        ("case:4", "case:4@5", ids["case:4@5"]),
+        ("case:5", "case:5@5#2", ids["case:5@5#2"]),
+        ("case:6", "case:6@5", None),
+        ("case:7", "case:7@5", None),
+    ]
