@@ -30,12 +30,9 @@ from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
     Connection,
     Engine,
-    Integer,
     and_,
-    cast,
     delete,
     func,
     literal_column,
@@ -64,7 +61,7 @@ from db.models import (
     MeetingAttendee,
     Subcategory,
 )
-from db.types import LocalDateTime, local_naive, to_local
+from db.types import LocalDateTime, epoch_us, from_us, local_naive, to_local, us_of
 
 #: the reasons a case is proposed, in the order they are listed
 REASONS = ("escalated", "overdue", "bounced", "cluster")
@@ -631,7 +628,7 @@ class _Candidate:
     codes: list[str]
     grid_id: int | None
     sub_id: int
-    first_us: int  # when its first case was received, as :func:`_epoch_us` gives it
+    first_us: int  # when its first case was received, as :func:`db.types.epoch_us` gives it
     dept_id: int | None
     title: str = ""
     grid: str | None = None
@@ -650,30 +647,6 @@ def _in_cluster(times: list[int], t: int) -> bool:
         if bisect_right(times, times[j] + SPAN_US) - j >= CLUSTER_MIN:
             return True
     return False
-
-
-def _epoch_us(dialect: str, column: Any) -> Any:
-    """``column`` (naive local time) as whole microseconds since 1970-01-01 00:00 of
-    the same clock, computed by the database: the cluster rule compares thousands of
-    times, and ints need no parsing. Exact: on SQLite the whole seconds of the text
-    and its six digits of microseconds (SQLAlchemy's storage format; a text without
-    them counts as .000000), on PostgreSQL the epoch as an exact numeric."""
-    if dialect == "sqlite":
-        # the seconds of the text's first 19 characters: SQLite rounds a fraction to
-        # milliseconds, which could carry into the next second
-        seconds = cast(func.strftime("%s", func.substr(column, 1, 19)), BigInteger)
-        micro = cast(func.substr(column, 21, 6), Integer)
-        return seconds * 1_000_000 + micro
-    return cast(func.round(func.extract("epoch", column) * 1_000_000), BigInteger)
-
-
-#: the naive local instant whose :func:`_epoch_us` is 0
-_EPOCH = datetime(1970, 1, 1)
-
-
-def _from_us(us: int) -> datetime:
-    """The naive local instant of ``us`` (the inverse of :func:`_epoch_us`)."""
-    return _EPOCH + timedelta(microseconds=us)
 
 
 def _core(conn: Connection | Session) -> Connection:
@@ -732,7 +705,7 @@ def _runs(cases: Iterable[tuple[int, int, int]]) -> list[tuple[int, int, int, in
 
 
 def _time_binder(dialect: Any, sample: datetime) -> Callable[[datetime], Any]:
-    """How a naive local time (as :func:`_from_us` gives) is bound for a driver-level
+    """How a naive local time (as :func:`db.types.from_us` gives) is bound for a driver-level
     statement: as the column type stores it. On SQLite that is the text SQLAlchemy
     writes, which ``isoformat`` gives several times faster than the type's processor
     (thousands of bounds per board); it is used only when the two agree on ``sample``,
@@ -767,7 +740,7 @@ def _group_times_query(
     terms cost more to plan than to run, and SQLite refuses an expression tree over
     1,000 deep."""
     dialect = core.dialect
-    us = _epoch_us(dialect.name, literal_column("c.received_at")).compile(
+    us = epoch_us(dialect.name, literal_column("c.received_at")).compile(
         dialect=dialect, compile_kwargs={"literal_binds": True}
     )
     end = local_naive(until)
@@ -775,7 +748,7 @@ def _group_times_query(
         # the bounds as epoch µs: the server makes the instants (exactly: a µs count
         # below 2⁵³ is a whole double), and the four arrays go as text, which the
         # driver sends as it is (it would look at every element of a list)
-        stop = (end - _EPOCH) // timedelta(microseconds=1)
+        stop = us_of(until)
         grids = _int_array(r[0] for r in runs)
         subs = _int_array(r[1] for r in runs)
         los = _int_array(r[2] - SPAN_US for r in runs)
@@ -794,7 +767,7 @@ def _group_times_query(
     bound = _time_binder(dialect, until)
     payload = json.dumps(
         [
-            [grid, sub, bound(_from_us(first - SPAN_US)), bound(min(_from_us(last + SPAN_US), end))]
+            [grid, sub, bound(from_us(first - SPAN_US)), bound(min(from_us(last + SPAN_US), end))]
             for grid, sub, first, last in runs
         ]
     )
@@ -862,7 +835,7 @@ def _candidates(
         and_(Case.escalated, func.coalesce(Case.escalated_at, Case.received_at) <= as_of),
         Case.deadline_at <= as_of,
         Case.dept_id,
-        _epoch_us(core.dialect.name, Case.received_at),
+        epoch_us(core.dialect.name, Case.received_at),
     )
     # open: not closed at all, or closed after as_of; two queries, each on the index of
     # eff_closed_at (SQLite would otherwise walk every case received before as_of)

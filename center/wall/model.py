@@ -37,14 +37,26 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from fractions import Fraction
-from functools import lru_cache
 from time import monotonic
 from typing import Any, cast
 
 from shapely.geometry import mapping, shape
 from shapely.ops import polylabel, unary_union
-from sqlalchemy import Engine, and_, case, exists, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import (
+    BigInteger,
+    Engine,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import UnaryExpression
 
 from center.core.access import Actor
 from center.core.kpis import MAP_KPIS, WALL_HEADLINE_KPIS, WALL_SECONDARY_KPIS
@@ -52,7 +64,7 @@ from center.core.vocab import DISMISSED_STATUSES
 from center.insight import forecast as forecast_service
 from center.insight import heat as heat_service
 from center.kpi import compute as kpi_service
-from center.kpi.calendar import load_calendar
+from center.kpi.calendar import WorkCalendar, load_calendar
 from center.kpi.priority import IMMEDIATE_WINDOW
 from center.office.budget import BudgetSummary, budget_summary
 from center.office.meetings import Board, board_view
@@ -63,12 +75,13 @@ from db.models import (
     Grid,
     Household,
     HouseholdMonth,
+    HouseholdQuarter,
     Staff,
     Street,
     Subcategory,
 )
 from db.seed import DEFAULT_TARGETS
-from db.types import CST, to_local
+from db.types import CST, epoch_us, to_local, us_of
 
 HEADLINE_KPIS = WALL_HEADLINE_KPIS
 SECONDARY_KPIS = WALL_SECONDARY_KPIS
@@ -419,48 +432,73 @@ class Pace:
 
 def household_pace_counts(engine: Engine, as_of: datetime) -> list[tuple[str, str, bool, int, int]]:
     """(grid code, grid name, special, met-visits so far, households) for the
-    households in scope of the month of ``as_of``. Met-visits so far: a special
-    household's in the month by T (0, 1 or 2 meaning "2 or more"), an ordinary
-    household's in the quarter to date by T (0 or 1 meaning "at least one"), read
-    from ``household_month`` exactly as the coverage KPI reads it."""
+    households in scope of the month of ``as_of`` (each group with households; those
+    without a grid left out). Met-visits so far: a special household's in the month by
+    T (0, 1 or 2 meaning "2 or more", from its ``household_month`` row), an ordinary
+    household's in the quarter to date by T (0 or 1 meaning "at least one", from its
+    ``household_quarter`` row: a first met-visit of the quarter by T and before the
+    next month), read exactly as the coverage KPI reads them.
+
+    Three statements, each on an index range (households per grid and kind; special
+    households with a met-visit in the month; ordinary households with one in the
+    quarter to date); the households without a visit are the rest of their group."""
     t = to_local(as_of)
     month = month_progress(t)
     quarter = quarter_progress(t)
     ym = month.first.year * 100 + month.first.month
-    q_months = [
-        quarter.first.year * 100 + m for m in range(quarter.first.month, month.first.month + 1)
-    ]
-    hm = HouseholdMonth
-    special_visits = case((hm.second_met_at <= t, 2), (hm.first_met_at <= t, 1), else_=0)
-    quarter_hm = aliased(HouseholdMonth)
-    ordinary_met = (
-        exists()
+    yq = quarter.first.year * 10 + (quarter.first.month - 1) // 3 + 1
+    nxt = _next_month(month.first)
+    next_month = datetime(nxt.year, nxt.month, nxt.day, tzinfo=CST)
+    h, hm, hq = Household, HouseholdMonth, HouseholdQuarter
+    in_scope = or_(h.moved_out_on.is_(None), h.moved_out_on >= nxt)
+    totals = (
+        select(h.grid_id, h.is_special, func.count())
+        .where(h.grid_id.is_not(None), in_scope)
+        .group_by(h.grid_id, h.is_special)
+    )
+    special_visits = case((hm.second_met_at <= t, 2), else_=1)
+    special = (
+        select(h.grid_id, special_visits, func.count())
+        .select_from(hm)
+        .join(h, h.id == hm.household_id)
+        .where(hm.ym == ym, hm.first_met_at <= t, h.is_special, h.grid_id.is_not(None), in_scope)
+        .group_by(h.grid_id, special_visits)
+    )
+    ordinary = (
+        select(h.grid_id, func.count())
+        .select_from(h)
+        .join(hq, and_(hq.household_id == h.id, hq.yq == yq))
         .where(
-            quarter_hm.household_id == Household.id,
-            quarter_hm.ym.in_(q_months),
-            quarter_hm.first_met_at <= t,
+            hq.first_met_at <= t,
+            hq.first_met_at < next_month,
+            h.is_special.is_(False),
+            h.grid_id.is_not(None),
+            in_scope,
         )
-        .correlate(Household)
-    )
-    visits = case(
-        (Household.is_special, special_visits),
-        (ordinary_met, 1),
-        else_=0,
-    )
-    in_scope = or_(
-        Household.moved_out_on.is_(None), Household.moved_out_on >= _next_month(month.first)
-    )
-    stmt = (
-        select(Grid.code, Grid.name, Household.is_special, visits, func.count())
-        .select_from(Household)
-        .join(Grid, Grid.id == Household.grid_id)
-        .outerjoin(hm, and_(hm.household_id == Household.id, hm.ym == ym))
-        .where(in_scope)
-        .group_by(Grid.code, Grid.name, Household.is_special, visits)
+        .group_by(h.grid_id)
     )
     with engine.connect() as conn:
-        rows = conn.execute(stmt).all()
-    return [(code, name, bool(sp), int(v), int(n)) for code, name, sp, v, n in rows]
+        names = {
+            i: (code, name) for i, code, name in conn.execute(select(Grid.id, Grid.code, Grid.name))
+        }
+        # (grid id, special) -> households by met-visits so far
+        groups: dict[tuple[int, bool], dict[int, int]] = {}
+        for gid, sp, n in conn.execute(totals):
+            groups[(gid, bool(sp))] = {0: int(n)}
+        for gid, visits, n in conn.execute(special):
+            slot = groups[(gid, True)]
+            slot[int(visits)] = int(n)
+            slot[0] -= int(n)
+        for gid, n in conn.execute(ordinary):
+            slot = groups[(gid, False)]
+            slot[1] = int(n)
+            slot[0] -= int(n)
+    return [
+        (*names[gid], sp, visits, n)
+        for (gid, sp), counts in groups.items()
+        for visits, n in sorted(counts.items())
+        if n
+    ]
 
 
 def load_pace(
@@ -651,18 +689,43 @@ class IncidentPart:
     immediate: tuple[BreachedImmediate, ...] = ()
 
 
-def _open_at(t: datetime) -> Any:
+def _received_at(dialect: str) -> Any:
+    """``cases.received_at`` for the statements on the open cases: on SQLite written
+    ``+received_at``, which no index serves, so that SQLite reads the open cases off
+    ``ix_case_eff_closed`` (closing instant NULL or after T: the few thousand open
+    cases) instead of walking every case received before T on ``ix_case_received``,
+    for a bound or for the order (about ten times the work on the demo street).
+    PostgreSQL makes that choice by its statistics (a BitmapOr on the same index)."""
+    if dialect == "sqlite":
+        column = Case.received_at.expression
+        return UnaryExpression(column, operator=operators.custom_op("+"), type_=column.type)
+    return Case.received_at
+
+
+def _open_at(t: datetime, dialect: str) -> Any:
+    """Cases open at ``t``: received by then, not closed by then, not dismissed."""
     return and_(
-        Case.received_at <= t,
+        _received_at(dialect) <= t,
         or_(Case.eff_closed_at.is_(None), Case.eff_closed_at > t),
         Case.status.not_in(sorted(DISMISSED_STATUSES)),
     )
 
 
-def load_incidents(
-    engine: Engine, as_of: datetime, shared: SharedReads | None = None
-) -> IncidentPart:
+def _code_order(column: Any, dialect: str) -> Any:
+    """``column`` (a code) sorted as Python sorts strings: by code point (PostgreSQL
+    sorts by the database's collation unless told "C")."""
+    return column.collate("C") if dialect == "postgresql" else column
+
+
+def _shared_read(shared: SharedReads | None, key: Any, make: Callable[[], Any]) -> Any:
+    return make() if shared is None else shared.get(key, make)
+
+
+def open_emergencies(engine: Engine, as_of: datetime) -> tuple[Emergency, ...]:
+    """The emergencies open at ``as_of``, oldest first (ties by code): the map's
+    markers (``incidents``) and the ticker's ``emergency_open`` (``alerts``)."""
     with engine.connect() as conn:
+        dialect = conn.dialect.name
         rows = conn.execute(
             select(
                 Case.code,
@@ -676,29 +739,47 @@ def load_incidents(
             .join(Category, Category.id == Subcategory.category_id)
             .join(Household, Household.id == Case.household_id)
             .join(Grid, Grid.id == Household.grid_id)
-            .where(Category.code == "emergency", _open_at(as_of))
-            .order_by(Case.received_at, Case.code)
+            .where(Category.code == "emergency", _open_at(as_of, dialect))
+            .order_by(_received_at(dialect), _code_order(Case.code, dialect))
         ).all()
-        since = as_of - timedelta(days=HEAT_DAYS)
-        # lat and lon are not NULL here (the where clause)
-        heat = cast(
-            "Sequence[tuple[float, float, int]]",
-            conn.execute(
-                select(Household.lat, Household.lon, func.count())
-                .select_from(Case)
-                .join(Household, Household.id == Case.household_id)
-                .where(
-                    Case.received_at > since,
-                    Case.received_at <= as_of,
-                    Household.lat.is_not(None),
-                    Household.lon.is_not(None),
-                )
-                .group_by(Household.id, Household.lat, Household.lon)
-            ).all(),
+    return tuple(Emergency(c, s, r, g, la, lo) for c, s, r, g, la, lo in rows)
+
+
+def _emergencies(
+    engine: Engine, as_of: datetime, shared: SharedReads | None
+) -> tuple[Emergency, ...]:
+    return cast(
+        "tuple[Emergency, ...]",
+        _shared_read(shared, ("open_emergencies", as_of), lambda: open_emergencies(engine, as_of)),
+    )
+
+
+def load_incidents(
+    engine: Engine, as_of: datetime, shared: SharedReads | None = None
+) -> IncidentPart:
+    since = as_of - timedelta(days=HEAT_DAYS)
+    with engine.connect() as conn:
+        # lat and lon are not NULL here (the where clause); plain driver rows: a
+        # street has thousands of them and floats and ints need no processing
+        # the cases counted per household first, then joined to the households
+        recent = (
+            select(Case.household_id.label("household_id"), func.count().label("n"))
+            .where(Case.received_at > since, Case.received_at <= as_of)
+            .group_by(Case.household_id)
+            .subquery("recent")
         )
+        result = conn.execute(
+            select(Household.lat, Household.lon, recent.c.n)
+            .join_from(recent, Household, Household.id == recent.c.household_id)
+            .where(Household.lat.is_not(None), Household.lon.is_not(None))
+        )
+        try:
+            heat = result.cursor.fetchall()
+        finally:
+            result.close()
     return IncidentPart(
         as_of=as_of,
-        emergencies=tuple(Emergency(c, s, r, g, la, lo) for c, s, r, g, la, lo in rows),
+        emergencies=_emergencies(engine, as_of, shared),
         heat=tuple((round(la, 6), round(lo, 6), int(n)) for la, lo, n in heat),
         immediate=_breached(engine, as_of, shared),
     )
@@ -747,36 +828,194 @@ class AlertPart:
     open_emergencies: int = 0
 
 
+@dataclass(frozen=True)
+class ClockList:
+    """The cases of one clock in one state (breached, or due soon) at T: how many, and
+    the first :data:`MAX_LISTED` by (due, code) as (due, code)."""
+
+    count: int = 0
+    first: tuple[tuple[datetime, str], ...] = ()
+
+
 def _clock_alerts(
-    clock: str, items: Sequence[tuple[datetime, datetime, str]], as_of: datetime
+    clock: str, breached: ClockList, soon: ClockList
 ) -> tuple[list[Alert], ClockCounts]:
-    """items: (warn_at, due_at, case code) of the cases whose clock is running."""
-    breached = sorted((due, code) for warn, due, code in items if due <= as_of)
-    soon = sorted((due, code) for warn, due, code in items if warn <= as_of < due)
     out = []
-    if breached:
+    if breached.count:
         out.append(
             Alert(
                 "clock_breached",
                 "bad",
-                len(breached),
+                breached.count,
                 clock,
-                tuple(c for _, c in breached[:MAX_LISTED]),
-                at=breached[0][0],
+                tuple(c for _, c in breached.first),
+                at=breached.first[0][0],
             )
         )
-    if soon:
+    if soon.count:
         out.append(
             Alert(
                 "clock_due_soon",
                 "warn",
-                len(soon),
+                soon.count,
                 clock,
-                tuple(c for _, c in soon[:MAX_LISTED]),
-                at=soon[0][0],
+                tuple(c for _, c in soon.first),
+                at=soon.first[0][0],
             )
         )
-    return out, ClockCounts(len(breached), len(soon))
+    return out, ClockCounts(breached.count, soon.count)
+
+
+# The due-soon test below is written for DUE_SOON = 4/5 (see :func:`_past_warning`).
+if DUE_SOON != 0.8:  # pragma: no cover - a guard for whoever changes the constant
+    raise RuntimeError("_past_warning assumes DUE_SOON == 0.8")
+
+
+def _past_warning(dialect: str, start: Any, due: Any, limit: Any) -> Any:
+    """SQL: the clock running from ``start`` to ``due`` has used :data:`DUE_SOON` of
+    its window by T, ``start + (due − start) × 0.8 <= T`` with the product rounded to
+    the nearest microsecond as Python's timedelta arithmetic rounds it. In whole
+    microseconds, with Δ = due − start and k = T − start: round(0.8 Δ) <= k ⇔
+    0.8 Δ < k + ½ (0.8 Δ is never a half: its fraction is a multiple of 1/5; and the
+    float 0.8 gives the same rounding for any window under 70 years) ⇔ 8 Δ < 10 k + 5
+    ⇔ 8 due + 2 start < 10 T + 5; ``limit`` binds 10 T + 5 (:func:`db.types.us_of` of T)."""
+    return 8 * epoch_us(dialect, due) + 2 * epoch_us(dialect, start) < limit
+
+
+def closure_warning_cutoff(cal: WorkCalendar, as_of: datetime) -> datetime:
+    """The closure clock's "due soon" as a bound on the received instant: a case
+    received before the returned instant (00:00 of a day) is past :data:`DUE_SOON` of
+    its 15 working days at ``as_of``, one received at or after it is not.
+
+    A case received on day d is past it from 00:00 of the day after the 12th working
+    day strictly after d, so at T when that 12th working day is at most L = T's date −
+    1, that is when (d, L] holds at least 12 working days: for d before W, the 12th
+    working day counting back from L (L included). The warning instant grows with d,
+    so the cases past it are exactly those received before 00:00 of W."""
+    last = to_local(as_of).date() - timedelta(days=1)
+    need = int(15 * DUE_SOON)
+    day, count = last, 0
+    while True:
+        if cal.is_workday(day):
+            count += 1
+            if count == need:
+                break
+        day -= timedelta(days=1)
+    return datetime(day.year, day.month, day.day, tzinfo=CST)
+
+
+def clock_lists(
+    engine: Engine, as_of: datetime, cal: WorkCalendar | None = None
+) -> dict[tuple[str, str], ClockList]:
+    """The cases open at ``as_of`` whose response, acceptance or closure clock is
+    breached (due at or before T) or due soon (past :data:`DUE_SOON` of its window,
+    due after T), by (clock, ``breached`` | ``soon``): counted and ranked by the
+    database in one statement, which returns at most :data:`MAX_LISTED` rows of each.
+
+    * response: running while there is no first response by T (effective);
+      window from receipt to ``response_due_at``;
+    * accept: running from an assignment by T while not accepted by T and with an
+      ``accept_due_at``; window from the assignment to it;
+    * closure: window from receipt to ``deadline_at``, "due soon" after the 12th of
+      the 15 working days (:func:`closure_warning_cutoff`) or, for a deadline sooner
+      than that, never before it is breached.
+    """
+    t = to_local(as_of)
+    with engine.connect() as conn:
+        dialect = conn.dialect.name
+        if cal is None:
+            cal = load_calendar(conn)
+        cutoff = closure_warning_cutoff(cal, t)
+        limit = bindparam("warn_limit", 10 * us_of(t) + 5, type_=BigInteger)
+        response_runs = or_(Case.eff_response_at.is_(None), Case.eff_response_at > t)
+        accept_runs = and_(
+            Case.assigned_at.is_not(None),
+            Case.assigned_at <= t,
+            Case.accept_due_at.is_not(None),
+            or_(Case.accepted_at.is_(None), Case.accepted_at > t),
+        )
+        states = {
+            "response": case(
+                (and_(response_runs, Case.response_due_at <= t), 1),
+                (
+                    and_(
+                        response_runs,
+                        _past_warning(dialect, Case.received_at, Case.response_due_at, limit),
+                    ),
+                    2,
+                ),
+            ),
+            "accept": case(
+                (and_(accept_runs, Case.accept_due_at <= t), 1),
+                (
+                    and_(
+                        accept_runs,
+                        _past_warning(dialect, Case.assigned_at, Case.accept_due_at, limit),
+                    ),
+                    2,
+                ),
+            ),
+            "closure": case((Case.deadline_at <= t, 1), (_received_at(dialect) < cutoff, 2)),
+        }
+        dues = {
+            "response": Case.response_due_at,
+            "accept": Case.accept_due_at,
+            "closure": Case.deadline_at,
+        }
+        # one row per open case with a clock in either state (materialized: read by
+        # the three lists below), the lists in one window: ranked by (due, code) and
+        # counted per (clock, state), one sort
+        clocks = (
+            select(
+                Case.code.label("code"),
+                *(dues[c].label(f"{c}_due") for c in CLOCKS),
+                *(states[c].label(f"{c}_state") for c in CLOCKS),
+            )
+            .where(_open_at(t, dialect))
+            .subquery("clocks")
+        )
+        running = (
+            select(clocks)
+            .where(or_(*(clocks.c[f"{c}_state"].is_not(None) for c in CLOCKS)))
+            .cte("running")
+            .prefix_with("MATERIALIZED")
+        )
+        lists = union_all(
+            *(
+                select(
+                    literal_column(str(i), Integer).label("clock"),
+                    running.c[f"{c}_state"].label("state"),
+                    running.c[f"{c}_due"].label("due"),
+                    running.c.code,
+                ).where(running.c[f"{c}_state"].is_not(None))
+                for i, c in enumerate(CLOCKS)
+            )
+        ).subquery("lists")
+        window: dict[str, Any] = {
+            "partition_by": (lists.c.clock, lists.c.state),
+            "order_by": (lists.c.due, _code_order(lists.c.code, dialect)),
+            "rows": (None, None),
+        }
+        ranked = select(
+            lists,
+            func.row_number().over(**window).label("rank"),
+            func.count().over(**window).label("n"),
+        ).subquery("ranked")
+        rows = conn.execute(select(ranked).where(ranked.c.rank <= MAX_LISTED)).all()
+    counts: dict[tuple[str, str], int] = {}
+    firsts: dict[tuple[str, str], list[tuple[int, datetime, str]]] = {}
+    for clock, state, due, code, rank, n in rows:
+        key = (CLOCKS[int(clock)], "breached" if int(state) == 1 else "soon")
+        counts[key] = int(n)
+        firsts.setdefault(key, []).append((int(rank), due, code))
+    return {
+        (c, s): ClockList(
+            counts.get((c, s), 0),
+            tuple((due, code) for _, due, code in sorted(firsts.get((c, s), []))),
+        )
+        for c in CLOCKS
+        for s in ("breached", "soon")
+    }
 
 
 @dataclass(frozen=True)
@@ -798,6 +1037,7 @@ def breached_immediate(engine: Engine, as_of: datetime) -> tuple[BreachedImmedia
     exactly at T has passed), earliest limit first."""
     t = to_local(as_of)
     with engine.connect() as conn:
+        dialect = conn.dialect.name
         rows = conn.execute(
             select(Case.code, Grid.code, Case.received_at, Household.lat, Household.lon)
             .join(Household, Household.id == Case.household_id)
@@ -805,11 +1045,11 @@ def breached_immediate(engine: Engine, as_of: datetime) -> tuple[BreachedImmedia
             .where(
                 Case.priority == "immediate",
                 Case.on_the_spot.is_(False),
-                _open_at(t),
-                Case.received_at <= t - IMMEDIATE_WINDOW,
+                _open_at(t, dialect),
+                _received_at(dialect) <= t - IMMEDIATE_WINDOW,
                 or_(Case.eff_response_at.is_(None), Case.eff_response_at > t),
             )
-            .order_by(Case.received_at, Case.code)
+            .order_by(_received_at(dialect), _code_order(Case.code, dialect))
         ).all()
     return tuple(
         BreachedImmediate(code, grid, to_local(r), to_local(r) + IMMEDIATE_WINDOW, la, lo)
@@ -820,11 +1060,11 @@ def breached_immediate(engine: Engine, as_of: datetime) -> tuple[BreachedImmedia
 def _breached(
     engine: Engine, as_of: datetime, shared: SharedReads | None
 ) -> tuple[BreachedImmediate, ...]:
-    if shared is None:
-        return breached_immediate(engine, as_of)
     return cast(
         "tuple[BreachedImmediate, ...]",
-        shared.get(("breached_immediate", as_of), lambda: breached_immediate(engine, as_of)),
+        _shared_read(
+            shared, ("breached_immediate", as_of), lambda: breached_immediate(engine, as_of)
+        ),
     )
 
 
@@ -850,75 +1090,29 @@ def load_alerts(engine: Engine, as_of: datetime, shared: SharedReads | None = No
     missing holiday calendars, as of ``as_of``.
 
     The 24 h and 2 h windows are elapsed time; the closure window is 15 working days,
-    so "about to breach" starts after the 12th working day after the receiving date.
+    so "about to breach" starts after the 12th working day after the receiving date
+    (:func:`clock_lists`).
     """
     with engine.connect() as conn:
         cal = load_calendar(conn)
-        rows = conn.execute(
-            select(
-                Case.code,
-                Case.received_at,
-                Case.response_due_at,
-                Case.eff_response_at,
-                Case.assigned_at,
-                Case.accept_due_at,
-                Case.accepted_at,
-                Case.deadline_at,
-                Category.code,
-            )
-            .join(Subcategory, Subcategory.id == Case.subcategory_id)
-            .join(Category, Category.id == Subcategory.category_id)
-            .where(_open_at(as_of))
-        ).all()
-    response: list[tuple[datetime, datetime, str]] = []
-    accept: list[tuple[datetime, datetime, str]] = []
-    closure: list[tuple[datetime, datetime, str]] = []
-    emergencies: list[tuple[datetime, str]] = []
-    soon_workdays = int(15 * DUE_SOON)
-    warn_dates: dict[Any, datetime] = {}
-    workday = lru_cache(maxsize=None)(cal.is_workday)  # the package's check is slow
-
-    def add_workdays(start: date, n: int) -> date:
-        day, count = start, 0
-        while count < n:
-            day += timedelta(days=1)
-            count += workday(day)
-        return day
-
-    for code, received, resp_due, responded, assigned, acc_due, accepted, deadline, cat in rows:
-        if responded is None or responded > as_of:
-            response.append((received + (resp_due - received) * DUE_SOON, resp_due, code))
-        if (
-            assigned is not None
-            and assigned <= as_of
-            and acc_due is not None
-            and (accepted is None or accepted > as_of)
-        ):
-            accept.append((assigned + (acc_due - assigned) * DUE_SOON, acc_due, code))
-        received_on = to_local(received).date()
-        warn_at = warn_dates.get(received_on)
-        if warn_at is None:
-            day = add_workdays(received_on, soon_workdays) + timedelta(days=1)
-            warn_at = datetime(day.year, day.month, day.day, tzinfo=CST)
-            warn_dates[received_on] = warn_at
-        closure.append((min(warn_at, deadline), deadline, code))
-        if cat == "emergency":
-            emergencies.append((received, code))
+    lists = clock_lists(engine, as_of, cal)
+    emergencies = _emergencies(engine, as_of, shared)
     alerts: list[Alert] = _immediate_alert(engine, as_of, shared)  # the priority clock first
     counts: dict[str, ClockCounts] = {}
-    emergencies.sort()
     if emergencies:
         alerts.append(
             Alert(
                 "emergency_open",
                 "bad",
                 len(emergencies),
-                cases=tuple(c for _, c in emergencies[:MAX_LISTED]),
-                at=emergencies[0][0],
+                cases=tuple(e.code for e in emergencies[:MAX_LISTED]),
+                at=emergencies[0].received_at,
             )
         )
-    for clock, items in (("response", response), ("accept", accept), ("closure", closure)):
-        found, counts[clock] = _clock_alerts(clock, items, as_of)
+    for clock in CLOCKS:
+        found, counts[clock] = _clock_alerts(
+            clock, lists[(clock, "breached")], lists[(clock, "soon")]
+        )
         alerts.extend(found)
     today = to_local(as_of).date()
     years = [today.year] + ([today.year + 1] if today.month >= 11 else [])

@@ -16,18 +16,11 @@ from center.core.access import Actor
 from center.core.errors import ConflictError, InvalidInput, NotFound, PermissionDenied
 from center.office import meetings as mt
 from db.models import AgendaItem, AgendaNote, AuditLog, Case, CaseEvent, JointMeeting
-from db.types import local_naive
+from db.types import epoch_us, from_us, local_naive, us_of
 
 T = at(2026, 11, 19, 12)  # the board's instant
 T0 = at(2026, 10, 20, 9)  # the first case of the clusters
 H = timedelta(hours=1)
-
-
-def _us(t):
-    """``t`` in epoch microseconds of its naive local time (what the database gives)."""
-    from datetime import datetime
-
-    return (local_naive(t) - datetime(1970, 1, 1)) // timedelta(microseconds=1)
 
 
 CLUSTER = timedelta(hours=720)
@@ -452,7 +445,7 @@ def test_thousands_of_runs_are_looked_up_in_one_statement_of_one_text(engine):
     from sqlalchemy import event
 
     Builder(engine).grid("G01")
-    first = _us(T - timedelta(days=300))
+    first = us_of(T - timedelta(days=300))
     runs = [
         (10_000 + g, s, first, first + 10 * 86_400_000_000) for g in range(1000) for s in range(20)
     ]
@@ -553,7 +546,7 @@ def test_far_apart_open_cases_are_read_as_separate_runs():
     runs (the months between their windows are not read); closer ones are one run
     (the times in epoch microseconds)."""
     H = 3_600_000_000
-    t = _us(T - timedelta(days=300))
+    t = us_of(T - timedelta(days=300))
     far = t + 1440 * H + 1
     assert mt._runs([(1, 2, far), (1, 2, t), (1, 3, t)]) == [
         (1, 2, t, t),
@@ -575,10 +568,10 @@ def test_the_database_gives_each_received_time_to_the_microsecond(engine):
     b.cases([{"household": "H1", "grid": "G01", "received_at": t} for t in times])
     with engine.connect() as conn:
         got = conn.scalars(
-            select(mt._epoch_us(engine.dialect.name, Case.received_at)).order_by(Case.received_at)
+            select(epoch_us(engine.dialect.name, Case.received_at)).order_by(Case.received_at)
         ).all()
-    assert got == sorted(_us(t) for t in times)
-    assert [mt._from_us(u) for u in got] == sorted(local_naive(t) for t in times)
+    assert got == sorted(us_of(t) for t in times)
+    assert [from_us(u) for u in got] == sorted(local_naive(t) for t in times)
 
 
 @pytest.mark.parametrize("dialect_name", ["sqlite", "postgresql"])
