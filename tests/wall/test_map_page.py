@@ -280,3 +280,62 @@ def test_render_wall_shows_the_chosen_heat_layer(
         "hot": ["G01 Life"],
         "marks": 1,
     }
+
+
+# -- payloads encoded on the worker threads: the same text, in chunks ----------------------
+
+
+def test_chunked_encoding_is_the_same_text():
+    from datetime import datetime
+
+    from center.wall.model import IncidentPart
+    from center.windows.wall.mappanel import (
+        ENCODE_CHUNK,
+        encode_in_chunks,
+        incidents_json,
+        incidents_payload,
+    )
+    from widgets.mapview import encode
+
+    n = ENCODE_CHUNK * 3 + 7  # a district's 48,000 heat points, in small
+    part = IncidentPart(
+        as_of=datetime(2026, 11, 20, 12),
+        emergencies=(),
+        heat=tuple((30.0 + k * 1e-6, 120.5, k % 9 + 1) for k in range(n)),
+    )
+    payload = incidents_payload(part)
+    assert len(payload["heat"]) == n
+    assert incidents_json(part).text == encode(payload)
+    grids = {f"G{k:05d}": {"states": {"a": "ok"}, "texts": {"a": "九成"}} for k in range(n)}
+    nested = {"key": "a", "grids": grids, "names": {"a": "名"}, "hot": [], "none": None}
+    for value in (grids, nested, [], {}, [1] * (ENCODE_CHUNK + 1), list(range(ENCODE_CHUNK))):
+        assert encode_in_chunks(value) == encode(value)
+
+
+def test_heat_layers_are_the_payloads_of_the_layers_shown():
+    from center.windows.wall.mappanel import (
+        DEFAULT_HEAT,
+        heat_layer,
+        heat_layers,
+        heat_legend_items,
+        shown_heat,
+    )
+    from widgets.mapview import encode
+
+    part = _heat((HotSpot("G03", "life", 5.0, 50.0),))
+    layers = heat_layers(part, [("forecast", "life"), DEFAULT_HEAT])
+    assert list(layers) == [DEFAULT_HEAT, ("forecast", "life")]
+    for (layer, category), made in layers.items():
+        assert made.payload.text == encode(heat_payload(part, layer, category))
+        rates = [r for r in part.rates(layer, category).values() if r is not None]
+        assert (made.low, made.top) == (min(rates, default=0.0), max(rates, default=0.0))
+        assert heat_legend_items(part, layer, category, (made.low, made.top)) == (
+            heat_legend_items(part, layer, category)
+        )
+    assert (layers["forecast", "life"].low, layers["forecast", "life"].top) == (0.0, 50.0)
+    # a forecast still being computed: an empty layer, not one of zeros
+    pending = d.HeatPart(**{**part.__dict__, "model": ""})
+    assert shown_heat(pending, "forecast") is None
+    assert heat_layer(pending, "forecast", "all").payload.text == encode(
+        heat_payload(None, "forecast", "all")
+    )

@@ -338,3 +338,94 @@ def test_ranking_states_its_order_and_scales_its_bars(wall: WallView):
     assert [label for _, label in ticks][0] == (
         f"{start:.0f}" if float(start).is_integer() else f"{start:.1f}"
     )
+
+
+# -- what the worker threads prepare is what the GUI thread would have made ---------------
+
+
+def _kpi_grids_reference(part: Any) -> dict[str, Any]:
+    """The map's KPI grids as the GUI thread made them before (one pace look-up per
+    grid by :meth:`Pace.grid`)."""
+    from center.wall.model import PACE
+    from center.windows.wall import texts
+
+    out = {}
+    for g in part.grids:
+        values = dict(g.values)
+        shown = {k: texts.kpi_value(k, v) if v is not None else None for k, v in values.items()}
+        if shown.get(PACE) is not None and part.pace is not None:
+            try:
+                behind = part.pace.grid(g.code).behind
+            except KeyError:
+                behind = 0
+            shown[PACE] += QCoreApplication.translate("Wall", " (%1 households behind)").replace(
+                "%1", str(behind)
+            )
+        out[g.code] = {"states": dict(g.states), "texts": shown}
+    return out
+
+
+@sqlite_only
+def test_prepared_map_payloads_and_ticker_match_the_gui_thread(wall: WallView, qtbot: Any):
+    from center.wall import model as dashboard
+    from center.wall.model import MAP_LAYERS, HeatPart, KpiPart
+    from center.windows.wall import texts
+    from center.windows.wall.mappanel import (
+        heat_layer,
+        heat_legend_items,
+        heat_payload,
+        kpi_payload,
+        shown_heat,
+    )
+    from center.windows.wall.view import PreparedKpis
+    from widgets.mapview import encode
+
+    controller = wall.controller
+    kpis = controller.value("kpis")
+    assert isinstance(kpis, KpiPart) and kpis.pace is not None
+    assert any(g.values.get("pace") is not None for g in kpis.grids)
+    prepared = controller.prepared("kpis", kpis)
+    assert isinstance(prepared, PreparedKpis)  # made on the worker thread
+    grids = _kpi_grids_reference(kpis)
+    assert json.loads(prepared.grids.text) == grids
+    # the page gets the same text as the whole payload encoded on the GUI thread
+    sent = wall.map_panel.map._state["setKpis"]
+    assert sent == encode(kpi_payload(kpis, "coverage"))
+    assert json.loads(sent) == {
+        "key": "coverage",
+        "order": list(MAP_LAYERS),
+        "names": {k: texts.kpi_name(k) for k in MAP_LAYERS},
+        "grids": grids,
+    }
+    # the ticker: the alerts, then one item per headline KPI some grids miss
+    alerts = controller.value("alerts")
+    expected = [(texts.alert_text(a), a.severity) for a in alerts.alerts] + [
+        (texts.alert_text(a), a.severity) for a in dashboard.grid_alerts(kpis)
+    ]
+    assert any(a.kind == "grids_below" for a in dashboard.grid_alerts(kpis))
+    assert wall.ticker_items() == expected
+
+    heat = controller.value("heat")
+    assert isinstance(heat, HeatPart)
+    layers = controller.prepared("heat", heat)
+    assert ("history", "all") in layers
+    assert wall.map_panel.map._state["setHeat"] == encode(heat_payload(heat, "history", "all"))
+    # another layer: made on the GUI thread when picked, made on the worker from then on
+    wall.set_heat_layer("forecast", "life")
+    assert controller.heat_selections[id(wall)] == ("forecast", "life")
+    shown = shown_heat(heat, "forecast")
+    assert wall.map_panel.map._state["setHeat"] == encode(heat_payload(shown, "forecast", "life"))
+    made = heat_layer(heat, "forecast", "life")
+    rates = [r for r in heat.rates("forecast", "life").values() if r is not None] if shown else []
+    assert (made.low, made.top) == (min(rates, default=0.0), max(rates, default=0.0))
+    assert heat_legend_items(shown, "forecast", "life", (made.low, made.top)) == (
+        heat_legend_items(shown, "forecast", "life")
+    )
+    assert set(dashboard_layers(controller, heat)) == {("history", "all"), ("forecast", "life")}
+
+
+def dashboard_layers(controller: WallController, heat: Any) -> dict[Any, Any]:
+    """The layers the heat preparer makes for the views now."""
+    from center.windows.wall.view import prepare_heat
+
+    return prepare_heat(controller.heat_selections, heat)

@@ -5,6 +5,8 @@ dashboard's parts."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
@@ -53,17 +55,34 @@ def base_payload(base: MapBase) -> dict[str, Any]:
     }
 
 
-def _value_texts(part: KpiPart, code: str, values: dict[str, float | None]) -> dict[str, Any]:
+def _value_texts(
+    part: KpiPart, code: str, values: dict[str, float | None], behind: dict[str, int] | None = None
+) -> dict[str, Any]:
     out: dict[str, Any] = {
         k: texts.kpi_value(k, v) if v is not None else None for k, v in values.items()
     }
     if out.get(PACE) is not None and part.pace is not None:
-        try:
-            behind = part.pace.grid(code).behind
-        except KeyError:
-            behind = 0
-        out[PACE] += translate("Wall", " (%1 households behind)").replace("%1", str(behind))
+        if behind is None:
+            behind = {g.code: g.behind for g in part.pace.grids}
+        out[PACE] += translate("Wall", " (%1 households behind)").replace(
+            "%1", str(behind.get(code, 0))
+        )
     return out
+
+
+def kpi_grids(part: KpiPart) -> dict[str, Any]:
+    """Every grid's KPI states and value texts (the map's layers): what
+    :func:`kpi_payload` sends, whichever layer is shown."""
+    # one look-up table, not a search of the pace's grids per grid (1,200 grids of a
+    # district: 1.4 M comparisons)
+    behind = {g.code: g.behind for g in part.pace.grids} if part.pace is not None else {}
+    return {
+        g.code: {
+            "states": dict(g.states),
+            "texts": _value_texts(part, g.code, dict(g.values), behind),
+        }
+        for g in part.grids
+    }
 
 
 def kpi_payload(part: KpiPart, key: str) -> dict[str, Any]:
@@ -71,14 +90,24 @@ def kpi_payload(part: KpiPart, key: str) -> dict[str, Any]:
         "key": key,
         "order": list(MAP_LAYERS),
         "names": {k: texts.kpi_name(k) for k in MAP_LAYERS},
-        "grids": {
-            g.code: {
-                "states": dict(g.states),
-                "texts": _value_texts(part, g.code, dict(g.values)),
-            }
-            for g in part.grids
-        },
+        "grids": kpi_grids(part),
     }
+
+
+def kpi_grids_json(part: KpiPart) -> RawJson:
+    """:func:`kpi_grids` encoded (on a worker thread: 1,200 grids of a district are
+    ~100 ms of text and JSON)."""
+    return RawJson(encode_in_chunks(kpi_grids(part)))
+
+
+def kpi_payload_json(part: KpiPart, key: str, grids: RawJson | None = None) -> RawJson:
+    """:func:`kpi_payload` encoded, the grids' part from ``grids`` (encoded before,
+    :func:`kpi_grids_json`) when given: the same text as ``encode(kpi_payload(...))``."""
+    head = encode(
+        {"key": key, "order": list(MAP_LAYERS), "names": {k: texts.kpi_name(k) for k in MAP_LAYERS}}
+    )
+    body = (grids or kpi_grids_json(part)).text
+    return RawJson(f'{head[:-1]},"grids":{body}}}')
 
 
 # the heat ramp of the map page (wall_map.js): low, middle, high
@@ -157,8 +186,16 @@ def heat_payload(part: HeatPart | None, layer: str, category: str) -> dict[str, 
     """The per-grid rates of one heat layer and category (cases per 100 households),
     each grid's colour on the ramp, and the hot spots the layer labels (the forecast
     layer's, of the shown category)."""
+    return _heat_payload(part, layer, category)[0]
+
+
+def _heat_payload(
+    part: HeatPart | None, layer: str, category: str
+) -> tuple[dict[str, Any], tuple[float, float]]:
+    """:func:`heat_payload` and the lowest and highest rate of the layer."""
     if part is None:
-        return {"layer": layer, "category": category, "grids": {}, "hot": [], "density": True}
+        empty = {"layer": layer, "category": category, "grids": {}, "hot": [], "density": True}
+        return empty, (0.0, 0.0)
     rates = part.rates(layer, category)
     known = [r for r in rates.values() if r is not None]
     low, top = min(known, default=0.0), max(known, default=0.0)
@@ -174,7 +211,7 @@ def heat_payload(part: HeatPart | None, layer: str, category: str) -> dict[str, 
             "colour": colour,
             "text": rate_text(rate),
         }
-    return {
+    payload = {
         "layer": layer,
         "category": category,
         "grids": grids,
@@ -183,6 +220,43 @@ def heat_payload(part: HeatPart | None, layer: str, category: str) -> dict[str, 
         # the households' case density (the history of all categories) shows with it
         "density": layer == "history" and category == ALL_CATEGORIES,
     }
+    return payload, (low, top)
+
+
+def shown_heat(part: HeatPart | None, layer: str) -> HeatPart | None:
+    """The heat part for ``layer``: none for the forecast layer while the forecast is
+    still being computed (an empty layer, not one of zeros)."""
+    if part is not None and layer == "forecast" and not part.has_forecast:
+        return None
+    return part
+
+
+@dataclass(frozen=True)
+class HeatLayer:
+    """One heat layer and category of a heat part, ready for the page: the encoded
+    :func:`heat_payload` and the lowest and highest rate (the legend's bands)."""
+
+    payload: RawJson
+    low: float
+    top: float
+
+
+def heat_layer(part: HeatPart | None, layer: str, category: str) -> HeatLayer:
+    """The layer ``layer`` of ``category`` as the map shows it (:func:`shown_heat`)."""
+    payload, (low, top) = _heat_payload(shown_heat(part, layer), layer, category)
+    return HeatLayer(RawJson(encode_in_chunks(payload)), low, top)
+
+
+#: the heat layer a wall shows unless someone picks another one
+DEFAULT_HEAT = ("history", ALL_CATEGORIES)
+
+
+def heat_layers(
+    part: HeatPart, wanted: Iterable[tuple[str, str]] = ()
+) -> dict[tuple[str, str], HeatLayer]:
+    """The layers ``wanted`` (and the default one) of ``part``, on a worker thread:
+    1,200 grids' rates, colours and texts are ~100 ms on the GUI thread."""
+    return {sel: heat_layer(part, *sel) for sel in dict.fromkeys((DEFAULT_HEAT, *wanted))}
 
 
 def hot_tags(part: HeatPart, layer: str, category: str) -> list[dict[str, str]]:
@@ -200,7 +274,14 @@ def hot_tags(part: HeatPart, layer: str, category: str) -> list[dict[str, str]]:
     return [{"grid": g, "text": f"{g} {'·'.join(t)}"} for g, t in hot.items()]
 
 
-def heat_legend_items(part: HeatPart | None, layer: str, category: str) -> list[dict[str, str]]:
+def heat_legend_items(
+    part: HeatPart | None,
+    layer: str,
+    category: str,
+    span: tuple[float, float] | None = None,
+) -> list[dict[str, str]]:
+    """The legend's heat section; ``span``: the layer's lowest and highest rate when
+    known (:class:`HeatLayer`), else computed from ``part``."""
     items: list[dict[str, str]] = []
     title = f"{layer_name(layer)} · {category_name(category)}"
     if part is not None and layer == "forecast":
@@ -214,8 +295,10 @@ def heat_legend_items(part: HeatPart | None, layer: str, category: str) -> list[
         }
     )
     if part is not None:
-        rates = [r for r in part.rates(layer, category).values() if r is not None]
-        for colour, lo, hi in heat_bands(min(rates, default=0.0), max(rates, default=0.0)):
+        if span is None:
+            rates = [r for r in part.rates(layer, category).values() if r is not None]
+            span = (min(rates, default=0.0), max(rates, default=0.0))
+        for colour, lo, hi in heat_bands(*span):
             items.append({"kind": "rate", "state": colour, "text": f"{lo:.1f} – {hi:.1f}"})
         if layer == "forecast":
             items.append(
@@ -277,13 +360,52 @@ def legend_payload(
     return {"title": title, "items": items}
 
 
+#: elements of a list or mapping encoded by one call of the JSON encoder
+ENCODE_CHUNK = 1_000
+
+
+def encode_in_chunks(value: Any) -> str:
+    """``encode(value)``, the same text, with the long lists and mappings of ``value``
+    (and of its mappings) encoded :data:`ENCODE_CHUNK` elements at a time.
+
+    The C encoder holds the interpreter's lock for a whole call: on a worker thread,
+    one call on a district's 48,000 heat points kept the GUI thread waiting for tens
+    of milliseconds; between chunks it can run."""
+    if isinstance(value, dict):
+        if len(value) <= ENCODE_CHUNK and not any(
+            isinstance(v, dict | list) for v in value.values()
+        ):
+            return encode(value)
+        if len(value) > ENCODE_CHUNK:
+            items = list(value.items())
+            return (
+                "{"
+                + ",".join(
+                    encode(dict(items[i : i + ENCODE_CHUNK]))[1:-1]
+                    for i in range(0, len(items), ENCODE_CHUNK)
+                )
+                + "}"
+            )
+        return "{" + ",".join(f"{encode(k)}:{encode_in_chunks(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list) and len(value) > ENCODE_CHUNK:
+        return (
+            "["
+            + ",".join(
+                encode(value[i : i + ENCODE_CHUNK])[1:-1]
+                for i in range(0, len(value), ENCODE_CHUNK)
+            )
+            + "]"
+        )
+    return encode(value)
+
+
 def base_json(base: MapBase) -> RawJson:
     """The base payload encoded (language-independent: runs on a worker thread)."""
-    return RawJson(encode(base_payload(base)))
+    return RawJson(encode_in_chunks(base_payload(base)))
 
 
 def incidents_json(part: IncidentPart) -> RawJson:
-    return RawJson(encode(incidents_payload(part)))
+    return RawJson(encode_in_chunks(incidents_payload(part)))
 
 
 def incidents_payload(part: IncidentPart) -> dict[str, Any]:
@@ -331,8 +453,9 @@ class MapPanel(Panel):
         self._key = "coverage"
         self._kpis: KpiPart | None = None
         self._heat: HeatPart | None = None
-        self._heat_layer = "history"
-        self._heat_category = ALL_CATEGORIES
+        # the layers of ``_heat`` made so far (on a worker thread, or here once)
+        self._heat_layers: dict[tuple[str, str], HeatLayer] = {}
+        self._heat_layer, self._heat_category = DEFAULT_HEAT
         self.map.call(
             "setTheme",
             {
@@ -419,13 +542,14 @@ class MapPanel(Panel):
             return
         target, higher = self._kpis.targets[self._key]
         layer, category = self._heat_layer, self._heat_category
+        shown = self._shown_layer()
         self.map.call(
             "setLegend",
             legend_payload(
                 self._key,
                 target,
                 higher,
-                heat_legend_items(self._shown_heat(), layer, category),
+                heat_legend_items(self._shown_heat(), layer, category, span=(shown.low, shown.top)),
                 density=layer == "history" and category == ALL_CATEGORIES,
             ),
         )
@@ -444,23 +568,29 @@ class MapPanel(Panel):
         self._show_title()
         self._show_heat()
 
-    def show_heat(self, part: HeatPart) -> None:
+    def show_heat(
+        self, part: HeatPart, prepared: Mapping[tuple[str, str], HeatLayer] | None = None
+    ) -> None:
+        """Show ``part``; ``prepared``: some of its layers made on a worker thread
+        (:func:`heat_layers`), the others are made here when shown."""
         self._heat = part
+        self._heat_layers = dict(prepared or {})
         self._show_title()
         self._show_heat()
 
     def _shown_heat(self) -> HeatPart | None:
-        """The heat part for the layer shown: none for the forecast layer while the
-        forecast is still being computed (an empty layer, not one of zeros)."""
-        heat = self._heat
-        if heat is not None and self._heat_layer == "forecast" and not heat.has_forecast:
-            return None
-        return heat
+        """The heat part for the layer shown (:func:`shown_heat`)."""
+        return shown_heat(self._heat, self._heat_layer)
+
+    def _shown_layer(self) -> HeatLayer:
+        sel = (self._heat_layer, self._heat_category)
+        made = self._heat_layers.get(sel)
+        if made is None:
+            made = self._heat_layers[sel] = heat_layer(self._heat, *sel)
+        return made
 
     def _show_heat(self) -> None:
-        self.map.call(
-            "setHeat", heat_payload(self._shown_heat(), self._heat_layer, self._heat_category)
-        )
+        self.map.call("setHeat", self._shown_layer().payload)
         self._show_legend()
 
     def show_base(self, base: MapBase, prepared: RawJson | None = None) -> None:
@@ -468,9 +598,10 @@ class MapPanel(Panel):
         self._place_overlays()
         self.map.call("setBase", prepared or base_payload(base))
 
-    def show_kpis(self, part: KpiPart) -> None:
+    def show_kpis(self, part: KpiPart, grids: RawJson | None = None) -> None:
+        """Show ``part``; ``grids``: its :func:`kpi_grids_json` made on a worker thread."""
         self._kpis = part
-        self.map.call("setKpis", kpi_payload(part, self._key))
+        self.map.call("setKpis", kpi_payload_json(part, self._key, grids))
         self.set_kpi(self._key)
 
     def show_incidents(self, part: IncidentPart, prepared: RawJson | None = None) -> None:

@@ -328,8 +328,11 @@ class FitList(QLabel):
     def _layout(self) -> tuple[list[str], int, int]:
         """The lines shown, the entries they hold and how many more entries there are."""
         capacity = self.capacity()
-        blocks = [self.wrapped(line) for line in self._lines]
-        if sum(len(b) for b in blocks) <= capacity:
+        # an entry takes at least one line: only the first ``capacity`` entries can
+        # show, and more entries than that overflow whatever their wrapping (a
+        # district's board: thousands of overdue items, one text layout each)
+        blocks = [self.wrapped(line) for line in self._lines[:capacity]]
+        if len(self._lines) <= capacity and sum(len(b) for b in blocks) <= capacity:
             return [x for b in blocks for x in b], len(blocks), 0
         out: list[str] = []
         shown = 0
@@ -338,7 +341,7 @@ class FitList(QLabel):
                 break
             out += block
             shown += 1
-        return out, shown, len(blocks) - shown
+        return out, shown, len(self._lines) - shown
 
     def capacity(self) -> int:
         """How many lines fit the label's height."""

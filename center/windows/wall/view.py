@@ -15,6 +15,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from time import monotonic
 from typing import Any
 
@@ -37,7 +38,15 @@ from center.wall.model import (
 from center.windows.runtime.heap import full_settle_due, settle_heap
 from center.windows.wall import texts
 from center.windows.wall.controller import WallController
-from center.windows.wall.mappanel import MapPanel, base_json, hot_spots_line, incidents_json
+from center.windows.wall.mappanel import (
+    HeatLayer,
+    MapPanel,
+    base_json,
+    heat_layers,
+    hot_spots_line,
+    incidents_json,
+    kpi_grids_json,
+)
 from center.windows.wall.panels import (
     BudgetPanel,
     HeaderBar,
@@ -46,6 +55,7 @@ from center.windows.wall.panels import (
     MeetingPanel,
     RankingPanel,
 )
+from widgets.mapview import RawJson
 from widgets.theme import WALL, Palette, render_qss
 from widgets.ticker import Ticker
 
@@ -55,6 +65,32 @@ translate = QCoreApplication.translate
 PAGES = ("overview", "lagging", "ranking")
 WIDE_ASPECT = 2.4
 MIN_UNIT = 0.45
+
+
+@dataclass(frozen=True)
+class PreparedKpis:
+    """What the GUI thread shows of a KPI part, made on the worker thread that loaded
+    it: the map's grids (:func:`~center.windows.wall.mappanel.kpi_grids_json`) and the
+    ticker's items on the grids below target (:func:`grid_ticker_items`)."""
+
+    grids: RawJson
+    ticker: tuple[tuple[str, str], ...]
+
+
+def grid_ticker_items(part: KpiPart) -> tuple[tuple[str, str], ...]:
+    """The ticker's items on the grids that miss a headline KPI (text, severity)."""
+    return tuple((texts.alert_text(a), a.severity) for a in dashboard.grid_alerts(part))
+
+
+def prepare_kpis(part: KpiPart) -> PreparedKpis:
+    return PreparedKpis(kpi_grids_json(part), grid_ticker_items(part))
+
+
+def prepare_heat(
+    wanted: dict[int, tuple[str, str]], part: HeatPart
+) -> dict[tuple[str, str], HeatLayer]:
+    """The heat layers the views show (``wanted``: view -> layer and category)."""
+    return heat_layers(part, list(wanted.values()))
 
 
 @dataclass(frozen=True)
@@ -185,9 +221,13 @@ class WallView(QWidget):
         self._released_at = -RELEASE_EVERY_S
         controller.runner.idle.connect(self._release_memory)
 
-        # the big map payloads are encoded on the worker threads
+        # the big map payloads are made and encoded on the worker threads, and the
+        # ticker's texts on the grids (a district: 1,200 grids)
         controller.set_preparer("base", base_json)
         controller.set_preparer("incidents", incidents_json)
+        controller.set_preparer("kpis", prepare_kpis)
+        controller.heat_selections[id(self)] = self.map_panel.heat_layer()
+        controller.set_preparer("heat", partial(prepare_heat, controller.heat_selections))
         controller.part_updated.connect(self._on_part)
         controller.connection_changed.connect(self._on_connection)
         controller.updated.connect(self.header.set_updated)
@@ -236,6 +276,7 @@ class WallView(QWidget):
     def set_heat_layer(self, layer: str, category: str) -> None:
         """The map's heat layer (history or forecast) and category (or all)."""
         self.map_panel.set_heat_layer(layer, category)
+        self.controller.heat_selections[id(self)] = self.map_panel.heat_layer()
 
     def page(self) -> str:
         return self._page
@@ -316,6 +357,7 @@ class WallView(QWidget):
         self._rotate.stop()
         self.ticker.set_running(False)
         self.map_panel.shutdown()
+        self.controller.heat_selections.pop(id(self), None)
 
     # -- layout and scale ------------------------------------------------------------
 
@@ -415,7 +457,10 @@ class WallView(QWidget):
             if value.pace is not None:
                 self.header.set_period(texts.period_progress(value.pace.month))
             self.kpi_panel.show_kpis(value, self._trend())
-            self.map_panel.show_kpis(value)
+            prepared = self.controller.prepared("kpis", value)
+            self.map_panel.show_kpis(
+                value, prepared.grids if isinstance(prepared, PreparedKpis) else None
+            )
             self._update_ticker()
             if self._page == "lagging":
                 self.show_page("lagging")
@@ -424,7 +469,7 @@ class WallView(QWidget):
             if isinstance(kpis, KpiPart):
                 self.kpi_panel.show_kpis(kpis, value)
         elif name == "heat" and isinstance(value, HeatPart):
-            self.map_panel.show_heat(value)
+            self.map_panel.show_heat(value, self.controller.prepared("heat", value))
             if self._page == "lagging":
                 self.show_page("lagging")
         elif name == "incidents" and isinstance(value, IncidentPart):
@@ -446,10 +491,15 @@ class WallView(QWidget):
     def ticker_items(self) -> list[tuple[str, str]]:
         items: list[tuple[str, str]] = []
         alerts: Sequence[dashboard.Alert] = self._alerts.alerts if self._alerts else ()
-        kpis = self.controller.value("kpis")
-        grid_alerts = dashboard.grid_alerts(kpis) if isinstance(kpis, KpiPart) else ()
-        for alert in (*alerts, *grid_alerts):
+        for alert in alerts:
             items.append((texts.alert_text(alert), alert.severity))
+        kpis = self.controller.value("kpis")
+        if isinstance(kpis, KpiPart):
+            prepared = self.controller.prepared("kpis", kpis)
+            if isinstance(prepared, PreparedKpis):
+                items.extend(prepared.ticker)
+            else:
+                items.extend(grid_ticker_items(kpis))
         return items
 
     def _update_ticker(self) -> None:
@@ -465,6 +515,9 @@ class WallView(QWidget):
             if full:
                 self._heap_full_at = at
             self._release_memory()
+            # from now on the refreshes' loads keep the settled heap settled
+            # (center.windows.wall.controller.CollectorPause)
+            self.controller.pause_collector = True
 
     def _release_memory(self, *_: Any) -> None:
         """Give the C heap's free pages back to the system (:func:`release_free_memory`)
