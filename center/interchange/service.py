@@ -45,7 +45,9 @@ from center.interchange.base import (
     Job,
     Kind,
     Plan,
+    bulk_into,
     deferred_indexes,
+    fill_triggers_aside,
     repeated_lines,
     table_of,
 )
@@ -63,6 +65,7 @@ from center.interchange.households import Households
 from center.interchange.residents import Residents
 from center.interchange.staff import StaffKind
 from center.interchange.visits import Visits
+from db.kpi_summary import marks_set_aside
 
 __all__ = [
     "KINDS",
@@ -377,7 +380,15 @@ def _run_streamed(
                 if model is not None and not dry_run
                 else nullcontext()
             )
-            with deferred:
+            # so are its kept-months triggers (SQLite: one per row), on the same terms:
+            # the months the rows count in are marked once at the end, as exactly
+            marks: Any = nullcontext()
+            fills: Any = nullcontext()
+            if model is not None and not dry_run and _bulk(conn, model, estimate // 2):
+                marks = marks_set_aside(conn, table_of(model).name)
+                # and the triggers that fill a column the rows bring (visit.grid_id)
+                fills = fill_triggers_aside(conn, table_of(model))
+            with deferred, marks, fills:
                 job.indexes_deferred = True
                 for table in iter_csv_tables(
                     path, label, spec.header, required, problems, warnings
@@ -413,6 +424,10 @@ def _run_streamed(
     if progress is not None:
         progress(job.total, job.total)
     return result
+
+
+def _bulk(conn: Connection, model: Any, incoming: int) -> bool:
+    return bulk_into(conn, table_of(model), incoming)
 
 
 def _write_chunk(conn: Connection, spec: Kind, plan: Plan, job: Job) -> IntegrityError | None:

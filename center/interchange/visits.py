@@ -51,10 +51,7 @@ from center.interchange.rules import (
     enum_col,
     ts_col,
 )
-from center.kpi.derive import (
-    rebuild_household_quarters,
-    visit_lag_hours,
-)
+from center.kpi.derive import rebuild_household_quarters
 from db.models import (
     VISIT_OUTCOMES,
     Household,
@@ -149,8 +146,9 @@ class Visits(Kind):
             "outcome": cols["outcome"],
             "recorded_at": [v if r is None else r for v, r in zip(visited, recorded, strict=True)],
             "recorded_is_default": [r is None for r in recorded],
+            # visit_lag_hours(v, r), inline (a call per row costs more than the sum)
             "lag_hours": [
-                0.0 if r is None else visit_lag_hours(v, r)
+                0.0 if r is None else (r - v).total_seconds() / 3600.0
                 for v, r in zip(visited, recorded, strict=True)
             ],
             "notes": cols["notes"],
@@ -194,15 +192,14 @@ class Visits(Kind):
         :meth:`finish` (a household's span of months, kept per household: the memory
         does not grow with the file)."""
         spans: dict[int, tuple[datetime, datetime]] = job.cache.setdefault("spans", {})
-        pairs = [(h, at) for h, at, _o in _pairs(plan.inserts) + _pairs(plan.updates)]
-        for hh, at in pairs + plan.extra["replaced"]:
-            span = spans.get(hh)
-            if span is None:
-                spans[hh] = (at, at)
-            elif at < span[0]:
-                spans[hh] = (at, span[1])
-            elif at > span[1]:
-                spans[hh] = (span[0], at)
+        get = spans.get
+        for rows in (plan.inserts, plan.updates):
+            if isinstance(rows, Columns):  # the household and instant columns, as they are
+                pairs: Any = zip(rows.columns["household_id"], rows.columns["visited_at"])
+            else:
+                pairs = [(r["household_id"], r["visited_at"]) for r in rows]
+            _widen(spans, get, pairs)
+        _widen(spans, get, plan.extra["replaced"])
         bulk_insert(conn, table_of(Visit), plan.inserts, job)
         bulk_update(conn, table_of(Visit), plan.updates, job)
 
@@ -235,6 +232,19 @@ class Visits(Kind):
             shown = None if default and recorded == visited else recorded
             out.append([code, hh, st, visited, outcome, shown, notes])
         return by_code(out)
+
+
+def _widen(spans: dict[int, tuple[datetime, datetime]], get: Any, pairs: Any) -> None:
+    """Widen each household's span of instants to take in its ``(household, instant)``
+    pairs."""
+    for hh, at in pairs:
+        span = get(hh)
+        if span is None:
+            spans[hh] = (at, at)
+        elif at < span[0]:
+            spans[hh] = (at, span[1])
+        elif at > span[1]:
+            spans[hh] = (span[0], at)
 
 
 def _decode_rows(
@@ -293,14 +303,6 @@ def _month_start(at: datetime) -> datetime:
 
 def _next_month(at: datetime) -> datetime:
     return datetime(at.year + at.month // 12, at.month % 12 + 1, 1, tzinfo=CST)
-
-
-def _pairs(rows: Sequence[dict[str, Any]]) -> list[tuple[int, datetime, str]]:
-    """``(household_id, visited_at, outcome)`` of visit rows (dicts or Columns)."""
-    if isinstance(rows, Columns):
-        c = rows.columns
-        return list(zip(c["household_id"], c["visited_at"], c["outcome"], strict=True))
-    return [(r["household_id"], r["visited_at"], r["outcome"]) for r in rows]
 
 
 def _month_ranges(

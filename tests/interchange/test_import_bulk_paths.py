@@ -239,3 +239,97 @@ def test_a_workbook_whose_sheet_data_is_damaged_is_refused(ctx, tmp_path):
     with pytest.raises(ix.ImportRejected) as err:
         ix.import_file(ctx, "staff", path)
     assert err.value.problems[0].startswith(f"{path}:1: xlsx: not a readable XLSX workbook (")
+
+
+def _triggers(engine: Any) -> list[tuple[str, str]]:
+    if engine.dialect.name != "sqlite":
+        return []
+    with engine.connect() as c:
+        return [
+            tuple(r)
+            for r in c.exec_driver_sql(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                "AND tbl_name = 'visit' ORDER BY name"
+            )
+        ]
+
+
+def test_a_fill_trigger_set_aside_still_fills_the_rows(base):
+    """Rows inserted while visit.grid_id's fill trigger is set aside get the grid the
+    trigger gives (those that left it empty), a row that brings one keeps it, and the
+    triggers are as before afterwards; an error leaves the trigger in place."""
+    from sqlalchemy import insert
+
+    from center.interchange.base import fill_triggers_aside, table_of
+    from db.models import Grid, Household, Staff
+
+    triggers = _triggers(base.engine)
+    assert base.engine.dialect.name != "sqlite" or any(
+        name == "visit_grid_on_insert" for name, _ in triggers
+    )
+    with base.engine.connect() as c:
+        hh = {code: i for code, i in c.execute(select(Household.code, Household.id))}
+        grid_of = {code: g for code, g in c.execute(select(Household.code, Household.grid_id))}
+        grids = list(c.execute(select(Grid.id).order_by(Grid.id)).scalars())
+        staff = c.execute(select(Staff.id).limit(1)).scalar_one()
+
+    def row(code: str, household: str, grid: int | None) -> dict[str, Any]:
+        t = at(2026, 10, 5, 9)
+        return {
+            "code": code,
+            "household_id": hh[household],
+            "staff_id": staff,
+            "visited_at": t,
+            "outcome": "met",
+            "recorded_at": t,
+            "recorded_is_default": True,
+            "lag_hours": 0.0,
+            "notes": None,
+            "grid_id": grid,
+        }
+
+    other = next(g for g in grids if g != grid_of["H1"])
+    with base.engine.begin() as c, fill_triggers_aside(c, table_of(Visit)):
+        if c.dialect.name == "sqlite":  # set aside for the insert
+            assert "visit_grid_on_insert" not in [name for name, _ in _triggers_of(c)]
+        c.execute(insert(Visit), [row("F1", "H1", None), row("F2", "H2", None)])
+        c.execute(insert(Visit), [row("F3", "H1", other)])
+    with base.engine.connect() as c:
+        stored = {code: g for code, g in c.execute(select(Visit.code, Visit.grid_id))}
+    assert stored == {"F1": grid_of["H1"], "F2": grid_of["H2"], "F3": other}
+    assert _triggers(base.engine) == triggers
+
+    with pytest.raises(RuntimeError):
+        with base.engine.begin() as c, fill_triggers_aside(c, table_of(Visit)):
+            c.execute(insert(Visit), [row("F4", "H1", None)])
+            raise RuntimeError("stop")
+    assert _triggers(base.engine) == triggers
+    with base.engine.begin() as c:  # the trigger fills a row inserted as usual
+        c.execute(insert(Visit), [row("F5", "H3", None)])
+        assert c.scalar(select(Visit.grid_id).where(Visit.code == "F5")) == grid_of["H3"]
+
+
+def _triggers_of(conn: Any) -> list[tuple[str, str]]:
+    return [
+        tuple(r)
+        for r in conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'visit'"
+        )
+    ]
+
+
+def test_lag_hours_of_an_import_are_those_of_visit_lag_hours(base, tmp_path):
+    """The import computes the entry lag inline: the very float of visit_lag_hours."""
+    from center.kpi.derive import visit_lag_hours
+
+    body = HEADER + "".join(
+        f"L{i},H{1 + i % 3},S1,2026-10-{1 + i:02d} 08:{i:02d}:07,met,"
+        f"2026-10-{2 + i:02d} {9 + i:02d}:{(7 * i) % 60:02d}:59.{i:06d}+08:00,\n"
+        for i in range(12)
+    )
+    ix.import_file(base, "visits", put(tmp_path, "lags.csv", body))
+    with base.engine.connect() as c:
+        rows = c.execute(select(Visit.visited_at, Visit.recorded_at, Visit.lag_hours)).all()
+    assert len(rows) == 12
+    for visited, recorded, lag in rows:
+        assert lag == visit_lag_hours(visited, recorded)
