@@ -258,9 +258,13 @@ class Board:
     columns: dict[str, tuple[BoardItem, ...]]
     overdue: tuple[int, ...]
     last_meeting: MeetingInfo | None = None
+    # the size of each column when a column is counted, not listed (the wall's board)
+    sizes: dict[str, int] | None = None
 
     @property
     def counts(self) -> dict[str, int]:
+        if self.sizes is not None:
+            return dict(self.sizes)
         return {k: len(v) for k, v in self.columns.items()}
 
     def overdue_items(self) -> list[BoardItem]:
@@ -810,6 +814,8 @@ def _candidates(
     as_of: datetime,
     group: tuple[int | None, int | None] | None = None,
     case_id: int | None = None,
+    *,
+    named: bool = True,
 ) -> list[_Candidate]:
     """What the rules propose at ``as_of`` (before the drops of the target meeting);
     with ``group`` (grid id, subcategory id) only the proposals of that grid ×
@@ -928,7 +934,8 @@ def _candidates(
                 out.append(cand)
             cand.case_ids.append(cid)
             cand.codes.append(code)
-    _name(conn, out)
+    if named:
+        _name(conn, out)
     out.sort(key=lambda c: (REASONS.index(c.reasons[0]), c.first_us, c.codes[0]))
     return out
 
@@ -1091,16 +1098,17 @@ def proposals_at(
 
 
 def _proposed(
-    engine: Engine, as_of: datetime, *, allocate: bool
+    engine: Engine, as_of: datetime, *, allocate: bool, named: bool = True
 ) -> tuple[MeetingInfo | None, Sequence[tuple[_Candidate, str, int | None]]]:
     """The next meeting and what the rules propose for it at ``as_of``: each candidate
-    with its key and its id (None when not allocated)."""
-    with transaction(engine, write=allocate) as s:
+    with its key and its id (None when not allocated); ``named`` False leaves the
+    candidates' titles, grid and subcategory codes and lead out (to count them)."""
+    with transaction(engine, write=allocate and named) as s:
         m = _next_meeting_row(s, as_of)
         meeting_info = _meeting_info(s, m, _attending(s, m.id)) if m is not None else None
-        cands = _candidates(s, as_of)
+        cands = _candidates(s, as_of, named=named)
         resolved = _resolve(s, cands, m.id if m else None, as_of)
-        if allocate and any(item_id is None for _, _, item_id in resolved):
+        if allocate and named and any(item_id is None for _, _, item_id in resolved):
             return meeting_info, _allocate(s, resolved, m.id if m else None, min(as_of, now()))
         return meeting_info, resolved
 
@@ -1208,11 +1216,22 @@ def board_view(engine: Engine, as_of: datetime | None = None) -> Board:
     return _board(engine, as_of, *_proposed(engine, as_of, allocate=False))
 
 
+def board_counts_view(engine: Engine, as_of: datetime | None = None) -> Board:
+    """:func:`board_view` with the proposals counted, not listed: its ``counts`` are
+    those of :func:`board_view`, its ``proposed`` column is empty. For the wall, which
+    shows how many there are (a district has tens of thousands of them)."""
+    as_of = to_local(as_of) if as_of is not None else now()
+    meeting, proposals = _proposed(engine, as_of, allocate=False, named=False)
+    return _board(engine, as_of, meeting, proposals, listed=False)
+
+
 def _board(
     engine: Engine,
     as_of: datetime,
     meeting: MeetingInfo | None,
     proposals: Sequence[tuple[_Candidate, str, int | None]],
+    *,
+    listed: bool = True,
 ) -> Board:
     today = _day(as_of)
     with engine.connect() as conn:
@@ -1240,7 +1259,7 @@ def _board(
             meeting=code,
             kind=c.kind,
         )
-        for c, _key, item_id in proposals
+        for c, _key, item_id in (proposals if listed else ())
     )
     columns: dict[str, tuple[BoardItem, ...]] = {"proposed": proposed}
     for col in COLUMNS[1:]:
@@ -1250,7 +1269,11 @@ def _board(
         for i in sorted(items, key=lambda i: (i.due or date.max, i.id or 0))
         if i.overdue and i.id is not None
     )
-    return Board(as_of, meeting, columns, overdue, last_info)
+    sizes = None
+    if not listed:
+        sizes = {k: len(v) for k, v in columns.items()}
+        sizes["proposed"] = len(proposals)
+    return Board(as_of, meeting, columns, overdue, last_info, sizes)
 
 
 def department_items(

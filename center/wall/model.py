@@ -67,7 +67,7 @@ from center.kpi import compute as kpi_service
 from center.kpi.calendar import WorkCalendar, load_calendar
 from center.kpi.priority import IMMEDIATE_WINDOW
 from center.office.budget import BudgetSummary, budget_summary
-from center.office.meetings import Board, board_view
+from center.office.meetings import Board, board_counts_view
 from db.models import (
     Case,
     Category,
@@ -1220,7 +1220,7 @@ class MeetingPart:
 
 
 def load_meetings(engine: Engine, as_of: datetime) -> MeetingPart:
-    return MeetingPart(as_of, board_view(engine, as_of))
+    return MeetingPart(as_of, board_counts_view(engine, as_of))
 
 
 @dataclass(frozen=True)

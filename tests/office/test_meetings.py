@@ -140,6 +140,30 @@ def test_each_reason_and_the_cluster_boundary(street, engine):
     ]
 
 
+def test_the_wall_board_counts_what_the_board_lists(street, engine):
+    """The wall's board counts the proposals instead of listing them: the same counts,
+    overdue items and meeting as the full read-only board at several instants (after
+    an item is on the agenda and decided too), an empty ``proposed`` column, nothing
+    written."""
+    item = _accepted(engine)
+    mt.decide(engine, COORD, item, lead="D03", measures="m", due=date(2026, 11, 27), at=T)
+    with engine.connect() as conn:
+        rows = conn.scalar(select(func.count()).select_from(AgendaItem))
+    for when in (T0 + 720 * H - timedelta(seconds=1), T0 + 720 * H, T, at(2026, 11, 28)):
+        full = mt.board_view(engine, when)
+        counted = mt.board_counts_view(engine, when)
+        assert counted.counts == full.counts
+        assert counted.counts["proposed"] == len(full.columns["proposed"]) > 0
+        assert counted.columns["proposed"] == ()
+        assert {k: v for k, v in counted.columns.items() if k != "proposed"} == {
+            k: v for k, v in full.columns.items() if k != "proposed"
+        }
+        assert counted.overdue == full.overdue and counted.next_meeting == full.next_meeting
+    assert mt.board_counts_view(engine, at(2026, 11, 28)).overdue == (item,)
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(AgendaItem)) == rows
+
+
 def test_ids_last_and_the_json(street, engine):
     first = mt.proposals_at(engine, COORD, T)
     again = mt.proposals_at(engine, COORD, T)
