@@ -93,6 +93,7 @@ AMBER_BAND = 0.9  # attainment of the target from which a KPI is amber rather th
 DUE_SOON = 0.8  # share of a clock's window after which a case is "about to breach"
 HEAT_DAYS = 30
 MAX_LISTED = 5  # case codes / grids named per alert
+FETCH_SLICE = 2000  # rows the driver makes per call for the large reads
 STATES = ("ok", "warn", "bad", "none")
 
 # In loading order: what the wall needs first; the 12-month trend (twelve KPI
@@ -773,8 +774,13 @@ def load_incidents(
             .join_from(recent, Household, Household.id == recent.c.household_id)
             .where(Household.lat.is_not(None), Household.lon.is_not(None))
         )
+        # in slices: the driver makes a slice's rows in one call that holds the
+        # interpreter lock (a district's 48,000 rows at once kept the wall's GUI
+        # thread waiting for hundreds of ms)
+        heat: list[Any] = []
         try:
-            heat = result.cursor.fetchall()
+            while chunk := result.cursor.fetchmany(FETCH_SLICE):
+                heat += chunk
         finally:
             result.close()
     return IncidentPart(

@@ -291,6 +291,16 @@ def test_incidents(street: Engine):
     assert d.load_incidents(street, at(2026, 12, 1, 12)).heat == ()
 
 
+def test_the_density_rows_are_read_in_slices(street: Engine, monkeypatch):
+    """The density layer's rows come from the driver a slice at a time: slices of
+    one row, or of three (the last one short), give the same layer."""
+    whole = sorted(d.load_incidents(street, T).heat)
+    for size in (1, 3):
+        monkeypatch.setattr(d, "FETCH_SLICE", size)
+        assert sorted(d.load_incidents(street, T).heat) == whole
+    assert len(whole) == 4
+
+
 def test_base_has_labels_inside_grids_and_the_outline(street: Engine):
     base = d.load_base(street)
     assert base.street == "测试街道"
