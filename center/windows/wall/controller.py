@@ -21,9 +21,7 @@ worker, and the change feed's heartbeat brings the banner up within 10 s.
 
 from __future__ import annotations
 
-import gc
 import logging
-import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from time import perf_counter
@@ -50,53 +48,6 @@ POLL_S = 0.1
 # Parts that change slowly and cost several KPI computations: a burst of changes
 # reloads them at most once per interval (seconds); the full refresh always does.
 SLOW_PARTS: dict[str, float] = {"ranking": 60.0, "trend": 300.0}
-
-
-class CollectorPause:
-    """The cyclic collector paused while parts load, the young objects frozen after.
-
-    A district's loads keep hundreds of thousands of rows alive for a while on the
-    worker threads: the automatic collector moves them to the oldest generation and
-    then walks them in full collections, 100-440 ms each with every other thread
-    waiting, several per refresh (measured on the x10 district: the GUI thread's
-    longest stalls, none of them in its own code). Paused, the rows are freed by
-    their reference counts and never walked; when the last load of a burst ends, one
-    collection of the young generations (the cyclic garbage of the loads) runs and
-    what survives it (the new parts) is frozen like the rest of the settled wall
-    (:mod:`center.windows.runtime.heap`; the old parts are freed by their reference
-    counts, frozen or not). Process-wide, as the collector is; loads of several
-    controllers nest."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._loads = 0
-        self._paused = False
-        self.settles = 0  # young collections + freezes done (tests)
-
-    def enter(self) -> None:
-        with self._lock:
-            self._loads += 1
-            if self._loads == 1 and gc.isenabled():
-                gc.disable()
-                self._paused = True
-
-    def leave(self) -> None:
-        with self._lock:
-            self._loads -= 1
-            if self._loads > 0 or not self._paused:
-                return
-            self._paused = False
-            gc.collect(1)
-            gc.freeze()
-            gc.enable()
-            self.settles += 1
-
-    def loading(self) -> int:
-        return self._loads
-
-
-#: the one pause of the process (see :attr:`WallController.pause_collector`)
-COLLECTOR_PAUSE = CollectorPause()
 
 
 def is_connection_error(exc: BaseException | None) -> bool:
@@ -175,9 +126,6 @@ class WallController(QObject):
         self._last_submit: dict[str, float] = {}
         self._deferred: dict[str, QTimer] = {}
         self.slow_parts = dict(SLOW_PARTS)
-        # pause the cyclic collector while parts load and freeze the new parts after
-        # (:class:`CollectorPause`): set by a view once the wall's heap is settled
-        self.pause_collector = False
 
     # -- control ----------------------------------------------------------------
 
@@ -315,18 +263,11 @@ class WallController(QObject):
         prepare: Callable[[Any], Any] | None,
         shared: dashboard.SharedReads | None = None,
     ) -> tuple[Any, Any]:
-        pause = COLLECTOR_PAUSE if self.pause_collector else None
-        if pause is not None:
-            pause.enter()
-        try:
-            if part == "heat":  # the history layer now, a forecast being computed later
-                value = dashboard.load_heat(self.engine, as_of, wait=False)
-            else:
-                value = dashboard.load_part(self.engine, part, as_of, shared)
-            return value, prepare(value) if prepare is not None else None
-        finally:
-            if pause is not None:
-                pause.leave()
+        if part == "heat":  # the history layer now, a forecast being computed later
+            value = dashboard.load_heat(self.engine, as_of, wait=False)
+        else:
+            value = dashboard.load_part(self.engine, part, as_of, shared)
+        return value, prepare(value) if prepare is not None else None
 
     def _on_forecast(self, result: TaskResult) -> None:
         """The forecast a heat part was waiting for is in: reload the part."""

@@ -515,9 +515,6 @@ class WallView(QWidget):
             if full:
                 self._heap_full_at = at
             self._release_memory()
-            # from now on the refreshes' loads keep the settled heap settled
-            # (center.windows.wall.controller.CollectorPause)
-            self.controller.pause_collector = True
 
     def _release_memory(self, *_: Any) -> None:
         """Give the C heap's free pages back to the system (:func:`release_free_memory`)
