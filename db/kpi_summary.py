@@ -60,6 +60,7 @@ from sqlalchemy.orm import aliased
 
 from db.engine import STATEMENT_TIMEOUT_OPTION, WRITE_OPTION
 from db.models import Case, KpiMonthState, KpiMonthSummary
+from db.triggers import trigger_aside
 from db.types import CST, LocalDateTime
 
 log = logging.getLogger(__name__)
@@ -405,26 +406,17 @@ def marks_set_aside(conn: Connection, table: str) -> Iterator[None]:
     which stay. Elsewhere nothing changes: PostgreSQL's trigger
     runs once per statement."""
     spec = _ROW_MARKS.get(table)
-    if conn.dialect.name != "sqlite" or spec is None:
+    if spec is None:
         yield
         return
     name, column, ym = spec
-    sql = conn.exec_driver_sql(
-        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ? AND tbl_name = ?",
-        (name, table),
-    ).scalar()
-    if sql is None:
+    with trigger_aside(conn, table, name) as before:
         yield
-        return
-    # the rows inserted meanwhile are those after the last rowid now (an INTEGER
-    # PRIMARY KEY gives a new row the largest rowid plus one)
-    before = conn.exec_driver_sql(f'SELECT max(rowid) FROM "{table}"').scalar() or 0
-    conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
-    yield
-    if conn.exec_driver_sql("SELECT 1 FROM kpi_month_state LIMIT 1").first() is not None:
-        conn.exec_driver_sql(
-            f"UPDATE kpi_month_state SET {column} = {column} + 1 WHERE ym IN "
-            f'(SELECT DISTINCT {ym} FROM "{table}" WHERE rowid > ?)',
-            (before,),
-        )
-    conn.exec_driver_sql(sql)
+        if before is None:
+            return
+        if conn.exec_driver_sql("SELECT 1 FROM kpi_month_state LIMIT 1").first() is not None:
+            conn.exec_driver_sql(
+                f"UPDATE kpi_month_state SET {column} = {column} + 1 WHERE ym IN "
+                f'(SELECT DISTINCT {ym} FROM "{table}" WHERE rowid > ?)',
+                (before,),
+            )

@@ -31,6 +31,7 @@ from center.core import clock
 from center.core.pii import PiiCipher
 from center.interchange.files import Bulk, Problems, Table, hidden_characters, read_table
 from db.models import Base
+from db.triggers import trigger_aside
 from db.types import CST, LocalDateTime, to_local
 
 CHUNK = 5000
@@ -586,27 +587,18 @@ def fill_triggers_aside(conn: Connection, table: SaTable) -> Iterator[None]:
     changes (PostgreSQL's trigger is a BEFORE trigger whose condition is checked
     without running it)."""
     spec = FILL_TRIGGERS.get(table.name)
-    if conn.dialect.name != "sqlite" or spec is None:
+    if spec is None:
         yield
         return
     name, column, value = spec
-    sql = conn.exec_driver_sql(
-        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ? AND tbl_name = ?",
-        (name, table.name),
-    ).scalar()
-    if sql is None:
+    with trigger_aside(conn, table.name, name) as before:
         yield
-        return
-    # the rows inserted meanwhile are those after the last rowid now (an INTEGER
-    # PRIMARY KEY gives a new row the largest rowid plus one)
-    before = conn.exec_driver_sql(f'SELECT max(rowid) FROM "{table.name}"').scalar() or 0
-    conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
-    yield
-    conn.exec_driver_sql(
-        f'UPDATE "{table.name}" SET {column} = {value} WHERE rowid > ? AND {column} IS NULL',
-        (before,),
-    )
-    conn.exec_driver_sql(sql)
+        if before is not None:
+            conn.exec_driver_sql(
+                f'UPDATE "{table.name}" SET {column} = {value} '
+                f"WHERE rowid > ? AND {column} IS NULL",
+                (before,),
+            )
 
 
 #: SQLite page cache (KiB) of a statement that reads a whole table in order and sorts
