@@ -243,6 +243,23 @@ def _create_owner_only(path: Path) -> None:
     os.close(fd)
 
 
+@functools.cache
+def sqlite_has_json() -> bool:
+    """Whether this Python's SQLite has the JSON functions (built in from 3.38; Debian's,
+    Ubuntu's and python.org's builds had them before). The meeting board reads its runs
+    of open cases through ``json_each``."""
+    import sqlite3
+
+    probe = sqlite3.connect(":memory:")
+    try:
+        probe.execute("SELECT value FROM json_each('[1]') WHERE json_extract('[2]', '$[0]') = 2")
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        probe.close()
+    return True
+
+
 def make_engine(url: str, **kw: Any) -> Engine:
     """An engine for ``url``. Statement parameters never appear in error messages or
     logs (``hide_parameters``: they may hold personal information); a new SQLite file
@@ -254,6 +271,14 @@ def make_engine(url: str, **kw: Any) -> Engine:
     except ArgumentError as exc:
         raise DatabaseError(f"not a database URL: {url!r} ({exc})") from exc
     if parsed.get_backend_name() == "sqlite":
+        if not sqlite_has_json():
+            import sqlite3
+
+            raise DatabaseError(
+                f"this Python's SQLite {sqlite3.sqlite_version} has no JSON functions "
+                "(json_each, json_extract), which the meeting board needs: use a Python "
+                "whose SQLite is 3.38 or newer, or one built with JSON1"
+            )
         db = parsed.database
         if db and db != ":memory:" and not db.startswith("file:"):
             Path(db).expanduser().parent.mkdir(parents=True, exist_ok=True)

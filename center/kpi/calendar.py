@@ -21,6 +21,19 @@ from db.types import CST
 
 WORKDAYS_TO_CLOSE = 15
 WORKDAYS_TO_TRANSFER = 3  # the `3wd` priority clock (spec/insight.md)
+# How far a count of working days looks before it gives up: a calendar whose overrides
+# leave a whole year without a working day is an error, not an endless loop.
+MAX_WORKDAY_SCAN = 366
+
+
+class NoWorkdayError(ValueError):
+    """The calendar has no working day within :data:`MAX_WORKDAY_SCAN` days of a date."""
+
+    def __init__(self, start: date, direction: str) -> None:
+        super().__init__(
+            f"the working-day calendar has no working day in the {MAX_WORKDAY_SCAN} days "
+            f"{direction} {start.isoformat()}: check the holiday overrides"
+        )
 
 
 @cache
@@ -77,10 +90,16 @@ class WorkCalendar:
         """The n-th working day strictly after ``d``."""
         day = d
         count = 0
+        idle = 0
         while count < n:
             day += timedelta(days=1)
             if self.is_workday(day):
                 count += 1
+                idle = 0
+            else:
+                idle += 1
+                if idle >= MAX_WORKDAY_SCAN:
+                    raise NoWorkdayError(day - timedelta(days=idle - 1), "from")
         return day
 
     def closure_deadline(self, received_on: date) -> tuple[datetime, bool]:

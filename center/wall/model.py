@@ -64,7 +64,7 @@ from center.core.vocab import DISMISSED_STATUSES
 from center.insight import forecast as forecast_service
 from center.insight import heat as heat_service
 from center.kpi import compute as kpi_service
-from center.kpi.calendar import WorkCalendar, load_calendar
+from center.kpi.calendar import MAX_WORKDAY_SCAN, NoWorkdayError, WorkCalendar, load_calendar
 from center.kpi.priority import IMMEDIATE_WINDOW
 from center.office.budget import BudgetSummary, budget_summary
 from center.office.meetings import Board, board_counts_view
@@ -900,12 +900,17 @@ def closure_warning_cutoff(cal: WorkCalendar, as_of: datetime) -> datetime:
     so the cases past it are exactly those received before 00:00 of W."""
     last = to_local(as_of).date() - timedelta(days=1)
     need = int(15 * DUE_SOON)
-    day, count = last, 0
+    day, count, idle = last, 0, 0
     while True:
         if cal.is_workday(day):
             count += 1
+            idle = 0
             if count == need:
                 break
+        else:
+            idle += 1
+            if idle >= MAX_WORKDAY_SCAN:
+                raise NoWorkdayError(day + timedelta(days=idle - 1), "up to")
         day -= timedelta(days=1)
     return datetime(day.year, day.month, day.day, tzinfo=CST)
 

@@ -3,12 +3,12 @@ National Day holidays and the end of the package's data (2026 in chinesecalendar
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import insert
 
-from center.kpi.calendar import WorkCalendar, load_calendar, package_covers
+from center.kpi.calendar import NoWorkdayError, WorkCalendar, load_calendar, package_covers
 from db.models import HolidayOverride
 from db.types import CST
 
@@ -125,3 +125,15 @@ def test_load_calendar_reads_the_override_table(engine):
     assert cal.is_workday(date(2027, 1, 1)) is False
     assert cal.is_workday(date(2027, 2, 20)) is True  # a Saturday
     assert cal.year_status(2027) == "override"
+
+
+def test_counting_working_days_refuses_a_year_without_any():
+    """Overrides that leave 366 days in a row without a working day make a deadline an
+    error naming where (not an endless loop); 365 such days still count past them."""
+    start = date(2026, 12, 1)
+    off = {start + timedelta(days=i): False for i in range(366)}
+    with pytest.raises(NoWorkdayError, match="in the 366 days from 2026-12-01"):
+        WorkCalendar(off).closure_deadline(date(2026, 11, 30))
+    del off[start + timedelta(days=365)]  # 2027-12-01, a Wednesday, works again
+    last, _ = WorkCalendar(off).closure_deadline(date(2026, 11, 30))
+    assert last.date() > date(2027, 12, 1)

@@ -18,7 +18,7 @@ import pytest
 from builders import Builder, at
 from sqlalchemy import Engine, update
 
-from center.kpi.calendar import WorkCalendar
+from center.kpi.calendar import NoWorkdayError, WorkCalendar
 from center.wall import model as d
 from db.models import Case
 from db.types import CST
@@ -268,6 +268,17 @@ def test_closure_warning_cutoff_by_hand():
     assert d.closure_warning_cutoff(cal, at(2026, 11, 24)) == at(2026, 11, 6)
     assert d.closure_warning_cutoff(cal, at(2026, 11, 24) - US) == at(2026, 11, 5)
     assert d.closure_warning_cutoff(cal, at(2026, 11, 24, 23, 59)) == at(2026, 11, 6)
+
+
+def test_closure_warning_cutoff_refuses_a_calendar_without_working_days():
+    """A year of overrides with no working day is an error naming the date, not an
+    endless loop; one working day left in the year is enough to count past it."""
+    off = {date(2025, 11, 23) + timedelta(days=i): False for i in range(370)}
+    with pytest.raises(NoWorkdayError, match="no working day in the 366 days up to 2026-11-23"):
+        d.closure_warning_cutoff(WorkCalendar(off), at(2026, 11, 24))
+    # one working day inside the year off (1 June), the other eleven before it
+    off[date(2026, 6, 1)] = True
+    assert d.closure_warning_cutoff(WorkCalendar(off), at(2026, 11, 24)) == at(2025, 11, 7)
 
 
 # ---------------------------------------------------------------------------
