@@ -115,7 +115,7 @@ def month_end(ym: int) -> datetime:
 
 
 #: which version of ``kpi_month_state`` a part follows
-VERSION_OF = {"cases": 0, "visits": 1, "lags": 1}
+VERSION_OF = {"cases": 0, "visits": 1, "lags": 1, "qfail": 1}
 
 
 def read_states(conn: Connection, months: Iterable[int]) -> dict[int, tuple[int, int]]:

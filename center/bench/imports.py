@@ -10,7 +10,7 @@ machine would take; on a busy machine the wall clock includes waiting for a core
 Each import runs in a child process of its own (``--one``), so the table also gives
 its peak resident memory (``ru_maxrss`` of that child, through ``wait4``): a streamed
 import stays near 200 MB whatever the file's size (issue 19: a million visits took
-1.3 GB). ``--profile`` runs the first visits import in this process instead.
+1.3 GB). ``--profile [visits|cases]`` runs the first import of that kind in this process instead.
 """
 
 from __future__ import annotations
@@ -217,7 +217,13 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--households", type=int, default=20_000)
     ap.add_argument("--staff", type=int, default=200)
     ap.add_argument("--db", help="an EMPTY database URL (default: a temporary SQLite file)")
-    ap.add_argument("--profile", action="store_true", help="cProfile the first visits import")
+    ap.add_argument(
+        "--profile",
+        nargs="?",
+        const="visits",
+        choices=("visits", "cases"),
+        help="cProfile the first import of this kind (default visits) in this process",
+    )
     args = ap.parse_args(argv)
 
     tmp = Path(tempfile.mkdtemp(prefix="center-bench-"))
@@ -246,14 +252,15 @@ def main(argv: list[str]) -> int:
             ("cases: first import", "cases", cases, False),
             ("cases: re-import (same)", "cases", cases, False),
         ]
+        profiled = 0 if args.profile == "visits" else 3 if args.profile else -1
         for i, (label, kind, path, dry) in enumerate(runs):
-            if args.profile and i == 0:
+            if i == profiled:
                 import cProfile
                 import pstats
 
                 prof = cProfile.Profile()
                 prof.enable()
-            if args.profile and i == 0:
+            if i == profiled:
                 t0, c0 = time.perf_counter(), time.process_time()
                 res = import_file(ctx, kind, path, dry_run=dry)
                 dt, cpu = time.perf_counter() - t0, time.process_time() - c0

@@ -113,7 +113,7 @@ def main(argv: list[str]) -> int:
         "--poll",
         type=float,
         default=None,
-        help="SQLite change-feed poll interval in seconds (default: the wall's, 0.1)",
+        help="SQLite change-feed poll interval in seconds (default: the wall's, 0.05)",
     )
     parser.add_argument(
         "--idle", type=float, default=10.0, help="seconds of idle CPU measurement (0: none)"

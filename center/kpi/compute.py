@@ -364,7 +364,13 @@ def _targets(conn: Connection) -> dict[str, _Target]:
 _CASE_LAYOUT = ks.layout_of(_FIELDS[_INTAKE_AT:], ("cases",))
 _VISIT_LAYOUT = ks.layout_of(_FIELDS[:_INTAKE_AT], q.LAG_LEVELS, ("visits",))
 _LAG_LAYOUT = ks.layout_of(("lag_hours", "float64le", "base64"), ("lags",))
-_LAYOUTS = {"cases": _CASE_LAYOUT, "visits": _VISIT_LAYOUT, "lags": _LAG_LAYOUT}
+_QFAIL_LAYOUT = ks.layout_of(("household_id", "int32le", "base64"), ("qfail",))
+_LAYOUTS = {
+    "cases": _CASE_LAYOUT,
+    "visits": _VISIT_LAYOUT,
+    "lags": _LAG_LAYOUT,
+    "qfail": _QFAIL_LAYOUT,
+}
 #: Keep finished months' counters and use them. False: every refresh reads every month.
 KEEP_MONTHS = True
 #: Engine execution option: ``engine.execution_options(center_kpi_keep=False)`` computes
@@ -470,6 +476,27 @@ class _Kept:
             return
         payload = {"a": [[g, _encode(a)] for g, a in sorted(arrays.items())]}
         self._keep(ym, "lags", payload, ks.month_end(ym), None)
+
+    def keep_quarter_fails(self, ym: int, ids: Sequence[int]) -> None:
+        """The households failing the whole quarter that ends with month ``ym``
+        (:func:`db.kpi_queries.quarter_fails`): its rows all lie inside it, so they hold
+        from its end on, while the quarter's months and the street keep their visits
+        versions (a ``household_quarter`` row bumps every month of its quarter, a
+        household the street)."""
+        if not self.can_keep(ym):
+            return
+        import numpy as np
+
+        packed = base64.b64encode(np.asarray(ids, dtype="<i4").tobytes()).decode("ascii")
+        self._keep(ym, "qfail", {"f": packed}, ks.month_end(ym), None)
+
+    def quarter_fails(self, ym: int) -> Any | None:
+        payload = self.get(ym, "qfail")
+        if payload is None:
+            return None
+        import numpy as np
+
+        return np.frombuffer(base64.b64decode(payload["f"]), dtype="<i4")
 
     def lags(self, ym: int) -> dict[int, Any] | None:
         payload = self.get(ym, "lags")
@@ -615,15 +642,35 @@ def _fetch(
         if keep_visits:
             levels = list(q.LAG_LEVELS)
 
-    def cadence(conn: Connection) -> Any:
+    # the whole quarters of a quarter or a year that have ended, by their last month:
+    # the households failing each are kept (or found now and kept), and the cadence
+    # reads only the quarters still running
+    quarter_ends = (
+        [ym for ym in ended if ym % 100 % 3 == 0]
+        if kept is not None and kept.enabled and period.kind != "month"
+        else []
+    )
+
+    def cadence(conn: Connection) -> tuple[Any, dict[int, list[int]]]:
         special_months, ordinary_groups = period.cadence()
-        return q.coverage_by_grid(
+        fails: dict[int, Any] = {}
+        fresh: dict[int, list[int]] = {}
+        for ym in quarter_ends:
+            assert kept is not None
+            ids = kept.quarter_fails(ym)
+            if ids is None and kept.can_keep(ym):
+                ids = fresh[ym] = q.quarter_fails(conn, q.quarter_of(ym))
+            if ids is not None:
+                fails[q.quarter_of(ym)] = ids
+        rows = q.coverage_by_grid(
             conn,
             special_months=special_months,
             ordinary_groups=ordinary_groups,
             moved_out_before=period.end,
             as_of=as_of,
+            quarter_fails=fails,
         )
+        return rows, fresh
 
     works: dict[str, Callable[[Connection], Any]] = {}
     if run_cases:
@@ -694,8 +741,12 @@ def _fetch(
         for ym, arrays in fresh.items():
             assert kept is not None
             kept.keep_lags(ym, arrays)
-    for row in found.get("cadence", []):
+    cadence_rows, fresh_fails = found.get("cadence", ([], {}))
+    for row in cadence_rows:
         _add(by_grid, row[0], 0, row[1:])
+    for ym, ids in fresh_fails.items():
+        assert kept is not None
+        kept.keep_quarter_fails(ym, ids)
     if visits_kept is not None:
         lags = _visits_from_payload(by_grid, visits_kept)
     data = _GridData(units, targets, by_grid, by_dept, lags)
@@ -1139,8 +1190,9 @@ def _read(engine: Engine) -> Iterator[_Reader]:
 
 def _parts_for(p: Period) -> tuple[str, ...]:
     """The kept parts a period's refresh reads: a month is taken whole, a quarter or a
-    year adds its months' case counters and entry-lag values."""
-    return ("cases", "visits") if p.kind == "month" else ("cases", "lags")
+    year adds its months' case counters and entry-lag values and its ended quarters'
+    failing households."""
+    return ("cases", "visits") if p.kind == "month" else ("cases", "lags", "qfail")
 
 
 def compute_kpis(

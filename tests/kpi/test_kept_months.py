@@ -198,6 +198,31 @@ def test_kept_months_are_used_and_follow_every_kind_of_write(engine, street):
     rows = kept_rows(engine)
     for ym in range(202608, 202613):
         assert (ym, "cases") in rows and (ym, "visits") in rows and (ym, "lags") in rows
+    # the households failing each ended quarter of 2026 (no visit before August: all of
+    # them in the first two), and of 2027Q1 none yet (March is running)
+    assert {ym for ym, part in rows if part == "qfail"} == {202603, 202606, 202609, 202612}
+    fails: list[dict[int, Any]] = []
+    original_cadence = kpi.q.coverage_by_grid
+
+    def cadence_spy(conn, **kw):
+        fails.append({yq: list(ids) for yq, ids in (kw.get("quarter_fails") or {}).items()})
+        return original_cadence(conn, **kw)
+
+    kpi.q.coverage_by_grid = cadence_spy
+    try:
+        figures(engine, "2026", T)
+    finally:
+        kpi.q.coverage_by_grid = original_cadence
+    ids = household_ids(engine)
+    # H1 (special) has two visits a month from August, H2 one a month, H3 (special) one
+    assert fails == [
+        {
+            20261: sorted(ids.values()),
+            20262: sorted(ids.values()),
+            20263: sorted([ids["H1"], ids["H3"]]),  # H1 had no July visits
+            20264: [ids["H3"]],
+        }
+    ]
     # a finished month is read from its summary: the statements start after it
     seen: list[datetime] = []
     original = kpi.q.closed_by_grid_dept
@@ -272,6 +297,7 @@ def test_kept_months_are_used_and_follow_every_kind_of_write(engine, street):
             sql(insert(HolidayOverride).values(day=date(2026, 8, 5), kind="holiday", name="x")),
         ),
         ("a case deleted", sql(text("DELETE FROM cases WHERE code = 'S1'"))),
+        ("a new household, never visited", lambda: street.household("H4", "G01")),
     ]
     previous = before
     for label, write in writes:
@@ -279,6 +305,11 @@ def test_kept_months_are_used_and_follow_every_kind_of_write(engine, street):
         now = check_all(engine)
         assert now != previous, f"{label}: the write changed no figure (the test proves nothing)"
         previous = now
+
+
+def household_ids(engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {code: id_ for code, id_ in conn.execute(select(Household.code, Household.id))}
 
 
 def test_an_unrelated_update_keeps_the_months(engine, street):
