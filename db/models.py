@@ -684,9 +684,10 @@ class KpiMonthSummary(Base):
     ``part`` ``cases``: the counters of the cases received and closed in the month, per
     grid and per department; ``visits``: the month's visit cadence per grid and its
     entry-lag medians; ``lags``: its entry lags per grid; ``qfail`` (the last month of
-    a quarter): the ids of the households failing the whole quarter's cadence. Valid while the month's and the street's versions are those
-    recorded here and for an evaluation instant in ``[valid_from, valid_until)`` (no
-    clock of the month's rows passes in between; NULL: no end)."""
+    a quarter): the ids of the households failing the whole quarter's cadence. Valid
+    while the month's and the street's versions are those recorded here and for an
+    evaluation instant in ``[valid_from, valid_until)`` (no clock of the month's rows
+    passes in between; NULL: no end)."""
 
     __tablename__ = "kpi_month_summary"
     ym: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
