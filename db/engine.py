@@ -243,6 +243,21 @@ def _create_owner_only(path: Path) -> None:
     os.close(fd)
 
 
+#: rows a driver makes per call in :func:`fetch_sliced`
+FETCH_SLICE = 2000
+
+
+def fetch_sliced(cursor: Any) -> list[Any]:
+    """Every row of a DB-API ``cursor``, :data:`FETCH_SLICE` at a time. A driver makes
+    the rows of one call while it holds the interpreter lock, so every other thread
+    (the wall's GUI) waits for the whole call: a district board's 31,786 rows in one
+    ``fetchall`` held it 64-72 ms, a slice about 5 ms."""
+    rows: list[Any] = []
+    while chunk := cursor.fetchmany(FETCH_SLICE):
+        rows += chunk
+    return rows
+
+
 @functools.cache
 def sqlite_has_json() -> bool:
     """Whether this Python's SQLite has the JSON functions (built in from 3.38; Debian's,

@@ -48,6 +48,7 @@ from center.core.audit import write_audit
 from center.core.clock import checked_instant, now
 from center.core.errors import ConflictError, InvalidInput, NotFound, UserError
 from center.core.tx import serialise_numbering, signal_change, transaction
+from db.engine import fetch_sliced
 from db.models import (
     AgendaItem,
     AgendaItemCase,
@@ -664,7 +665,7 @@ def _plain_rows(core: Connection, statement: Any) -> list[Any]:
     Decimals are selected through here)."""
     result = core.execute(statement)
     try:
-        return list(result.cursor.fetchall())
+        return fetch_sliced(result.cursor)
     finally:
         result.close()
 
@@ -684,7 +685,7 @@ def _group_times(
     sql, params = _group_times_query(core, ordered, until)
     result = core.exec_driver_sql(sql, params)
     try:
-        found = result.cursor.fetchall()
+        found = fetch_sliced(result.cursor)
     finally:
         result.close()
     for n, received in found:

@@ -68,6 +68,7 @@ from center.kpi.calendar import MAX_WORKDAY_SCAN, NoWorkdayError, WorkCalendar, 
 from center.kpi.priority import IMMEDIATE_WINDOW
 from center.office.budget import BudgetSummary, budget_summary
 from center.office.meetings import Board, board_counts_view
+from db.engine import fetch_sliced
 from db.models import (
     Case,
     Category,
@@ -93,7 +94,6 @@ AMBER_BAND = 0.9  # attainment of the target from which a KPI is amber rather th
 DUE_SOON = 0.8  # share of a clock's window after which a case is "about to breach"
 HEAT_DAYS = 30
 MAX_LISTED = 5  # case codes / grids named per alert
-FETCH_SLICE = 2000  # rows the driver makes per call for the large reads
 STATES = ("ok", "warn", "bad", "none")
 
 # In loading order: what the wall needs first; the 12-month trend (twelve KPI
@@ -777,10 +777,8 @@ def load_incidents(
         # in slices: the driver makes a slice's rows in one call that holds the
         # interpreter lock (a district's 48,000 rows at once kept the wall's GUI
         # thread waiting for hundreds of ms)
-        heat: list[Any] = []
         try:
-            while chunk := result.cursor.fetchmany(FETCH_SLICE):
-                heat += chunk
+            heat = fetch_sliced(result.cursor)
         finally:
             result.close()
     return IncidentPart(

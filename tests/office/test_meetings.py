@@ -15,6 +15,7 @@ from sqlalchemy import func, insert, select
 from center.core.access import Actor
 from center.core.errors import ConflictError, InvalidInput, NotFound, PermissionDenied
 from center.office import meetings as mt
+from db import engine as db_engine
 from db.models import AgendaItem, AgendaNote, AuditLog, Case, CaseEvent, JointMeeting
 from db.types import epoch_us, from_us, local_naive, us_of
 
@@ -138,6 +139,27 @@ def test_each_reason_and_the_cluster_boundary(street, engine):
     assert [(p.reasons, p.cases) for p in exact.proposals if p.subcategory == "L07"] == [
         (("cluster",), ("W",))
     ]
+
+
+def test_the_board_reads_its_rows_in_slices(street, engine, monkeypatch):
+    """The board's large reads come from the driver a slice at a time (each call holds
+    the interpreter lock, so the wall's GUI waits one slice at most): slices of one
+    row or of two give the board of one read."""
+    whole = mt.proposals_at(engine, COORD, T, allocate=False)
+    assert _shape(whole) == EXPECTED
+    calls: list[int] = []
+    original = db_engine.fetch_sliced
+
+    def counting(cursor):
+        rows = original(cursor)
+        calls.append(len(rows))
+        return rows
+
+    monkeypatch.setattr(mt, "fetch_sliced", counting)
+    for size in (1, 2):
+        monkeypatch.setattr(db_engine, "FETCH_SLICE", size)
+        assert _shape(mt.proposals_at(engine, COORD, T, allocate=False)) == EXPECTED
+    assert calls and max(calls) > 2  # reads of several rows went through the slices
 
 
 def test_the_wall_board_counts_what_the_board_lists(street, engine):

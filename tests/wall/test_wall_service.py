@@ -33,6 +33,7 @@ from sqlalchemy import Engine, update
 
 from center.office.meetings import COLUMNS
 from center.wall import model as d
+from db import engine as db_engine
 from db.models import Grid, Household, KpiTarget
 
 T = at(2026, 10, 20, 12)
@@ -296,7 +297,7 @@ def test_the_density_rows_are_read_in_slices(street: Engine, monkeypatch):
     one row, or of three (the last one short), give the same layer."""
     whole = sorted(d.load_incidents(street, T).heat)
     for size in (1, 3):
-        monkeypatch.setattr(d, "FETCH_SLICE", size)
+        monkeypatch.setattr(db_engine, "FETCH_SLICE", size)
         assert sorted(d.load_incidents(street, T).heat) == whole
     assert len(whole) == 4
 
