@@ -205,10 +205,20 @@ def _pg_connect(dialect: Any, _record: Any, cargs: Any, cparams: dict[str, Any])
 def _pg_begin(conn: Any) -> None:
     """A transaction's limits: the engine's (set at connect) unless it names its own."""
     limit = conn.get_execution_options().get(STATEMENT_TIMEOUT_OPTION)
-    dbapi_conn = conn.connection.dbapi_connection
     if limit is None:
-        dbapi_conn.answer_timeout = _answer_limit(STATEMENT_TIMEOUT_S)
+        conn.connection.dbapi_connection.answer_timeout = _answer_limit(STATEMENT_TIMEOUT_S)
         return
+    statement_limit(conn, limit)
+
+
+def statement_limit(conn: Any, limit: float) -> None:
+    """On PostgreSQL (psycopg), the limits of ``conn``'s current transaction: its
+    statements are cancelled by the server after ``limit`` seconds (0: none) and an
+    unanswered one fails on the client :data:`ANSWER_GRACE_S` later. What a
+    transaction begun on an engine with :data:`STATEMENT_TIMEOUT_OPTION` gets; a
+    transaction whose first statement must be another (``SET TRANSACTION SNAPSHOT``)
+    begins without the option and calls this after it."""
+    dbapi_conn = conn.connection.dbapi_connection
     statement_ms = round(limit * 1000)
     idle_ms = round(IDLE_IN_TRANSACTION_TIMEOUT_S * 1000) if limit else 0
     # local to the transaction: the session's values are back when it ends

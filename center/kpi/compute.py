@@ -47,6 +47,7 @@ from center.kpi.priority import transfer_ranges
 from db import kpi_queries as q
 from db import kpi_summary as ks
 from db.changes import counters
+from db.engine import STATEMENT_TIMEOUT_OPTION, statement_limit
 from db.types import CST, period_instant, to_local
 
 log = logging.getLogger(__name__)
@@ -1086,14 +1087,22 @@ class _Side:
 
     def _run(self, token: Any) -> None:
         engine = self._reader.engine
+        pg = engine.dialect.name == "postgresql"
+        # the reader's statement limit (the wall's short one), set once the snapshot is
+        # joined: the transaction's first statement must be SET TRANSACTION SNAPSHOT
+        limit = engine.get_execution_options().get(STATEMENT_TIMEOUT_OPTION) if pg else None
+        if limit is not None:
+            engine = engine.execution_options(**{STATEMENT_TIMEOUT_OPTION: None})
         try:
             with engine.connect() as conn:
-                if engine.dialect.name == "postgresql":
+                if pg:
                     conn = conn.execution_options(isolation_level="REPEATABLE READ")
                     with conn.begin():
                         # the first statement of the transaction: the reader's snapshot
                         conn.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{token}'")
                         conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+                        if limit is not None:
+                            statement_limit(conn, limit)
                         _pg_settings(conn)
                         self._value = self._work(conn)
                         self._joined = True

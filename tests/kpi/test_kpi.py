@@ -1002,6 +1002,33 @@ def test_visit_statements_run_beside_the_case_statements_on_one_snapshot(engine,
     assert [t.name for t in threading.enumerate() if t.name == "kpi-side"] == []
 
 
+@pytest.mark.parametrize("db_url", ["pg"], indirect=True)
+def test_a_helper_keeps_the_readers_statement_limit(engine, b):
+    """A reader's short statement limit (the wall's) holds on its helper connections
+    too: the limit is set after the helper joins the snapshot (SET TRANSACTION
+    SNAPSHOT must come first), and the helper reads the reader's snapshot."""
+    from center.kpi import compute as kpi_module
+    from db.engine import reader
+
+    _street_for_parallel(b)
+    limited = reader(engine, 1.5)
+    assert kpi_module.PARALLEL
+    with kpi_module._read(limited) as r:
+        side = r.beside(
+            lambda c: (
+                c.exec_driver_sql("SHOW statement_timeout").scalar(),
+                c.exec_driver_sql("SHOW transaction_read_only").scalar(),
+                c.connection.dbapi_connection.answer_timeout,
+            )
+        )
+        mine = r.conn.exec_driver_sql("SHOW statement_timeout").scalar()
+        limit, read_only, answer = side.result()
+        assert (limit, read_only) == (mine, "on") == ("1500ms", "on")
+        assert answer == pytest.approx(r.conn.connection.dbapi_connection.answer_timeout)
+        assert r.helped == 1
+    assert compute_all_scopes(limited, "2026Q4", T_NOV5) is not None
+
+
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_a_write_between_the_two_snapshots_sends_the_work_back_to_one_connection(
     engine, b, monkeypatch
