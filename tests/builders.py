@@ -15,7 +15,8 @@ Each call is one transaction. Times are aware datetimes; :func:`at` makes +08:00
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -342,3 +343,23 @@ def account(
         ).scalar_one()
         conn.execute(insert(UserRole), [{"user_id": uid, "role": r} for r in roles])
         return load_actor(conn, username)
+
+
+def within(seconds: float, fn: Callable[[], Any]) -> Any:
+    """``fn()`` on a thread, failing the test if it has not returned after ``seconds``
+    (an endless loop fails instead of hanging the suite)."""
+    out: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            out["value"] = fn()
+        except BaseException as exc:  # noqa: BLE001 - re-raised below
+            out["error"] = exc
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert not worker.is_alive(), f"no answer after {seconds} s: an endless loop"
+    if "error" in out:
+        raise out["error"]
+    return out["value"]

@@ -16,6 +16,7 @@ from functools import cache, lru_cache
 import chinese_calendar
 from sqlalchemy import Connection, select
 
+from center.core.errors import UserError
 from db.models import HolidayOverride
 from db.types import CST
 
@@ -26,8 +27,10 @@ WORKDAYS_TO_TRANSFER = 3  # the `3wd` priority clock (spec/insight.md)
 MAX_WORKDAY_SCAN = 366
 
 
-class NoWorkdayError(ValueError):
-    """The calendar has no working day within :data:`MAX_WORKDAY_SCAN` days of a date."""
+class NoWorkdayError(UserError, ValueError):
+    """The calendar has no working day within :data:`MAX_WORKDAY_SCAN` days of a date:
+    the holiday overrides are wrong, which a user can fix (reported as a message, not
+    as an internal error)."""
 
     def __init__(self, start: date, direction: str) -> None:
         super().__init__(

@@ -1090,7 +1090,9 @@ class _Side:
         pg = engine.dialect.name == "postgresql"
         # the reader's statement limit (the wall's short one), set once the snapshot is
         # joined: the transaction's first statement must be SET TRANSACTION SNAPSHOT
-        limit = engine.get_execution_options().get(STATEMENT_TIMEOUT_OPTION) if pg else None
+        # (only psycopg connections get the program's limits: db.engine.make_engine)
+        guarded = pg and engine.dialect.driver == "psycopg"
+        limit = engine.get_execution_options().get(STATEMENT_TIMEOUT_OPTION) if guarded else None
         if limit is not None:
             engine = engine.execution_options(**{STATEMENT_TIMEOUT_OPTION: None})
         try:

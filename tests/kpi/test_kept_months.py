@@ -307,6 +307,37 @@ def test_kept_months_are_used_and_follow_every_kind_of_write(engine, street):
         previous = now
 
 
+def test_a_household_above_every_failing_id_meets_its_kept_quarters(engine):
+    """The kept failing households go as one byte per id up to the largest failing
+    one: a household with a higher id (here the last one, which meets every quarter)
+    lies past the bytes and meets the kept quarters. PostgreSQL's get_byte must not
+    read past them (it raises there)."""
+    b = Builder(engine)
+    b.grid("G01", community="C01")
+    b.household("H1", "G01")  # never visited: fails every quarter
+    b.household("H2", "G01")
+    b.household("H3", "G01", special_groups="solo_elderly")
+    for month in range(1, 13):
+        b.visit("H2", at(2026, month, 10, 9))
+        for day in (3, 17):
+            b.visit("H3", at(2026, month, day, 9))
+    t = at(2027, 1, 10, 12)
+    want = same_three_times(engine, lambda e: figures(e, "2026", t))
+    ids = household_ids(engine)
+    assert max(ids.values()) == ids["H3"]
+    with engine.connect() as conn:
+        kept = {
+            ym
+            for (ym,) in conn.execute(
+                select(KpiMonthSummary.ym).where(KpiMonthSummary.part == "qfail")
+            )
+        }
+    assert kept == {202603, 202606, 202609, 202612}
+    street = want["street"]["units"][0]["kpis"]
+    assert (street["coverage"]["numerator"], street["coverage"]["denominator"]) == (2, 3)
+    assert (street["special_care"]["numerator"], street["special_care"]["denominator"]) == (1, 1)
+
+
 def household_ids(engine) -> dict[str, int]:
     with engine.connect() as conn:
         return {code: id_ for code, id_ in conn.execute(select(Household.code, Household.id))}

@@ -147,19 +147,24 @@ def test_the_board_reads_its_rows_in_slices(street, engine, monkeypatch):
     row or of two give the board of one read."""
     whole = mt.proposals_at(engine, COORD, T, allocate=False)
     assert _shape(whole) == EXPECTED
-    calls: list[int] = []
+    asked: list[int] = []
     original = db_engine.fetch_sliced
 
-    def counting(cursor):
-        rows = original(cursor)
-        calls.append(len(rows))
-        return rows
+    class Spy:
+        def __init__(self, cursor):
+            self.cursor = cursor
 
-    monkeypatch.setattr(mt, "fetch_sliced", counting)
+        def fetchmany(self, size):
+            asked.append(size)
+            return self.cursor.fetchmany(size)
+
+    monkeypatch.setattr(mt, "fetch_sliced", lambda cursor: original(Spy(cursor)))
     for size in (1, 2):
+        asked.clear()
         monkeypatch.setattr(db_engine, "FETCH_SLICE", size)
         assert _shape(mt.proposals_at(engine, COORD, T, allocate=False)) == EXPECTED
-    assert calls and max(calls) > 2  # reads of several rows went through the slices
+        # every call asks for one slice, and the rows took several calls
+        assert set(asked) == {size} and len(asked) > 3
 
 
 def test_the_wall_board_counts_what_the_board_lists(street, engine):

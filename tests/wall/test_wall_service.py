@@ -296,9 +296,24 @@ def test_the_density_rows_are_read_in_slices(street: Engine, monkeypatch):
     """The density layer's rows come from the driver a slice at a time: slices of
     one row, or of three (the last one short), give the same layer."""
     whole = sorted(d.load_incidents(street, T).heat)
+    asked: list[int] = []
+    original = db_engine.fetch_sliced
+
+    class Spy:
+        def __init__(self, cursor):
+            self.cursor = cursor
+
+        def fetchmany(self, size):
+            asked.append(size)
+            return self.cursor.fetchmany(size)
+
+    monkeypatch.setattr(d, "fetch_sliced", lambda cursor: original(Spy(cursor)))
     for size in (1, 3):
+        asked.clear()
         monkeypatch.setattr(db_engine, "FETCH_SLICE", size)
         assert sorted(d.load_incidents(street, T).heat) == whole
+        # one slice a call: 4 rows take 5 calls of 1 or 3 of 3 (the last one empty)
+        assert asked == [size] * (5 if size == 1 else 3)
     assert len(whole) == 4
 
 
