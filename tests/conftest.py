@@ -355,34 +355,72 @@ def ctx(db_url: str):
     c.close()
 
 
+#: the personal-information scans of the xdist workers (each scans what its own tests
+#: wrote), gathered by the controlling process as the workers finish
+_WORKER_SCANS: list[dict[str, Any]] = []
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: scan, the controller reports
+        if session.exitstatus == 0:
+            workeroutput["pi_scan"] = _scan(time.monotonic())
+        return
     _scan_for_personal_information(session)
     _check_pg_ran(session)
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """xdist (controller): keep the scan a worker made of what its tests wrote."""
+    scan = getattr(node, "workeroutput", {}).get("pi_scan")
+    if scan is not None:
+        _WORKER_SCANS.append(scan)
+
+
+def _scan(start: float) -> dict[str, Any]:
+    result = pi_scan.scan_all()
+    return {
+        "scanned": result.scanned,
+        "images": result.skipped_images,
+        "with_pi": result.skipped_with_pi,
+        "gone": result.gone,
+        "findings": list(result.findings),
+        "seconds": time.monotonic() - start,
+    }
+
+
 def _scan_for_personal_information(session: pytest.Session) -> None:
     """Scan what the product wrote in this run (when it passed so far); a file holding
-    something shaped like an identity or mobile number fails the run."""
+    something shaped like an identity or mobile number fails the run. Under xdist each
+    worker scans what its own tests wrote and this process adds their results up."""
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if session.exitstatus != 0 or reporter is None:
         return
     reporter.write("\n")
-    start = time.monotonic()
-    result = pi_scan.scan_all()
+    parallel = session.config.pluginmanager.hasplugin("dsession")
+    scans = list(_WORKER_SCANS) if parallel else [_scan(time.monotonic())]
+    if parallel and not scans:
+        reporter.write_line("ERROR: no worker reported its personal-information scan", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        return
+    total = {k: sum(s[k] for s in scans) for k in ("scanned", "images", "with_pi", "gone")}
+    findings = [f for s in scans for f in s["findings"]]
     summary = (
-        f"personal-information scan: {result.scanned} files scanned "
-        f"({result.skipped_images} images, {result.skipped_with_pi} exports with "
-        f"personal information and {result.gone} removed files skipped) "
-        f"in {time.monotonic() - start:.1f} s"
+        f"personal-information scan: {total['scanned']} files scanned "
+        f"({total['images']} images, {total['with_pi']} exports with "
+        f"personal information and {total['gone']} removed files skipped) "
+        f"in {max(s['seconds'] for s in scans):.1f} s"
+        + (f" by {len(scans)} workers" if parallel else "")
     )
-    if not result.findings:
+    if not findings:
         reporter.write_line(summary)
         return
     reporter.write_line(
-        f"ERROR: {summary}: {len(result.findings)} identity or mobile numbers found:",
+        f"ERROR: {summary}: {len(findings)} identity or mobile numbers found:",
         red=True,
     )
-    for finding in result.findings:
+    for finding in findings:
         reporter.write_line(f"  {finding}", red=True)
     session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
