@@ -363,3 +363,21 @@ def within(seconds: float, fn: Callable[[], Any]) -> Any:
     if "error" in out:
         raise out["error"]
     return out["value"]
+
+
+def record_slices(monkeypatch: Any, module: Any, asked: list[int]) -> None:
+    """Make ``module.fetch_sliced`` (:func:`db.engine.fetch_sliced`) record the size
+    that each of its ``fetchmany`` calls asks for in ``asked``."""
+    from db import engine as db_engine
+
+    original = db_engine.fetch_sliced
+
+    class Spy:
+        def __init__(self, cursor: Any) -> None:
+            self.cursor = cursor
+
+        def fetchmany(self, size: int) -> Any:
+            asked.append(size)
+            return self.cursor.fetchmany(size)
+
+    monkeypatch.setattr(module, "fetch_sliced", lambda cursor: original(Spy(cursor)))

@@ -9,7 +9,7 @@ import json
 from datetime import date, timedelta
 
 import pytest
-from builders import Builder, account, at
+from builders import Builder, account, at, record_slices
 from sqlalchemy import func, insert, select
 
 from center.core.access import Actor
@@ -148,17 +148,7 @@ def test_the_board_reads_its_rows_in_slices(street, engine, monkeypatch):
     whole = mt.proposals_at(engine, COORD, T, allocate=False)
     assert _shape(whole) == EXPECTED
     asked: list[int] = []
-    original = db_engine.fetch_sliced
-
-    class Spy:
-        def __init__(self, cursor):
-            self.cursor = cursor
-
-        def fetchmany(self, size):
-            asked.append(size)
-            return self.cursor.fetchmany(size)
-
-    monkeypatch.setattr(mt, "fetch_sliced", lambda cursor: original(Spy(cursor)))
+    record_slices(monkeypatch, mt, asked)
     for size in (1, 2):
         asked.clear()
         monkeypatch.setattr(db_engine, "FETCH_SLICE", size)

@@ -27,7 +27,7 @@ import json
 from datetime import date
 
 import pytest
-from builders import Builder, at
+from builders import Builder, at, record_slices
 from shapely.geometry import Point, shape
 from sqlalchemy import Engine, update
 
@@ -297,17 +297,7 @@ def test_the_density_rows_are_read_in_slices(street: Engine, monkeypatch):
     one row, or of three (the last one short), give the same layer."""
     whole = sorted(d.load_incidents(street, T).heat)
     asked: list[int] = []
-    original = db_engine.fetch_sliced
-
-    class Spy:
-        def __init__(self, cursor):
-            self.cursor = cursor
-
-        def fetchmany(self, size):
-            asked.append(size)
-            return self.cursor.fetchmany(size)
-
-    monkeypatch.setattr(d, "fetch_sliced", lambda cursor: original(Spy(cursor)))
+    record_slices(monkeypatch, d, asked)
     for size in (1, 3):
         asked.clear()
         monkeypatch.setattr(db_engine, "FETCH_SLICE", size)
