@@ -6,7 +6,8 @@ faster than real time (default 600: ten minutes of product time every second, a 
 in 16.8 minutes), ending at the real now, so every instant it shows or a workstation
 writes is a real past instant. Its timers are compressed alike: the slow full refresh
 (every 10 minutes of product time) fires every second, the slow parts' intervals and
-the map page's periodic rebuild (every 4 product hours) shrink by the same factor.
+the map page's periodic rebuild (every 4 product hours, when the page runs in a
+renderer process of its own: ``--web-process separate``) shrink by the same factor.
 Meanwhile K simulated workstations (default 3), each a process of its own, take
 requests, move cases on, record visits, run meeting items and record spending through
 the services with real actors (:class:`center.bench.writers.Workstation`), stamped
@@ -25,8 +26,9 @@ at the end, the writes done and every error.
   (:func:`center.windows.runtime.heap.settle_heap`: young generations after each
   rebuild, a full collection once a product day in the quiet hours) is no refresh
   and is printed apart ("heap settled").
-* **Memory**: the process's RSS and the PSS of its whole tree (QtWebEngine helpers
-  included), after a full garbage collection, at the end of the warm-up and at the end.
+* **Memory**: the process's RSS and the PSS of the wall with its QtWebEngine helpers
+  (if the map page runs in processes of its own; the workstations not counted), after
+  a full garbage collection, at the end of the warm-up and at the end.
 
 ``--rebuild-hours H`` sets the product hours between map page rebuilds (0: none).
 Without ``--db`` a temporary SQLite file gets a demo street (``--scale``); the
@@ -207,7 +209,7 @@ class SoakResult:
                 f"({self.rss_growth * 100:+.1f} %)",
             ),
             (
-                "PSS of the process tree after warm-up / at the end",
+                "PSS of the wall and its QtWebEngine helpers after warm-up / at the end",
                 f"{self.pss_warm_kb / 1024:.0f} MB / {self.pss_end_kb / 1024:.0f} MB "
                 f"({self.pss_growth * 100:+.1f} %)",
             ),
@@ -256,7 +258,7 @@ def run_soak(
     warmup: int = 100,
     size: tuple[int, int] = (1920, 1080),
     poll_s: float = 0.25,
-    rebuild_hours: float = REBUILD_S / 3600,
+    rebuild_hours: float | None = None,
     progress: Callable[[str], None] | None = None,
     lang: str = "zh_CN",
 ) -> SoakResult:
@@ -264,12 +266,19 @@ def run_soak(
     or ``cycles`` full refreshes, whichever comes first; see the module's docstring.
     ``refresh_s`` (default ``600 / speed``) is the full refresh's interval. Needs the
     QApplication (made here if there is none). ``rebuild_hours``: product hours between
-    rebuilds of the map page (0: never). ``lang``: the wall's language (the process's
-    QApplication keeps its translators afterwards)."""
+    rebuilds of the map page (0: never; None: the product's, every 4 hours, or never
+    when the map page runs in this process). ``lang``: the wall's language (the
+    process's QApplication keeps its translators afterwards)."""
     from PySide6.QtCore import QEventLoop, QTimer
 
-    from center.bench.wall import pss_tree_kb
-    from center.windows.runtime.qtenv import application
+    from center.bench.wall import pss_by_process
+
+    def wall_pss_kb() -> int:
+        """PSS of the wall and its QtWebEngine helpers (not the workstations, child
+        processes of this one too, which stop before the last figure)."""
+        return sum(kb for kind, kb in pss_by_process().items() if kind != "other")
+
+    from center.windows.runtime.qtenv import application, web_single_process
     from center.windows.wall.controller import SLOW_PARTS, WallController
     from center.windows.wall.view import WallView
     from db.engine import open_database
@@ -324,6 +333,8 @@ def run_soak(
     view.resize(*size)
     view.show()
     mapview = view.map_panel.map
+    if rebuild_hours is None:  # the product's: none when the page runs in this process
+        rebuild_hours = 0.0 if web_single_process() else REBUILD_S / 3600
     mapview.set_rebuild_interval(round(rebuild_hours * 3600 / speed * 1000))
 
     def wait(predicate: Callable[[], bool], timeout_s: float) -> bool:
@@ -359,7 +370,7 @@ def run_soak(
         count["cycles"] += 1
         if count["cycles"] == warmup:
             gc.collect()
-            marks_mem["rss"], marks_mem["pss"] = rss_kb(), pss_tree_kb()
+            marks_mem["rss"], marks_mem["pss"] = rss_kb(), wall_pss_kb()
             say(f"warm-up done at cycle {warmup}: RSS {marks_mem['rss'] / 1024:.0f} MB")
         elif count["cycles"] % 100 == 0:
             say(
@@ -403,9 +414,11 @@ def run_soak(
     heartbeat.stop()
     controller._full.stop()
     wait(lambda: not controller.busy(), 60)
-    tally = group.stop()
+    # measured as at the warm-up, with the workstations still up: the wall's PSS takes a
+    # share of every library page it has in common with them, a larger one once they end
     gc.collect()
-    rss_end, pss_end = rss_kb(), pss_tree_kb()
+    rss_end, pss_end = rss_kb(), wall_pss_kb()
+    tally = group.stop()
     rebuilds = mapview.rebuilds
 
     view.shutdown()
@@ -459,17 +472,24 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--rebuild-hours",
         type=float,
-        default=REBUILD_S / 3600,
-        help="product hours between rebuilds of the map page (0: never)",
+        default=None,
+        help="product hours between rebuilds of the map page (0: never; default the "
+        "product's: 4, none when the page runs in the wall's process)",
     )
     parser.add_argument("--warmup", type=int, default=100, help="cycle that ends the warm-up")
     parser.add_argument("--scale", type=float, default=1.0, help="demo street size (no --db)")
     parser.add_argument("--size", default="1920x1080")
+    parser.add_argument(
+        "--web-process",
+        choices=("separate", "single"),
+        default="separate",
+        help="the map page's process, as `center wall --web-process` (default separate)",
+    )
     args = parser.parse_args(argv)
 
     from center.windows.runtime.qtenv import prepare_environment
 
-    prepare_environment(offscreen=True)
+    prepare_environment(offscreen=True, single_process=args.web_process == "single")
     tmp = None
     url = args.db
     if url is None:

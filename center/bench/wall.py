@@ -119,6 +119,12 @@ def main(argv: list[str]) -> int:
         "--idle", type=float, default=10.0, help="seconds of idle CPU measurement (0: none)"
     )
     parser.add_argument(
+        "--web-process",
+        choices=("separate", "single"),
+        default="separate",
+        help="the map page's process, as `center wall --web-process` (default separate)",
+    )
+    parser.add_argument(
         "--json",
         action="store_true",
         help="print the headline figures as one JSON object (last line) after the table",
@@ -127,7 +133,7 @@ def main(argv: list[str]) -> int:
 
     from center.windows.runtime.qtenv import prepare_environment
 
-    prepare_environment(offscreen=True)
+    prepare_environment(offscreen=True, single_process=args.web_process == "single")
     from PySide6.QtCore import QEventLoop, QObject, QTimer
 
     from center.context import open_context

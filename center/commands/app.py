@@ -66,6 +66,15 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         action="store_true",
         help="a normal window instead of full screen (for trying it out)",
     )
+    w.add_argument(
+        "--web-process",
+        choices=("separate", "single"),
+        default="separate",
+        help="where the map page runs: separate (a renderer process of its own, renewed "
+        "every 4 hours; the default) or single (in the wall's process: about 150 MB less "
+        "memory after the start, but it grows while the wall runs; for a wall restarted "
+        "every night whose map draws no tiles from another machine)",
+    )
     w.set_defaults(func=run_wall)
 
     s = sub.add_parser("snapshot", help="render a view to a PNG file")
@@ -162,6 +171,7 @@ def run_wall(args: argparse.Namespace) -> int:
         rotate=args.rotate,
         pages=pages,
         windowed=args.windowed,
+        web_process=args.web_process,
     )
 
 

@@ -26,7 +26,7 @@ from center.context import AppContext, open_context
 from center.core.pii import PiiKeyError
 from center.logs import setup_logging
 from center.windows.runtime.faults import fault_message, fault_of, internal_error_message
-from center.windows.runtime.qtenv import application
+from center.windows.runtime.qtenv import application, prepare_environment
 from center.windows.runtime.workers import Cancelled, Job, TaskResult
 from db.engine import DatabaseError
 
@@ -277,6 +277,7 @@ def run_wall(
     rotate: int,
     pages: tuple[str, ...],
     windowed: bool,
+    web_process: str = "separate",
 ) -> int:
     """`center wall`: errors before the wall is up end the command with a message."""
     from center.core.errors import UserError
@@ -288,6 +289,7 @@ def run_wall(
     # the wall machine holds no personal-information key (access.md: a stolen wall
     # yields no personal information); on PostgreSQL it can run as the wall role
     ctx, _ = open_checked(db_url, pii=False, create_default=False)  # builds no demo
+    prepare_environment(single_process=web_process == "single")
     app = application(lang)
     sys.excepthook = ErrorReporter(interactive=False)
     try:

@@ -8,6 +8,16 @@ Call :func:`prepare_environment` before any QApplication exists and
   offscreen, ``--disable-gpu`` offscreen; V8's semi-spaces are capped at 1 MB to keep
   the long-running map page small. Flags already in ``QTWEBENGINE_CHROMIUM_FLAGS``
   are kept.
+* **The wall's web process** (``center wall --web-process``). By default QtWebEngine
+  runs the map page in a renderer process beside two zygote processes, each mapping
+  its own copy of QtWebEngineCore's code, and the map is rebuilt every 4 hours, which
+  ends the old renderer and so frees whatever it had grown. ``single`` runs the page
+  in the wall's own process (Chromium's single-process model): the street's wall
+  takes 454 -> 301 MB PSS after its start, but nothing then gives the page's memory
+  back (a rebuild ends no process, so the map is not rebuilt): in the compressed week
+  of ``python -m center.bench soak`` its RSS grew 536 -> 610 MB (+14 %). For a wall
+  restarted every night, and only with a map that draws no tiles from another machine
+  (outside content would be decoded inside the wall, with no sandbox).
 * **Chinese font.** The Python package ``pylopdf-fonts-zh-cn`` (a dependency) ships
   Noto Sans SC (SIL OFL); it is registered with QFontDatabase so Chinese renders on
   a machine with no system CJK font. A system Noto Sans CJK / WenQuanYi is used as
@@ -43,8 +53,21 @@ def _add_flags(*flags: str) -> None:
     os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join(current)
 
 
-def prepare_environment(*, offscreen: bool = False) -> None:
-    """Environment that must be set before the QApplication and the web engine start."""
+#: ``center wall --web-process``: separate (Chromium's renderer processes; the
+#: default), single (the page in the wall's process; see the module text)
+WEB_PROCESS_CHOICES = ("separate", "single")
+
+
+def web_single_process() -> bool:
+    """Whether QtWebEngine runs (or will run) its pages in this process."""
+    return "--single-process" in os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "").split()
+
+
+def prepare_environment(*, offscreen: bool = False, single_process: bool = False) -> None:
+    """Environment that must be set before the QApplication and the web engine start.
+
+    ``single_process``: QtWebEngine runs its pages in this process (``center wall
+    --web-process single``; see the module text)."""
     if offscreen:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     is_offscreen = os.environ.get("QT_QPA_PLATFORM", "") == "offscreen"
@@ -58,6 +81,8 @@ def prepare_environment(*, offscreen: bool = False) -> None:
     # semi-spaces the short-lived restyle payloads are scavenged early (wall bench:
     # renderer 193 -> 149 MB PSS after 300 refresh cycles)
     _add_flags("--js-flags=--max-semi-space-size=1")
+    if single_process:
+        _add_flags("--single-process")
     # QtWebEngine needs shared GL contexts, set before the application exists.
     import PySide6.QtWebEngineWidgets  # noqa: F401
 

@@ -25,6 +25,7 @@ from center.wall.model import (
     MapBase,
     amber_limit,
 )
+from center.windows.runtime.qtenv import web_single_process
 from center.windows.wall import texts
 from center.windows.wall.mappage import FoliumAssets
 from widgets.mapview import LeafletView, RawJson, encode
@@ -429,6 +430,10 @@ class MapPanel(Panel):
         stack.setStackingMode(QStackedLayout.StackingMode.StackAll)
         stack.setContentsMargins(0, 0, 0, 0)
         self.map = LeafletView(holder, background=palette.background, assets=FoliumAssets.locate())
+        if web_single_process():
+            # the page runs in this process: a rebuild frees nothing (no renderer
+            # process ends), it only churns the heap (center.windows.runtime.qtenv)
+            self.map.set_rebuild_interval(0)
         self.caption = QLabel(holder)
         self.caption.setObjectName("FocusCaption")
         self.caption.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)

@@ -1,0 +1,119 @@
+"""Where the wall's map page runs (``center wall --web-process``): in Chromium's
+renderer processes (the default), or in the wall's own process (``single``)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from types import SimpleNamespace
+
+import pytest
+import shiboken6
+
+from center.cli import build_parser
+from center.demo.build import build_demo
+from center.windows.runtime import qtenv
+from center.windows.runtime.qtenv import WEB_PROCESS_CHOICES, prepare_environment
+
+prepare_environment()
+
+sqlite_only = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+
+def test_the_command_offers_both_with_separate_by_default():
+    parser = build_parser()
+    assert parser.parse_args(["wall"]).web_process == "separate"
+    assert parser.parse_args(["wall", "--web-process", "single"]).web_process == "single"
+    with pytest.raises(SystemExit):
+        parser.parse_args(["wall", "--web-process", "both"])
+    sub = next(a for a in parser._actions if a.dest == "command")
+    action = next(a for a in sub.choices["wall"]._actions if a.dest == "web_process")
+    assert tuple(action.choices) == WEB_PROCESS_CHOICES
+
+
+def test_prepare_environment_adds_the_single_process_flag_once(monkeypatch):
+    monkeypatch.setenv("QTWEBENGINE_CHROMIUM_FLAGS", "--foo")
+    qtenv.prepare_environment(single_process=True)
+    qtenv.prepare_environment(single_process=True)
+    flags = os.environ["QTWEBENGINE_CHROMIUM_FLAGS"].split()
+    assert flags[0] == "--foo" and flags.count("--single-process") == 1
+    assert qtenv.web_single_process()
+    monkeypatch.setenv("QTWEBENGINE_CHROMIUM_FLAGS", "")
+    qtenv.prepare_environment()
+    assert "--single-process" not in os.environ["QTWEBENGINE_CHROMIUM_FLAGS"]
+    assert not qtenv.web_single_process()
+
+
+def test_the_wall_command_passes_the_choice_on(monkeypatch):
+    from center.windows.app import startup
+
+    seen: list[bool] = []
+
+    class Stop(Exception):
+        pass
+
+    def stop(_lang):
+        raise Stop
+
+    ctx = SimpleNamespace(settings=SimpleNamespace(tile_url=""))
+    monkeypatch.setattr(startup, "setup_logging", lambda: None)
+    monkeypatch.setattr(startup, "open_checked", lambda *a, **k: (ctx, None))
+    monkeypatch.setattr(
+        startup, "prepare_environment", lambda single_process=False: seen.append(single_process)
+    )
+    monkeypatch.setattr(startup, "application", stop)
+    wall = {"screen": 0, "map_kpi": "pace", "rotate": 0, "pages": (), "windowed": True}
+    for choice in ("single", "separate"):
+        with pytest.raises(Stop):
+            startup.run_wall(None, "en", web_process=choice, **wall)
+    with pytest.raises(Stop):
+        startup.run_wall(None, "en", **wall)
+    assert seen == [True, False, False]
+
+
+def _wall_bench(db_url: str, web_process: str) -> list[str]:
+    done = subprocess.run(
+        [sys.executable, "-m", "center.bench", "wall", "--db", db_url, "--changes", "1"]
+        + ["--cycles", "0", "--idle", "0", "--size", "1366x768", "--web-process", web_process],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = done.stdout.splitlines()
+    start = next(i for i, x in enumerate(lines) if "memory (PSS) of the process tree" in x)
+    end = next(i for i, x in enumerate(lines) if "refresh after a change" in x)
+    # the wall painted a change on its map
+    assert any("map painted after" in x for x in lines[end:]), done.stdout
+    return [x.split()[0] for x in lines[start + 1 : end]]
+
+
+@sqlite_only
+def test_a_single_process_wall_paints_its_map_with_no_helper_process(ctx, db_url):
+    build_demo(ctx, seed=5, scale=0.05, households_per_grid=20)
+
+    assert _wall_bench(db_url, "single") == ["wall"]
+    kinds = _wall_bench(db_url, "separate")
+    assert "wall" in kinds and "renderer" in kinds and "zygote" in kinds
+
+
+@pytest.mark.parametrize("single", [False, True])
+def test_the_map_is_rebuilt_on_a_timer_only_in_a_renderer_of_its_own(qtbot, monkeypatch, single):
+    from center.windows.wall import mappanel
+    from widgets.mapview import REBUILD_MS
+    from widgets.theme import load_palette
+
+    # the engine of this process runs as it started; the panel asks at its making
+    monkeypatch.setattr(mappanel, "web_single_process", lambda: single)
+    panel = mappanel.MapPanel(load_palette())
+    qtbot.addWidget(panel)
+    timer = panel.map._rebuild_timer
+    if single:
+        assert not timer.isActive()
+    else:
+        assert timer.isActive() and timer.interval() == REBUILD_MS
+    panel.map.shutdown()
+    panel.deleteLater()  # its pages before the engine's profile, at the process's end
+    qtbot.waitUntil(lambda: not shiboken6.isValid(panel), timeout=5_000)
