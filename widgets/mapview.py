@@ -313,6 +313,10 @@ class LeafletView(QWidget):
         if ms > 0:
             self._rebuild_timer.start(ms)
 
+    def rebuild_interval(self) -> int:
+        """Milliseconds between timed rebuilds (0: none)."""
+        return self._rebuild_timer.interval() if self._rebuild_timer.isActive() else 0
+
     def rebuild(self) -> None:
         """Build a fresh page under the visible one; swap once it has painted."""
         if self._next is not None:

@@ -1,5 +1,5 @@
 """The wall for a time-compressed week: ``python -m center.bench soak [--db URL]
-[--minutes M] [--cycles N] [--speed X] [--workstations K]``.
+[--minutes M] [--cycles N] [--speed X] [--workstations K] [--web-process single]``.
 
 The wall (offscreen, with its map page) runs on a clock that moves ``speed`` times
 faster than real time (default 600: ten minutes of product time every second, a week
@@ -213,7 +213,7 @@ class SoakResult:
                 f"{self.pss_warm_kb / 1024:.0f} MB / {self.pss_end_kb / 1024:.0f} MB "
                 f"({self.pss_growth * 100:+.1f} %)",
             ),
-            ("map page rebuilds (one a compressed 4 h)", f"{self.rebuilds}"),
+            ("map page rebuilds", f"{self.rebuilds}"),
             (
                 "writes done by the workstations",
                 f"{t.writes()} ("
@@ -274,8 +274,8 @@ def run_soak(
     from center.bench.wall import pss_by_process
 
     def wall_pss_kb() -> int:
-        """PSS of the wall and its QtWebEngine helpers (not the workstations, child
-        processes of this one too, which stop before the last figure)."""
+        """PSS of the wall and its QtWebEngine helpers, without the workstations (child
+        processes of this one too, kind "other")."""
         return sum(kb for kind, kb in pss_by_process().items() if kind != "other")
 
     from center.windows.runtime.qtenv import application, web_single_process
@@ -336,6 +336,8 @@ def run_soak(
     if rebuild_hours is None:  # the product's: none when the page runs in this process
         rebuild_hours = 0.0 if web_single_process() else REBUILD_S / 3600
     mapview.set_rebuild_interval(round(rebuild_hours * 3600 / speed * 1000))
+    if view.heap_timer.isActive():  # the heap's rounds without rebuilds, compressed too
+        view.heap_timer.setInterval(round(REBUILD_S / speed * 1000))
 
     def wait(predicate: Callable[[], bool], timeout_s: float) -> bool:
         deadline = time.perf_counter() + timeout_s
@@ -414,8 +416,9 @@ def run_soak(
     heartbeat.stop()
     controller._full.stop()
     wait(lambda: not controller.busy(), 60)
-    # measured as at the warm-up, with the workstations still up: the wall's PSS takes a
-    # share of every library page it has in common with them, a larger one once they end
+    # measured as at the warm-up, with the workstations' processes still up (they wait
+    # for stop()): the wall's PSS takes a share of every library page it has in common
+    # with them, a larger one once they end
     gc.collect()
     rss_end, pss_end = rss_kb(), wall_pss_kb()
     tally = group.stop()
@@ -515,7 +518,7 @@ def main(argv: list[str]) -> int:
     finally:
         if tmp is not None:
             tmp.cleanup()
-    print(f"wall soak (pid {os.getpid()}, speed ×{args.speed:.0f})")
+    print(f"wall soak (pid {os.getpid()}, speed ×{args.speed:.0f}, web process {args.web_process})")
     print("\n".join(result.lines()))
     failed = (
         result.tally.failures

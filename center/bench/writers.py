@@ -489,11 +489,14 @@ def workstation_process(
     results: Any,
     clock: Clock | None = None,
     pause_s: float = 0.0,
+    release: Any = None,
 ) -> None:
     """A workstation in a process of its own (its own engine and pool): waits at the
     ``ready`` barrier until every workstation is up, writes for ``seconds`` and puts
     its tally (or the error that stopped it) on ``results``. A ``clock`` starts
-    running when the barrier opens (so a slow start costs no product time)."""
+    running when the barrier opens (so a slow start costs no product time). With a
+    ``release`` event the process then stays up until it is set (the soak measures the
+    wall's memory beside the workstations' processes, as while they wrote)."""
     try:
         from db.engine import open_database
 
@@ -508,6 +511,8 @@ def workstation_process(
             engine.dispose()
     except BaseException:  # noqa: BLE001 - the parent reports it
         results.put((name, traceback.format_exc()))
+    if release is not None:
+        release.wait(timeout=seconds + 900)
 
 
 class WriterGroup:
@@ -531,6 +536,7 @@ class WriterGroup:
         ctx = multiprocessing.get_context("spawn")
         self._ready = ctx.Barrier(len(self.names) + 1)  # and this process
         self._results = ctx.Queue()
+        self._release = ctx.Event()  # set by stop(): the processes stay up until then
         self._seconds = seconds
         self._go = False
         self._procs = [
@@ -546,6 +552,7 @@ class WriterGroup:
                     self._results,
                     clock,
                     pause_s,
+                    self._release,
                 ),
                 name=f"center-bench-{name}",
                 daemon=True,
@@ -577,6 +584,7 @@ class WriterGroup:
                 else:
                     errors.append(f"{name}: {got}")
         finally:
+            self._release.set()
             for proc in self._procs:
                 proc.join(timeout=60)
                 if proc.is_alive():

@@ -12,6 +12,7 @@ import pytest
 import shiboken6
 
 from center.cli import build_parser
+from center.core.errors import UserError
 from center.demo.build import build_demo
 from center.windows.runtime import qtenv
 from center.windows.runtime.qtenv import WEB_PROCESS_CHOICES, prepare_environment
@@ -19,6 +20,7 @@ from center.windows.runtime.qtenv import WEB_PROCESS_CHOICES, prepare_environmen
 prepare_environment()
 
 sqlite_only = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+pytestmark = pytest.mark.gui
 
 
 def test_the_command_offers_both_with_separate_by_default():
@@ -48,7 +50,7 @@ def test_prepare_environment_adds_the_single_process_flag_once(monkeypatch):
 def test_the_wall_command_passes_the_choice_on(monkeypatch):
     from center.windows.app import startup
 
-    seen: list[bool] = []
+    seen: list[object] = []
 
     class Stop(Exception):
         pass
@@ -71,6 +73,20 @@ def test_the_wall_command_passes_the_choice_on(monkeypatch):
         startup.run_wall(None, "en", **wall)
     assert seen == [True, False, False]
 
+    # no page without a sandbox that draws what another machine sends
+    ctx.settings.tile_url = "https://tiles.example.org/{z}/{x}/{y}.png"
+    ctx.close = lambda: seen.append("closed")
+    with pytest.raises(UserError, match=r"tiles\.example\.org.*--web-process separate"):
+        startup.run_wall(None, "en", web_process="single", **wall)
+    assert seen[-1] == "closed"  # and nothing prepared
+    with pytest.raises(Stop):
+        startup.run_wall(None, "en", web_process="separate", **wall)
+    for local in ("http://127.0.0.1:8080/{z}/{x}/{y}.png", "file:///srv/tiles/{z}.png"):
+        ctx.settings.tile_url = local
+        with pytest.raises(Stop):
+            startup.run_wall(None, "en", web_process="single", **wall)
+    assert seen[-4:] == ["closed", False, True, True]
+
 
 def _wall_bench(db_url: str, web_process: str) -> list[str]:
     done = subprocess.run(
@@ -78,7 +94,7 @@ def _wall_bench(db_url: str, web_process: str) -> list[str]:
         + ["--cycles", "0", "--idle", "0", "--size", "1366x768", "--web-process", web_process],
         capture_output=True,
         text=True,
-        timeout=240,
+        timeout=420,
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
@@ -96,7 +112,7 @@ def test_a_single_process_wall_paints_its_map_with_no_helper_process(ctx, db_url
 
     assert _wall_bench(db_url, "single") == ["wall"]
     kinds = _wall_bench(db_url, "separate")
-    assert "wall" in kinds and "renderer" in kinds and "zygote" in kinds
+    assert "wall" in kinds and "renderer" in kinds
 
 
 @pytest.mark.parametrize("single", [False, True])
@@ -117,3 +133,33 @@ def test_the_map_is_rebuilt_on_a_timer_only_in_a_renderer_of_its_own(qtbot, monk
     panel.map.shutdown()
     panel.deleteLater()  # its pages before the engine's profile, at the process's end
     qtbot.waitUntil(lambda: not shiboken6.isValid(panel), timeout=5_000)
+
+
+@pytest.mark.parametrize("single", [False, True])
+def test_a_wall_without_map_rebuilds_settles_its_heap_on_a_timer(
+    qtbot, monkeypatch, engine, single
+):
+    from center.windows.wall import mappanel
+    from center.windows.wall import view as wall_view
+    from center.windows.wall.controller import WallController
+    from widgets.mapview import REBUILD_MS
+
+    monkeypatch.setattr(mappanel, "web_single_process", lambda: single)
+    settles: list[bool] = []
+    monkeypatch.setattr(wall_view, "settle_heap", lambda full=True: settles.append(full) or 0.0)
+    controller = WallController(engine, full_refresh_ms=0)
+    view = wall_view.WallView(controller, map_kpi="coverage")
+    qtbot.addWidget(view)
+    # rebuilds settle the heap when there are any; else the view's own timer, same period
+    assert view.heap_timer.isActive() is single
+    assert view.map_panel.map.rebuild_interval() == (0 if single else REBUILD_MS)
+    if single:
+        assert view.heap_timer.interval() == REBUILD_MS
+    view._settled = True  # as once every part is shown
+    view._settle_heap()  # the first settle of the wall: in full
+    view._settle_heap()  # nothing new since: no second settle
+    view.heap_timer.timeout.emit()  # a round of the timer (or a rebuild): young only
+    assert settles == [True, False]
+    view.map_panel.map.shutdown()
+    view.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(view), timeout=5_000)

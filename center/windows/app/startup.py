@@ -26,7 +26,7 @@ from center.context import AppContext, open_context
 from center.core.pii import PiiKeyError
 from center.logs import setup_logging
 from center.windows.runtime.faults import fault_message, fault_of, internal_error_message
-from center.windows.runtime.qtenv import application, prepare_environment
+from center.windows.runtime.qtenv import application, local_url, prepare_environment
 from center.windows.runtime.workers import Cancelled, Job, TaskResult
 from db.engine import DatabaseError
 
@@ -289,6 +289,14 @@ def run_wall(
     # the wall machine holds no personal-information key (access.md: a stolen wall
     # yields no personal information); on PostgreSQL it can run as the wall role
     ctx, _ = open_checked(db_url, pii=False, create_default=False)  # builds no demo
+    tiles = ctx.settings.tile_url
+    if web_process == "single" and tiles and not local_url(tiles):
+        ctx.close()
+        raise UserError(
+            f"--web-process single runs the map page without a sandbox, and the map draws "
+            f"its tiles from another machine ({tiles}): use --web-process separate, or a "
+            f"tile server on this machine"
+        )
     prepare_environment(single_process=web_process == "single")
     app = application(lang)
     sys.excepthook = ErrorReporter(interactive=False)

@@ -17,7 +17,8 @@ Call :func:`prepare_environment` before any QApplication exists and
   back (a rebuild ends no process, so the map is not rebuilt): in the compressed week
   of ``python -m center.bench soak`` its RSS grew 536 -> 610 MB (+14 %). For a wall
   restarted every night, and only with a map that draws no tiles from another machine
-  (outside content would be decoded inside the wall, with no sandbox).
+  (outside content would be decoded inside the wall, with no sandbox: ``center wall``
+  refuses ``single`` with a ``tile_url`` that is not on this machine, :func:`local_url`).
 * **Chinese font.** The Python package ``pylopdf-fonts-zh-cn`` (a dependency) ships
   Noto Sans SC (SIL OFL); it is registered with QFontDatabase so Chinese renders on
   a machine with no system CJK font. A system Noto Sans CJK / WenQuanYi is used as
@@ -56,6 +57,17 @@ def _add_flags(*flags: str) -> None:
 #: ``center wall --web-process``: separate (Chromium's renderer processes; the
 #: default), single (the page in the wall's process; see the module text)
 WEB_PROCESS_CHOICES = ("separate", "single")
+
+
+def local_url(url: str) -> bool:
+    """Whether a tile URL (template) names this machine: a file, or a loopback host."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.strip().replace("{", "").replace("}", ""))
+    if parts.scheme in ("file", "qrc", ""):
+        return True
+    host = (parts.hostname or "").lower()
+    return host in ("localhost", "::1") or host.startswith("127.")
 
 
 def web_single_process() -> bool:

@@ -432,7 +432,8 @@ class MapPanel(Panel):
         self.map = LeafletView(holder, background=palette.background, assets=FoliumAssets.locate())
         if web_single_process():
             # the page runs in this process: a rebuild frees nothing (no renderer
-            # process ends), it only churns the heap (center.windows.runtime.qtenv)
+            # process ends), it only churns the heap (center.windows.runtime.qtenv);
+            # the wall view settles its Python heap on a timer instead
             self.map.set_rebuild_interval(0)
         self.caption = QLabel(holder)
         self.caption.setObjectName("FocusCaption")

@@ -55,7 +55,7 @@ from center.windows.wall.panels import (
     MeetingPanel,
     RankingPanel,
 )
-from widgets.mapview import RawJson
+from widgets.mapview import REBUILD_MS, RawJson
 from widgets.theme import WALL, Palette, render_qss
 from widgets.ticker import Ticker
 
@@ -214,10 +214,18 @@ class WallView(QWidget):
         self.map_panel.map.ready.connect(self._check_settled)
         # long-lived objects out of the collector's reach once the wall is up and
         # again after each map rebuild (see center.windows.runtime.heap)
-        self._heap_settled_at = -1  # map.rebuilds when the heap was last settled
+        # (map.rebuilds, heap rounds) when the heap was last settled
+        self._heap_settled_at = (-1, 0)
         self._heap_full_at: datetime | None = None  # when it was last settled in full
         self.settled.connect(self._settle_heap)
         self.map_panel.map.ready.connect(self._settle_heap)
+        # a map page that is not rebuilt (in the wall's own process) gets the same
+        # rounds from a timer of the rebuilds' period: the daily full settle included
+        self._heap_rounds = 0
+        self.heap_timer = QTimer(self)
+        self.heap_timer.timeout.connect(self._heap_round)
+        if not self.map_panel.map.rebuild_interval():
+            self.heap_timer.start(REBUILD_MS)
         self._released_at = -RELEASE_EVERY_S
         controller.runner.idle.connect(self._release_memory)
 
@@ -505,10 +513,14 @@ class WallView(QWidget):
     def _update_ticker(self) -> None:
         self.ticker.set_items(self.ticker_items())
 
+    def _heap_round(self) -> None:
+        self._heap_rounds += 1
+        self._settle_heap()
+
     def _settle_heap(self) -> None:
-        rebuilds = self.map_panel.map.rebuilds
-        if self._settled and rebuilds != self._heap_settled_at:
-            self._heap_settled_at = rebuilds
+        key = (self.map_panel.map.rebuilds, self._heap_rounds)
+        if self._settled and key != self._heap_settled_at:
+            self._heap_settled_at = key
             at = self.controller.now()
             full = full_settle_due(at, self._heap_full_at)
             settle_heap(full=full)
