@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent
 
 from center.cli import build_parser
 from center.core.errors import UserError
@@ -160,6 +161,9 @@ def test_a_wall_without_map_rebuilds_settles_its_heap_on_a_timer(
     view._settle_heap()  # nothing new since: no second settle
     view.heap_timer.timeout.emit()  # a round of the timer (or a rebuild): young only
     assert settles == [True, False]
-    view.map_panel.map.shutdown()
+    view.shutdown()
+    controller.stop()
+    view.close()
     view.deleteLater()
-    qtbot.waitUntil(lambda: not shiboken6.isValid(view), timeout=5_000)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not shiboken6.isValid(view)
