@@ -49,6 +49,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from center.bench.wall import add_web_process_argument
 from center.bench.writers import Clock, Marks, Tally, WriterGroup, ensure_street, prepare
 from db.types import CST
 
@@ -482,12 +483,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--warmup", type=int, default=100, help="cycle that ends the warm-up")
     parser.add_argument("--scale", type=float, default=1.0, help="demo street size (no --db)")
     parser.add_argument("--size", default="1920x1080")
-    parser.add_argument(
-        "--web-process",
-        choices=("separate", "single"),
-        default="separate",
-        help="the map page's process, as `center wall --web-process` (default separate)",
-    )
+    add_web_process_argument(parser)
     args = parser.parse_args(argv)
 
     from center.windows.runtime.qtenv import prepare_environment

@@ -103,6 +103,16 @@ def cpu_tree_s(root: int | None = None, *, ended: bool = False) -> float:
     return total / ticks
 
 
+def add_web_process_argument(parser: argparse.ArgumentParser) -> None:
+    """``--web-process`` of the wall benchmarks (this one and the soak)."""
+    parser.add_argument(
+        "--web-process",
+        choices=("separate", "single"),
+        default="separate",
+        help="the map page's process, as `center wall --web-process` (default separate)",
+    )
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m center.bench wall")
     parser.add_argument("--db", help="database URL (default: the configured database)")
@@ -118,12 +128,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--idle", type=float, default=10.0, help="seconds of idle CPU measurement (0: none)"
     )
-    parser.add_argument(
-        "--web-process",
-        choices=("separate", "single"),
-        default="separate",
-        help="the map page's process, as `center wall --web-process` (default separate)",
-    )
+    add_web_process_argument(parser)
     parser.add_argument(
         "--json",
         action="store_true",
