@@ -28,7 +28,9 @@ at the end, the writes done and every error.
   and is printed apart ("heap settled").
 * **Memory**: the process's RSS and the PSS of the wall with its QtWebEngine helpers
   (if the map page runs in processes of its own; the workstations not counted), after
-  a full garbage collection, at the end of the warm-up and at the end.
+  a full garbage collection and with the C heap's free pages given back
+  (:func:`settled_rss_kb`), at the end of the warm-up and at the end; the progress
+  lines split the RSS by kind (:func:`rss_parts`).
 
 ``--rebuild-hours H`` sets the product hours between map page rebuilds (0: none).
 Without ``--db`` a temporary SQLite file gets a demo street (``--scale``); the
@@ -41,6 +43,7 @@ import argparse
 import gc
 import logging
 import os
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -67,6 +70,30 @@ def rss_kb() -> int:
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     return 0
+
+
+def rss_parts() -> str:
+    """This process's resident memory by kind (anonymous, file-backed, shared memory)
+    and the interpreter's allocated blocks: where a growth is."""
+    kb = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(("RssAnon:", "RssFile:", "RssShmem:")):
+            key, value = line.split(":", 1)
+            kb[key[3:].lower()] = int(value.split()[0])
+    parts = ", ".join(f"{k} {v / 1024:.0f}" for k, v in kb.items())
+    return f"{parts} MB; Python blocks {sys.getallocatedblocks():,}"
+
+
+def settled_rss_kb() -> int:
+    """RSS after a full collection with the C heap's free pages given back: the memory
+    held, not what glibc happens to keep mapped for reuse (the wall gives it back a
+    minute after its refreshes: measured without this, a warm-up and an end figure
+    could fall on either side of that)."""
+    from center.windows.wall.view import release_free_memory
+
+    gc.collect()
+    release_free_memory()
+    return rss_kb()
 
 
 class Histogram:
@@ -372,13 +399,16 @@ def run_soak(
     def on_full_refresh() -> None:
         count["cycles"] += 1
         if count["cycles"] == warmup:
-            gc.collect()
-            marks_mem["rss"], marks_mem["pss"] = rss_kb(), wall_pss_kb()
-            say(f"warm-up done at cycle {warmup}: RSS {marks_mem['rss'] / 1024:.0f} MB")
+            marks_mem["rss"], marks_mem["pss"] = settled_rss_kb(), wall_pss_kb()
+            say(
+                f"warm-up done at cycle {warmup}: RSS {marks_mem['rss'] / 1024:.0f} MB "
+                f"({rss_parts()})"
+            )
         elif count["cycles"] % 100 == 0:
             say(
                 f"cycle {count['cycles']}: product time {clock():%Y-%m-%d %H:%M}, "
-                f"RSS {rss_kb() / 1024:.0f} MB, stall max {probe.cpu.max * 1000:.1f} ms"
+                f"RSS {rss_kb() / 1024:.0f} MB ({rss_parts()}), "
+                f"stall max {probe.cpu.max * 1000:.1f} ms"
             )
 
     controller._full.timeout.connect(on_full_refresh)
@@ -420,8 +450,8 @@ def run_soak(
     # measured as at the warm-up, with the workstations' processes still up (they wait
     # for stop()): the wall's PSS takes a share of every library page it has in common
     # with them, a larger one once they end
-    gc.collect()
-    rss_end, pss_end = rss_kb(), wall_pss_kb()
+    rss_end, pss_end = settled_rss_kb(), wall_pss_kb()
+    say(f"end: RSS {rss_end / 1024:.0f} MB ({rss_parts()})")
     tally = group.stop()
     rebuilds = mapview.rebuilds
 

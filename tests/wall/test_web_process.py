@@ -48,6 +48,33 @@ def test_prepare_environment_adds_the_single_process_flag_once(monkeypatch):
     assert not qtenv.web_single_process()
 
 
+def test_renderers_start_without_zygotes_only_when_the_sandbox_is_off(monkeypatch):
+    monkeypatch.delenv("QTWEBENGINE_DISABLE_SANDBOX", raising=False)
+    # offscreen (and as root): no sandbox, so no zygote to fork sandboxed renderers
+    monkeypatch.setenv("QTWEBENGINE_CHROMIUM_FLAGS", "")
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    qtenv.prepare_environment()
+    flags = os.environ["QTWEBENGINE_CHROMIUM_FLAGS"].split()
+    assert "--no-sandbox" in flags and "--no-zygote" in flags
+    assert qtenv.sandbox_off()
+    # one process: nothing to fork
+    monkeypatch.setenv("QTWEBENGINE_CHROMIUM_FLAGS", "")
+    qtenv.prepare_environment(single_process=True)
+    assert "--no-zygote" not in os.environ["QTWEBENGINE_CHROMIUM_FLAGS"].split()
+    # a user's desktop: the sandbox stays on, and with it the zygotes
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
+    monkeypatch.setenv("QTWEBENGINE_CHROMIUM_FLAGS", "")
+    qtenv.prepare_environment()
+    flags = os.environ["QTWEBENGINE_CHROMIUM_FLAGS"].split()
+    assert "--no-sandbox" not in flags and "--no-zygote" not in flags
+    assert not qtenv.sandbox_off()
+    # ... unless the user turned it off
+    monkeypatch.setenv("QTWEBENGINE_DISABLE_SANDBOX", "1")
+    qtenv.prepare_environment()
+    assert "--no-zygote" in os.environ["QTWEBENGINE_CHROMIUM_FLAGS"].split()
+
+
 def test_the_wall_command_passes_the_choice_on(monkeypatch):
     from center.windows.app import startup
 
@@ -112,8 +139,8 @@ def test_a_single_process_wall_paints_its_map_with_no_helper_process(ctx, db_url
     build_demo(ctx, seed=5, scale=0.05, households_per_grid=20)
 
     assert _wall_bench(db_url, "single") == ["wall"]
-    kinds = _wall_bench(db_url, "separate")
-    assert "wall" in kinds and "renderer" in kinds
+    # the tests run offscreen, with no sandbox: the renderer is started directly
+    assert _wall_bench(db_url, "separate") == ["wall", "renderer"]
 
 
 @pytest.mark.parametrize("single", [False, True])
