@@ -61,3 +61,25 @@ def test_a_young_settle_keeps_what_was_frozen_and_freezes_the_rest():
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_a_young_settle_freezes_no_garbage_that_reached_the_oldest_generation():
+    """Cyclic garbage that reached the oldest generation before a settle after a map
+    rebuild is collected, not frozen until the night's full settle."""
+    try:
+        settle_heap(full=True)
+        frozen = gc.get_freeze_count()
+        cycles = []
+        for _ in range(1000):
+            c: list[object] = []
+            c.append(c)
+            cycles.append(c)
+        gc.collect(1)
+        gc.collect(1)  # two young collections: the cycles are in the oldest generation
+        assert sum(1 for o in gc.get_objects(2) if type(o) is list and o and o[0] is o) >= 1000
+        del cycles, c
+        settle_heap(full=False)
+        # the 1,000 cycles were garbage: not among the frozen
+        assert gc.get_freeze_count() < frozen + 1000
+    finally:
+        gc.unfreeze()

@@ -13,10 +13,13 @@ refreshes create (~2,400 objects, ~6 ms).
 and nothing frozen earlier that has since become cyclic garbage stays forever; it
 is one deliberate full collection, run when the wall has settled, not during a
 refresh. After each periodic rebuild of the map (every few hours) the new long-lived
-objects are frozen too, after a collection of the young generations only (a few ms);
-the full settle, 0.1-0.4 s with every other thread waiting, runs once a day in the
-quiet hours of the night (:func:`full_settle_due`), so the wall's viewers never see
-a stall over 50 ms (issue 19).
+objects are frozen too, after a full collection of the objects not frozen (what the
+refreshes left since the last freeze: a few ms), so no cyclic garbage is frozen with
+them (a collection of the young generations only, as before, froze what had reached
+the oldest generation and was not yet collected, until the night). The full settle,
+0.1-0.4 s with every other thread waiting, runs once a day in the quiet hours of the
+night (:func:`full_settle_due`), so the wall's viewers never see a stall over 50 ms
+(issue 19).
 """
 
 from __future__ import annotations
@@ -37,20 +40,21 @@ def settle_heap(*, full: bool = True) -> float:
 
     ``full``: unfreeze and collect everything first (a full collection of the whole
     heap: 0.1-0.4 s on a loaded wall), so nothing frozen earlier that has since become
-    garbage stays. Otherwise only the young generations are collected before the
-    freeze (a few milliseconds): garbage that had already reached the oldest
-    generation is frozen with the rest until the next full settle reclaims it."""
+    garbage stays. Otherwise what is not frozen is collected (every generation, the
+    frozen objects left alone: a few milliseconds) before the freeze: no garbage is
+    frozen, and what was frozen earlier and has since become cyclic garbage waits for
+    the next full settle."""
     t0 = perf_counter()
     if full:
         gc.unfreeze()
         gc.collect()
     else:
-        gc.collect(1)
+        gc.collect()  # the frozen objects are not walked
     gc.freeze()
     seconds = perf_counter() - t0
     log.debug(
         "heap settled (%s) in %.0f ms: %d objects frozen",
-        "full" if full else "young",
+        "full" if full else "unfrozen",
         seconds * 1000,
         gc.get_freeze_count(),
     )
