@@ -127,6 +127,42 @@ class Histogram:
         return self.max
 
 
+class GcCensus:
+    """The cyclic collector's collections per generation while the wall soaks, with
+    the longest of each (any thread): whether full collections run, and what they
+    cost, once the wall has settled its heap."""
+
+    def __init__(self) -> None:
+        self.count = [0, 0, 0]
+        self.longest = [0.0, 0.0, 0.0]
+        self._started: dict[int, float] = {}
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        import threading
+
+        key = threading.get_ident()
+        if phase == "start":
+            self._started[key] = time.perf_counter()
+            return
+        t0 = self._started.pop(key, None)
+        if t0 is not None:
+            gen = info["generation"]
+            self.count[gen] += 1
+            self.longest[gen] = max(self.longest[gen], time.perf_counter() - t0)
+
+    def __enter__(self) -> GcCensus:
+        gc.callbacks.append(self)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        gc.callbacks.remove(self)
+
+    def line(self) -> str:
+        return ", ".join(
+            f"gen{g} {self.count[g]:,} (longest {self.longest[g] * 1000:.0f} ms)" for g in range(3)
+        )
+
+
 @dataclass
 class SlotProbe:
     """Time spent inside the wall's slots on the GUI thread, per call (outermost calls
@@ -192,6 +228,8 @@ class SoakResult:
     tally: Tally
     part_errors: list[str]
     wall_errors: list[str]
+    collections: str = ""  # GcCensus.line() over the soak
+    gc_counts: tuple[int, int, int] = (0, 0, 0)  # collections per generation
 
     @property
     def rss_growth(self) -> float:
@@ -242,6 +280,7 @@ class SoakResult:
                 f"({self.pss_growth * 100:+.1f} %)",
             ),
             ("map page rebuilds", f"{self.rebuilds}"),
+            ("cyclic collections during the soak", self.collections),
             (
                 "writes done by the workstations",
                 f"{t.writes()} ("
@@ -352,6 +391,9 @@ def run_soak(
         def _settle_heap(self) -> None:
             probe.wrap("heap settled", super()._settle_heap)()
 
+        def _release_memory(self, *args: Any) -> None:
+            probe.wrap("memory tidied", super()._release_memory)(*args)
+
     part_errors: list[str] = []
     controller = ProbedController(
         engine, clock=clock, poll_s=poll_s, full_refresh_ms=round(refresh_s * 1000)
@@ -438,10 +480,13 @@ def run_soak(
     t0 = time.perf_counter()
     product0 = clock()
     end = t0 + seconds
-    wait(
-        lambda: time.perf_counter() >= end or (cycles is not None and count["cycles"] >= cycles),
-        seconds + 60,
-    )
+    with GcCensus() as census:
+        wait(
+            lambda: (
+                time.perf_counter() >= end or (cycles is not None and count["cycles"] >= cycles)
+            ),
+            seconds + 60,
+        )
     soaked = time.perf_counter() - t0
     product_span = clock() - product0
     heartbeat.stop()
@@ -490,6 +535,8 @@ def run_soak(
         tally=tally,
         part_errors=part_errors,
         wall_errors=errors.records,
+        collections=census.line(),
+        gc_counts=(census.count[0], census.count[1], census.count[2]),
     )
 
 

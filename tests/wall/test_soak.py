@@ -61,5 +61,8 @@ def test_the_wall_soaks_while_three_workstations_write(qtbot, ctx, db_url):
         "visit",
     }, "\n".join(result.lines())
     assert result.rebuilds >= 1  # the map page was rebuilt under the refreshes
+    # the collector's census ran through the soak: young collections every few
+    # thousand objects, printed per generation
+    assert result.gc_counts[0] > 0 and result.collections.startswith("gen0 "), result.collections
     assert result.stall_max <= STALL_LIMIT_S, "\n".join(result.lines())
     assert result.rss_end_kb <= result.rss_warm_kb * (1 + MEMORY_GROWTH), "\n".join(result.lines())
